@@ -1,0 +1,46 @@
+# factdesk. `make run` serves the app; `make test` runs every test.
+GO      ?= go
+BIN     := bin/factdesk
+FUZZTIME ?= 2m
+
+.PHONY: run build test generate check-generated lint bench fuzz clean
+
+run: build
+	./$(BIN) serve
+
+build:
+	CGO_ENABLED=0 $(GO) build -o $(BIN) ./cmd/factdesk
+
+generate:
+	$(GO) tool templ generate
+
+# Generated templ files are committed; fail when they are stale.
+check-generated:
+	@$(GO) tool templ generate >/dev/null 2>&1
+	@if [ -n "$$(git status --porcelain -- 'views/*_templ.go')" ]; then \
+		echo "views/*_templ.go are stale: run 'make generate' and commit the result"; \
+		git status --short -- 'views/*_templ.go'; exit 1; fi
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+# Short fuzz runs keep the invariants checked on every test run; `make fuzz`
+# runs them longer.
+test: check-generated lint
+	CGO_ENABLED=0 $(GO) build ./...
+	$(GO) test -count=1 ./...
+	$(GO) test -run='^$$' -fuzz='^FuzzSegment$$' -fuzztime=5s ./extract/
+	$(GO) test -run='^$$' -fuzz='^FuzzExtract$$' -fuzztime=5s ./extract/
+	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=5s ./ingest/
+
+fuzz:
+	$(GO) test -run='^$$' -fuzz='^FuzzSegment$$' -fuzztime=$(FUZZTIME) ./extract/
+	$(GO) test -run='^$$' -fuzz='^FuzzExtract$$' -fuzztime=$(FUZZTIME) ./extract/
+	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./ingest/
+
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem ./extract/ ./db/
+
+clean:
+	rm -rf bin

@@ -1,0 +1,36 @@
+// Command factdesk is a fact-check review desk: it imports articles, extracts
+// their check-worthy claims and serves the review app.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(exitCode(err, os.Stderr))
+}
+
+// exitCode prints err as one line and picks the exit status: 2 for usage
+// errors, 1 for everything else.
+func exitCode(err error, stderr *os.File) int {
+	if err == nil || errors.Is(err, errHelp) {
+		return 0
+	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(stderr, "factdesk: %v\n", err)
+		return 2
+	}
+	if !errors.Is(err, errReported) {
+		fmt.Fprintf(stderr, "factdesk: %v\n", err)
+	}
+	return 1
+}

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// errHelp ends a run that printed help; errReported one that already told
+// the user what went wrong.
+var (
+	errHelp     = errors.New("help shown")
+	errReported = errors.New("errors reported")
+)
+
+// usageError is a mistake in the command line itself.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg + " (see 'factdesk help')" }
+
+type command struct {
+	name, args, summary string
+	run                 func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "[--addr ADDR] [--db FILE]", "serve the review app (the default)", runServe},
+		{"import", "[--title T] [--url U] [--published YYYY-MM-DD] FILE...", "import articles (.txt, .md, .html; - for stdin) and extract their claims", runImport},
+		{"extract", "[--json] FILE", "print the claims found in a file, without a database", runExtract},
+		{"export", "[--format json|jsonl|csv] [--status S,...] [--out FILE]", "export reviewed claims", runExport},
+		{"user", "add [--role admin|reviewer|viewer] NAME", "add a user; the password comes from stdin or a prompt", runUser},
+		{"help", "", "show this help", nil},
+	}
+}
+
+// run is the whole program, testable without a process.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return runServe(ctx, nil, stdin, stdout, stderr)
+	}
+	name, rest := args[0], args[1:]
+	if strings.HasPrefix(name, "-") {
+		if name == "-h" || name == "--help" || name == "-help" {
+			printHelp(stdout)
+			return errHelp
+		}
+		// Flags without a subcommand belong to serve.
+		return runServe(ctx, args, stdin, stdout, stderr)
+	}
+	if name == "help" {
+		printHelp(stdout)
+		return nil
+	}
+	for _, c := range commands() {
+		if c.name == name && c.run != nil {
+			return c.run(ctx, rest, stdin, stdout, stderr)
+		}
+	}
+	return usageError{fmt.Sprintf("unknown command %q", name)}
+}
+
+func printHelp(w io.Writer) {
+	fmt.Fprint(w, `factdesk: a fact-check review desk.
+
+Usage: factdesk [COMMAND] [FLAGS]
+
+Commands:
+`)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %s\n           %s\n", c.name, c.args, c.summary)
+	}
+	fmt.Fprint(w, `
+Every command takes --db FILE (default factdesk.db, or $FACTDESK_DB).
+serve takes --addr HOST:PORT (default 127.0.0.1:8080, or $FACTDESK_ADDR).
+Run 'factdesk COMMAND -h' for a command's flags.
+`)
+}
+
+// newFlags makes a subcommand's flag set with the shared --db flag.
+func newFlags(name, usage string, stderr io.Writer) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: factdesk %s %s\n\nFlags:\n", name, usage)
+		fs.PrintDefaults()
+	}
+	dbPath := fs.String("db", envOr("FACTDESK_DB", "factdesk.db"), "SQLite database `file` ($FACTDESK_DB)")
+	return fs, dbPath
+}
+
+// parseFlags parses args, turning -h into errHelp and mistakes into usage errors.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errHelp
+		}
+		return usageError{err.Error()}
+	}
+	return nil
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+
+	"factdesk/db"
+	"factdesk/ingest"
+	"factdesk/web"
+)
+
+func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	fs, dbPath := newFlags("serve", "[--addr ADDR] [--db FILE] [--max-doc-mb N]", stderr)
+	addr := fs.String("addr", envOr("FACTDESK_ADDR", "127.0.0.1:8080"), "listen `address` ($FACTDESK_ADDR)")
+	maxMB := fs.Float64("max-doc-mb", float64(ingest.DefaultMaxBytes)/(1<<20), "largest document accepted, in `MB`")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("serve takes no arguments, got %q", fs.Arg(0))}
+	}
+	if *maxMB <= 0 || *maxMB > 1024 {
+		return usageError{"--max-doc-mb must be between 0 and 1024"}
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	store, err := db.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	url := "http://" + displayAddr(ln.Addr().String())
+	if err := printSetupLink(ctx, store, url, stdout); err != nil {
+		ln.Close()
+		return err
+	}
+	e := web.New(web.Config{Store: store, Log: log, MaxDocBytes: int(*maxMB * (1 << 20))})
+	log.Info("factdesk serving", "url", url, "db", *dbPath)
+	err = web.Serve(ctx, e, ln, log)
+	log.Info("factdesk stopped")
+	return err
+}
+
+// printSetupLink prints a one-time link to create the first admin when the
+// database has no user yet. Each start makes a new link; older ones stop working.
+func printSetupLink(ctx context.Context, store *db.Store, base string, stdout io.Writer) error {
+	n, err := store.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	tok, err := web.NewSetupToken()
+	if err != nil {
+		return err
+	}
+	if err := store.SetSetupToken(ctx, tok); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "\nNo user yet. Open this link to create the first admin account (it works once):\n\n    %s/setup/%s\n\n", base, tok)
+	return nil
+}
+
+// displayAddr turns a wildcard listen address into one a browser can open.
+func displayAddr(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}

@@ -1,0 +1,312 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Statuses a claim can have.
+const (
+	StatusUnverified = "unverified"
+	StatusConfirmed  = "confirmed"
+	StatusDisputed   = "disputed"
+)
+
+// Statuses lists every status in display order.
+var Statuses = []string{StatusUnverified, StatusConfirmed, StatusDisputed}
+
+// ValidStatus reports whether s is a status.
+func ValidStatus(s string) bool {
+	return s == StatusUnverified || s == StatusConfirmed || s == StatusDisputed
+}
+
+// ParseStatuses splits a comma-separated list of statuses, refusing unknown ones.
+func ParseStatuses(list string) ([]string, error) {
+	var out []string
+	for _, s := range strings.Split(list, ",") {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		if !ValidStatus(s) {
+			return nil, fmt.Errorf("%w: unknown status %q (use unverified, confirmed or disputed)", ErrInvalid, s)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// Claim is one extracted claim. Start and End are code point offsets into
+// its document's body.
+type Claim struct {
+	ID            int64
+	DocumentID    int64
+	DocumentTitle string
+	Start, End    int
+	Text          string
+	Score         float64
+	Kind          string
+	Speaker       string
+	Status        string
+	Version       int64
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+const claimCols = `c.id, c.document_id, d.title, c.start, c."end", c.text, c.score, c.kind, c.speaker,
+	c.status, c.version, c.created_at, c.updated_at`
+
+func scanClaim(row interface{ Scan(...any) error }) (Claim, error) {
+	var c Claim
+	var created, updated string
+	err := row.Scan(&c.ID, &c.DocumentID, &c.DocumentTitle, &c.Start, &c.End, &c.Text, &c.Score, &c.Kind, &c.Speaker,
+		&c.Status, &c.Version, &created, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, ErrNotFound
+	}
+	c.CreatedAt, c.UpdatedAt = parseTime(created), parseTime(updated)
+	return c, err
+}
+
+// Claim returns one claim.
+func (s *Store) Claim(ctx context.Context, id int64) (Claim, error) {
+	return scanClaim(s.r.QueryRowContext(ctx, `SELECT `+claimCols+`
+		FROM claims c JOIN documents d ON d.id = c.document_id WHERE c.id = ?`, id))
+}
+
+// DocumentClaims returns a document's claims in text order.
+func (s *Store) DocumentClaims(ctx context.Context, docID int64) ([]Claim, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+claimCols+`
+		FROM claims c JOIN documents d ON d.id = c.document_id
+		WHERE c.document_id = ? ORDER BY c.start, c.id`, docID)
+	if err != nil {
+		return nil, err
+	}
+	return collectClaims(rows)
+}
+
+func collectClaims(rows *sql.Rows) ([]Claim, error) {
+	defer rows.Close()
+	var out []Claim
+	for rows.Next() {
+		c, err := scanClaim(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Cursor marks a position in the queue's order (score descending, id ascending).
+type Cursor struct {
+	Score float64
+	ID    int64
+}
+
+// String encodes the cursor for a URL.
+func (c Cursor) String() string {
+	return strconv.FormatFloat(c.Score, 'g', -1, 64) + "_" + strconv.FormatInt(c.ID, 10)
+}
+
+// ParseCursor decodes a cursor made by String.
+func ParseCursor(s string) (Cursor, error) {
+	a, b, ok := strings.Cut(s, "_")
+	score, err1 := strconv.ParseFloat(a, 64)
+	id, err2 := strconv.ParseInt(b, 10, 64)
+	if !ok || err1 != nil || err2 != nil || id <= 0 {
+		return Cursor{}, fmt.Errorf("%w: bad page cursor", ErrInvalid)
+	}
+	return Cursor{Score: score, ID: id}, nil
+}
+
+// QueueFilter selects a page of the review queue.
+type QueueFilter struct {
+	Status     string // "" for every status
+	DocumentID int64  // 0 for every document
+	After      *Cursor
+	Before     *Cursor
+	Limit      int
+}
+
+// QueuePage is one page of the queue, with cursors to its neighbours.
+type QueuePage struct {
+	Claims []Claim
+	Next   *Cursor // nil on the last page
+	Prev   *Cursor // nil on the first page
+	Total  int
+}
+
+// Queue returns a page of claims, highest score first, by keyset pagination
+// so that deep pages cost the same as the first.
+func (s *Store) Queue(ctx context.Context, f QueueFilter) (QueuePage, error) {
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	if f.Status != "" && !ValidStatus(f.Status) {
+		return QueuePage{}, fmt.Errorf("%w: unknown status %q", ErrInvalid, f.Status)
+	}
+	var where []string
+	var args []any
+	if f.Status != "" {
+		where = append(where, "c.status = ?")
+		args = append(args, f.Status)
+	}
+	if f.DocumentID > 0 {
+		where = append(where, "c.document_id = ?")
+		args = append(args, f.DocumentID)
+	}
+	var page QueuePage
+	countSQL := "SELECT count(*) FROM claims c"
+	if len(where) > 0 {
+		countSQL += " WHERE " + strings.Join(where, " AND ")
+	}
+	if err := s.r.QueryRowContext(ctx, countSQL, args...).Scan(&page.Total); err != nil {
+		return page, err
+	}
+
+	order := "c.score DESC, c.id ASC"
+	backward := f.Before != nil
+	switch {
+	case backward:
+		where = append(where, "(c.score > ? OR (c.score = ? AND c.id < ?))")
+		args = append(args, f.Before.Score, f.Before.Score, f.Before.ID)
+		order = "c.score ASC, c.id DESC"
+	case f.After != nil:
+		where = append(where, "(c.score < ? OR (c.score = ? AND c.id > ?))")
+		args = append(args, f.After.Score, f.After.Score, f.After.ID)
+	}
+	q := `SELECT ` + claimCols + ` FROM claims c JOIN documents d ON d.id = c.document_id`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY " + order + " LIMIT ?"
+	args = append(args, f.Limit+1)
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return page, err
+	}
+	claims, err := collectClaims(rows)
+	if err != nil {
+		return page, err
+	}
+	more := len(claims) > f.Limit
+	if more {
+		claims = claims[:f.Limit]
+	}
+	if backward {
+		for i, j := 0, len(claims)-1; i < j; i, j = i+1, j-1 {
+			claims[i], claims[j] = claims[j], claims[i]
+		}
+	}
+	page.Claims = claims
+	if len(claims) == 0 {
+		return page, nil
+	}
+	first := &Cursor{claims[0].Score, claims[0].ID}
+	last := &Cursor{claims[len(claims)-1].Score, claims[len(claims)-1].ID}
+	if backward {
+		page.Next = last
+		if more {
+			page.Prev = first
+		}
+	} else {
+		if more {
+			page.Next = last
+		}
+		if f.After != nil {
+			page.Prev = first
+		}
+	}
+	return page, nil
+}
+
+// StaleError is returned when a change was made on an old version of a
+// claim; Current is the claim as it is now.
+type StaleError struct{ Current Claim }
+
+func (e *StaleError) Error() string {
+	return fmt.Sprintf("claim %d was changed by someone else: it is now %s (version %d)", e.Current.ID, e.Current.Status, e.Current.Version)
+}
+
+// Is makes errors.Is(err, ErrStale) true.
+func (e *StaleError) Is(target error) bool { return target == ErrStale }
+
+// SetStatus records a review: in one transaction it checks that the claim is
+// still at seenVersion, sets its status, bumps its version and appends a
+// history row. Keeping the same status is allowed only with a note, so that
+// every history row says something.
+func (s *Store) SetStatus(ctx context.Context, claimID, userID, seenVersion int64, to, note string) (Claim, error) {
+	if !ValidStatus(to) {
+		return Claim{}, fmt.Errorf("%w: unknown status %q (use unverified, confirmed or disputed)", ErrInvalid, to)
+	}
+	note = strings.TrimSpace(note)
+	if len(note) > 10000 {
+		return Claim{}, fmt.Errorf("%w: the note is longer than 10,000 bytes", ErrInvalid)
+	}
+	var c Claim
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		c, err = scanClaim(tx.QueryRowContext(ctx, `SELECT `+claimCols+`
+			FROM claims c JOIN documents d ON d.id = c.document_id WHERE c.id = ?`, claimID))
+		if err != nil {
+			return err
+		}
+		if c.Version != seenVersion {
+			return &StaleError{Current: c}
+		}
+		if c.Status == to && note == "" {
+			return fmt.Errorf("%w: the claim is already %s; add a note to record a review without a change", ErrInvalid, to)
+		}
+		now := s.now()
+		if _, err := tx.ExecContext(ctx, `UPDATE claims SET status = ?, version = version + 1, updated_at = ? WHERE id = ?`,
+			to, formatTime(now), claimID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO status_history (claim_id, from_status, to_status, user_id, note, created_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, claimID, c.Status, to, userID, note, formatTime(now)); err != nil {
+			return err
+		}
+		c.Status, c.Version, c.UpdatedAt = to, c.Version+1, now.UTC()
+		return nil
+	})
+	return c, err
+}
+
+// HistoryEntry is one row of a claim's status history.
+type HistoryEntry struct {
+	ID        int64
+	ClaimID   int64
+	From, To  string
+	UserID    int64
+	Username  string
+	Note      string
+	CreatedAt time.Time
+}
+
+// History returns a claim's history, newest first.
+func (s *Store) History(ctx context.Context, claimID int64) ([]HistoryEntry, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT h.id, h.claim_id, h.from_status, h.to_status, h.user_id, u.username, h.note, h.created_at
+		FROM status_history h JOIN users u ON u.id = h.user_id
+		WHERE h.claim_id = ? ORDER BY h.id DESC`, claimID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []HistoryEntry
+	for rows.Next() {
+		var h HistoryEntry
+		var created string
+		if err := rows.Scan(&h.ID, &h.ClaimID, &h.From, &h.To, &h.UserID, &h.Username, &h.Note, &created); err != nil {
+			return nil, err
+		}
+		h.CreatedAt = parseTime(created)
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}

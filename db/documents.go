@@ -1,0 +1,268 @@
+package db
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"factdesk/extract"
+)
+
+// Document is an imported article. Body never changes after import.
+type Document struct {
+	ID          int64
+	Title       string
+	URL         string
+	Publisher   string
+	PublishedAt string // YYYY-MM-DD or ""
+	Body        string
+	SHA256      string
+	CreatedBy   int64
+	CreatedAt   time.Time
+}
+
+// NewDocument is what an import stores.
+type NewDocument struct {
+	Title       string
+	URL         string
+	Publisher   string
+	PublishedAt string
+	Body        string
+	CreatedBy   int64 // 0 for imports from the command line
+}
+
+// Progress counts a document's claims by status.
+type Progress struct {
+	Unverified, Confirmed, Disputed int
+}
+
+// Total is the number of claims.
+func (p Progress) Total() int { return p.Unverified + p.Confirmed + p.Disputed }
+
+// Reviewed is the number of claims with a verdict.
+func (p Progress) Reviewed() int { return p.Confirmed + p.Disputed }
+
+// DocumentSummary is a document without its body, with its progress.
+type DocumentSummary struct {
+	ID          int64
+	Title       string
+	URL         string
+	PublishedAt string
+	CreatedAt   time.Time
+	Progress    Progress
+}
+
+// BodySHA256 is the identity of a document's text: the same text is one document.
+func BodySHA256(body string) string {
+	sum := sha256.Sum256([]byte(body))
+	return hex.EncodeToString(sum[:])
+}
+
+// CheckMeta validates a document's optional source URL and publication date.
+func CheckMeta(rawURL, published string) error {
+	if rawURL != "" {
+		u, err := url.Parse(rawURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("%w: the source URL must start with http:// or https://", ErrInvalid)
+		}
+	}
+	if published != "" {
+		if _, err := time.Parse(time.DateOnly, published); err != nil {
+			return fmt.Errorf("%w: the publication date must look like 2024-12-31", ErrInvalid)
+		}
+	}
+	return nil
+}
+
+// ImportDocument extracts the claims of a document and stores both, the one
+// path every way of importing shares. When the same body was imported before,
+// nothing is written and the existing document's id comes back with existed
+// set. Extraction runs before the write transaction so that the writer is
+// not held during CPU work.
+func (s *Store) ImportDocument(ctx context.Context, d NewDocument) (id int64, claims int, existed bool, err error) {
+	if err := CheckMeta(d.URL, d.PublishedAt); err != nil {
+		return 0, 0, false, err
+	}
+	if d.Body == "" || !utf8.ValidString(d.Body) {
+		return 0, 0, false, fmt.Errorf("%w: a document needs a body of valid text", ErrInvalid)
+	}
+	err = s.r.QueryRowContext(ctx, `SELECT id FROM documents WHERE sha256 = ?`, BodySHA256(d.Body)).Scan(&id)
+	if err == nil {
+		return id, 0, true, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return 0, 0, false, err
+	}
+	found := extract.Extract(d.Body)
+	id, existed, err = s.createDocument(ctx, d, found)
+	return id, len(found), existed, err
+}
+
+// createDocument stores a document and the given claims in one transaction.
+func (s *Store) createDocument(ctx context.Context, d NewDocument, claims []extract.Claim) (id int64, existed bool, err error) {
+	if d.Body == "" || !utf8.ValidString(d.Body) {
+		return 0, false, fmt.Errorf("%w: a document needs a body of valid text", ErrInvalid)
+	}
+	d.Title = strings.TrimSpace(d.Title)
+	if d.Title == "" {
+		d.Title = "Untitled"
+	}
+	sum := BodySHA256(d.Body)
+	now := formatTime(s.now())
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT id FROM documents WHERE sha256 = ?`, sum).Scan(&id)
+		if err == nil {
+			existed = true
+			return nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		var by sql.NullInt64
+		if d.CreatedBy > 0 {
+			by = sql.NullInt64{Int64: d.CreatedBy, Valid: true}
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO documents (title, url, publisher, published_at, body, sha256, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, d.Title, d.URL, d.Publisher, d.PublishedAt, d.Body, sum, by, now)
+		if err != nil {
+			return err
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		return insertClaims(ctx, tx, id, d.Body, claims, now)
+	})
+	return id, existed, err
+}
+
+// insertClaims checks every claim against the body before writing: an offset
+// that does not match its text is a bug upstream and must not be stored.
+func insertClaims(ctx context.Context, tx *sql.Tx, docID int64, body string, claims []extract.Claim, now string) error {
+	if len(claims) == 0 {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO claims (document_id, start, "end", text, score, kind, speaker, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	offs := make([]int, 0, 2*len(claims))
+	for _, c := range claims {
+		offs = append(offs, c.Start, c.End)
+	}
+	byteOffs, ok := codePointsToBytes(body, offs)
+	if !ok {
+		return fmt.Errorf("claim offsets out of range")
+	}
+	for i, c := range claims {
+		b0, b1 := byteOffs[2*i], byteOffs[2*i+1]
+		if b0 >= b1 || body[b0:b1] != c.Text {
+			return fmt.Errorf("claim %d..%d does not match the document text", c.Start, c.End)
+		}
+		if _, err := stmt.ExecContext(ctx, docID, c.Start, c.End, c.Text, c.Score, c.Kind, c.Speaker, now, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// codePointsToBytes converts code point offsets (any order) to byte offsets.
+func codePointsToBytes(s string, cps []int) ([]int, bool) {
+	out := make([]int, len(cps))
+	maxCP := 0
+	for _, c := range cps {
+		if c < 0 {
+			return nil, false
+		}
+		maxCP = max(maxCP, c)
+	}
+	// One pass recording the byte position of each needed code point.
+	need := make(map[int]int, len(cps))
+	for _, c := range cps {
+		need[c] = -1
+	}
+	cp := 0
+	for b := range s {
+		if _, ok := need[cp]; ok {
+			need[cp] = b
+		}
+		cp++
+		if cp > maxCP {
+			break
+		}
+	}
+	if _, ok := need[cp]; ok && need[cp] < 0 && cp == utf8.RuneCountInString(s) {
+		need[cp] = len(s)
+	}
+	for i, c := range cps {
+		b := need[c]
+		if b < 0 {
+			return nil, false
+		}
+		out[i] = b
+	}
+	return out, true
+}
+
+// Document returns one document with its body.
+func (s *Store) Document(ctx context.Context, id int64) (Document, error) {
+	var d Document
+	var by sql.NullInt64
+	var created string
+	err := s.r.QueryRowContext(ctx, `SELECT id, title, url, publisher, published_at, body, sha256, created_by, created_at
+		FROM documents WHERE id = ?`, id).
+		Scan(&d.ID, &d.Title, &d.URL, &d.Publisher, &d.PublishedAt, &d.Body, &d.SHA256, &by, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, ErrNotFound
+	}
+	d.CreatedBy, d.CreatedAt = by.Int64, parseTime(created)
+	return d, err
+}
+
+// ListDocuments returns up to limit documents, newest first, with ids below
+// beforeID when it is positive (keyset pagination).
+func (s *Store) ListDocuments(ctx context.Context, beforeID int64, limit int) ([]DocumentSummary, error) {
+	if beforeID <= 0 {
+		beforeID = 1<<63 - 1
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT d.id, d.title, d.url, d.published_at, d.created_at,
+			(SELECT count(*) FROM claims c WHERE c.document_id = d.id AND c.status = 'unverified'),
+			(SELECT count(*) FROM claims c WHERE c.document_id = d.id AND c.status = 'confirmed'),
+			(SELECT count(*) FROM claims c WHERE c.document_id = d.id AND c.status = 'disputed')
+		FROM documents d WHERE d.id < ? ORDER BY d.id DESC LIMIT ?`, beforeID, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []DocumentSummary
+	for rows.Next() {
+		var d DocumentSummary
+		var created string
+		if err := rows.Scan(&d.ID, &d.Title, &d.URL, &d.PublishedAt, &created,
+			&d.Progress.Unverified, &d.Progress.Confirmed, &d.Progress.Disputed); err != nil {
+			return nil, err
+		}
+		d.CreatedAt = parseTime(created)
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// DocumentProgress counts one document's claims by status.
+func (s *Store) DocumentProgress(ctx context.Context, id int64) (Progress, error) {
+	var p Progress
+	err := s.r.QueryRowContext(ctx, `SELECT
+			count(*) FILTER (WHERE status = 'unverified'),
+			count(*) FILTER (WHERE status = 'confirmed'),
+			count(*) FILTER (WHERE status = 'disputed')
+		FROM claims WHERE document_id = ?`, id).Scan(&p.Unverified, &p.Confirmed, &p.Disputed)
+	return p, err
+}

@@ -1,0 +1,166 @@
+package db
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// User is an account. PasswordHash never leaves the server.
+type User struct {
+	ID           int64
+	Username     string
+	PasswordHash string
+	Role         string
+	Disabled     bool
+	CreatedAt    time.Time
+}
+
+// ValidUsername checks the rule every entry point shares: 1 to 64 characters
+// of letters, digits, '.', '_' and '-'.
+func ValidUsername(name string) error {
+	if name == "" || utf8.RuneCountInString(name) > 64 {
+		return fmt.Errorf("%w: a user name has 1 to 64 characters", ErrInvalid)
+	}
+	for _, r := range name {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune("._-", r) {
+			return fmt.Errorf("%w: a user name may hold letters, digits, '.', '_' and '-' only", ErrInvalid)
+		}
+	}
+	return nil
+}
+
+const userCols = `id, username, password_hash, role, disabled, created_at`
+
+func scanUser(row interface{ Scan(...any) error }) (User, error) {
+	var u User
+	var created string
+	err := row.Scan(&u.ID, &u.Username, &u.PasswordHash, &u.Role, &u.Disabled, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, ErrNotFound
+	}
+	u.CreatedAt = parseTime(created)
+	return u, err
+}
+
+// CreateUser adds an account; the username must be new (case-insensitively).
+func (s *Store) CreateUser(ctx context.Context, username, passwordHash, role string) (User, error) {
+	var u User
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		u, err = createUser(ctx, tx, username, passwordHash, role, s.now())
+		return err
+	})
+	return u, err
+}
+
+func createUser(ctx context.Context, tx *sql.Tx, username, passwordHash, role string, now time.Time) (User, error) {
+	if err := ValidUsername(username); err != nil {
+		return User{}, err
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE username = ?`, username).Scan(&n); err != nil {
+		return User{}, err
+	}
+	if n > 0 {
+		return User{}, fmt.Errorf("user %q %w", username, ErrDuplicate)
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?)`,
+		username, passwordHash, role, formatTime(now))
+	if err != nil {
+		return User{}, err
+	}
+	id, err := res.LastInsertId()
+	return User{ID: id, Username: username, PasswordHash: passwordHash, Role: role, CreatedAt: now.UTC()}, err
+}
+
+// UserByName finds a user by name, case-insensitively.
+func (s *Store) UserByName(ctx context.Context, username string) (User, error) {
+	return scanUser(s.r.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE username = ?`, username))
+}
+
+// UserByID finds a user by id.
+func (s *Store) UserByID(ctx context.Context, id int64) (User, error) {
+	return scanUser(s.r.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, id))
+}
+
+// CountUsers returns how many accounts exist.
+func (s *Store) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM users`).Scan(&n)
+	return n, err
+}
+
+// The one-time setup token lets the first visitor create the first admin.
+// Only its hash is stored.
+const setupKey = "setup_token_sha256"
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// SetSetupToken records token as the one valid setup token, replacing any
+// earlier one. It fails with ErrNotAllowed once a user exists.
+func (s *Store) SetSetupToken(ctx context.Context, token string) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users`).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return ErrNotAllowed
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, setupKey, hashToken(token))
+		return err
+	})
+}
+
+// SetupTokenValid reports whether token is the current setup token and no
+// user exists yet.
+func (s *Store) SetupTokenValid(ctx context.Context, token string) bool {
+	var want string
+	err := s.r.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ? AND NOT EXISTS (SELECT 1 FROM users)`, setupKey).Scan(&want)
+	return err == nil && subtle.ConstantTimeCompare([]byte(want), []byte(hashToken(token))) == 1
+}
+
+// CreateFirstAdmin uses up the setup token to create the first admin. It
+// fails with ErrNotAllowed when the token is wrong or a user already exists.
+func (s *Store) CreateFirstAdmin(ctx context.Context, token, username, passwordHash string) (User, error) {
+	var u User
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var want string
+		err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, setupKey).Scan(&want)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotAllowed
+		}
+		if err != nil {
+			return err
+		}
+		if subtle.ConstantTimeCompare([]byte(want), []byte(hashToken(token))) != 1 {
+			return ErrNotAllowed
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users`).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return ErrNotAllowed
+		}
+		if u, err = createUser(ctx, tx, username, passwordHash, "admin", s.now()); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM meta WHERE key = ?`, setupKey)
+		return err
+	})
+	return u, err
+}

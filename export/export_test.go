@@ -1,0 +1,107 @@
+package export
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+)
+
+func records() []*Record {
+	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	return []*Record{
+		{ID: 1, DocumentID: 2, DocumentTitle: "=HYPERLINK(\"http://x\")", Text: "“Curly” — 3.5% rise", Start: 10, End: 29,
+			Status: "confirmed", Score: 0.9, LastReviewer: "ann", LastReviewedAt: &at,
+			History: []Event{{User: "ann", Time: at, From: "unverified", To: "confirmed", Note: "+1 source"}}},
+		{ID: 3, DocumentID: 2, Text: "@SUM(A1)", Status: "disputed", History: []Event{}},
+	}
+}
+
+func write(t *testing.T, format string, recs []*Record) string {
+	t.Helper()
+	var buf bytes.Buffer
+	w, err := New(format, &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range recs {
+		if err := w.Write(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
+
+func TestJSON(t *testing.T) {
+	for _, recs := range [][]*Record{nil, records()} {
+		var got []Record
+		out := write(t, "json", recs)
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatalf("invalid JSON %q: %v", out, err)
+		}
+		if len(got) != len(recs) {
+			t.Fatalf("got %d records", len(got))
+		}
+	}
+	var got []map[string]any
+	json.Unmarshal([]byte(write(t, "json", records())), &got)
+	for _, key := range []string{"id", "document_id", "document_title", "document_url", "text", "start", "end", "status", "score", "last_reviewer", "last_reviewed_at", "history"} {
+		if _, ok := got[0][key]; !ok {
+			t.Errorf("record lacks %q", key)
+		}
+	}
+	// JSON keeps the text as it is: neutralising is for spreadsheets only.
+	if got[1]["text"] != "@SUM(A1)" {
+		t.Errorf("text = %v", got[1]["text"])
+	}
+}
+
+func TestJSONL(t *testing.T) {
+	out := write(t, "jsonl", records())
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("%d lines", len(lines))
+	}
+	for _, l := range lines {
+		var r Record
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestCSVNeutralisesFormulas(t *testing.T) {
+	rows, err := csv.NewReader(strings.NewReader(write(t, "csv", records()))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 || strings.Join(rows[0], ",") != strings.Join(CSVHeader, ",") {
+		t.Fatalf("rows = %v", rows)
+	}
+	if rows[1][2] != `'=HYPERLINK("http://x")` || rows[2][4] != "'@SUM(A1)" || rows[1][4] != "“Curly” — 3.5% rise" {
+		t.Fatalf("cells = %q / %q / %q", rows[1][2], rows[2][4], rows[1][4])
+	}
+	var hist []Event
+	if err := json.Unmarshal([]byte(rows[1][13]), &hist); err != nil || hist[0].Note != "+1 source" {
+		t.Fatalf("history cell %q: %v", rows[1][13], err)
+	}
+	for in, want := range map[string]string{"=1": "'=1", "+1": "'+1", "-1": "'-1", "@a": "'@a", "\tx": "'\tx", "a=b": "a=b", "": ""} {
+		if got := Neutralize(in); got != want {
+			t.Errorf("Neutralize(%q) = %q", in, got)
+		}
+	}
+	if empty := write(t, "csv", nil); strings.TrimSpace(empty) != strings.Join(CSVHeader, ",") {
+		t.Errorf("empty CSV = %q", empty)
+	}
+}
+
+func TestUnknownFormat(t *testing.T) {
+	if _, err := New("xml", &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "json, jsonl, csv") {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -1,0 +1,148 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"factdesk/db"
+	"factdesk/ingest"
+	"factdesk/views"
+)
+
+const documentsPerPage = 50
+
+// Documents lists documents, newest first, with their review progress.
+func (h *Handler) Documents(c echo.Context) error {
+	before, _ := strconv.ParseInt(c.QueryParam("before"), 10, 64)
+	docs, err := h.Store.ListDocuments(c.Request().Context(), before, documentsPerPage+1)
+	if err != nil {
+		return err
+	}
+	p := views.DocumentsPage{Base: h.Base(c, "Documents", "documents")}
+	if len(docs) > documentsPerPage {
+		docs = docs[:documentsPerPage]
+		p.NextURL = fmt.Sprintf("/?before=%d", docs[len(docs)-1].ID)
+	}
+	for _, d := range docs {
+		p.Documents = append(p.Documents, views.DocumentRow{
+			ID: d.ID, Title: d.Title, URL: d.URL, PublishedAt: d.PublishedAt, CreatedAt: d.CreatedAt,
+			Progress: views.Progress(d.Progress),
+		})
+	}
+	return Render(c, http.StatusOK, views.DocumentsView(p))
+}
+
+// NewDocument shows the import form.
+func (h *Handler) NewDocument(c echo.Context) error {
+	return Render(c, http.StatusOK, views.ImportView(h.importPage(c)))
+}
+
+func (h *Handler) importPage(c echo.Context) views.ImportPage {
+	return views.ImportPage{Base: h.Base(c, "Import", "import"), MaxMB: float64(h.MaxDocBytes) / (1 << 20)}
+}
+
+// CreateDocument imports a pasted or uploaded article.
+func (h *Handler) CreateDocument(c echo.Context) error {
+	p := h.importPage(c)
+	p.Title = c.FormValue("title")
+	p.URL = strings.TrimSpace(c.FormValue("url"))
+	p.Published = strings.TrimSpace(c.FormValue("published"))
+	p.Text = c.FormValue("text")
+	name, data := "", []byte(p.Text)
+	if fh, err := c.FormFile("file"); err == nil && fh.Filename != "" {
+		if fh.Size > int64(h.MaxDocBytes) {
+			return h.importFailed(c, p, fmt.Sprintf("The file is larger than the %.0f MB limit.", p.MaxMB))
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return err
+		}
+		data, err = io.ReadAll(io.LimitReader(f, int64(h.MaxDocBytes)+1))
+		f.Close()
+		if err != nil {
+			return err
+		}
+		name = fh.Filename
+		p.Text = "" // the file, not the text box, is what was imported
+	} else if strings.TrimSpace(p.Text) == "" {
+		return h.importFailed(c, p, "Paste the article text or choose a file.")
+	}
+	doc, err := ingest.Parse(name, data, h.MaxDocBytes)
+	if err != nil {
+		return h.importFailed(c, p, UserMessage(err))
+	}
+	title := strings.TrimSpace(p.Title)
+	if title == "" {
+		title = doc.Title
+	}
+	u := CurrentUser(c)
+	id, n, existed, err := h.Store.ImportDocument(c.Request().Context(), db.NewDocument{
+		Title: title, URL: p.URL, PublishedAt: p.Published, Body: doc.Body, CreatedBy: u.ID,
+	})
+	if errors.Is(err, db.ErrInvalid) {
+		return h.importFailed(c, p, UserMessage(err))
+	}
+	if err != nil {
+		return err
+	}
+	if existed {
+		h.Sessions.SetFlash(c, fmt.Sprintf("This text was imported before: this is document %d. Nothing new was added.", id))
+	} else {
+		h.Log.Info("document imported", "id", id, "claims", n, "user", u.Username)
+		h.Sessions.SetFlash(c, fmt.Sprintf("Imported, %d claims found.", n))
+	}
+	return seeOther(c, fmt.Sprintf("/documents/%d", id))
+}
+
+func (h *Handler) importFailed(c echo.Context, p views.ImportPage, msg string) error {
+	p.Error = msg
+	return Render(c, http.StatusUnprocessableEntity, views.ImportView(p))
+}
+
+// Document shows a document's whole text with every claim highlighted.
+func (h *Handler) Document(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	d, err := h.Store.Document(ctx, id)
+	if err != nil {
+		return err
+	}
+	claims, err := h.Store.DocumentClaims(ctx, id)
+	if err != nil {
+		return err
+	}
+	p := views.DocumentPage{
+		Base: h.Base(c, d.Title, "documents"), ID: d.ID, DocTitle: d.Title, URL: d.URL,
+		PublishedAt: d.PublishedAt, CreatedAt: d.CreatedAt, Segments: segments(d.Body, claims),
+	}
+	for _, cl := range claims {
+		p.Claims = append(p.Claims, claimRow(cl))
+		switch cl.Status {
+		case db.StatusConfirmed:
+			p.Progress.Confirmed++
+		case db.StatusDisputed:
+			p.Progress.Disputed++
+		default:
+			p.Progress.Unverified++
+		}
+	}
+	return Render(c, http.StatusOK, views.DocumentView(p))
+}
+
+// pathID reads the :id parameter; a malformed id is a missing page.
+func pathID(c echo.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, db.ErrNotFound
+	}
+	return id, nil
+}

@@ -1,0 +1,82 @@
+// Package handlers holds the HTTP handlers, one file per resource. They parse
+// input, call db and extract, and render views; no SQL here.
+package handlers
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"factdesk/auth"
+	"factdesk/db"
+	"factdesk/views"
+)
+
+// Sessions is what handlers need of the session layer.
+type Sessions interface {
+	// Login starts a new session for the user under a new id.
+	Login(c echo.Context, userID int64) error
+	// Logout ends the current session on the server.
+	Logout(c echo.Context) error
+	// SetFlash keeps a message for the next page shown.
+	SetFlash(c echo.Context, msg string) error
+	// TakeFlash returns and clears the pending message.
+	TakeFlash(c echo.Context) string
+}
+
+// Handler carries what every handler needs.
+type Handler struct {
+	Store       *db.Store
+	Sessions    Sessions
+	Log         *slog.Logger
+	MaxDocBytes int
+}
+
+// Context keys set by the web middleware.
+const (
+	ctxUser = "factdesk.user"
+	// CSRFContextKey is where echo's CSRF middleware leaves the token.
+	CSRFContextKey = "csrf"
+)
+
+// SetUser records the logged-in user for the rest of the request.
+func SetUser(c echo.Context, u *db.User) { c.Set(ctxUser, u) }
+
+// CurrentUser returns the logged-in user, or nil.
+func CurrentUser(c echo.Context) *db.User {
+	u, _ := c.Get(ctxUser).(*db.User)
+	return u
+}
+
+// CSRFToken returns the request's CSRF token for forms.
+func CSRFToken(c echo.Context) string {
+	t, _ := c.Get(CSRFContextKey).(string)
+	return t
+}
+
+// Base fills the layout's view model for the current request.
+func (h *Handler) Base(c echo.Context, title, nav string) views.Base {
+	b := views.Base{Title: title, CSRF: CSRFToken(c), Nav: nav}
+	if u := CurrentUser(c); u != nil {
+		b.User = &views.User{Name: u.Username, Role: u.Role, CanReview: auth.CanReview(u.Role)}
+		if h.Sessions != nil {
+			b.Flash = h.Sessions.TakeFlash(c)
+		}
+	}
+	return b
+}
+
+// Render writes a templ component with a status code.
+func Render(c echo.Context, status int, cmp templ.Component) error {
+	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	c.Response().WriteHeader(status)
+	return cmp.Render(c.Request().Context(), c.Response().Writer)
+}
+
+// isHTMX reports whether htmx sent the request (it wants a fragment back).
+func isHTMX(c echo.Context) bool { return c.Request().Header.Get("HX-Request") == "true" }
+
+// seeOther redirects after a successful POST so a reload does not resend it.
+func seeOther(c echo.Context, url string) error { return c.Redirect(http.StatusSeeOther, url) }

@@ -1,0 +1,199 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"runtime"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"factdesk/auth"
+	"factdesk/db"
+	"factdesk/handlers"
+)
+
+// recoverer turns a panic into a logged 500; the user sees the generic page.
+func recoverer(log *slog.Logger) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) (err error) {
+			defer func() {
+				if r := recover(); r != nil {
+					if r == http.ErrAbortHandler {
+						panic(r)
+					}
+					buf := make([]byte, 8<<10)
+					buf = buf[:runtime.Stack(buf, false)]
+					log.Error("panic", "request_id", requestID(c), "panic", fmt.Sprint(r), "stack", string(buf))
+					err = fmt.Errorf("panic: %v", r)
+				}
+			}()
+			return next(c)
+		}
+	}
+}
+
+func requestID(c echo.Context) string {
+	return c.Response().Header().Get(echo.HeaderXRequestID)
+}
+
+// requestLog writes one line per request.
+func requestLog(log *slog.Logger) echo.MiddlewareFunc {
+	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogStatus: true, LogURIPath: true, LogMethod: true, LogLatency: true, LogRequestID: true,
+		HandleError: true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
+				slog.String("method", v.Method), slog.String("path", v.URIPath), slog.Int("status", v.Status),
+				slog.Duration("latency", v.Latency), slog.String("request_id", v.RequestID))
+			return nil
+		},
+	})
+}
+
+// contentSecurityPolicy allows scripts and styles from this origin only;
+// htmx is configured (meta htmx-config) to need no inline script or style.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+
+func securityHeaders(tls bool) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			h := c.Response().Header()
+			h.Set("Content-Security-Policy", contentSecurityPolicy)
+			h.Set("X-Content-Type-Options", "nosniff")
+			h.Set("X-Frame-Options", "DENY")
+			h.Set("Referrer-Policy", "same-origin")
+			h.Set("Cross-Origin-Opener-Policy", "same-origin")
+			if tls {
+				h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+			}
+			return next(c)
+		}
+	}
+}
+
+// csrfMiddleware checks a token on every state-changing request: the hidden
+// _csrf form field, or the X-CSRF-Token header that htmx sends.
+func csrfMiddleware(secure bool) echo.MiddlewareFunc {
+	return middleware.CSRFWithConfig(middleware.CSRFConfig{
+		TokenLookup:    "header:" + echo.HeaderXCSRFToken + ",form:_csrf",
+		ContextKey:     handlers.CSRFContextKey,
+		CookieName:     "factdesk_csrf",
+		CookiePath:     "/",
+		CookieHTTPOnly: true,
+		CookieSecure:   secure,
+		CookieSameSite: http.SameSiteLaxMode,
+		CookieMaxAge:   int((12 * time.Hour).Seconds()),
+		ErrorHandler: func(err error, c echo.Context) error {
+			return echo.NewHTTPError(http.StatusForbidden,
+				"This form has expired or did not come from factdesk. Reload the page and try again.").SetInternal(err)
+		},
+	})
+}
+
+// requireLogin sends anonymous visitors to the login page, then back.
+func requireLogin(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if handlers.CurrentUser(c) != nil {
+			return next(c)
+		}
+		target := "/login"
+		if c.Request().Method == http.MethodGet {
+			target += "?next=" + url.QueryEscape(c.Request().URL.RequestURI())
+		}
+		if c.Request().Header.Get("HX-Request") == "true" {
+			c.Response().Header().Set("HX-Redirect", target)
+			return c.NoContent(http.StatusUnauthorized)
+		}
+		return c.Redirect(http.StatusSeeOther, target)
+	}
+}
+
+// requireRole refuses users without at least the given role, on the server.
+func requireRole(role string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			u := handlers.CurrentUser(c)
+			if u == nil || !auth.Allows(u.Role, role) {
+				return echo.NewHTTPError(http.StatusForbidden, "Your role does not allow this: it needs the "+role+" role.")
+			}
+			return next(c)
+		}
+	}
+}
+
+// bodyLimit formats a byte count the way echo's BodyLimit reads it.
+func bodyLimit(n int) string { return strconv.Itoa(n/1024+1) + "K" }
+
+// errorHandler is the one place errors become responses: application errors
+// map to statuses, anything else is a 500 whose details go to the log only.
+func errorHandler(h *handlers.Handler, log *slog.Logger) echo.HTTPErrorHandler {
+	return func(err error, c echo.Context) {
+		if c.Response().Committed {
+			log.Warn("error after response started", "err", err, "request_id", requestID(c))
+			return
+		}
+		code, heading, msg := classify(err, h.MaxDocBytes)
+		rid := requestID(c)
+		switch {
+		case code >= 500:
+			log.Error("request failed", "err", err, "status", code, "path", c.Request().URL.Path, "request_id", rid)
+		default:
+			log.Warn("request refused", "err", err, "status", code, "path", c.Request().URL.Path, "request_id", rid)
+		}
+		if c.Request().Method == http.MethodHead {
+			c.NoContent(code)
+			return
+		}
+		if c.Request().Header.Get("HX-Request") == "true" {
+			// htmx shows the message in the page's alert area.
+			c.Response().Header().Set("HX-Retarget", "#alerts")
+			c.Response().Header().Set("HX-Reswap", "innerHTML")
+		}
+		page := errorPage(c, h, code, heading, msg, rid)
+		if rerr := handlers.Render(c, code, page); rerr != nil {
+			log.Error("rendering the error page", "err", rerr, "request_id", rid)
+		}
+	}
+}
+
+// classify maps an error to a status, a heading and a message safe to show.
+func classify(err error, maxDoc int) (int, string, string) {
+	var he *echo.HTTPError
+	switch {
+	case errors.Is(err, db.ErrNotFound):
+		return http.StatusNotFound, "Not found", "There is nothing at this address. It may have never existed."
+	case errors.Is(err, db.ErrInvalid):
+		return http.StatusBadRequest, "That did not work", handlers.UserMessage(err)
+	case errors.Is(err, db.ErrNotAllowed):
+		return http.StatusForbidden, "Not allowed", "Your role does not allow this."
+	case errors.As(err, &he):
+		msg, _ := he.Message.(string)
+		switch he.Code {
+		case http.StatusNotFound:
+			if msg == "" || msg == http.StatusText(http.StatusNotFound) {
+				msg = "There is nothing at this address."
+			}
+			return he.Code, "Not found", msg
+		case http.StatusRequestEntityTooLarge:
+			return he.Code, "Too large", fmt.Sprintf("The upload is larger than the %.0f MB limit.", float64(maxDoc)/(1<<20))
+		case http.StatusMethodNotAllowed:
+			return he.Code, "Not allowed", "This address does not accept that kind of request."
+		}
+		if he.Code >= 500 {
+			break
+		}
+		if msg == "" {
+			msg = http.StatusText(he.Code)
+		}
+		return he.Code, http.StatusText(he.Code), msg
+	}
+	return http.StatusInternalServerError, "Something went wrong",
+		"factdesk could not complete this request. Nothing was changed. If it happens again, give your administrator the request id below."
+}

@@ -1,0 +1,116 @@
+// Package web is the server: the echo instance, the middleware chain, the
+// route table, the session store and the error handler.
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"factdesk/assets"
+	"factdesk/db"
+	"factdesk/handlers"
+	"factdesk/ingest"
+	"factdesk/views"
+)
+
+// Config is what the server needs.
+type Config struct {
+	Store       *db.Store
+	Log         *slog.Logger
+	MaxDocBytes int  // largest document accepted; 0 means ingest.DefaultMaxBytes
+	Secure      bool // served over TLS: Secure cookies
+}
+
+// New builds the echo instance with every route and middleware.
+func New(cfg Config) *echo.Echo {
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.MaxDocBytes <= 0 {
+		cfg.MaxDocBytes = ingest.DefaultMaxBytes
+	}
+	views.AssetVersion = assets.Version()
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	store := NewSessionStore(cfg.Store, cfg.Secure)
+	sm := &sessionManager{store: store, name: sessionCookieName(cfg.Secure), log: cfg.Log}
+	h := &handlers.Handler{Store: cfg.Store, Sessions: sm, Log: cfg.Log, MaxDocBytes: cfg.MaxDocBytes}
+	e.HTTPErrorHandler = errorHandler(h, cfg.Log)
+
+	e.Use(middleware.RequestID())
+	e.Use(recoverer(cfg.Log))
+	e.Use(requestLog(cfg.Log))
+	e.Use(securityHeaders(cfg.Secure))
+	e.Use(sm.loadUser(cfg.Store))
+	routes(e, h, cfg)
+	return e
+}
+
+// routes is the route table: every route, its role and its body limit.
+func routes(e *echo.Echo, h *handlers.Handler, cfg Config) {
+	small := middleware.BodyLimit("64K")
+	// Multipart framing and form fields come on top of the document itself.
+	upload := middleware.BodyLimit(bodyLimit(cfg.MaxDocBytes + 1<<20))
+	csrf := csrfMiddleware(cfg.Secure)
+
+	e.GET("/assets/*", assetHandler())
+	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
+
+	// Pages for everyone: CSRF tokens are set here for the forms they show.
+	pub := e.Group("", small, csrf)
+	pub.GET("/login", h.LoginForm)
+	pub.POST("/login", h.Login)
+	pub.GET("/setup/:token", h.SetupForm)
+	pub.POST("/setup/:token", h.Setup)
+
+	// Logged-in users of any role: reading and exporting.
+	read := e.Group("", small, csrf, requireLogin)
+	read.POST("/logout", h.Logout)
+	read.GET("/", h.Documents)
+	read.GET("/documents/:id", h.Document)
+	read.GET("/queue", h.Queue)
+	read.GET("/claims/:id", h.Claim)
+	read.GET("/export", h.Export)
+
+	// Reviewers and up: anything that changes data.
+	rev := e.Group("", csrf, requireLogin, requireRole("reviewer"))
+	rev.GET("/documents/new", h.NewDocument, small)
+	rev.POST("/documents", h.CreateDocument, upload)
+	rev.POST("/claims/:id/status", h.SetStatus, small)
+}
+
+// Serve runs the server until ctx ends, then drains in-flight requests.
+func Serve(ctx context.Context, e *echo.Echo, ln net.Listener, log *slog.Logger) error {
+	srv := &http.Server{
+		Handler:           e,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      10 * time.Minute, // exports of large databases stream for a while
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,138 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/sessions"
+
+	"factdesk/db"
+)
+
+// sessionLifetime is how long a session lives without being saved again.
+const sessionLifetime = 12 * time.Hour
+
+// userKey holds the logged-in user's id in session.Values; the store keeps it
+// in its own column so that a user's sessions can be ended at once.
+const userKey = "user_id"
+
+// SessionStore is a gorilla/sessions Store that keeps sessions in SQLite.
+// The cookie carries only a random token; the server keeps the data, so
+// deleting the row ends the session whatever the browser holds.
+type SessionStore struct {
+	db      *db.Store
+	Options sessions.Options
+}
+
+// NewSessionStore returns a store whose cookies are HttpOnly, SameSite=Lax,
+// and Secure when secure is set.
+func NewSessionStore(s *db.Store, secure bool) *SessionStore {
+	return &SessionStore{db: s, Options: sessions.Options{
+		Path:     "/",
+		MaxAge:   int(sessionLifetime / time.Second),
+		HttpOnly: true,
+		Secure:   secure,
+		SameSite: http.SameSiteLaxMode,
+	}}
+}
+
+// Get returns the request's session, cached per request by gorilla.
+func (st *SessionStore) Get(r *http.Request, name string) (*sessions.Session, error) {
+	return sessions.GetRegistry(r).Get(st, name)
+}
+
+// New loads the session named by the request's cookie, or starts an empty
+// one when there is none or it has ended.
+func (st *SessionStore) New(r *http.Request, name string) (*sessions.Session, error) {
+	sess := sessions.NewSession(st, name)
+	opts := st.Options
+	sess.Options = &opts
+	sess.IsNew = true
+	ck, err := r.Cookie(name)
+	if err != nil || ck.Value == "" {
+		return sess, nil
+	}
+	row, err := st.db.Session(r.Context(), ck.Value)
+	if errors.Is(err, db.ErrNotFound) {
+		return sess, nil
+	}
+	if err != nil {
+		return sess, err
+	}
+	var vals map[string]any
+	if err := json.Unmarshal([]byte(row.Data), &vals); err != nil {
+		return sess, nil
+	}
+	for k, v := range vals {
+		sess.Values[k] = v
+	}
+	if row.UserID > 0 {
+		sess.Values[userKey] = row.UserID
+	}
+	sess.ID = ck.Value
+	sess.IsNew = false
+	return sess, nil
+}
+
+// Save writes the session and sets its cookie. A negative MaxAge deletes it
+// on the server and in the browser.
+func (st *SessionStore) Save(r *http.Request, w http.ResponseWriter, sess *sessions.Session) error {
+	ctx := r.Context()
+	if sess.Options.MaxAge < 0 {
+		if sess.ID != "" {
+			if err := st.db.DeleteSession(ctx, sess.ID); err != nil {
+				return err
+			}
+		}
+		http.SetCookie(w, sessions.NewCookie(sess.Name(), "", sess.Options))
+		return nil
+	}
+	if sess.ID == "" {
+		tok, err := newToken()
+		if err != nil {
+			return err
+		}
+		sess.ID = tok
+	}
+	var uid int64
+	vals := make(map[string]any, len(sess.Values))
+	for k, v := range sess.Values {
+		ks, ok := k.(string)
+		if !ok {
+			return fmt.Errorf("session key %v is not a string", k)
+		}
+		if ks == userKey {
+			uid, _ = v.(int64)
+			continue
+		}
+		vals[ks] = v
+	}
+	data, err := json.Marshal(vals)
+	if err != nil {
+		return err
+	}
+	expires := time.Now().Add(time.Duration(sess.Options.MaxAge) * time.Second)
+	if err := st.db.SaveSession(ctx, sess.ID, uid, string(data), expires); err != nil {
+		return err
+	}
+	sess.IsNew = false
+	http.SetCookie(w, sessions.NewCookie(sess.Name(), sess.ID, sess.Options))
+	return nil
+}
+
+// newToken returns 256 random bits, URL-safe.
+func newToken() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// NewSetupToken returns a fresh one-time setup token.
+func NewSetupToken() (string, error) { return newToken() }

@@ -1,0 +1,119 @@
+package web
+
+import (
+	"log/slog"
+
+	"github.com/a-h/templ"
+
+	"github.com/labstack/echo/v4"
+
+	"factdesk/db"
+	"factdesk/handlers"
+	"factdesk/views"
+)
+
+// sessionCookieName uses the __Host- prefix under TLS, which browsers accept
+// only for Secure, host-only cookies with Path=/.
+func sessionCookieName(secure bool) string {
+	if secure {
+		return "__Host-factdesk_session"
+	}
+	return "factdesk_session"
+}
+
+// sessionManager implements handlers.Sessions over the SQLite session store.
+type sessionManager struct {
+	store *SessionStore
+	name  string
+	log   *slog.Logger
+}
+
+const flashKey = "flash"
+
+// loadUser puts the logged-in user, if any, into the request context. A
+// disabled or deleted user counts as nobody, at once.
+func (m *sessionManager) loadUser(store *db.Store) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if _, err := c.Request().Cookie(m.name); err != nil {
+				return next(c)
+			}
+			sess, err := m.store.Get(c.Request(), m.name)
+			if err != nil {
+				return err
+			}
+			if uid, ok := sess.Values[userKey].(int64); ok && uid > 0 {
+				u, err := store.UserByID(c.Request().Context(), uid)
+				if err == nil && !u.Disabled {
+					handlers.SetUser(c, &u)
+				}
+			}
+			return next(c)
+		}
+	}
+}
+
+// Login ends the old session and starts a new one under a fresh id, so a
+// session id planted before login is worthless after it.
+func (m *sessionManager) Login(c echo.Context, userID int64) error {
+	sess, err := m.store.Get(c.Request(), m.name)
+	if err != nil {
+		return err
+	}
+	if sess.ID != "" {
+		if err := m.store.db.DeleteSession(c.Request().Context(), sess.ID); err != nil {
+			return err
+		}
+	}
+	sess.ID = ""
+	sess.Values = map[any]any{userKey: userID}
+	return sess.Save(c.Request(), c.Response())
+}
+
+// Logout deletes the session row and the cookie.
+func (m *sessionManager) Logout(c echo.Context) error {
+	sess, err := m.store.Get(c.Request(), m.name)
+	if err != nil {
+		return err
+	}
+	sess.Options.MaxAge = -1
+	return sess.Save(c.Request(), c.Response())
+}
+
+// SetFlash keeps a message for the next page of a logged-in user.
+func (m *sessionManager) SetFlash(c echo.Context, msg string) error {
+	sess, err := m.store.Get(c.Request(), m.name)
+	if err != nil || sess.IsNew {
+		return err
+	}
+	sess.Values[flashKey] = msg
+	return sess.Save(c.Request(), c.Response())
+}
+
+// TakeFlash returns the pending message and clears it.
+func (m *sessionManager) TakeFlash(c echo.Context) string {
+	sess, err := m.store.Get(c.Request(), m.name)
+	if err != nil || sess.IsNew {
+		return ""
+	}
+	msg, _ := sess.Values[flashKey].(string)
+	if msg == "" {
+		return ""
+	}
+	delete(sess.Values, flashKey)
+	if err := sess.Save(c.Request(), c.Response()); err != nil {
+		m.log.Warn("clearing a flash message", "err", err)
+	}
+	return msg
+}
+
+func errorPage(c echo.Context, h *handlers.Handler, code int, heading, msg, rid string) templ.Component {
+	p := views.ErrorPage{Base: h.Base(c, heading, ""), Code: code, Heading: heading, Message: msg}
+	if code >= 500 {
+		p.RequestID = rid
+	}
+	if c.Request().Header.Get("HX-Request") == "true" {
+		return views.ErrorAlert(p)
+	}
+	return views.ErrorView(p)
+}
