@@ -1,0 +1,641 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"factdesk/auth"
+	"factdesk/db"
+	"factdesk/web"
+)
+
+const testPassword = "correct horse battery"
+
+// app is the real router over a real SQLite file.
+type app struct {
+	t     *testing.T
+	store *db.Store
+	srv   *httptest.Server
+	log   *bytes.Buffer
+}
+
+func newApp(t *testing.T) *app {
+	t.Helper()
+	ctx := context.Background()
+	store, err := db.Open(ctx, filepath.Join(t.TempDir(), "web.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	logBuf := &bytes.Buffer{}
+	e := web.New(web.Config{Store: store, Log: slog.New(slog.NewTextHandler(logBuf, nil)), MaxDocBytes: 64 << 10})
+	srv := httptest.NewServer(e)
+	t.Cleanup(func() { srv.Close(); store.Close() })
+	a := &app{t: t, store: store, srv: srv, log: logBuf}
+	for name, role := range map[string]string{"rita": "reviewer", "vic": "viewer", "rob": "reviewer"} {
+		hash, err := auth.HashPassword(testPassword)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := store.CreateUser(ctx, name, hash, role); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return a
+}
+
+// client is one browser: a cookie jar, no automatic redirects. Like a Go
+// client (and unlike a browser) it sends no Sec-Fetch-Site header, so every
+// state-changing request exercises the CSRF token path.
+type client struct {
+	a    *app
+	http *http.Client
+}
+
+func (a *app) client() *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{a: a, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}}
+}
+
+type resp struct {
+	code int
+	hdr  http.Header
+	body string
+	doc  *goquery.Document
+}
+
+func (c *client) do(req *http.Request) resp {
+	c.a.t.Helper()
+	res, err := c.http.Do(req)
+	if err != nil {
+		c.a.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	doc, _ := goquery.NewDocumentFromReader(bytes.NewReader(b))
+	return resp{code: res.StatusCode, hdr: res.Header, body: string(b), doc: doc}
+}
+
+func (c *client) get(path string) resp {
+	c.a.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, c.a.srv.URL+path, nil)
+	return c.do(req)
+}
+
+func (c *client) post(path string, form url.Values, hdr ...string) resp {
+	c.a.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, c.a.srv.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	return c.do(req)
+}
+
+// csrf GETs a page with a form and reads its token, as a browser would.
+func (c *client) csrf(path string) string {
+	c.a.t.Helper()
+	r := c.get(path)
+	tok, ok := r.doc.Find(`input[name="_csrf"]`).Attr("value")
+	if !ok || tok == "" {
+		c.a.t.Fatalf("no CSRF token on %s (%d): %s", path, r.code, r.body)
+	}
+	return tok
+}
+
+func (c *client) login(name string) {
+	c.a.t.Helper()
+	r := c.post("/login", url.Values{"_csrf": {c.csrf("/login")}, "username": {name}, "password": {testPassword}})
+	if r.code != http.StatusSeeOther {
+		c.a.t.Fatalf("login as %s: %d %s", name, r.code, r.body)
+	}
+}
+
+func (c *client) importText(title, text string) resp {
+	c.a.t.Helper()
+	return c.upload(title, "", []byte(text))
+}
+
+// upload posts the import form as multipart, with text or a file.
+func (c *client) upload(title, filename string, data []byte) resp {
+	c.a.t.Helper()
+	tok := c.csrf("/documents/new")
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("_csrf", tok)
+	mw.WriteField("title", title)
+	if filename == "" {
+		mw.WriteField("text", string(data))
+	} else {
+		fw, _ := mw.CreateFormFile("file", filename)
+		fw.Write(data)
+	}
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, c.a.srv.URL+"/documents", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return c.do(req)
+}
+
+func (a *app) documentCount() int {
+	docs, err := a.store.ListDocuments(context.Background(), 0, 1000)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return len(docs)
+}
+
+const article = `Harbour city council approves “green port” plan
+
+Advertisement
+
+The council voted 31 to 4 on Tuesday to spend $2.5 billion on the port, officials said.
+
+Mayor Ana Ruiz said the plan would cut emissions by 40% by 2030 — a figure the port authority disputes.
+
+Photo: Harbour Daily/Getty Images
+
+The port handled 10,000 containers a day in 2023, according to the port authority.`
+
+func firstClaimID(t *testing.T, a *app) int64 {
+	t.Helper()
+	page, err := a.store.Queue(context.Background(), db.QueueFilter{Limit: 1})
+	if err != nil || len(page.Claims) == 0 {
+		t.Fatalf("no claims: %v", err)
+	}
+	return page.Claims[0].ID
+}
+
+func TestAnonymousIsSentToLogin(t *testing.T) {
+	a := newApp(t)
+	c := a.client()
+	for _, path := range []string{"/", "/queue?status=disputed", "/claims/1", "/documents/1", "/documents/new", "/export"} {
+		r := c.get(path)
+		loc := r.hdr.Get("Location")
+		if r.code != http.StatusSeeOther || !strings.HasPrefix(loc, "/login?next=") {
+			t.Errorf("GET %s: %d to %q", path, r.code, loc)
+		}
+		if next, _ := url.Parse(loc); next.Query().Get("next") != path {
+			t.Errorf("GET %s: next = %q", path, next.Query().Get("next"))
+		}
+	}
+	// A state change without a session is refused, whatever the token.
+	tok := c.csrf("/login")
+	r := c.post("/claims/1/status", url.Values{"_csrf": {tok}, "status": {"confirmed"}, "version": {"1"}})
+	if r.code != http.StatusSeeOther || !strings.HasPrefix(r.hdr.Get("Location"), "/login") {
+		t.Errorf("anonymous POST: %d %s", r.code, r.hdr.Get("Location"))
+	}
+	r = c.get("/healthz")
+	if r.code != http.StatusOK {
+		t.Errorf("healthz = %d", r.code)
+	}
+}
+
+func TestLoginSessionAndLogout(t *testing.T) {
+	a := newApp(t)
+	c := a.client()
+
+	// No token, a forged token: refused before the password is looked at.
+	if r := c.post("/login", url.Values{"username": {"rita"}, "password": {testPassword}}); r.code != http.StatusForbidden {
+		t.Fatalf("login without CSRF token: %d", r.code)
+	}
+	tok := c.csrf("/login")
+	if r := c.post("/login", url.Values{"_csrf": {tok + "x"}, "username": {"rita"}, "password": {testPassword}}); r.code != http.StatusForbidden ||
+		!strings.Contains(r.body, "Reload the page") {
+		t.Fatalf("login with forged CSRF token: %d", r.code)
+	}
+
+	// Wrong password and unknown user get the same answer.
+	wrong := c.post("/login", url.Values{"_csrf": {tok}, "username": {"rita"}, "password": {"not the password"}})
+	unknown := c.post("/login", url.Values{"_csrf": {tok}, "username": {"nobody"}, "password": {testPassword}})
+	if wrong.code != http.StatusUnauthorized || unknown.code != http.StatusUnauthorized ||
+		wrong.doc.Find("#login-error").Text() != unknown.doc.Find("#login-error").Text() {
+		t.Fatalf("wrong password %d / unknown user %d differ", wrong.code, unknown.code)
+	}
+
+	// A session id planted before login is replaced at login.
+	c.get("/login")
+	r := c.post("/login", url.Values{"_csrf": {tok}, "username": {"rita"}, "password": {testPassword}, "next": {"/queue"}})
+	if r.code != http.StatusSeeOther || r.hdr.Get("Location") != "/queue" {
+		t.Fatalf("login: %d %q", r.code, r.hdr.Get("Location"))
+	}
+	var sessCookie *http.Cookie
+	for _, ck := range r.hdrCookies() {
+		if ck.Name == "factdesk_session" {
+			sessCookie = ck
+		}
+	}
+	if sessCookie == nil || !sessCookie.HttpOnly || sessCookie.SameSite != http.SameSiteLaxMode || sessCookie.Secure {
+		t.Fatalf("session cookie = %+v", sessCookie)
+	}
+	if r := c.get("/"); r.code != http.StatusOK || !strings.Contains(r.doc.Find(".who").Text(), "rita") {
+		t.Fatalf("after login: %d", r.code)
+	}
+	// Logging in again rotates the id: the old cookie no longer works.
+	old := sessCookie.Value
+	if r := c.post("/login", url.Values{"_csrf": {c.csrf("/")}, "username": {"rita"}, "password": {testPassword}}); r.code != http.StatusSeeOther {
+		t.Fatalf("second login: %d", r.code)
+	}
+	if _, err := a.store.Session(context.Background(), old); err == nil {
+		t.Fatal("session id not rotated at login")
+	}
+
+	// Logout ends the session on the server: replaying the cookie fails.
+	u, _ := url.Parse(a.srv.URL)
+	var current string
+	for _, ck := range c.http.Jar.Cookies(u) {
+		if ck.Name == "factdesk_session" {
+			current = ck.Value
+		}
+	}
+	if r := c.post("/logout", url.Values{"_csrf": {c.csrf("/")}}); r.code != http.StatusSeeOther {
+		t.Fatalf("logout: %d", r.code)
+	}
+	replay := a.client()
+	replay.http.Jar.SetCookies(u, []*http.Cookie{{Name: "factdesk_session", Value: current}})
+	if r := replay.get("/"); r.code != http.StatusSeeOther {
+		t.Fatalf("replayed cookie after logout: %d", r.code)
+	}
+	if r := c.post("/login", url.Values{"_csrf": {tok}, "username": {"rita"}, "password": {testPassword}, "next": {"//evil.example/x"}}); r.hdr.Get("Location") != "/" {
+		t.Fatalf("open redirect: %q", r.hdr.Get("Location"))
+	}
+}
+
+func (r resp) hdrCookies() []*http.Cookie {
+	return (&http.Response{Header: r.hdr}).Cookies()
+}
+
+func TestSetupLinkWorksOnce(t *testing.T) {
+	ctx := context.Background()
+	store, err := db.Open(ctx, filepath.Join(t.TempDir(), "setup.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	srv := httptest.NewServer(web.New(web.Config{Store: store, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	defer srv.Close()
+	a := &app{t: t, store: store, srv: srv}
+	tok, _ := web.NewSetupToken()
+	if err := store.SetSetupToken(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	c := a.client()
+	if r := c.get("/setup/wrong"); r.code != http.StatusNotFound {
+		t.Fatalf("wrong token: %d", r.code)
+	}
+	csrf := c.csrf("/setup/" + tok)
+	form := url.Values{"_csrf": {csrf}, "username": {"ann"}, "password": {"short"}, "password2": {"short"}}
+	if r := c.post("/setup/"+tok, form); r.code != http.StatusUnprocessableEntity || !strings.Contains(r.body, "at least 12") {
+		t.Fatalf("short password: %d", r.code)
+	}
+	form.Set("password", testPassword)
+	form.Set("password2", testPassword+"!")
+	if r := c.post("/setup/"+tok, form); r.code != http.StatusUnprocessableEntity || !strings.Contains(r.body, "differ") {
+		t.Fatalf("mismatched passwords: %d", r.code)
+	}
+	form.Set("password2", testPassword)
+	if r := c.post("/setup/"+tok, form); r.code != http.StatusSeeOther {
+		t.Fatalf("setup: %d %s", r.code, r.body)
+	}
+	if r := c.get("/"); r.code != http.StatusOK || !strings.Contains(r.doc.Find(".who").Text(), "admin") {
+		t.Fatalf("admin not logged in after setup: %d", r.code)
+	}
+	if r := a.client().get("/setup/" + tok); r.code != http.StatusNotFound {
+		t.Fatalf("setup link reused: %d", r.code)
+	}
+	if n, _ := store.CountUsers(ctx); n != 1 {
+		t.Fatalf("users = %d", n)
+	}
+}
+
+func TestImportReviewAndExport(t *testing.T) {
+	a := newApp(t)
+	c := a.client()
+	c.login("rita")
+
+	r := c.importText("Port plan", article)
+	if r.code != http.StatusSeeOther || !strings.HasPrefix(r.hdr.Get("Location"), "/documents/") {
+		t.Fatalf("import: %d %s", r.code, r.body)
+	}
+	docPath := r.hdr.Get("Location")
+	doc := c.get(docPath)
+	if doc.code != http.StatusOK || !strings.Contains(doc.doc.Find(".flash").Text(), "claims found") {
+		t.Fatalf("document page: %d flash %q", doc.code, doc.doc.Find(".flash").Text())
+	}
+	// The body is shown whole, with each highlight exactly the claim's text.
+	if got := doc.doc.Find("article.doc-body").Text(); got != article {
+		t.Fatalf("document text differs:\n%q\n%q", got, article)
+	}
+	hl := doc.doc.Find("a.hl")
+	if hl.Length() < 3 {
+		t.Fatalf("only %d highlights", hl.Length())
+	}
+	ctx := context.Background()
+	hl.Each(func(_ int, s *goquery.Selection) {
+		href, _ := s.Attr("href")
+		var id int64
+		for _, ch := range strings.TrimPrefix(href, "/claims/") {
+			id = id*10 + int64(ch-'0')
+		}
+		cl, err := a.store.Claim(ctx, id)
+		if err != nil || cl.Text != s.Text() {
+			t.Errorf("highlight %q links to claim %q (%v)", s.Text(), cl.Text, err)
+		}
+		if strings.Contains(s.Text(), "Advertisement") || strings.Contains(s.Text(), "Getty") {
+			t.Errorf("boilerplate highlighted: %q", s.Text())
+		}
+	})
+
+	// Same text again: no second document, the user is told which one.
+	again := c.importText("Copy", article)
+	if again.hdr.Get("Location") != docPath || a.documentCount() != 1 {
+		t.Fatalf("reimport made a second document: %s", again.hdr.Get("Location"))
+	}
+	if f := c.get(docPath).doc.Find(".flash").Text(); !strings.Contains(f, "imported before") {
+		t.Fatalf("reimport flash = %q", f)
+	}
+
+	// The claim page shows the claim in its paragraph and the form.
+	id := firstClaimID(t, a)
+	cl, _ := a.store.Claim(ctx, id)
+	page := c.get("/claims/" + itoa(id))
+	if page.code != http.StatusOK || page.doc.Find("mark.hl").Text() != cl.Text {
+		t.Fatalf("claim page: %d mark %q", page.code, page.doc.Find("mark.hl").Text())
+	}
+	passage := page.doc.Find("blockquote.source").Text()
+	if !strings.Contains(article, passage) || len(passage) <= len(cl.Text) && !strings.Contains(article, "\n\n"+cl.Text+"\n\n") {
+		t.Fatalf("passage %q is not the claim's paragraph", passage)
+	}
+	if link, _ := page.doc.Find(`a[href^="/documents/"][href*="#claim-"]`).Attr("href"); link != docPath+"#claim-"+itoa(id) {
+		t.Fatalf("document link = %q", link)
+	}
+	if page.doc.Find(`button[name="status"]`).Length() != 3 || page.doc.Find(`textarea[name="note"]`).Length() != 1 {
+		t.Fatal("status form missing")
+	}
+
+	// Mark it disputed with a note: one history row, status and version move.
+	tok, _ := page.doc.Find(`#review input[name="_csrf"]`).Attr("value")
+	ver, _ := page.doc.Find(`#review input[name="version"]`).Attr("value")
+	r = c.post("/claims/"+itoa(id)+"/status", url.Values{"_csrf": {tok}, "version": {ver}, "status": {"disputed"}, "note": {"Port authority says 8,000 — see “annual report”."}})
+	if r.code != http.StatusSeeOther {
+		t.Fatalf("status change: %d %s", r.code, r.body)
+	}
+	page = c.get("/claims/" + itoa(id))
+	if !strings.Contains(page.doc.Find(".flash").Text(), "Disputed") || strings.TrimSpace(page.doc.Find("dl.facts .badge").Text()) != "Disputed" {
+		t.Fatalf("after change: flash %q", page.doc.Find(".flash").Text())
+	}
+	hist := page.doc.Find("ol.history li")
+	if hist.Length() != 1 || !strings.Contains(hist.Text(), "rita") || !strings.Contains(hist.Text(), "Port authority says 8,000 — see “annual report”.") ||
+		!strings.Contains(hist.Text(), "Unverified") {
+		t.Fatalf("history = %q", hist.Text())
+	}
+
+	// Export (default: verified claims) carries the claim and its history.
+	exp := c.get("/export?format=json")
+	if exp.code != http.StatusOK || !strings.HasPrefix(exp.hdr.Get("Content-Type"), "application/json") ||
+		!strings.Contains(exp.hdr.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("export: %d %v", exp.code, exp.hdr)
+	}
+	var recs []map[string]any
+	if err := json.Unmarshal([]byte(exp.body), &recs); err != nil || len(recs) != 1 {
+		t.Fatalf("export body %q: %v", exp.body, err)
+	}
+	rec := recs[0]
+	runes := []rune(article)
+	if rec["status"] != "disputed" || rec["text"] != cl.Text || rec["last_reviewer"] != "rita" ||
+		string(runes[int(rec["start"].(float64)):int(rec["end"].(float64))]) != cl.Text || rec["document_title"] != "Port plan" {
+		t.Fatalf("record = %v", rec)
+	}
+	csvResp := c.get("/export?format=csv&status=disputed,unverified")
+	rows, err := csv.NewReader(strings.NewReader(csvResp.body)).ReadAll()
+	if err != nil || len(rows) < 3 || rows[0][0] != "id" {
+		t.Fatalf("csv export: %v %d rows", err, len(rows))
+	}
+	if r := c.get("/export?format=xml"); r.code != http.StatusBadRequest || !strings.Contains(r.body, "json, jsonl, csv") {
+		t.Fatalf("bad export format: %d", r.code)
+	}
+	if r := c.get("/export?status=maybe"); r.code != http.StatusBadRequest || !strings.Contains(strings.ToLower(r.body), "unknown status") {
+		t.Fatalf("bad export status: %d", r.code)
+	}
+
+	// Queue filters and shows the claim.
+	q := c.get("/queue?status=disputed")
+	if q.code != http.StatusOK || q.doc.Find("table.queue tbody tr").Length() != 1 {
+		t.Fatalf("disputed queue: %d", q.code)
+	}
+	if r := c.get("/queue?status=bogus"); r.code != http.StatusBadRequest {
+		t.Fatalf("bogus status filter: %d", r.code)
+	}
+}
+
+func TestStaleChangeIsRefused(t *testing.T) {
+	a := newApp(t)
+	rita, rob := a.client(), a.client()
+	rita.login("rita")
+	rob.login("rob")
+	rita.importText("Port plan", article)
+	id := firstClaimID(t, a)
+	path := "/claims/" + itoa(id)
+
+	// Both open the claim at version 1.
+	rp, bp := rita.get(path), rob.get(path)
+	rtok, _ := rp.doc.Find(`#review input[name="_csrf"]`).Attr("value")
+	btok, _ := bp.doc.Find(`#review input[name="_csrf"]`).Attr("value")
+	if r := rita.post(path+"/status", url.Values{"_csrf": {rtok}, "version": {"1"}, "status": {"confirmed"}}); r.code != http.StatusSeeOther {
+		t.Fatalf("first change: %d", r.code)
+	}
+	r := rob.post(path+"/status", url.Values{"_csrf": {btok}, "version": {"1"}, "status": {"disputed"}, "note": {"my careful note"}})
+	if r.code != http.StatusConflict {
+		t.Fatalf("stale change: %d", r.code)
+	}
+	msg := r.doc.Find("#review-error").Text()
+	if !strings.Contains(msg, "someone else changed") || !strings.Contains(msg, "Confirmed") {
+		t.Fatalf("stale message %q", msg)
+	}
+	if r.doc.Find("#note").Text() != "my careful note" {
+		t.Fatalf("note lost: %q", r.doc.Find("#note").Text())
+	}
+	if v, _ := r.doc.Find(`#review input[name="version"]`).Attr("value"); v != "2" {
+		t.Fatalf("form not at the new version: %q", v)
+	}
+	cl, _ := a.store.Claim(context.Background(), id)
+	hist, _ := a.store.History(context.Background(), id)
+	if cl.Status != "confirmed" || len(hist) != 1 {
+		t.Fatalf("stale change overwrote: %s, %d rows", cl.Status, len(hist))
+	}
+
+	// htmx: the same refusal comes back as the fragment, with the header token.
+	hx := rob.post(path+"/status", url.Values{"version": {"1"}, "status": {"disputed"}}, "HX-Request", "true", "X-CSRF-Token", btok)
+	if hx.code != http.StatusConflict || strings.Contains(hx.body, "<html") || hx.doc.Find("#claim-main").Length() != 1 {
+		t.Fatalf("htmx stale: %d %s", hx.code, hx.body)
+	}
+	ok := rob.post(path+"/status", url.Values{"version": {"2"}, "status": {"disputed"}}, "HX-Request", "true", "X-CSRF-Token", btok)
+	if ok.code != http.StatusOK || ok.doc.Find("ol.history li").Length() != 2 {
+		t.Fatalf("htmx change: %d %s", ok.code, ok.body)
+	}
+}
+
+func TestViewerCannotChangeAnything(t *testing.T) {
+	a := newApp(t)
+	rita := a.client()
+	rita.login("rita")
+	rita.importText("Port plan", article)
+	id := firstClaimID(t, a)
+	vic := a.client()
+	vic.login("vic")
+	page := vic.get("/claims/" + itoa(id))
+	if page.code != http.StatusOK || page.doc.Find(`button[name="status"]`).Length() != 0 {
+		t.Fatalf("viewer sees the status form (%d)", page.code)
+	}
+	tok := vic.csrf("/claims/" + itoa(id))
+	r := vic.post("/claims/"+itoa(id)+"/status", url.Values{"_csrf": {tok}, "version": {"1"}, "status": {"confirmed"}})
+	if r.code != http.StatusForbidden {
+		t.Fatalf("viewer status change: %d", r.code)
+	}
+	if r := vic.get("/documents/new"); r.code != http.StatusForbidden {
+		t.Fatalf("viewer import page: %d", r.code)
+	}
+	if r := vic.upload("x", "", []byte("Ships carried 5 tonnes of grain in 2023, officials said.")); r.code != http.StatusForbidden {
+		t.Fatalf("viewer import: %d", r.code)
+	}
+	cl, _ := a.store.Claim(context.Background(), id)
+	if cl.Status != "unverified" || cl.Version != 1 || a.documentCount() != 1 {
+		t.Fatal("viewer changed something")
+	}
+	if r := vic.get("/export?format=csv"); r.code != http.StatusOK {
+		t.Fatalf("viewer export: %d", r.code)
+	}
+}
+
+func TestBadInputChangesNothing(t *testing.T) {
+	a := newApp(t)
+	c := a.client()
+	c.login("rita")
+	big := bytes.Repeat([]byte("The port handled 10,000 containers. "), 3000) // over the 64 KB test limit
+	cases := []struct {
+		name, file string
+		data       []byte
+		want       string
+	}{
+		{"empty text", "", []byte("   \n "), "Paste the article text"},
+		{"empty file", "a.txt", []byte{}, "empty"},
+		{"binary", "a.txt", []byte("PK\x03\x04\x00\x00binary\x00\x01"), "not text"},
+		{"invalid UTF-8", "a.txt", []byte("caf\xe9 au lait, 3 euros"), "UTF-8"},
+		{"wrong type", "report.pdf", []byte("%PDF-1.4 ..."), ""},
+		{"too large", "big.txt", big, "MB"},
+	}
+	for _, tc := range cases {
+		r := c.upload("T", tc.file, tc.data)
+		if r.code != http.StatusUnprocessableEntity && r.code != http.StatusRequestEntityTooLarge {
+			t.Errorf("%s: %d", tc.name, r.code)
+			continue
+		}
+		msg := r.doc.Find(".error").Text()
+		if msg == "" || !strings.Contains(msg, tc.want) {
+			t.Errorf("%s: message %q", tc.name, msg)
+		}
+	}
+	if n := a.documentCount(); n != 0 {
+		t.Fatalf("%d documents stored from bad input", n)
+	}
+	tok := c.csrf("/documents/new")
+	bad := c.post("/documents", url.Values{"_csrf": {tok}, "text": {article}, "url": {"javascript:alert(1)"}})
+	if bad.code != http.StatusUnprocessableEntity || !strings.Contains(bad.doc.Find(".error").Text(), "http") {
+		t.Fatalf("javascript: URL: %d", bad.code)
+	}
+	if bad.doc.Find("#text").Text() != article {
+		t.Fatal("the pasted text was lost on error")
+	}
+	bad = c.post("/documents", url.Values{"_csrf": {tok}, "text": {article}, "published": {"31/12/2024"}})
+	if bad.code != http.StatusUnprocessableEntity {
+		t.Fatalf("bad date: %d", bad.code)
+	}
+
+	c.importText("Port plan", article)
+	id := firstClaimID(t, a)
+	path := "/claims/" + itoa(id)
+	tok = c.csrf(path)
+	if r := c.post(path+"/status", url.Values{"_csrf": {tok}, "version": {"1"}, "status": {"true"}}); r.code != http.StatusUnprocessableEntity ||
+		!strings.Contains(strings.ToLower(r.doc.Find("#review-error").Text()), "unknown status") {
+		t.Fatalf("unknown status: %d", r.code)
+	}
+	if r := c.post(path+"/status", url.Values{"version": {"1"}, "status": {"confirmed"}}); r.code != http.StatusForbidden {
+		t.Fatalf("missing CSRF token: %d", r.code)
+	}
+	if r := c.post(path+"/status", url.Values{"_csrf": {"forged"}, "version": {"1"}, "status": {"confirmed"}}); r.code != http.StatusForbidden {
+		t.Fatalf("forged CSRF token: %d", r.code)
+	}
+	if r := c.post(path+"/status", url.Values{"_csrf": {tok}, "status": {"confirmed"}}); r.code != http.StatusUnprocessableEntity {
+		t.Fatalf("missing version: %d", r.code)
+	}
+	if r := c.post("/claims/999999/status", url.Values{"_csrf": {tok}, "version": {"1"}, "status": {"confirmed"}}); r.code != http.StatusNotFound {
+		t.Fatalf("unknown claim: %d", r.code)
+	}
+	cl, _ := a.store.Claim(context.Background(), id)
+	if cl.Status != "unverified" || cl.Version != 1 {
+		t.Fatalf("bad input changed the claim: %+v", cl)
+	}
+	for _, p := range []string{"/claims/999999", "/documents/999999", "/claims/abc", "/documents/-1", "/nowhere"} {
+		r := c.get(p)
+		if r.code != http.StatusNotFound || r.doc.Find("h1").Text() != "Not found" {
+			t.Errorf("GET %s: %d %q", p, r.code, r.doc.Find("h1").Text())
+		}
+	}
+}
+
+func TestInternalErrorsStayInTheLog(t *testing.T) {
+	a := newApp(t)
+	c := a.client()
+	c.login("rita")
+	a.store.Close() // every query now fails
+	r := c.get("/queue")
+	if r.code != http.StatusInternalServerError {
+		t.Fatalf("status %d", r.code)
+	}
+	if strings.Contains(strings.ToLower(r.body), "sql") || strings.Contains(r.body, "goroutine") || r.doc.Find("code").Text() == "" {
+		t.Fatalf("internal details shown or request id missing: %s", r.body)
+	}
+	rid := r.doc.Find("code").Text()
+	if !strings.Contains(a.log.String(), rid) || !strings.Contains(a.log.String(), "level=ERROR") {
+		t.Fatalf("request id %s not in the log", rid)
+	}
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	a := newApp(t)
+	r := a.client().get("/login")
+	csp := r.hdr.Get("Content-Security-Policy")
+	if !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") || !strings.Contains(csp, "frame-ancestors 'none'") {
+		t.Fatalf("CSP = %q", csp)
+	}
+	if r.hdr.Get("X-Content-Type-Options") != "nosniff" || r.hdr.Get("Referrer-Policy") == "" {
+		t.Fatalf("headers = %v", r.hdr)
+	}
+	// The page itself has no inline script to need it.
+	r.doc.Find("script").Each(func(_ int, s *goquery.Selection) {
+		if src, _ := s.Attr("src"); src == "" {
+			t.Errorf("inline script: %q", s.Text())
+		}
+	})
+	asset := a.client().get("/assets/js/htmx.min.js")
+	if asset.code != http.StatusOK || !strings.Contains(asset.body, "htmx") {
+		t.Fatalf("htmx asset: %d", asset.code)
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
