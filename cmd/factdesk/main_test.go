@@ -1,0 +1,208 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"factdesk/db"
+)
+
+// cli runs the program in-process with the database in a temp folder.
+type cli struct {
+	t  *testing.T
+	db string
+}
+
+func newCLI(t *testing.T) *cli {
+	return &cli{t: t, db: filepath.Join(t.TempDir(), "cli.db")}
+}
+
+func (c *cli) run(stdin string, args ...string) (stdout, stderr string, err error) {
+	c.t.Helper()
+	var out, errb bytes.Buffer
+	c.t.Setenv("FACTDESK_DB", c.db)
+	err = run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+	return out.String(), errb.String(), err
+}
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// The text carries a BOM and CRLF line ends: offsets count code points in
+// the stored text, where both are gone.
+const cliArticle = "\ufeffCity budget passes\r\n\r\n“We will hire 200 teachers,” the mayor said on Monday — a pledge critics call vague.\r\n\r\nΗ πόλη ξόδεψε 3,5 εκατομμύρια ευρώ το 2023, σύμφωνα με την υπηρεσία.\r\n\r\nThe council approved the $1.2 billion budget by 9 votes to 2 on Dec. 5, officials said.\r\n"
+
+func TestExtractJSONOffsets(t *testing.T) {
+	c := newCLI(t)
+	p := writeFile(t, "a.txt", cliArticle)
+	out, _, err := c.run("", "extract", "--json", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := strings.ReplaceAll(strings.TrimPrefix(cliArticle, "\ufeff"), "\r\n", "\n")
+	runes := []rune(strings.TrimSpace(stored))
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) < 2 {
+		t.Fatalf("extract found %d claims:\n%s", len(lines), out)
+	}
+	for _, l := range lines {
+		var cl struct {
+			Start, End int
+			Text       string
+			Score      *float64
+		}
+		if err := json.Unmarshal([]byte(l), &cl); err != nil {
+			t.Fatalf("line %q: %v", l, err)
+		}
+		if cl.Score == nil || cl.Start < 0 || cl.End > len(runes) || string(runes[cl.Start:cl.End]) != cl.Text {
+			t.Errorf("claim %q at %d..%d does not match the stored text", cl.Text, cl.Start, cl.End)
+		}
+	}
+	// The same file on stdin gives the same answer.
+	out2, _, err := c.run(cliArticle, "extract", "--json", "-")
+	if err != nil || out2 != out {
+		t.Fatalf("stdin differs: %v", err)
+	}
+}
+
+func TestImportExportAndUser(t *testing.T) {
+	c := newCLI(t)
+	out, _, err := c.run("a long enough password\n", "user", "add", "--role", "reviewer", "maria")
+	if err != nil || !strings.Contains(out, "maria") {
+		t.Fatalf("user add: %q %v", out, err)
+	}
+	if _, _, err := c.run("a long enough password\n", "user", "add", "MARIA"); err == nil || !strings.Contains(err.Error(), "exists") {
+		t.Fatalf("duplicate user: %v", err)
+	}
+	if _, _, err := c.run("short\n", "user", "add", "tom"); err == nil || !strings.Contains(err.Error(), "12") {
+		t.Fatalf("short password: %v", err)
+	}
+	if _, _, err := c.run("a long enough password\n", "user", "add", "--role", "god", "tom"); err == nil {
+		t.Fatal("unknown role accepted")
+	}
+
+	p := writeFile(t, "budget.txt", cliArticle)
+	out, _, err = c.run("", "import", "--url", "https://example.org/budget", "--published", "2024-12-06", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields := strings.Split(strings.TrimSpace(out), "\t")
+	if len(fields) != 3 || fields[0] != "1" || fields[1] != "City budget passes" || !strings.HasSuffix(fields[2], "claims") {
+		t.Fatalf("import printed %q", out)
+	}
+	out, _, err = c.run("", "import", p)
+	if err != nil || !strings.Contains(out, "exists already") || !strings.HasPrefix(out, "1\t") {
+		t.Fatalf("reimport: %q %v", out, err)
+	}
+
+	// Review one claim through the store, then export it.
+	ctx := context.Background()
+	store, err := db.Open(ctx, c.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	claims, _ := store.DocumentClaims(ctx, 1)
+	u, _ := store.UserByName(ctx, "maria")
+	if _, err := store.SetStatus(ctx, claims[0].ID, u.ID, 1, "disputed", "=cmd|' /C calc'!A0"); err != nil {
+		t.Fatal(err)
+	}
+	store.Close()
+
+	out, _, err = c.run("", "export", "--format", "jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec map[string]any
+	if err := json.Unmarshal([]byte(strings.TrimSpace(out)), &rec); err != nil {
+		t.Fatalf("jsonl %q: %v", out, err)
+	}
+	hist := rec["history"].([]any)
+	if rec["status"] != "disputed" || rec["document_url"] != "https://example.org/budget" || len(hist) != 1 ||
+		hist[0].(map[string]any)["user"] != "maria" {
+		t.Fatalf("record = %v", rec)
+	}
+	dst := filepath.Join(t.TempDir(), "out.csv")
+	if _, _, err := c.run("", "export", "--format", "csv", "--status", "disputed,unverified", "--out", dst); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := os.Open(dst)
+	rows, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil || len(rows) != len(claims)+1 {
+		t.Fatalf("csv rows = %d, %v", len(rows), err)
+	}
+	if h := rows[1][13]; !strings.Contains(h, "'=cmd") && !strings.HasPrefix(h, "[") {
+		t.Fatalf("history cell %q", h)
+	}
+	out, _, _ = c.run("", "export", "--status", "unverified", "--format", "json")
+	var arr []map[string]any
+	if err := json.Unmarshal([]byte(out), &arr); err != nil || len(arr) != len(claims)-1 {
+		t.Fatalf("json export: %d records, %v", len(arr), err)
+	}
+}
+
+func TestErrorsAreOneLine(t *testing.T) {
+	c := newCLI(t)
+	dir := t.TempDir()
+	cases := []struct {
+		args  []string
+		stdin string
+		want  string
+	}{
+		{[]string{"frobnicate"}, "", "unknown command"},
+		{[]string{"import"}, "", "at least one FILE"},
+		{[]string{"import", filepath.Join(dir, "missing.txt")}, "", "no such file"},
+		{[]string{"import", writeFile(t, "empty.txt", "")}, "", "empty"},
+		{[]string{"import", writeFile(t, "bad.txt", "caf\xe9")}, "", "UTF-8"},
+		{[]string{"import", writeFile(t, "x.exe", "MZ\x90\x00")}, "", ".exe"},
+		{[]string{"import", "--published", "yesterday", writeFile(t, "ok.txt", "Text 1.")}, "", "2024-12-31"},
+		{[]string{"extract", "--json"}, "", "exactly one FILE"},
+		{[]string{"export", "--format", "xml"}, "", "json, jsonl, csv"},
+		{[]string{"export", "--status", "maybe"}, "", "unknown status"},
+		{[]string{"user", "add"}, "", "one user name"},
+		{[]string{"serve", "--addr", "256.0.0.1:99999"}, "", "listen"},
+	}
+	for _, tc := range cases {
+		out, errOut, err := c.run(tc.stdin, tc.args...)
+		msg := errOut
+		if err != nil && !errors.Is(err, errReported) {
+			msg += err.Error()
+		}
+		if err == nil || !strings.Contains(msg, tc.want) {
+			t.Errorf("%v: err %v, stderr %q, want %q", tc.args, err, errOut, tc.want)
+		}
+		if strings.Contains(msg, "goroutine") || strings.Contains(msg, "panic") || out != "" {
+			t.Errorf("%v: stdout %q stderr %q", tc.args, out, errOut)
+		}
+		if err != nil && strings.Count(strings.TrimSpace(err.Error()), "\n") > 0 {
+			t.Errorf("%v: message not one line: %q", tc.args, err)
+		}
+	}
+}
+
+func TestHelp(t *testing.T) {
+	c := newCLI(t)
+	out, _, err := c.run("", "help")
+	if err != nil || !strings.Contains(out, "import") || !strings.Contains(out, "FACTDESK_DB") {
+		t.Fatalf("help: %q %v", out, err)
+	}
+	for _, cmd := range []string{"serve", "import", "extract", "export"} {
+		_, errOut, err := c.run("", cmd, "-h")
+		if !errors.Is(err, errHelp) || !strings.Contains(errOut, "Usage: factdesk "+cmd) {
+			t.Errorf("%s -h: %v %q", cmd, err, errOut)
+		}
+	}
+}
