@@ -30,14 +30,14 @@ lint:
 test: check-generated lint
 	CGO_ENABLED=0 $(GO) build ./...
 	$(GO) test -count=1 ./...
-	$(GO) test -run='^$$' -fuzz='^FuzzSegment$$' -fuzztime=5s ./extract/
-	$(GO) test -run='^$$' -fuzz='^FuzzExtract$$' -fuzztime=5s ./extract/
-	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=5s ./ingest/
+	$(GO) test -run='^$$' -fuzz='^FuzzSegment$$' -fuzztime=5s -fuzzminimizetime=2s ./extract/
+	$(GO) test -run='^$$' -fuzz='^FuzzExtract$$' -fuzztime=5s -fuzzminimizetime=2s ./extract/
+	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=5s -fuzzminimizetime=2s ./ingest/
 
 fuzz:
-	$(GO) test -run='^$$' -fuzz='^FuzzSegment$$' -fuzztime=$(FUZZTIME) ./extract/
-	$(GO) test -run='^$$' -fuzz='^FuzzExtract$$' -fuzztime=$(FUZZTIME) ./extract/
-	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./ingest/
+	$(GO) test -run='^$$' -fuzz='^FuzzSegment$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./extract/
+	$(GO) test -run='^$$' -fuzz='^FuzzExtract$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./extract/
+	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./ingest/
 
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./extract/ ./db/

@@ -180,6 +180,8 @@ func (h *Handler) SetStatus(c echo.Context) error {
 	p.Error, p.Conflict = msg, conflict
 	if code != http.StatusOK {
 		p.Note = note
+	} else {
+		p.Saved = "Saved: " + views.StatusLabel(cl.Status) + "."
 	}
 	if isHTMX(c) {
 		return Render(c, code, views.ClaimMain(p))

@@ -3,7 +3,6 @@ package handlers
 import (
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -63,8 +62,11 @@ func (h *Handler) CreateDocument(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		data, err = io.ReadAll(io.LimitReader(f, int64(h.MaxDocBytes)+1))
+		data, err = ingest.ReadLimited(f, h.MaxDocBytes)
 		f.Close()
+		if errors.Is(err, ingest.ErrTooLarge) {
+			return h.importFailed(c, p, UserMessage(err))
+		}
 		if err != nil {
 			return err
 		}

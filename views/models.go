@@ -147,6 +147,7 @@ type ClaimPage struct {
 	Note     string // kept when a change is refused, so nothing typed is lost
 	Error    string
 	Conflict bool
+	Saved    string // confirmation after an in-page (htmx) change
 }
 
 // ErrorPage is shown for every error.

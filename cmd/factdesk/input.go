@@ -23,7 +23,7 @@ func readInput(name string, stdin io.Reader, max int) (ingest.Doc, error) {
 		}
 		r = f
 	}
-	data, err := io.ReadAll(io.LimitReader(r, int64(max)+1))
+	data, err := ingest.ReadLimited(r, max)
 	if err != nil {
 		return ingest.Doc{}, fmt.Errorf("%s: %w", name, err)
 	}
