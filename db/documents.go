@@ -158,13 +158,10 @@ func insertClaims(ctx context.Context, tx *sql.Tx, docID int64, body string, cla
 	for _, c := range claims {
 		offs = append(offs, c.Start, c.End)
 	}
-	byteOffs, ok := codePointsToBytes(body, offs)
-	if !ok {
-		return fmt.Errorf("claim offsets out of range")
-	}
+	byteOffs := extract.ByteOffsets(body, offs...)
 	for i, c := range claims {
 		b0, b1 := byteOffs[2*i], byteOffs[2*i+1]
-		if b0 >= b1 || body[b0:b1] != c.Text {
+		if c.Start < 0 || b0 >= b1 || body[b0:b1] != c.Text {
 			return fmt.Errorf("claim %d..%d does not match the document text", c.Start, c.End)
 		}
 		if _, err := stmt.ExecContext(ctx, docID, c.Start, c.End, c.Text, c.Score, c.Kind, c.Speaker, now, now); err != nil {
@@ -172,44 +169,6 @@ func insertClaims(ctx context.Context, tx *sql.Tx, docID int64, body string, cla
 		}
 	}
 	return nil
-}
-
-// codePointsToBytes converts code point offsets (any order) to byte offsets.
-func codePointsToBytes(s string, cps []int) ([]int, bool) {
-	out := make([]int, len(cps))
-	maxCP := 0
-	for _, c := range cps {
-		if c < 0 {
-			return nil, false
-		}
-		maxCP = max(maxCP, c)
-	}
-	// One pass recording the byte position of each needed code point.
-	need := make(map[int]int, len(cps))
-	for _, c := range cps {
-		need[c] = -1
-	}
-	cp := 0
-	for b := range s {
-		if _, ok := need[cp]; ok {
-			need[cp] = b
-		}
-		cp++
-		if cp > maxCP {
-			break
-		}
-	}
-	if _, ok := need[cp]; ok && need[cp] < 0 && cp == utf8.RuneCountInString(s) {
-		need[cp] = len(s)
-	}
-	for i, c := range cps {
-		b := need[c]
-		if b < 0 {
-			return nil, false
-		}
-		out[i] = b
-	}
-	return out, true
 }
 
 // Document returns one document with its body.

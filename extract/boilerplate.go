@@ -1,0 +1,328 @@
+package extract
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Scraped news carries page furniture around the story: headlines, bylines,
+// captions and credits, ads, teasers, share and correction prompts. None of it
+// is a claim. IsBoilerplate recognises it sentence by sentence; Extract adds
+// what needs context (teaser sections, a truncated first sentence).
+
+// boilerExact are whole lines (compared without case, ignoring a final ':').
+var boilerExact = map[string]bool{}
+
+// relatedHeaders open a block of teasers for other stories.
+var relatedHeaders = map[string]bool{}
+
+func init() {
+	for _, s := range []string{"advertisement", "advertising", "ad", "sponsored",
+		"sponsored content", "comments", "comment", "trending", "recommended",
+		"share", "print", "email", "tweet", "menu", "loading", "live", "updated",
+		"watch", "listen", "video", "photo", "photos", "gallery", "close",
+		"skip", "skip ad", "next", "previous", "back to top", "top", "home",
+		"log in", "login", "sign in", "register", "subscribe", "newsletter",
+		"story continues below", "story continues below advertisement",
+		"article continues below advertisement", "continue reading",
+		"scroll to continue with content", "view comments", "show comments",
+		"load comments"} {
+		boilerExact[s] = true
+	}
+	for _, s := range []string{"other topics of interest", "related",
+		"related articles", "related stories", "related coverage",
+		"related content", "related news", "related posts", "read more",
+		"read also", "also read", "see also", "more from", "more stories",
+		"more news", "more on this story", "you may also like",
+		"you might also like", "recommended", "recommended for you",
+		"recommended stories", "most read", "most popular", "most viewed",
+		"most commented", "most shared", "top stories", "latest news",
+		"latest stories", "don't miss", "don’t miss", "editor's picks",
+		"editor’s picks", "what to read next", "trending now", "popular"} {
+		relatedHeaders[s] = true
+		boilerExact[s] = true
+	}
+}
+
+// boilerPrefixes open a line of page furniture (compared without case; a
+// prefix ending in a letter must end at a word boundary).
+var boilerPrefixes = []string{
+	"advertisement", "sponsored content", "story continues", "article continues",
+	"continue reading", "scroll to continue", "read more", "read also",
+	"also read", "see also", "related:", "related articles", "related stories",
+	"related coverage", "more:", "more from", "most read", "most commented",
+	"most popular", "other topics of interest", "recommended for",
+	"recommended:", "you may also like", "you might also like", "share this",
+	"share on", "share via", "share article", "click here", "click to",
+	"tap here", "sign up", "subscribe to", "subscribe now", "subscribe for",
+	"follow us", "follow our", "join our", "download our", "download the app",
+	"to suggest a correction", "you can also highlight", "if you spot",
+	"report an error", "report a typo", "spotted an error", "copyright", "©",
+	"(c) ", "all rights reserved", "this article was", "this story was",
+	"this article has been", "this story has been", "an earlier version",
+	"correction:", "clarification:", "editor's note", "editor’s note",
+	"editors' note", "warning:", "content warning", "trigger warning",
+	"viewer discretion", "graphic content", "photo:", "photo by", "photos:",
+	"photograph:", "image:", "images:", "picture:", "pictured:", "pictured ",
+	"credit:", "caption:", "video:", "watch:", "listen:", "watch live",
+	"reporting by", "additional reporting", "edited by", "writing by",
+	"compiled by", "(reporting by", "contact the author", "email the author",
+	"got a tip", "leave a comment", "view comments", "this picture taken",
+	"this photo taken", "this image taken", "this handout", "this undated",
+	"in this photo", "in this picture", "in this image", "in this handout",
+	"in this file photo", "in this undated", "a picture taken",
+	"a photo taken", "file photo", "file picture", "(photo", "(image",
+	"(credit", "[photo", "(ap photo", "ap photo", "afp photo", "getty images",
+	"reuters/", "(file", "listen to this article", "audio:",
+	"please enable javascript", "we use cookies", "by clicking",
+}
+
+// creditMarkers betray a photo caption or credit anywhere in a line.
+var creditMarkers = []string{
+	"AFP PHOTO", "AFP/", "/AFP", "Getty Images", "(Photo", "Photo:", "PHOTO:",
+	"Photo by", "Photo credit", "AP Photo", "Reuters/", "/Reuters", "EPA-EFE",
+	"EPA/", "/EPA", "Shutterstock", "Courtesy of", "Photograph:", "Image credit",
+	"Image:", "Picture:", "Pictured:", "FILE PHOTO", "File photo",
+	"Handout photo", "(Image", "via Getty", "/Getty", "Ctrl + Enter",
+	"Ctrl+Enter", "(Credit", "Credit:",
+}
+
+// prefixIndex groups boilerPrefixes by first byte so a line is compared with
+// a handful of prefixes, not all of them.
+var prefixIndex = map[byte][]string{}
+
+func init() {
+	for _, p := range boilerPrefixes {
+		prefixIndex[p[0]] = append(prefixIndex[p[0]], p)
+	}
+}
+
+// IsBoilerplate reports whether s (a sentence or a whole line) is page
+// furniture rather than story text: empty or bracketed lines ("[Warning:
+// graphic video]"), ads, share and correction prompts, teaser headers, photo
+// captions and credits, bylines, date stamps, and headline-style lines in
+// which every significant word is capitalised.
+func IsBoilerplate(s string) bool {
+	return isBoiler(trimSpace(s), true)
+}
+
+// isBoiler is IsBoilerplate on trimmed text; credits says whether to look for
+// photo credits, which Extract has already done for short lines.
+func isBoiler(s string, credits bool) bool {
+	if s == "" {
+		return true
+	}
+	if isBracketed(s) || isExactBoiler(s) || hasBoilerPrefix(s) || (credits && hasCredit(s)) {
+		return true
+	}
+	if isByline(s) || isDateStamp(s) {
+		return true
+	}
+	return isTitleCase(s)
+}
+
+func trimSpace(s string) string {
+	i, j := 0, len(s)
+	for i < j {
+		r, w := decode(s, i)
+		if !isSpace(r) && !isLineBreak(r) {
+			break
+		}
+		i += w
+	}
+	for j > i {
+		r, w := decodeLast(s[i:j])
+		if !isSpace(r) && !isLineBreak(r) {
+			break
+		}
+		j -= w
+	}
+	return s[i:j]
+}
+
+func decodeLast(s string) (rune, int) {
+	if c := s[len(s)-1]; c < 0x80 {
+		return rune(c), 1
+	}
+	// Only trailing white space is tested, which is never an invalid byte.
+	r, w := rune(0xFFFD), 1
+	for k := len(s) - 1; k >= 0 && k >= len(s)-4; k-- {
+		if s[k]&0xC0 != 0x80 {
+			rr, ww := decode(s, k)
+			if k+ww == len(s) {
+				r, w = rr, ww
+			}
+			break
+		}
+	}
+	return r, w
+}
+
+func isBracketed(s string) bool {
+	return (s[0] == '[' && s[len(s)-1] == ']') || (s[0] == '(' && s[len(s)-1] == ')')
+}
+
+// isExactBoiler compares the whole line with boilerExact, ignoring case and a
+// final colon or period.
+func isExactBoiler(s string) bool {
+	if len(s) > 48 {
+		return false
+	}
+	var buf [48]byte
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[n] = c
+		n++
+	}
+	for n > 0 && (buf[n-1] == ':' || buf[n-1] == '.' || buf[n-1] == ' ') {
+		n--
+	}
+	return boilerExact[string(buf[:n])]
+}
+
+func isRelatedHeader(s string) bool {
+	s = trimSpace(s)
+	if len(s) > 48 {
+		return false
+	}
+	var buf [48]byte
+	n := copy(buf[:], s)
+	for i := 0; i < n; i++ {
+		if c := buf[i]; c >= 'A' && c <= 'Z' {
+			buf[i] = c + 'a' - 'A'
+		}
+	}
+	for n > 0 && (buf[n-1] == ':' || buf[n-1] == ' ') {
+		n--
+	}
+	return relatedHeaders[string(buf[:n])]
+}
+
+func hasBoilerPrefix(s string) bool {
+	c := s[0]
+	if c >= 'A' && c <= 'Z' {
+		c += 'a' - 'A'
+	}
+	for _, p := range prefixIndex[c] {
+		if len(s) < len(p) || !equalFoldASCII(s[:len(p)], p) {
+			continue
+		}
+		last := p[len(p)-1]
+		if isASCIILetter(last) && len(s) > len(p) && isASCIILetter(s[len(p)]) {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// equalFoldASCII compares s with the lower-case pattern p, folding ASCII only.
+func equalFoldASCII(s, p string) bool {
+	for i := 0; i < len(p); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != p[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func hasCredit(s string) bool {
+	for _, m := range creditMarkers {
+		if strings.Contains(s, m) {
+			return true
+		}
+	}
+	// "..., Photo, Jane Doe." at the end of a caption.
+	return strings.Contains(s[max(0, len(s)-64):], "Photo, ")
+}
+
+// isByline matches "By Jane Doe" and "By Jane Doe and John Roe, Reuters".
+func isByline(s string) bool {
+	if len(s) < 4 || len(s) > 80 || !equalFoldASCII(s[:3], "by ") {
+		return false
+	}
+	rest := s[3:]
+	if rest == "" || !unicode.IsUpper(rune(rest[0])) {
+		return false
+	}
+	return isTitleCase(rest)
+}
+
+// isDateStamp matches "Updated 3:45 PM, Nov. 22, 2024" and similar short lines.
+func isDateStamp(s string) bool {
+	if len(s) > 80 {
+		return false
+	}
+	for _, p := range []string{"updated", "published", "posted", "last updated",
+		"first published", "last modified", "modified"} {
+		if len(s) > len(p) && equalFoldASCII(s[:len(p)], p) && !isASCIILetter(s[len(p)]) {
+			_, ok := titleCase(s[len(p):])
+			return ok && strings.ContainsAny(s, "0123456789")
+		}
+	}
+	return false
+}
+
+// isTitleCase reports headline-style text: at least one capitalised word,
+// at most 25 words, and no lower-case word other than short function words.
+// Prose always has lower-case verbs and nouns; headlines, bylines, datelines,
+// section names and "Advertisement" do not.
+func isTitleCase(s string) bool {
+	caps, ok := titleCase(s)
+	return ok && caps > 0
+}
+
+// titleCase counts capitalised words; ok is false when s has a significant
+// lower-case word or more than 25 words.
+func titleCase(s string) (caps int, ok bool) {
+	words := 0
+	for i := 0; i < len(s); {
+		r, w := decode(s, i)
+		if !isWordRune(r) {
+			i += w
+			continue
+		}
+		// One word: letters and digits, with inner apostrophes and hyphens.
+		start := i
+		for i < len(s) {
+			r2, w2 := decode(s, i)
+			if isWordRune(r2) {
+				i += w2
+				continue
+			}
+			if (r2 == '\'' || r2 == '’' || r2 == '-' || r2 == '.') && i+w2 < len(s) {
+				if r3, _ := decode(s, i+w2); unicode.IsLetter(r3) {
+					i += w2
+					continue
+				}
+			}
+			break
+		}
+		words++
+		if words > 25 {
+			return caps, false
+		}
+		switch {
+		case r >= 'A' && r <= 'Z' || r >= utf8.RuneSelf && unicode.IsUpper(r):
+			caps++
+		case r >= 'a' && r <= 'z' || r >= utf8.RuneSelf && unicode.IsLower(r):
+			if lookupWord(s[start:i])&lxSmall == 0 {
+				return caps, false
+			}
+		case r >= utf8.RuneSelf && unicode.IsLetter(r):
+			// A caseless script (Chinese, Arabic, ...) has no title case;
+			// stop rather than scan the whole text.
+			return caps, false
+		}
+	}
+	return caps, true
+}
