@@ -89,7 +89,7 @@ func init() {
 		"other", "several", "some", "many", "two", "three")
 	addWords(lxDet, "the", "a", "an", "this", "that", "these", "those", "his",
 		"her", "their", "its", "our")
-	addWords(lxPronoun, "he", "she", "they", "it", "we", "i")
+	addWords(lxPronoun, "he", "she", "they", "we", "i")
 	addWords(lxAux, "has", "have", "had", "also", "later", "then", "earlier",
 		"once", "again", "further", "had", "repeatedly", "previously",
 		"reportedly", "publicly", "recently", "already", "separately",

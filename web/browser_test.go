@@ -331,18 +331,19 @@ func TestBrowserReviewFlow(t *testing.T) {
 		t.FailNow()
 	}
 
-	// 4. Review the first claim: click it on the document page.
+	// 4. Review the second claim, which sits mid-paragraph, so the claim
+	// page shows text before and after it: click it on the document page.
 	browserMust(t, "back to the document", chromedp.Do(bctx, chromedp.Navigate(base+docPath)))
-	_, err = chromedp.RunResponse(bctx, chromedp.Click(chromedp.CSS("article.doc-body a.hl")))
-	browserMust(t, "click the first highlight", err)
+	_, err = chromedp.RunResponse(bctx, chromedp.Click(chromedp.CSS("article.doc-body a.hl:nth-of-type(2)")))
+	browserMust(t, "click the second highlight", err)
 	claimPath := browserPath(t, bctx)
-	if claimPath != hls[0].Href {
-		t.Fatalf("clicking the first highlight went to %q, want %q", claimPath, hls[0].Href)
+	if claimPath != hls[1].Href {
+		t.Fatalf("clicking the second highlight went to %q, want %q", claimPath, hls[1].Href)
 	}
 	claimID, err := strconv.ParseInt(strings.TrimPrefix(claimPath, "/claims/"), 10, 64)
 	browserMust(t, "claim id from "+claimPath, err)
 
-	const note = "Utility’s own report says 3.1%, not 3.5% — see board minutes, p. 4."
+	const note = "Board minutes put the extra revenue at $3.9 million a year — see p. 4."
 	_, err = chromedp.Run(bctx, chromedp.Poll[bool](`typeof window.htmx === 'object' && !!document.querySelector('#claim-main form[hx-post]')`,
 		chromedp.WithPollingTimeout(10*time.Second)))
 	browserMust(t, "wait for htmx to load", err)
