@@ -29,7 +29,9 @@ func runExtract(_ context.Context, args []string, stdin io.Reader, stdout, stder
 	enc.SetEscapeHTML(false)
 	for _, c := range extract.Extract(doc.Body) {
 		if *asJSON {
-			if err := enc.Encode(jsonClaim(c)); err != nil {
+			// Offsets are code points into the text as stored (BOM
+			// stripped, CRLF turned into LF).
+			if err := enc.Encode(c); err != nil {
 				return err
 			}
 			continue
@@ -37,17 +39,4 @@ func runExtract(_ context.Context, args []string, stdin io.Reader, stdout, stder
 		fmt.Fprintf(w, "%d-%d\t%.2f\t%s\t%s\n", c.Start, c.End, c.Score, c.Kind, c.Text)
 	}
 	return w.Flush()
-}
-
-// jsonClaim is the line format of extract --json: offsets are code points
-// into the text as stored (BOM stripped, CRLF turned into LF).
-func jsonClaim(c extract.Claim) any {
-	return struct {
-		Start   int     `json:"start"`
-		End     int     `json:"end"`
-		Text    string  `json:"text"`
-		Score   float64 `json:"score"`
-		Kind    string  `json:"kind,omitempty"`
-		Speaker string  `json:"speaker,omitempty"`
-	}{c.Start, c.End, c.Text, c.Score, c.Kind, c.Speaker}
 }
