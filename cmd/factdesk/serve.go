@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"time"
 
 	"factdesk/db"
 	"factdesk/ingest"
@@ -41,6 +42,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		return err
 	}
 	e := web.New(web.Config{Store: store, Log: log, MaxDocBytes: int(*maxMB * (1 << 20))})
+	go sweepSessions(ctx, store, log)
 	log.Info("factdesk serving", "url", url, "db", *dbPath)
 	err = web.Serve(ctx, e, ln, log)
 	log.Info("factdesk stopped")
@@ -63,6 +65,25 @@ func printSetupLink(ctx context.Context, store *db.Store, base string, stdout io
 	}
 	fmt.Fprintf(stdout, "\nNo user yet. Open this link to create the first admin account (it works once):\n\n    %s/setup/%s\n\n", base, tok)
 	return nil
+}
+
+// sweepSessions removes expired sessions now and then; expired ones are
+// already refused, this only keeps the table small.
+func sweepSessions(ctx context.Context, store *db.Store, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := store.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("removing expired sessions", "err", err)
+		} else if n > 0 {
+			log.Info("expired sessions removed", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // displayAddr turns a wildcard listen address into one a browser can open.
