@@ -434,4 +434,12 @@ func TestBrowserReviewFlow(t *testing.T) {
 	}
 	browserNoTemplLeak(t, bctx, "the document page")
 	browserScreenshot(t, bctx, "document-reviewed")
+
+	// 8. The other pages, for the screenshots only.
+	if os.Getenv("FACTDESK_SCREENSHOTS") != "" {
+		for name, path := range map[string]string{"documents": "/", "queue": "/queue", "import": "/documents/new"} {
+			browserMust(t, "open "+path, chromedp.Do(bctx, chromedp.Navigate(base+path)))
+			browserScreenshot(t, bctx, name)
+		}
+	}
 }
