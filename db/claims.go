@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -119,7 +120,7 @@ func ParseCursor(s string) (Cursor, error) {
 	a, b, ok := strings.Cut(s, "_")
 	score, err1 := strconv.ParseFloat(a, 64)
 	id, err2 := strconv.ParseInt(b, 10, 64)
-	if !ok || err1 != nil || err2 != nil || id <= 0 {
+	if !ok || err1 != nil || err2 != nil || id <= 0 || math.IsNaN(score) || math.IsInf(score, 0) {
 		return Cursor{}, fmt.Errorf("%w: bad page cursor", ErrInvalid)
 	}
 	return Cursor{Score: score, ID: id}, nil

@@ -337,7 +337,7 @@ func TestQueueKeysetPagination(t *testing.T) {
 	if err != nil || cur != *pages[0].Next {
 		t.Fatal("cursor round trip", err)
 	}
-	for _, bad := range []string{"", "x", "1_", "_3", "0.5_-1", "a_b"} {
+	for _, bad := range []string{"", "x", "1_", "_3", "0.5_-1", "a_b", "NaN_1", "Inf_2", "-Inf_2"} {
 		if _, err := ParseCursor(bad); err == nil {
 			t.Errorf("cursor %q accepted", bad)
 		}

@@ -34,9 +34,10 @@ func (h *Handler) Export(c echo.Context) error {
 		fmt.Sprintf(`attachment; filename="factdesk-claims-%s.%s"`, time.Now().UTC().Format("20060102-150405"), ext))
 	res.WriteHeader(http.StatusOK)
 	if err := h.Store.ExportClaims(c.Request().Context(), db.ExportFilter{Statuses: statuses}, w.Write); err != nil {
-		// Headers are gone; the log keeps the reason and the download ends short.
-		h.Log.Error("export failed", "err", err)
-		return nil
+		// The status is sent already: abort the stream so the client sees a
+		// failed download, not a short file that looks complete.
+		h.Log.Error("export failed", "err", err, "request_id", res.Header().Get(echo.HeaderXRequestID))
+		panic(http.ErrAbortHandler)
 	}
 	return w.Close()
 }

@@ -14,6 +14,13 @@ var AssetVersion = "dev"
 // Asset returns the URL of an embedded asset.
 func Asset(path string) string { return "/assets/" + path + "?v=" + AssetVersion }
 
+// htmxConfig keeps htmx within the CSP (no eval, no inline styles or
+// scripts) and makes it swap 409 and 422 answers, which carry the refused
+// form with its message, and show other errors in the alert area.
+const htmxConfig = `{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,` +
+	`"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},` +
+	`{"code":"409|422","swap":true,"error":false},{"code":"[45]..","swap":true,"error":true}]}`
+
 func pageTitle(t string) string {
 	if t == "" {
 		return "factdesk"

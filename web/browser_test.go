@@ -390,6 +390,39 @@ func TestBrowserReviewFlow(t *testing.T) {
 		t.Errorf("after reload the history is %q, want one entry by rita with the note", st.Notes)
 	}
 
+	// 5b. Someone else changes the claim meanwhile: the change made on the
+	// stale page is refused in place, showing the newer status and keeping
+	// the typed note.
+	rita, err := store.UserByName(ctx, "rita")
+	browserMust(t, "look up rita", err)
+	_, err = store.SetStatus(ctx, claimID, rita.ID, 2, "confirmed", "changed in another tab")
+	browserMust(t, "change the claim behind the page", err)
+	const staleNote = "second look at the minutes"
+	browserMust(t, "submit on the stale page", chromedp.Do(bctx,
+		chromedp.SendKeys(chromedp.CSS("#note"), staleNote),
+		chromedp.Click(chromedp.CSS("button[name=status][value=unverified]")),
+	))
+	_, err = chromedp.Run(bctx, chromedp.Poll[bool](`(() => {
+		const e = document.querySelector('#review-error');
+		return !!e && e.textContent.includes('someone else changed') && e.textContent.includes('Confirmed');
+	})()`, chromedp.WithPollingTimeout(10*time.Second)))
+	if err != nil {
+		html, _ := chromedp.Run(bctx, chromedp.Evaluate[string](`(document.querySelector('#claim-main') || document.body).outerHTML`))
+		t.Fatalf("the stale change was not refused on the page: %v\npage now:\n%s", err, html)
+	}
+	st, err = chromedp.Run(bctx, chromedp.Evaluate[browserClaimState](browserClaimStateJS))
+	browserMust(t, "read claim state after the refusal", err)
+	if st.Note != staleNote {
+		t.Errorf("after the refusal the note box holds %q, want the typed note kept", st.Note)
+	}
+	if cl, _ := store.Claim(ctx, claimID); cl.Status != "confirmed" {
+		t.Errorf("the stale change went through: claim is %s", cl.Status)
+	}
+	// Put the claim back to disputed for the export check below.
+	_, err = store.SetStatus(ctx, claimID, rita.ID, 3, "disputed", "")
+	browserMust(t, "restore the claim", err)
+	browserMust(t, "reload after the refusal", chromedp.Do(bctx, chromedp.Reload()))
+
 	// 6. The export, fetched by the page with its session cookie.
 	type exported struct {
 		ID      int64  `json:"id"`
@@ -420,8 +453,8 @@ func TestBrowserReviewFlow(t *testing.T) {
 		t.Fatalf("export is not a JSON array: %v\n%s", err, res.Body)
 	}
 	if len(recs) != 1 || recs[0].ID != claimID || recs[0].Status != "disputed" ||
-		len(recs[0].History) != 1 || recs[0].History[0].Note != note || recs[0].History[0].User != "rita" {
-		t.Errorf("export of disputed claims = %+v, want claim %d, disputed by rita with the note", recs, claimID)
+		len(recs[0].History) != 3 || recs[0].History[0].Note != note || recs[0].History[0].User != "rita" {
+		t.Errorf("export of disputed claims = %+v, want claim %d, disputed by rita with the note, then its two later changes", recs, claimID)
 	}
 
 	// 7. The document now shows the disputed highlight.

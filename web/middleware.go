@@ -81,15 +81,25 @@ func securityHeaders(tls bool) echo.MiddlewareFunc {
 // csrfMiddleware checks a token on every state-changing request: the hidden
 // _csrf form field, or the X-CSRF-Token header that htmx sends.
 func csrfMiddleware(secure bool) echo.MiddlewareFunc {
+	name := "factdesk_csrf"
+	if secure {
+		name = "__Host-" + name
+	}
 	return middleware.CSRFWithConfig(middleware.CSRFConfig{
 		TokenLookup:    "header:" + echo.HeaderXCSRFToken + ",form:_csrf",
 		ContextKey:     handlers.CSRFContextKey,
-		CookieName:     "factdesk_csrf",
+		CookieName:     name,
 		CookiePath:     "/",
 		CookieHTTPOnly: true,
 		CookieSecure:   secure,
 		CookieSameSite: http.SameSiteLaxMode,
 		CookieMaxAge:   int((12 * time.Hour).Seconds()),
+		// Browsers that send Sec-Fetch-Site need no token for same-origin
+		// requests; a state change from another site, even a sibling
+		// subdomain, is refused rather than left to the cookie token.
+		AllowSecFetchSiteFunc: func(c echo.Context) (bool, error) {
+			return false, echo.NewHTTPError(http.StatusForbidden, "This request came from another site and was refused.")
+		},
 		ErrorHandler: func(err error, c echo.Context) error {
 			return echo.NewHTTPError(http.StatusForbidden,
 				"This form has expired or did not come from factdesk. Reload the page and try again.").SetInternal(err)
@@ -139,7 +149,8 @@ func errorHandler(h *handlers.Handler, log *slog.Logger) echo.HTTPErrorHandler {
 			log.Warn("error after response started", "err", err, "request_id", requestID(c))
 			return
 		}
-		code, heading, msg := classify(err, h.MaxDocBytes)
+		upload := c.Request().Method == http.MethodPost && c.Request().URL.Path == "/documents"
+		code, heading, msg := classify(err, h.MaxDocBytes, upload)
 		rid := requestID(c)
 		switch {
 		case code >= 500:
@@ -164,7 +175,7 @@ func errorHandler(h *handlers.Handler, log *slog.Logger) echo.HTTPErrorHandler {
 }
 
 // classify maps an error to a status, a heading and a message safe to show.
-func classify(err error, maxDoc int) (int, string, string) {
+func classify(err error, maxDoc int, upload bool) (int, string, string) {
 	var he *echo.HTTPError
 	switch {
 	case errors.Is(err, db.ErrNotFound):
@@ -182,7 +193,10 @@ func classify(err error, maxDoc int) (int, string, string) {
 			}
 			return he.Code, "Not found", msg
 		case http.StatusRequestEntityTooLarge:
-			return he.Code, "Too large", fmt.Sprintf("The upload is larger than the %.0f MB limit.", float64(maxDoc)/(1<<20))
+			if upload {
+				return he.Code, "Too large", fmt.Sprintf("The upload is larger than the %.0f MB limit.", float64(maxDoc)/(1<<20))
+			}
+			return he.Code, "Too large", "The request is larger than this form accepts. Shorten the text and try again."
 		case http.StatusMethodNotAllowed:
 			return he.Code, "Not allowed", "This address does not accept that kind of request."
 		}

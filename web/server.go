@@ -53,37 +53,42 @@ func New(cfg Config) *echo.Echo {
 	return e
 }
 
-// routes is the route table: every route, its role and its body limit.
+// routes is the route table: every route with its middleware, in order.
+// The body limit comes first, so nothing reads a large body (CSRF checks
+// parse forms) before it is refused; then login, CSRF and role (after CSRF,
+// so that a refusal page still carries a token for its logout form). Routes
+// carry their middleware themselves rather than through groups, whose
+// catch-all routes would answer unknown paths with a group's checks.
 func routes(e *echo.Echo, h *handlers.Handler, cfg Config) {
 	small := middleware.BodyLimit("64K")
 	// Multipart framing and form fields come on top of the document itself.
 	upload := middleware.BodyLimit(bodyLimit(cfg.MaxDocBytes + 1<<20))
 	csrf := csrfMiddleware(cfg.Secure)
+	reviewer := requireRole("reviewer")
 
 	e.GET("/assets/*", assetHandler())
-	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
+	healthz := func(c echo.Context) error { return c.String(http.StatusOK, "ok") }
+	e.GET("/healthz", healthz)
+	e.HEAD("/healthz", healthz)
 
-	// Pages for everyone: CSRF tokens are set here for the forms they show.
-	pub := e.Group("", small, csrf)
-	pub.GET("/login", h.LoginForm)
-	pub.POST("/login", h.Login)
-	pub.GET("/setup/:token", h.SetupForm)
-	pub.POST("/setup/:token", h.Setup)
+	// Anyone: logging in and the first-admin setup.
+	e.GET("/login", h.LoginForm, small, csrf)
+	e.POST("/login", h.Login, small, csrf)
+	e.GET("/setup/:token", h.SetupForm, small, csrf)
+	e.POST("/setup/:token", h.Setup, small, csrf)
 
 	// Logged-in users of any role: reading and exporting.
-	read := e.Group("", small, csrf, requireLogin)
-	read.POST("/logout", h.Logout)
-	read.GET("/", h.Documents)
-	read.GET("/documents/:id", h.Document)
-	read.GET("/queue", h.Queue)
-	read.GET("/claims/:id", h.Claim)
-	read.GET("/export", h.Export)
+	e.POST("/logout", h.Logout, small, requireLogin, csrf)
+	e.GET("/", h.Documents, small, requireLogin, csrf)
+	e.GET("/documents/:id", h.Document, small, requireLogin, csrf)
+	e.GET("/queue", h.Queue, small, requireLogin, csrf)
+	e.GET("/claims/:id", h.Claim, small, requireLogin, csrf)
+	e.GET("/export", h.Export, small, requireLogin, csrf)
 
 	// Reviewers and up: anything that changes data.
-	rev := e.Group("", csrf, requireLogin, requireRole("reviewer"))
-	rev.GET("/documents/new", h.NewDocument, small)
-	rev.POST("/documents", h.CreateDocument, upload)
-	rev.POST("/claims/:id/status", h.SetStatus, small)
+	e.GET("/documents/new", h.NewDocument, small, requireLogin, csrf, reviewer)
+	e.POST("/documents", h.CreateDocument, upload, requireLogin, csrf, reviewer)
+	e.POST("/claims/:id/status", h.SetStatus, small, requireLogin, csrf, reviewer)
 }
 
 // Serve runs the server until ctx ends, then drains in-flight requests.

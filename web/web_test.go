@@ -685,3 +685,92 @@ func TestSeedArticles(t *testing.T) {
 		t.Fatalf("errors in the log:\n%s", a.log.String())
 	}
 }
+
+func TestLimitsAndUnknownRoutes(t *testing.T) {
+	a := newApp(t)
+	anon := a.client()
+	// A body over the limit is refused before anything reads it, even from
+	// someone not logged in and without a token.
+	big := strings.Repeat("x", 2<<20)
+	req, _ := http.NewRequest(http.MethodPost, a.srv.URL+"/documents", strings.NewReader(big))
+	req.Header.Set("Content-Type", "multipart/form-data; boundary=b")
+	if r := anon.do(req); r.code != http.StatusRequestEntityTooLarge {
+		t.Fatalf("anonymous 2 MB upload: %d", r.code)
+	}
+	vic := a.client()
+	vic.login("vic")
+	for _, p := range []string{"/nonexistent", "/documents/1/nothing"} {
+		if r := vic.get(p); r.code != http.StatusNotFound {
+			t.Errorf("viewer GET %s: %d", p, r.code)
+		}
+	}
+	if r := anon.post("/nonexistent", url.Values{}); r.code != http.StatusNotFound && r.code != http.StatusMethodNotAllowed {
+		t.Errorf("anonymous POST to an unknown path: %d", r.code)
+	}
+	req, _ = http.NewRequest(http.MethodHead, a.srv.URL+"/healthz", nil)
+	if r := anon.do(req); r.code != http.StatusOK {
+		t.Errorf("HEAD /healthz: %d", r.code)
+	}
+
+	rita := a.client()
+	rita.login("rita")
+	rita.importText("Port plan", article)
+	id := firstClaimID(t, a)
+	path := "/claims/" + itoa(id) + "/status"
+	tok := rita.csrf("/claims/" + itoa(id))
+	r := rita.post(path, url.Values{"_csrf": {tok}, "version": {"1"}, "status": {"confirmed"}, "note": {strings.Repeat("n", 100<<10)}})
+	if r.code != http.StatusRequestEntityTooLarge || !strings.Contains(r.body, "larger than this form accepts") {
+		t.Errorf("100 KB note: %d", r.code)
+	}
+	// A browser that says the request came from another site is refused,
+	// token or not.
+	r = rita.post(path, url.Values{"_csrf": {tok}, "version": {"1"}, "status": {"confirmed"}}, "Sec-Fetch-Site", "same-site")
+	if r.code != http.StatusForbidden {
+		t.Errorf("same-site POST: %d", r.code)
+	}
+	r = rita.post(path, url.Values{"version": {"1"}, "status": {"confirmed"}}, "Sec-Fetch-Site", "cross-site")
+	if r.code != http.StatusForbidden {
+		t.Errorf("cross-site POST: %d", r.code)
+	}
+	if cl, _ := a.store.Claim(context.Background(), id); cl.Version != 1 {
+		t.Fatal("a refused request changed the claim")
+	}
+	// A same-origin browser request needs no token (the browser vouches).
+	r = rita.post(path, url.Values{"version": {"1"}, "status": {"confirmed"}}, "Sec-Fetch-Site", "same-origin")
+	if r.code != http.StatusSeeOther {
+		t.Errorf("same-origin POST: %d", r.code)
+	}
+}
+
+func TestSecureCookies(t *testing.T) {
+	ctx := context.Background()
+	store, err := db.Open(ctx, filepath.Join(t.TempDir(), "tls.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	hash, _ := auth.HashPassword(testPassword)
+	store.CreateUser(ctx, "rita", hash, "reviewer")
+	srv := httptest.NewServer(web.New(web.Config{Store: store, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Secure: true}))
+	defer srv.Close()
+	a := &app{t: t, store: store, srv: srv}
+	c := a.client()
+	r := c.get("/login")
+	if r.hdr.Get("Strict-Transport-Security") == "" {
+		t.Error("no HSTS under --secure")
+	}
+	tok, _ := r.doc.Find(`input[name="_csrf"]`).Attr("value")
+	r = c.post("/login", url.Values{"_csrf": {tok}, "username": {"rita"}, "password": {testPassword}})
+	var found bool
+	for _, ck := range r.hdrCookies() {
+		if ck.Name == "__Host-factdesk_session" {
+			found = true
+			if !ck.Secure || !ck.HttpOnly || ck.Path != "/" || ck.Domain != "" {
+				t.Errorf("session cookie = %+v", ck)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no __Host- session cookie: %v", r.hdr["Set-Cookie"])
+	}
+}

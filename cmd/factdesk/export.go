@@ -59,6 +59,10 @@ func runExport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		return err
 	}
 	if tmp != nil {
+		// CreateTemp makes the file private; an export is meant to be shared.
+		if err := tmp.Chmod(0o644); err != nil {
+			return err
+		}
 		if err := tmp.Sync(); err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"time"
 
 	"factdesk/db"
@@ -14,8 +15,10 @@ import (
 )
 
 func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs, dbPath := newFlags("serve", "[--addr ADDR] [--db FILE] [--max-doc-mb N]", stderr)
+	fs, dbPath := newFlags("serve", "[--addr ADDR] [--db FILE] [--max-doc-mb N] [--secure]", stderr)
 	addr := fs.String("addr", envOr("FACTDESK_ADDR", "127.0.0.1:8080"), "listen `address` ($FACTDESK_ADDR)")
+	secure := fs.Bool("secure", os.Getenv("FACTDESK_SECURE") == "1",
+		"the app is reached over HTTPS (through a TLS proxy): Secure __Host- cookies and HSTS ($FACTDESK_SECURE=1)")
 	maxMB := fs.Float64("max-doc-mb", float64(ingest.DefaultMaxBytes)/(1<<20), "largest document accepted, in `MB`")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -41,7 +44,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		ln.Close()
 		return err
 	}
-	e := web.New(web.Config{Store: store, Log: log, MaxDocBytes: int(*maxMB * (1 << 20))})
+	e := web.New(web.Config{Store: store, Log: log, MaxDocBytes: int(*maxMB * (1 << 20)), Secure: *secure})
 	go sweepSessions(ctx, store, log)
 	log.Info("factdesk serving", "url", url, "db", *dbPath)
 	err = web.Serve(ctx, e, ln, log)
