@@ -43,12 +43,6 @@ type Progress struct {
 	Unverified, Confirmed, Disputed int
 }
 
-// Total is the number of claims.
-func (p Progress) Total() int { return p.Unverified + p.Confirmed + p.Disputed }
-
-// Reviewed is the number of claims with a verdict.
-func (p Progress) Reviewed() int { return p.Confirmed + p.Disputed }
-
 // DocumentSummary is a document without its body, with its progress.
 type DocumentSummary struct {
 	ID          int64
@@ -213,15 +207,4 @@ func (s *Store) ListDocuments(ctx context.Context, beforeID int64, limit int) ([
 		out = append(out, d)
 	}
 	return out, rows.Err()
-}
-
-// DocumentProgress counts one document's claims by status.
-func (s *Store) DocumentProgress(ctx context.Context, id int64) (Progress, error) {
-	var p Progress
-	err := s.r.QueryRowContext(ctx, `SELECT
-			count(*) FILTER (WHERE status = 'unverified'),
-			count(*) FILTER (WHERE status = 'confirmed'),
-			count(*) FILTER (WHERE status = 'disputed')
-		FROM claims WHERE document_id = ?`, id).Scan(&p.Unverified, &p.Confirmed, &p.Disputed)
-	return p, err
 }

@@ -162,9 +162,6 @@ func (s *Store) migrate(ctx context.Context) error {
 	return nil
 }
 
-// Ping checks that the database answers.
-func (s *Store) Ping(ctx context.Context) error { return s.r.PingContext(ctx) }
-
 // placeholders returns "?, ?, ?" for n values.
 func placeholders(n int) string {
 	if n <= 0 {
