@@ -276,6 +276,9 @@ func (s *Store) SetStatus(ctx context.Context, claimID, userID, seenVersion int6
 		c.Status, c.Version, c.UpdatedAt = to, c.Version+1, now.UTC()
 		return nil
 	})
+	if err == nil {
+		s.publish(Change{ClaimID: c.ID, DocumentID: c.DocumentID, Version: c.Version, Status: c.Status, UserID: userID, Action: "status"})
+	}
 	return c, err
 }
 

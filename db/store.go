@@ -49,6 +49,7 @@ type Store struct {
 	w   *sql.DB
 	r   *sql.DB
 	now func() time.Time
+	hub changeHub
 }
 
 // Open opens (creating if needed) the database at path and applies migrations.

@@ -381,3 +381,36 @@ func TestExportClaims(t *testing.T) {
 		t.Fatalf("unverified export = %+v", got)
 	}
 }
+
+func TestSubscribeSeesCommittedStatusChange(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	u := mustUser(t, s, "rita", "reviewer")
+	docID, _, _, err := s.ImportDocument(ctx, NewDocument{Title: "t", Body: "The city spent $4.2 million on the bridge in 2023, officials said.", CreatedBy: u.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	claims, err := s.DocumentClaims(ctx, docID)
+	if err != nil || len(claims) == 0 {
+		t.Fatalf("claims: %v %d", err, len(claims))
+	}
+	ch, stop := s.Subscribe()
+	defer stop()
+	c := claims[0]
+	if _, err := s.SetStatus(ctx, c.ID, u.ID, c.Version, "disputed", "wrong figure"); err != nil {
+		t.Fatal(err)
+	}
+	got := <-ch
+	if got.ClaimID != c.ID || got.DocumentID != docID || got.Status != "disputed" || got.Version != c.Version+1 || got.UserID != u.ID {
+		t.Fatalf("change = %+v", got)
+	}
+	// A refused change publishes nothing.
+	if _, err := s.SetStatus(ctx, c.ID, u.ID, c.Version, "confirmed", ""); !errors.Is(err, ErrStale) {
+		t.Fatalf("stale: %v", err)
+	}
+	select {
+	case extra := <-ch:
+		t.Fatalf("refused change was published: %+v", extra)
+	default:
+	}
+}
