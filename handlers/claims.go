@@ -95,6 +95,7 @@ func (h *Handler) Queue(c echo.Context) error {
 		st = strings.Join(db.Statuses, ",")
 	}
 	p.ExportURL = "/export?format=json&status=" + url.QueryEscape(st)
+	queueLive(&p)
 	return Render(c, http.StatusOK, views.QueueView(p))
 }
 
@@ -121,6 +122,9 @@ func (h *Handler) claimPage(c echo.Context, id int64) (views.ClaimPage, error) {
 	p.Before, p.After = passage(d.Body, cl.Start, cl.End)
 	for _, e := range hist {
 		p.History = append(p.History, views.HistoryRow{User: e.Username, At: e.CreatedAt, From: e.From, To: e.To, Note: e.Note})
+	}
+	if err := h.claimLive(c, &p); err != nil {
+		return p, err
 	}
 	return p, nil
 }
@@ -172,6 +176,9 @@ func (h *Handler) SetStatus(c echo.Context) error {
 			h.Sessions.SetFlash(c, "Saved: "+views.StatusLabel(cl.Status)+".")
 			return seeOther(c, fmt.Sprintf("/claims/%d", id))
 		}
+	}
+	if isRowTarget(c, id) {
+		return h.statusRow(c, code, id, msg)
 	}
 	p, err := h.claimPage(c, id)
 	if err != nil {

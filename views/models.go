@@ -118,6 +118,8 @@ type QueuePage struct {
 	PrevURL       string
 	StatusURLs    []FilterLink
 	ExportURL     string
+
+	Live QueueLive // live updates
 }
 
 // FilterLink is one choice of a filter.
@@ -148,6 +150,8 @@ type ClaimPage struct {
 	Error    string
 	Conflict bool
 	Saved    string // confirmation after an in-page (htmx) change
+
+	Live ClaimLive // live updates and keyboard navigation
 }
 
 // ErrorPage is shown for every error.
@@ -173,4 +177,31 @@ func StatusLabel(s string) string {
 		return "Unverified"
 	}
 	return s
+}
+
+// ---- Live updates and keyboard navigation (live.templ) ----
+
+// ClaimLive is what the claim page needs to follow changes made by others
+// and to step through the queue.
+type ClaimLive struct {
+	EventsURL string // the server-sent events stream for this claim
+	Query     string // the queue's filter (status, document), kept on claim links
+	PrevURL   string // the previous and next claims in that queue, "" at its ends
+	NextURL   string
+	Notice    string // after a live update: who changed the claim, and to what
+}
+
+// QueueLive is what the queue page needs to follow changes made by others.
+type QueueLive struct {
+	EventsURL string
+	Query     string // the queue's filter, kept on claim links
+}
+
+// QueueRowView is one row of the queue. A live update sets Notice; a change
+// made from the queue that was refused sets Error.
+type QueueRowView struct {
+	Claim  ClaimRow
+	Query  string
+	Notice string
+	Error  string
 }

@@ -26,6 +26,12 @@ type Config struct {
 	Log         *slog.Logger
 	MaxDocBytes int  // largest document accepted; 0 means ingest.DefaultMaxBytes
 	Secure      bool // served over TLS: Secure cookies
+
+	// Live updates: closing Shutdown ends open event streams (serve closes
+	// it when it begins to stop, or http.Server.Shutdown would wait for
+	// them); KeepAlive overrides the idle stream comment interval.
+	Shutdown  <-chan struct{}
+	KeepAlive time.Duration
 }
 
 // New builds the echo instance with every route and middleware.
@@ -42,6 +48,7 @@ func New(cfg Config) *echo.Echo {
 	store := NewSessionStore(cfg.Store, cfg.Secure)
 	sm := &sessionManager{store: store, name: sessionCookieName(cfg.Secure), log: cfg.Log}
 	h := &handlers.Handler{Store: cfg.Store, Sessions: sm, Log: cfg.Log, MaxDocBytes: cfg.MaxDocBytes}
+	h.Shutdown, h.KeepAlive = cfg.Shutdown, cfg.KeepAlive
 	e.HTTPErrorHandler = errorHandler(h, cfg.Log)
 
 	e.Use(middleware.RequestID())
@@ -89,6 +96,12 @@ func routes(e *echo.Echo, h *handlers.Handler, cfg Config) {
 	e.GET("/documents/new", h.NewDocument, small, requireLogin, csrf, reviewer)
 	e.POST("/documents", h.CreateDocument, upload, requireLogin, csrf, reviewer)
 	e.POST("/claims/:id/status", h.SetStatus, small, requireLogin, csrf, reviewer)
+
+	// Live updates, search and the dashboard: logged-in users of any role.
+	// /events is a stream without a deadline; it sets no cookie, so no csrf.
+	e.GET("/events", h.Events, small, requireLogin)
+	e.GET("/claims/:id/live", h.ClaimLive, small, requireLogin, csrf)
+	e.GET("/claims/:id/row", h.QueueRow, small, requireLogin, csrf)
 }
 
 // Serve runs the server until ctx ends, then drains in-flight requests.

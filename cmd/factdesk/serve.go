@@ -44,7 +44,8 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		ln.Close()
 		return err
 	}
-	e := web.New(web.Config{Store: store, Log: log, MaxDocBytes: int(*maxMB * (1 << 20)), Secure: *secure})
+	e := web.New(web.Config{Store: store, Log: log, MaxDocBytes: int(*maxMB * (1 << 20)), Secure: *secure,
+		Shutdown: ctx.Done()})
 	go sweepSessions(ctx, store, log)
 	log.Info("factdesk serving", "url", url, "db", *dbPath)
 	err = web.Serve(ctx, e, ln, log)
