@@ -205,3 +205,50 @@ type QueueRowView struct {
 	Notice string
 	Error  string
 }
+
+// ---- Search (search.templ) ----
+
+// Fragment is a run of text, marked when it matched a search.
+type Fragment struct {
+	Text string
+	Mark bool
+}
+
+// SearchNote is a review note that matched, cut around the match.
+type SearchNote struct {
+	User    string
+	At      time.Time
+	Snippet []Fragment
+}
+
+// SearchResult is one claim found.
+type SearchResult struct {
+	Claim ClaimRow
+	Text  []Fragment  // the claim text, matches marked
+	Note  *SearchNote // the best matching note, if a note matched
+	Title []Fragment  // the document title when it matched, else empty
+}
+
+// Option is one choice of a select menu.
+type Option struct {
+	Value, Label string
+}
+
+// SearchPage is the search form with its filters, and a page of results.
+type SearchPage struct {
+	Base
+	Query      string
+	Status     string
+	Kind       string
+	DocumentID string
+	From, To   string
+	Kinds      []string
+	Documents  []Option
+	Searched   bool // a query or a filter was given
+	Error      string
+	Results    []SearchResult
+	Total      int
+	First      int // position of the first result shown, from 1
+	PrevURL    string
+	NextURL    string
+}
