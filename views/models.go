@@ -252,3 +252,31 @@ type SearchPage struct {
 	PrevURL    string
 	NextURL    string
 }
+
+// ---- Dashboard (dashboard.templ) ----
+
+// ProgressRow is one bar of a progress chart: a document or a kind.
+type ProgressRow struct {
+	Label    string
+	URL      string // where the row's table link goes; "" for none
+	Progress Progress
+}
+
+// ReviewerRow is one reviewer's status changes per day.
+type ReviewerRow struct {
+	Name   string
+	PerDay []int // one count per day of DashboardPage.Days
+	Total  int
+}
+
+// DashboardPage shows where the work stands.
+type DashboardPage struct {
+	Base
+	Overall        Progress
+	Documents      []ProgressRow // the most recently imported documents
+	DocumentsTotal int
+	Kinds          []ProgressRow
+	Days           []time.Time // the days of the work chart, oldest first
+	Reviewers      []ReviewerRow
+	RangeLinks     []FilterLink // choices of how many days to show
+}

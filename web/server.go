@@ -103,6 +103,7 @@ func routes(e *echo.Echo, h *handlers.Handler, cfg Config) {
 	e.GET("/claims/:id/live", h.ClaimLive, small, requireLogin, csrf)
 	e.GET("/claims/:id/row", h.QueueRow, small, requireLogin, csrf)
 	e.GET("/search", h.Search, small, requireLogin, csrf)
+	e.GET("/dashboard", h.Dashboard, small, requireLogin, csrf)
 }
 
 // Serve runs the server until ctx ends, then drains in-flight requests.

@@ -61,6 +61,37 @@
     if (id && cfg.verb === "post") saving.delete(id);
   });
 
+  // Close the page's event streams when it is left. A browser may keep a
+  // page it left alive for going back (the back/forward cache), streams
+  // open; over HTTP/1.1 a browser allows only six connections to a server,
+  // so a few claims later no page would load. A page restored that way is
+  // stale and has no stream: load it again.
+  const sources = new Set();
+  if (window.htmx && window.htmx.createEventSource) {
+    const create = window.htmx.createEventSource;
+    window.htmx.createEventSource = function (url) {
+      const source = create(url);
+      sources.add(source);
+      return source;
+    };
+  }
+  window.addEventListener("pagehide", function () {
+    sources.forEach(function (s) { s.close(); });
+    sources.clear();
+  });
+  window.addEventListener("pageshow", function (evt) {
+    if (evt.persisted && document.querySelector("[sse-connect]")) window.location.reload();
+  });
+
+  // The stream's state, on the element that opened it: data-live="open"
+  // or "reconnecting", for the stylesheet and for tests to wait on.
+  document.addEventListener("htmx:sseOpen", function (evt) {
+    if (evt.target && evt.target.setAttribute) evt.target.setAttribute("data-live", "open");
+  });
+  document.addEventListener("htmx:sseError", function (evt) {
+    if (evt.target && evt.target.setAttribute) evt.target.setAttribute("data-live", "reconnecting");
+  });
+
   // --- The queue: a selected row -------------------------------------------
   let selected = null; // claim id of the selected row
   let refocus = false; // focus was in a row that htmx is replacing
@@ -127,7 +158,12 @@
   // --- The claim page --------------------------------------------------------
   function setClaimStatus(status) {
     const button = document.querySelector('#claim-main form button[name="status"][value="' + status + '"]');
-    if (button) button.click();
+    if (!button) return;
+    // A form htmx swapped in is wired up only when the swap settles, a few
+    // milliseconds later; a key pressed before that would submit it as a
+    // plain form and reload the page. Wire it up now (htmx skips it later).
+    if (window.htmx) window.htmx.process(button.form);
+    button.click();
   }
 
   function follow(rel) {
