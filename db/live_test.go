@@ -72,3 +72,29 @@ func TestQueueNeighbours(t *testing.T) {
 		t.Errorf("unverified around the claim just confirmed: %+v", n)
 	}
 }
+
+// A subscriber that falls behind loses changes, not silently: the last
+// thing it reads is a marker telling it to re-read what it follows.
+func TestSlowSubscriberIsToldToResync(t *testing.T) {
+	s := openTest(t)
+	ch, stop := s.Subscribe()
+	defer stop()
+	for i := int64(1); i <= 100; i++ {
+		s.publish(Change{ClaimID: i, Version: 2, Action: "status"})
+	}
+	var got []Change
+	for len(ch) > 0 {
+		got = append(got, <-ch)
+	}
+	if len(got) == 0 || len(got) > 64 || got[len(got)-1].Action != ActionResync {
+		t.Fatalf("read %d changes, last %+v; want at most 64 ending with a resync marker", len(got), got[len(got)-1])
+	}
+	if got[0].ClaimID == 1 {
+		t.Errorf("the oldest change was kept and a newer one dropped")
+	}
+	// Keeping up again, it gets changes as they come.
+	s.publish(Change{ClaimID: 500, Version: 3, Action: "status"})
+	if c := <-ch; c.ClaimID != 500 {
+		t.Errorf("after catching up: %+v", c)
+	}
+}

@@ -70,23 +70,18 @@ func (h *Handler) Events(c echo.Context) error {
 	// sent rather than lost.
 	changes, stop := h.Store.Subscribe()
 	defer stop()
-	var stale []int64
-	if len(watched) > 0 {
-		ids := make([]int64, 0, len(watched))
-		for id, v := range watched {
-			if v > 0 {
-				ids = append(ids, id)
-			}
+	// watched holds the version the page shows of each claim, as far as
+	// this stream knows: from the URL, then from each event sent (0 when
+	// not known). A page that shows an old version is told at once.
+	var known []int64
+	for id, v := range watched {
+		if v > 0 {
+			known = append(known, id)
 		}
-		current, err := h.Store.ClaimVersions(ctx, ids)
-		if err != nil {
-			return err
-		}
-		for _, id := range ids {
-			if cur, ok := current[id]; ok && cur != watched[id] {
-				stale = append(stale, id)
-			}
-		}
+	}
+	stale, err := h.staleClaims(c, watched, known)
+	if err != nil {
+		return err
 	}
 
 	res := c.Response()
@@ -113,10 +108,16 @@ func (h *Handler) Events(c echo.Context) error {
 	if err := write("retry: 2000\n: connected\n\n"); err != nil {
 		return nil
 	}
-	for _, id := range stale {
-		if err := write(fmt.Sprintf("event: claim-%d\ndata: changed\n\n", id)); err != nil {
-			return nil
+	sendStale := func(ids []int64) error {
+		for _, id := range ids {
+			if err := write(fmt.Sprintf("event: claim-%d\ndata: changed\n\n", id)); err != nil {
+				return err
+			}
 		}
+		return nil
+	}
+	if sendStale(stale) != nil {
+		return nil
 	}
 
 	every := h.KeepAlive
@@ -136,10 +137,25 @@ func (h *Handler) Events(c echo.Context) error {
 			if !ok {
 				return nil
 			}
+			if ch.Action == db.ActionResync {
+				// This stream fell behind and lost changes: ask the
+				// database instead, for every claim the page shows.
+				ids := make([]int64, 0, len(watched))
+				for id := range watched {
+					ids = append(ids, id)
+				}
+				stale, err := h.staleClaims(c, watched, ids)
+				if err != nil || sendStale(stale) != nil {
+					return nil // the page reconnects and catches up then
+				}
+				continue
+			}
 			if len(watched) > 0 {
 				if _, ok := watched[ch.ClaimID]; !ok {
 					continue
 				}
+				// Changes may be published out of order; keep the newest.
+				watched[ch.ClaimID] = max(watched[ch.ClaimID], ch.Version)
 			}
 			if err := write(fmt.Sprintf("event: claim-%d\ndata: %d\n\n", ch.ClaimID, ch.Version)); err != nil {
 				return nil
@@ -153,4 +169,24 @@ func (h *Handler) Events(c echo.Context) error {
 			}
 		}
 	}
+}
+
+// staleClaims returns those of ids whose current version differs from the
+// one in shown, and records the current one in shown.
+func (h *Handler) staleClaims(c echo.Context, shown map[int64]int64, ids []int64) ([]int64, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	current, err := h.Store.ClaimVersions(c.Request().Context(), ids)
+	if err != nil {
+		return nil, err
+	}
+	var stale []int64
+	for _, id := range ids {
+		if cur, ok := current[id]; ok && cur != shown[id] {
+			stale = append(stale, id)
+			shown[id] = cur
+		}
+	}
+	return stale, nil
 }
