@@ -312,18 +312,28 @@ func (s *Store) Search(ctx context.Context, f SearchFilter) (SearchResult, error
 			JOIN claims c ON c.id = best.claim_id`
 		order = "best.rank, c.id"
 	}
-	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM `+from+cond, args...).Scan(&res.Total); err != nil {
-		return res, searchError(err)
-	}
-	q := `SELECT ` + claimCols + ` FROM ` + from + ` JOIN documents d ON d.id = c.document_id` + cond +
+	// One pass gives the page and, by a window over all rows before the
+	// LIMIT, the total: the union of matches is built once.
+	q := `SELECT ` + claimCols + `, count(*) OVER () FROM ` + from + ` JOIN documents d ON d.id = c.document_id` + cond +
 		` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
 	rows, err := s.r.QueryContext(ctx, q, append(args, f.Limit, f.Offset)...)
 	if err != nil {
 		return res, searchError(err)
 	}
-	claims, err := collectClaims(rows)
+	var claims []Claim
+	err = eachRow(rows, func(r *sql.Rows) error {
+		c, err := scanClaim(totalScanner{r, &res.Total})
+		claims = append(claims, c)
+		return err
+	})
 	if err != nil {
 		return res, searchError(err)
+	}
+	if len(claims) == 0 && f.Offset > 0 {
+		// Past the end: the window had no row to count on.
+		if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM `+from+cond, args...).Scan(&res.Total); err != nil {
+			return res, searchError(err)
+		}
 	}
 	for _, c := range claims {
 		res.Hits = append(res.Hits, SearchHit{Claim: c, Text: []Fragment{{Text: c.Text}}})
@@ -351,8 +361,10 @@ func (s *Store) markHits(ctx context.Context, match string, hits []SearchHit) er
 		}
 	}
 	in := placeholders(len(claimIDs))
+	// "+rowid" keeps the id list away from FTS5, which would otherwise run
+	// the whole match once per id; one match, filtered, is far cheaper.
 	rows, err := s.r.QueryContext(ctx, `SELECT rowid, highlight(claims_fts, 0, ?, ?) FROM claims_fts
-		WHERE claims_fts MATCH ? AND rowid IN (`+in+`)`, append([]any{markOpen, markClose, match}, claimIDs...)...)
+		WHERE claims_fts MATCH ? AND +rowid IN (`+in+`)`, append([]any{markOpen, markClose, match}, claimIDs...)...)
 	if err != nil {
 		return searchError(err)
 	}
@@ -396,7 +408,7 @@ func (s *Store) markHits(ctx context.Context, match string, hits []SearchHit) er
 	}
 
 	rows, err = s.r.QueryContext(ctx, `SELECT rowid, highlight(titles_fts, 0, ?, ?) FROM titles_fts
-		WHERE titles_fts MATCH ? AND rowid IN (`+placeholders(len(docIDs))+`)`,
+		WHERE titles_fts MATCH ? AND +rowid IN (`+placeholders(len(docIDs))+`)`,
 		append([]any{markOpen, markClose, match}, docIDs...)...)
 	if err != nil {
 		return searchError(err)
@@ -419,6 +431,14 @@ func (s *Store) markHits(ctx context.Context, match string, hits []SearchHit) er
 	}
 	return nil
 }
+
+// totalScanner scans a claim row that ends with one more column, a total.
+type totalScanner struct {
+	r     *sql.Rows
+	total *int
+}
+
+func (t totalScanner) Scan(dest ...any) error { return t.r.Scan(append(dest, t.total)...) }
 
 func eachRow(rows *sql.Rows, fn func(*sql.Rows) error) error {
 	defer rows.Close()
