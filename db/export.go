@@ -250,3 +250,11 @@ func (s *Store) ListClaims(ctx context.Context, f ClaimFilter, afterID int64, li
 	}
 	return claims, more, nil
 }
+
+// CheckFilter reports what is wrong with a filter (an unknown status or
+// reviewer, a reversed date range), so that a stream can refuse it before
+// it starts.
+func (s *Store) CheckFilter(ctx context.Context, f ClaimFilter) error {
+	_, _, err := f.where(ctx, s.r)
+	return err
+}

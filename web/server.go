@@ -15,6 +15,7 @@ import (
 
 	"factdesk/assets"
 	"factdesk/db"
+	"factdesk/export"
 	"factdesk/handlers"
 	"factdesk/ingest"
 	"factdesk/views"
@@ -26,6 +27,11 @@ type Config struct {
 	Log         *slog.Logger
 	MaxDocBytes int  // largest document accepted; 0 means ingest.DefaultMaxBytes
 	Secure      bool // served over TLS: Secure cookies
+
+	// Export and API.
+	Export   export.Options // ClaimReview's organisation and the public base URL
+	APIRate  float64        // API requests a second per token; 0 means 10
+	APIBurst int            // requests a token may send at once; 0 means 50
 }
 
 // New builds the echo instance with every route and middleware.
@@ -42,6 +48,7 @@ func New(cfg Config) *echo.Echo {
 	store := NewSessionStore(cfg.Store, cfg.Secure)
 	sm := &sessionManager{store: store, name: sessionCookieName(cfg.Secure), log: cfg.Log}
 	h := &handlers.Handler{Store: cfg.Store, Sessions: sm, Log: cfg.Log, MaxDocBytes: cfg.MaxDocBytes}
+	h.ExportOptions = cfg.Export
 	e.HTTPErrorHandler = errorHandler(h, cfg.Log)
 
 	e.Use(middleware.RequestID())
@@ -89,6 +96,15 @@ func routes(e *echo.Echo, h *handlers.Handler, cfg Config) {
 	e.GET("/documents/new", h.NewDocument, small, requireLogin, csrf, reviewer)
 	e.POST("/documents", h.CreateDocument, upload, requireLogin, csrf, reviewer)
 	e.POST("/claims/:id/status", h.SetStatus, small, requireLogin, csrf, reviewer)
+
+	// Publishing, API tokens and the public review pages.
+	editor := requireRole("editor")
+	e.POST("/claims/:id/publish", h.Publish, small, requireLogin, csrf, editor)
+	e.POST("/claims/:id/unpublish", h.Unpublish, small, requireLogin, csrf, editor)
+	e.GET("/tokens", h.Tokens, small, requireLogin, csrf)
+	e.POST("/tokens", h.CreateToken, small, requireLogin, csrf)
+	e.POST("/tokens/:id/revoke", h.RevokeToken, small, requireLogin, csrf)
+	e.GET("/public/claims/:id", h.PublicClaim, small) // anyone: published reviews only
 }
 
 // Serve runs the server until ctx ends, then drains in-flight requests.

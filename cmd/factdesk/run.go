@@ -32,7 +32,8 @@ func commands() []command {
 		{"serve", "[--addr ADDR] [--db FILE]", "serve the review app (the default)", runServe},
 		{"import", "[--title T] [--url U] [--published YYYY-MM-DD] FILE...", "import articles (.txt, .md, .html; - for stdin) and extract their claims", runImport},
 		{"extract", "[--json] FILE", "print the claims found in a file, without a database", runExtract},
-		{"export", "[--format json|jsonl|csv] [--status S,...] [--out FILE]", "export reviewed claims", runExport},
+		{"export", "[--format json|jsonl|csv|claimreview|annotation] [--status S,...] [--kind K,...] [--document ID]\n" +
+			"           [--reviewer NAME] [--from DATE] [--to DATE] [--org-name N] [--public-url U] [--out FILE]", "export claims", runExport},
 		{"user", "add [--role admin|reviewer|viewer] NAME", "add a user; the password comes from stdin or a prompt", runUser},
 		{"help", "", "show this help", nil},
 	}
