@@ -44,3 +44,15 @@ bench:
 
 clean:
 	rm -rf bin
+
+# Export and API: short fuzz runs of claim anchoring and of API request
+# bodies through the router, as extra prerequisites of test and fuzz.
+.PHONY: fuzz-api-short fuzz-api
+test: fuzz-api-short
+fuzz: fuzz-api
+fuzz-api-short:
+	$(GO) test -run='^$$' -fuzz='^FuzzAnchor$$' -fuzztime=5s -fuzzminimizetime=2s ./anchor/
+	$(GO) test -run='^$$' -fuzz='^FuzzAPIRequests$$' -fuzztime=5s -fuzzminimizetime=2s ./web/
+fuzz-api:
+	$(GO) test -run='^$$' -fuzz='^FuzzAnchor$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./anchor/
+	$(GO) test -run='^$$' -fuzz='^FuzzAPIRequests$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./web/

@@ -26,7 +26,8 @@ var testExport = export.Options{OrgName: "Harbour Fact Desk", OrgURL: "https://d
 func newAppWith(t *testing.T, edit func(*web.Config)) *app {
 	t.Helper()
 	ctx := context.Background()
-	store, err := db.Open(ctx, filepath.Join(t.TempDir(), "web.db"))
+	path := filepath.Join(t.TempDir(), "web.db")
+	store, err := db.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,8 +47,13 @@ func newAppWith(t *testing.T, edit func(*web.Config)) *app {
 			t.Fatal(err)
 		}
 	}
-	return &app{t: t, store: store, srv: srv, log: logBuf}
+	a := &app{t: t, store: store, srv: srv, log: logBuf}
+	appDBPath[a] = path
+	return a
 }
+
+// appDBPath is the database file of each app newAppWith made.
+var appDBPath = map[*app]string{}
 
 // review sets a claim's status through the claim page's form.
 func (c *client) review(id int64, status, note string) {

@@ -105,6 +105,26 @@ func routes(e *echo.Echo, h *handlers.Handler, cfg Config) {
 	e.POST("/tokens", h.CreateToken, small, requireLogin, csrf)
 	e.POST("/tokens/:id/revoke", h.RevokeToken, small, requireLogin, csrf)
 	e.GET("/public/claims/:id", h.PublicClaim, small) // anyone: published reviews only
+
+	// The JSON API (/api/v1): a bearer token instead of the session (so no
+	// cookie, and no CSRF to check), a rate limit per token, the same roles.
+	bearer := apiAuth(cfg.Store, cfg.Log)
+	limit := apiRateLimit(cfg.APIRate, cfg.APIBurst)
+	// JSON escapes can double a text's size.
+	apiUpload := middleware.BodyLimit(bodyLimit(2*cfg.MaxDocBytes + 64<<10))
+	viewer := requireRole("viewer")
+	e.GET("/api/v1/openapi.json", h.OpenAPI, small)
+	e.GET("/api/v1/me", h.APIMe, small, bearer, limit, viewer)
+	e.GET("/api/v1/documents", h.APIDocuments, small, bearer, limit, viewer)
+	e.POST("/api/v1/documents", h.APICreateDocument, apiUpload, bearer, limit, reviewer)
+	e.GET("/api/v1/documents/:id", h.APIDocument, small, bearer, limit, viewer)
+	e.POST("/api/v1/documents/:id/claims", h.APIAddClaims, apiUpload, bearer, limit, reviewer)
+	e.GET("/api/v1/claims", h.APIClaims, small, bearer, limit, viewer)
+	e.GET("/api/v1/claims/:id", h.APIClaim, small, bearer, limit, viewer)
+	e.POST("/api/v1/claims/:id/status", h.APISetStatus, small, bearer, limit, reviewer)
+	e.PUT("/api/v1/claims/:id/publication", h.APIPublish, small, bearer, limit, editor)
+	e.DELETE("/api/v1/claims/:id/publication", h.APIUnpublish, small, bearer, limit, editor)
+	e.GET("/api/v1/export", h.APIExport, small, bearer, limit, viewer)
 }
 
 // Serve runs the server until ctx ends, then drains in-flight requests.
