@@ -381,3 +381,16 @@ func (s *Store) VerifyClaimHistory(ctx context.Context, claimID int64) (int, err
 	}
 	return n, nil
 }
+
+// HistoryRowWithHash returns the id of the history row whose hash is h, or
+// ErrNotFound. A chain that verifies and still holds a head noted earlier
+// has not been rewritten up to that row, since each hash commits to every
+// row before it.
+func (s *Store) HistoryRowWithHash(ctx context.Context, h string) (int64, error) {
+	var id int64
+	err := s.r.QueryRowContext(ctx, `SELECT id FROM status_history WHERE hash = ?`, h).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, ErrNotFound
+	}
+	return id, err
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -312,5 +313,41 @@ func TestOldHistoryIsSealedOnOpen(t *testing.T) {
 	defer s.Close()
 	if rep2, err := s.VerifyHistory(ctx); err != nil || rep2.Head != rep.Head {
 		t.Fatalf("reopened: %+v %v", rep2, err)
+	}
+}
+
+// Someone with the file can rewrite the chain consistently from an edited
+// row on; it then verifies, but a head noted before the rewrite is gone.
+func TestConsistentRewriteLosesTheNotedHead(t *testing.T) {
+	ctx := context.Background()
+	s, _ := reviewed(t)
+	rep, err := s.VerifyHistory(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id, err := s.HistoryRowWithHash(ctx, rep.Head); err != nil || id != 3 {
+		t.Fatalf("noted head: %d %v", id, err)
+	}
+	rows, err := chainBatch(ctx, s.r, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stmts []string
+	prev := ""
+	for _, r := range rows {
+		if r.ID == 2 {
+			r.Note = "rewritten"
+		}
+		r.PrevHash = prev
+		r.Hash = chainHash(r)
+		stmts = append(stmts, fmt.Sprintf(`UPDATE status_history SET note = '%s', prev_hash = '%s', hash = '%s' WHERE id = %d`, r.Note, r.PrevHash, r.Hash, r.ID))
+		prev = r.Hash
+	}
+	tamper(t, s, stmts...)
+	if _, err := s.VerifyHistory(ctx); err != nil {
+		t.Fatalf("a consistent rewrite should verify on its own: %v", err)
+	}
+	if _, err := s.HistoryRowWithHash(ctx, rep.Head); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("the noted head survived the rewrite: %v", err)
 	}
 }

@@ -35,7 +35,7 @@ func commands() []command {
 		{"export", "[--format json|jsonl|csv] [--status S,...] [--out FILE]", "export reviewed claims", runExport},
 		{"user", "add [--role admin|reviewer|viewer] NAME", "add a user; the password comes from stdin or a prompt", runUser},
 		// Keeping the data safe.
-		{"verify", "[--db FILE]", "check the database and that no history was changed; print the chain head", runVerify},
+		{"verify", "[--db FILE] [--head HASH]", "check the database and that no history was changed; print the chain head", runVerify},
 		{"backup", "[--db FILE] [--force] FILE", "write a consistent copy of the database while the server runs", runBackup},
 
 		{"help", "", "show this help", nil},

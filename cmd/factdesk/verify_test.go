@@ -54,6 +54,20 @@ func TestVerifyCommand(t *testing.T) {
 		t.Fatalf("second run: %q", out2)
 	}
 
+	// A head noted earlier is still in the chain after more reviews.
+	head := strings.TrimSpace(out[strings.Index(out, "chain head: ")+len("chain head: "):])
+	addReview(t, c.db, claims[2].ID, "disputed")
+	out, _, err = c.run("", "verify", "--head", head)
+	if err != nil || !strings.HasPrefix(out, "history up to row 3 is unchanged since chain head "+head+"\nOK: database intact; 4 history rows") {
+		t.Fatalf("verify --head: %q %v", out, err)
+	}
+	if _, _, err := c.run("", "verify", "--head", strings.Repeat("0", 64)); err == nil || !strings.Contains(err.Error(), "was rewritten") {
+		t.Fatalf("verify --head unknown: %v", err)
+	}
+	if _, _, err := c.run("", "verify", "--head", "abc"); err == nil || !strings.Contains(err.Error(), "64 hex digits") {
+		t.Fatalf("verify --head abc: %v", err)
+	}
+
 	// Someone edits the second review behind the app's back.
 	raw, err := sql.Open("sqlite", c.db)
 	if err != nil {
@@ -134,4 +148,20 @@ func devNull(t *testing.T) *os.File {
 	}
 	t.Cleanup(func() { f.Close() })
 	return f
+}
+
+// addReview records one more review of a claim through the store.
+func addReview(t *testing.T, path string, claimID int64, to string) {
+	t.Helper()
+	ctx := context.Background()
+	store, err := db.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	u, _ := store.UserByName(ctx, "maria")
+	cl, _ := store.Claim(ctx, claimID)
+	if _, err := store.SetStatus(ctx, claimID, u.ID, cl.Version, to, "one more"); err != nil {
+		t.Fatal(err)
+	}
 }
