@@ -155,8 +155,14 @@ func appendHistory(ctx context.Context, tx *sql.Tx, rec historyRecord) (int64, e
 // sealed it finds nothing to do. The update trigger lets it set only the
 // hash columns of rows that have none.
 func (s *Store) sealHistory(ctx context.Context) error {
-	var n int
-	if err := s.w.QueryRowContext(ctx, `SELECT count(*) FROM status_history WHERE hash = ''`).Scan(&n); err != nil || n == 0 {
+	// New rows are sealed as they are written and unsealed ones can only
+	// precede them, so a sealed (or missing) first row means nothing to do,
+	// found without scanning the table.
+	var first string
+	err := s.w.QueryRowContext(ctx, `SELECT hash FROM status_history ORDER BY id LIMIT 1`).Scan(&first)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && first != "") {
+		return nil
+	} else if err != nil {
 		return err
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
