@@ -149,7 +149,13 @@ type ClaimPage struct {
 	Error    string
 	Conflict bool
 	Saved    string // confirmation after an in-page (htmx) change
-	Publish  PublishBox
+
+	// The claim's history checked against the history hash chain.
+	HistoryChecked int    // rows whose hashes and links hold
+	HistoryProblem string // what does not hold, when something does not
+
+	// Publication state and buttons.
+	Publish PublishBox
 }
 
 // ErrorPage is shown for every error.

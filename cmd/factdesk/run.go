@@ -35,6 +35,10 @@ func commands() []command {
 		{"export", "[--format json|jsonl|csv|claimreview|annotation] [--status S,...] [--kind K,...] [--document ID]\n" +
 			"           [--reviewer NAME] [--from DATE] [--to DATE] [--org-name N] [--public-url U] [--out FILE]", "export claims", runExport},
 		{"user", "add [--role admin|reviewer|viewer] NAME", "add a user; the password comes from stdin or a prompt", runUser},
+		// Keeping the data safe.
+		{"verify", "[--db FILE] [--head HASH]", "check the database and that no history was changed; print the chain head", runVerify},
+		{"backup", "[--db FILE] [--force] FILE", "write a consistent copy of the database while the server runs", runBackup},
+		// API tokens.
 		{"token", "create --user NAME LABEL | list --user NAME | revoke --user NAME ID", "manage personal API tokens (printed once at creation)", runToken},
 		{"help", "", "show this help", nil},
 	}
