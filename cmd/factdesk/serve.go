@@ -57,7 +57,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	cfg := web.Config{Store: store, Log: log, MaxDocBytes: int(*maxMB * (1 << 20)), Secure: *secure}
 	// Published claims are public under --public-url; without one, under
 	// the address served, which suits a trial on one machine.
-	cfg.Export, cfg.APIRate, cfg.APIBurst = opts(), *apiRate, int(*apiRate*5)
+	cfg.Export, cfg.APIRate, cfg.APIBurst = opts(), *apiRate, max(1, int(*apiRate*5))
 	if cfg.Export.PublicURL == "" {
 		cfg.Export.PublicURL = url
 	}
