@@ -16,7 +16,7 @@ type ExportFilter struct {
 var DefaultExportStatuses = []string{StatusConfirmed, StatusDisputed}
 
 // ExportClaims streams matching claims with their history, in id order, to
-// fn. It reads inside one transaction so that claims and history agree, and
+// fn; dismissed sentences are not claims and are left out. It reads inside one transaction so that claims and history agree, and
 // holds only one record in memory at a time.
 func (s *Store) ExportClaims(ctx context.Context, f ExportFilter, fn func(*export.Record) error) error {
 	statuses := f.Statuses
@@ -41,7 +41,7 @@ func (s *Store) ExportClaims(ctx context.Context, f ExportFilter, fn func(*expor
 		JOIN documents d ON d.id = c.document_id
 		LEFT JOIN status_history h ON h.claim_id = c.id
 		LEFT JOIN users u ON u.id = h.user_id
-		WHERE c.status IN (`+placeholders(len(args))+`)
+		WHERE c.status IN (`+placeholders(len(args))+`) AND c.dismissed = 0
 		ORDER BY c.id, h.id`, args...)
 	if err != nil {
 		return err
