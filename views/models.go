@@ -18,6 +18,11 @@ type User struct {
 	Name      string
 	Role      string
 	CanReview bool
+
+	// Team work: editors assign, restore and act in bulk; admins manage users.
+	CanEdit bool
+	IsAdmin bool
+	Unread  int // unread inbox entries, shown beside the inbox link
 }
 
 // LoginPage is the login form.
@@ -173,4 +178,26 @@ func StatusLabel(s string) string {
 		return "Unverified"
 	}
 	return s
+}
+
+// --- Team work: users, review work, comments, evidence, second opinions ---
+
+// UserRow is one account on the users page.
+type UserRow struct {
+	ID        int64
+	Name      string
+	Role      string
+	Disabled  bool
+	CreatedAt time.Time
+	Me        bool // the admin looking at the page
+}
+
+// UsersPage lists accounts with the forms to manage them.
+type UsersPage struct {
+	Base
+	Users   []UserRow
+	Roles   []string
+	Error   string
+	NewName string // kept when adding a user fails
+	NewRole string
 }

@@ -89,6 +89,16 @@ func routes(e *echo.Echo, h *handlers.Handler, cfg Config) {
 	e.GET("/documents/new", h.NewDocument, small, requireLogin, csrf, reviewer)
 	e.POST("/documents", h.CreateDocument, upload, requireLogin, csrf, reviewer)
 	e.POST("/claims/:id/status", h.SetStatus, small, requireLogin, csrf, reviewer)
+
+	// Team work: users, assignment, dismissals, comments, evidence, second
+	// opinions, the inbox, the activity feed and bulk actions.
+	admin := requireRole("admin")
+	e.GET("/admin/users", h.Users, small, requireLogin, csrf, admin)
+	e.POST("/admin/users", h.CreateUser, small, requireLogin, csrf, admin)
+	e.POST("/admin/users/:id/role", h.SetUserRole, small, requireLogin, csrf, admin)
+	e.POST("/admin/users/:id/password", h.ResetPassword, small, requireLogin, csrf, admin)
+	e.POST("/admin/users/:id/disable", h.DisableUser, small, requireLogin, csrf, admin)
+	e.POST("/admin/users/:id/enable", h.EnableUser, small, requireLogin, csrf, admin)
 }
 
 // Serve runs the server until ctx ends, then drains in-flight requests.
