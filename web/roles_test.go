@@ -49,6 +49,21 @@ var routeAccess = map[string]string{
 	"POST /admin/users/:id/password": admin,
 	"POST /admin/users/:id/disable":  admin,
 	"POST /admin/users/:id/enable":   admin,
+
+	"GET /inbox":                      loggedIn,
+	"POST /inbox/read":                loggedIn,
+	"GET /activity":                   loggedIn,
+	"GET /documents/:id/activity":     loggedIn,
+	"GET /agreement":                  loggedIn,
+	"POST /claims/:id/dismiss":        reviewer,
+	"POST /claims/:id/comments":       reviewer,
+	"POST /claims/:id/evidence":       reviewer,
+	"POST /claims/:id/opinion":        reviewer,
+	"POST /claims/:id/restore":        editor,
+	"POST /claims/:id/assign":         editor,
+	"POST /claims/:id/second-opinion": editor,
+	"POST /documents/:id/assign":      editor,
+	"POST /claims/bulk":               editor,
 }
 
 // identities in rising order of rights; "" is anonymous.
