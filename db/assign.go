@@ -40,7 +40,8 @@ func (s *Store) AssignClaims(ctx context.Context, actorID, assigneeID int64, cla
 	var changed []Claim
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		changed = nil
-		if _, err := checkAssignee(ctx, tx, assigneeID); err != nil {
+		to, err := checkAssignee(ctx, tx, assigneeID)
+		if err != nil {
 			return err
 		}
 		now := s.now()
@@ -60,7 +61,7 @@ func (s *Store) AssignClaims(ctx context.Context, actorID, assigneeID int64, cla
 				claimID: id, subjectID: assigneeID}); err != nil {
 				return err
 			}
-			c.AssigneeID, c.UpdatedAt = assigneeID, now.UTC()
+			c.AssigneeID, c.Assignee, c.UpdatedAt = assigneeID, to.Username, now.UTC()
 			changed = append(changed, c)
 		}
 		return nil
@@ -85,7 +86,8 @@ func (s *Store) AssignDocument(ctx context.Context, actorID, assigneeID, docID i
 		if n == 0 {
 			return ErrNotFound
 		}
-		if _, err := checkAssignee(ctx, tx, assigneeID); err != nil {
+		to, err := checkAssignee(ctx, tx, assigneeID)
+		if err != nil {
 			return err
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT `+claimCols+` FROM claims c JOIN documents d ON d.id = c.document_id
@@ -106,7 +108,7 @@ func (s *Store) AssignDocument(ctx context.Context, actorID, assigneeID, docID i
 			return err
 		}
 		for i := range changed {
-			changed[i].AssigneeID, changed[i].UpdatedAt = assigneeID, now.UTC()
+			changed[i].AssigneeID, changed[i].Assignee, changed[i].UpdatedAt = assigneeID, to.Username, now.UTC()
 		}
 		return logActivity(ctx, tx, now, activityRow{userID: actorID, action: ActAssign, documentID: docID,
 			subjectID: assigneeID, detail: fmt.Sprintf("%d claims", len(changed))})

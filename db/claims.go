@@ -144,9 +144,12 @@ type QueueFilter struct {
 	DocumentID int64  // 0 for every document
 	AssigneeID int64  // 0 for anyone's claims
 	Unassigned bool   // only claims assigned to nobody
-	After      *Cursor
-	Before     *Cursor
-	Limit      int
+	// BlindFor leaves out, when filtering by status, the claims on which
+	// this user owes a second opinion: the filter would tell them the verdict.
+	BlindFor int64
+	After    *Cursor
+	Before   *Cursor
+	Limit    int
 }
 
 // QueuePage is one page of the queue, with cursors to its neighbours.
@@ -179,6 +182,11 @@ func (s *Store) Queue(ctx context.Context, f QueueFilter) (QueuePage, error) {
 	if f.Status != "" {
 		where = append(where, "c.status = ?")
 		args = append(args, f.Status)
+		if f.BlindFor > 0 {
+			where = append(where, `NOT EXISTS (SELECT 1 FROM second_opinions o
+				WHERE o.claim_id = c.id AND o.second_user_id = ? AND o.second_at IS NULL)`)
+			args = append(args, f.BlindFor)
+		}
 	}
 	if f.DocumentID > 0 {
 		where = append(where, "c.document_id = ?")

@@ -140,8 +140,8 @@ func TestAssignmentAndQueueFilter(t *testing.T) {
 	ch, stop := s.Subscribe()
 	defer stop()
 	got, err := s.AssignClaims(ctx, f.ed.ID, f.ann.ID, []int64{f.claims[0].ID, f.claims[1].ID})
-	if err != nil || len(got) != 2 {
-		t.Fatalf("AssignClaims = %d, %v", len(got), err)
+	if err != nil || len(got) != 2 || got[0].Assignee != "ann" || got[1].AssigneeID != f.ann.ID {
+		t.Fatalf("AssignClaims = %+v, %v", got, err)
 	}
 	if c := f.claim(t, 0); c.AssigneeID != f.ann.ID || c.Assignee != "ann" || c.Version != 1 {
 		t.Fatalf("assigned claim = %+v", c)
@@ -174,8 +174,8 @@ func TestAssignmentAndQueueFilter(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, err = s.AssignDocument(ctx, f.ed.ID, f.bob.ID, f.docID)
-	if err != nil || len(got) != 2 {
-		t.Fatalf("AssignDocument = %d, %v", len(got), err)
+	if err != nil || len(got) != 2 || got[0].Assignee != "bob" {
+		t.Fatalf("AssignDocument = %+v, %v", got, err)
 	}
 	if bobs, _ := s.Queue(ctx, QueueFilter{AssigneeID: f.bob.ID}); bobs.Total != 2 {
 		t.Fatalf("bob's queue = %d", bobs.Total)

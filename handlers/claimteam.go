@@ -232,6 +232,7 @@ func isInvalid(err error) bool { return errors.Is(err, db.ErrInvalid) }
 // assigneeFilter reads the queue's assignee filter: "me", "none" or a
 // user name. It returns the value to keep in the queue's links.
 func (h *Handler) assigneeFilter(c echo.Context, f *db.QueueFilter) (string, error) {
+	f.BlindFor = CurrentUser(c).ID
 	v := strings.TrimSpace(c.QueryParam("assignee"))
 	switch v {
 	case "":
