@@ -310,8 +310,8 @@ func (s *Store) SetStatus(ctx context.Context, claimID, userID, seenVersion int6
 			to, formatTime(now), claimID); err != nil {
 			return err
 		}
-		historyID, err := appendHistory(ctx, tx, historyRow{claimID: claimID, action: HistoryStatus, from: c.Status, to: to,
-			userID: userID, note: note, at: now})
+		historyID, err := appendHistory(ctx, tx, historyRecord{ClaimID: claimID, From: c.Status, To: to, UserID: userID,
+			Note: note, CreatedAt: formatTime(now)})
 		if err != nil {
 			return err
 		}

@@ -16,35 +16,6 @@ const (
 	HistoryRestore = "restore"
 )
 
-// historyRow is a status_history row to append.
-type historyRow struct {
-	claimID  int64
-	action   string
-	from, to string
-	userID   int64
-	note     string
-	at       time.Time
-}
-
-// appendHistory is where dismissals and restorations add their history row.
-// The action column joins the row only when it is not the default
-// 'status', so a status change is inserted exactly as before it existed.
-func appendHistory(ctx context.Context, tx *sql.Tx, h historyRow) (int64, error) {
-	var res sql.Result
-	var err error
-	if h.action == "" || h.action == HistoryStatus {
-		res, err = tx.ExecContext(ctx, `INSERT INTO status_history (claim_id, from_status, to_status, user_id, note, created_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, h.claimID, h.from, h.to, h.userID, h.note, formatTime(h.at))
-	} else {
-		res, err = tx.ExecContext(ctx, `INSERT INTO status_history (claim_id, from_status, to_status, user_id, note, created_at, action)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, h.claimID, h.from, h.to, h.userID, h.note, formatTime(h.at), h.action)
-	}
-	if err != nil {
-		return 0, err
-	}
-	return res.LastInsertId()
-}
-
 // checkReviewable refuses a verdict on a dismissed sentence, and one from a
 // reviewer who owes a second opinion on the claim: their verdict must come
 // through the second-opinion form, blind to the first.
@@ -144,8 +115,8 @@ func (s *Store) setDismissed(ctx context.Context, claimID, userID, seenVersion i
 			WHERE id = ?`, dismiss, reason, formatTime(now), claimID); err != nil {
 			return err
 		}
-		if _, err := appendHistory(ctx, tx, historyRow{claimID: claimID, action: action, from: c.Status, to: c.Status,
-			userID: userID, note: note, at: now}); err != nil {
+		if _, err := appendHistory(ctx, tx, historyRecord{ClaimID: claimID, From: c.Status, To: c.Status, UserID: userID,
+			Note: note, CreatedAt: formatTime(now), Later: map[string]string{"action": action}}); err != nil {
 			return err
 		}
 		if err := logActivity(ctx, tx, now, activityRow{userID: userID, action: action, documentID: c.DocumentID,

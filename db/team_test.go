@@ -2,7 +2,9 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -575,9 +577,14 @@ func TestActivityBackfill(t *testing.T) {
 	u := mustUser(t, s, "ann", "reviewer")
 	id, _, _ := s.createDocument(ctx, NewDocument{Title: "T", Body: testBody}, []extract.Claim{claimAt(t, testBody, "東京の人口は1400万人です。")})
 	cs, _ := s.DocumentClaims(ctx, id)
-	// An old-style history row, as written before the migration, then the backfill statement again.
-	if _, err := s.w.Exec(`INSERT INTO status_history (claim_id, from_status, to_status, user_id, note, created_at)
-		VALUES (?, 'unverified', 'confirmed', ?, 'old note', '2025-01-01T00:00:00.000Z')`, cs[0].ID, u.ID); err != nil {
+	// A history row as written before the migration (no action, no activity
+	// row), then the backfill statement again.
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := appendHistory(ctx, tx, historyRecord{ClaimID: cs[0].ID, From: "unverified", To: "confirmed", UserID: u.ID,
+			Note: "old note", CreatedAt: "2025-01-01T00:00:00.000Z"})
+		return err
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	i := strings.Index(string(body), "INSERT INTO activity")
@@ -591,5 +598,40 @@ func TestActivityBackfill(t *testing.T) {
 	h, _ := s.History(ctx, cs[0].ID)
 	if h[0].Action != "status" {
 		t.Fatalf("an old row reads as %q", h[0].Action)
+	}
+}
+
+// Dismiss and restore rows extend the history chain, and their action is
+// covered by it: changing it behind the app's back breaks verification at
+// that row. The UPDATE trigger refuses changing it outright.
+func TestDismissRowsAreInTheChain(t *testing.T) {
+	f := newTeam(t)
+	s, ctx := f.s, context.Background()
+	c := f.claims[0]
+	if _, err := s.SetStatus(ctx, c.ID, f.ann.ID, 1, StatusDisputed, ""); err != nil {
+		t.Fatal(err)
+	}
+	d, err := s.Dismiss(ctx, c.ID, f.ann.ID, 2, "a headline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Restore(ctx, c.ID, f.ed.ID, d.Version, ""); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := s.VerifyHistory(ctx)
+	if err != nil || rep.Rows != 3 {
+		t.Fatalf("verify = %+v, %v", rep, err)
+	}
+	if n, err := s.VerifyClaimHistory(ctx, c.ID); err != nil || n != 3 {
+		t.Fatalf("claim verify = %d, %v", n, err)
+	}
+	h, _ := s.History(ctx, c.ID)
+	dismissRow := h[1].ID
+	if _, err := s.w.Exec(`UPDATE status_history SET action = 'status' WHERE id = ?`, dismissRow); err == nil {
+		t.Fatal("a history row's action was changed")
+	}
+	tamper(t, s, fmt.Sprintf(`UPDATE status_history SET action = 'status' WHERE id = %d`, dismissRow))
+	if ce := chainErr(t, errOnly(s.VerifyHistory(ctx))); ce.RowID != dismissRow {
+		t.Fatalf("tampered action: %v", ce)
 	}
 }

@@ -137,6 +137,15 @@ func (h *Handler) claimPage(c echo.Context, id int64) (views.ClaimPage, error) {
 	if err := h.claimTeam(c, &p, cl); err != nil {
 		return views.ClaimPage{}, err
 	}
+	// Cheap: this claim's rows and their neighbours in the chain only.
+	var chainErr *db.ChainError
+	p.HistoryChecked, err = h.Store.VerifyClaimHistory(ctx, id)
+	if errors.As(err, &chainErr) {
+		p.HistoryProblem = chainErr.Error()
+		h.Log.Error("claim history does not verify", "claim", id, "problem", chainErr.Error())
+	} else if err != nil {
+		return views.ClaimPage{}, err
+	}
 	return p, nil
 }
 

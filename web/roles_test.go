@@ -14,56 +14,56 @@ import (
 
 // Who may use a route: the least role it needs.
 const (
-	public   = "public"   // anyone, logged in or not
-	loggedIn = "login"    // any logged-in user
-	reviewer = "reviewer" // reviewer, editor, admin
-	editor   = "editor"   // editor, admin
-	admin    = "admin"    // admin only
+	accessPublic   = "public"   // anyone, logged in or not
+	accessLogin    = "login"    // any logged-in user
+	accessReviewer = "reviewer" // reviewer, editor, admin
+	accessEditor   = "editor"   // editor, admin
+	accessAdmin    = "admin"    // admin only
 )
 
 // routeAccess classifies every route the server has. A new route must be
 // added here, or TestEveryRouteChecksItsRole fails: no route goes unchecked.
 var routeAccess = map[string]string{
-	"GET /assets/*":      public,
-	"GET /healthz":       public,
-	"HEAD /healthz":      public,
-	"GET /login":         public,
-	"POST /login":        public,
-	"GET /setup/:token":  public,
-	"POST /setup/:token": public,
+	"GET /assets/*":      accessPublic,
+	"GET /healthz":       accessPublic,
+	"HEAD /healthz":      accessPublic,
+	"GET /login":         accessPublic,
+	"POST /login":        accessPublic,
+	"GET /setup/:token":  accessPublic,
+	"POST /setup/:token": accessPublic,
 
-	"POST /logout":       loggedIn,
-	"GET /":              loggedIn,
-	"GET /documents/:id": loggedIn,
-	"GET /queue":         loggedIn,
-	"GET /claims/:id":    loggedIn,
-	"GET /export":        loggedIn,
+	"POST /logout":       accessLogin,
+	"GET /":              accessLogin,
+	"GET /documents/:id": accessLogin,
+	"GET /queue":         accessLogin,
+	"GET /claims/:id":    accessLogin,
+	"GET /export":        accessLogin,
 
-	"GET /documents/new":      reviewer,
-	"POST /documents":         reviewer,
-	"POST /claims/:id/status": reviewer,
+	"GET /documents/new":      accessReviewer,
+	"POST /documents":         accessReviewer,
+	"POST /claims/:id/status": accessReviewer,
 
-	"GET /admin/users":               admin,
-	"POST /admin/users":              admin,
-	"POST /admin/users/:id/role":     admin,
-	"POST /admin/users/:id/password": admin,
-	"POST /admin/users/:id/disable":  admin,
-	"POST /admin/users/:id/enable":   admin,
+	"GET /admin/users":               accessAdmin,
+	"POST /admin/users":              accessAdmin,
+	"POST /admin/users/:id/role":     accessAdmin,
+	"POST /admin/users/:id/password": accessAdmin,
+	"POST /admin/users/:id/disable":  accessAdmin,
+	"POST /admin/users/:id/enable":   accessAdmin,
 
-	"GET /inbox":                      loggedIn,
-	"POST /inbox/read":                loggedIn,
-	"GET /activity":                   loggedIn,
-	"GET /documents/:id/activity":     loggedIn,
-	"GET /agreement":                  loggedIn,
-	"POST /claims/:id/dismiss":        reviewer,
-	"POST /claims/:id/comments":       reviewer,
-	"POST /claims/:id/evidence":       reviewer,
-	"POST /claims/:id/opinion":        reviewer,
-	"POST /claims/:id/restore":        editor,
-	"POST /claims/:id/assign":         editor,
-	"POST /claims/:id/second-opinion": editor,
-	"POST /documents/:id/assign":      editor,
-	"POST /claims/bulk":               editor,
+	"GET /inbox":                      accessLogin,
+	"POST /inbox/read":                accessLogin,
+	"GET /activity":                   accessLogin,
+	"GET /documents/:id/activity":     accessLogin,
+	"GET /agreement":                  accessLogin,
+	"POST /claims/:id/dismiss":        accessReviewer,
+	"POST /claims/:id/comments":       accessReviewer,
+	"POST /claims/:id/evidence":       accessReviewer,
+	"POST /claims/:id/opinion":        accessReviewer,
+	"POST /claims/:id/restore":        accessEditor,
+	"POST /claims/:id/assign":         accessEditor,
+	"POST /claims/:id/second-opinion": accessEditor,
+	"POST /documents/:id/assign":      accessEditor,
+	"POST /claims/bulk":               accessEditor,
 }
 
 // identities in rising order of rights; "" is anonymous.
@@ -75,9 +75,9 @@ var rankOf = map[string]int{"": 0, "viewer": 1, "reviewer": 2, "editor": 3, "adm
 
 func allowed(access, role string) bool {
 	switch access {
-	case public:
+	case accessPublic:
 		return true
-	case loggedIn:
+	case accessLogin:
 		return role != ""
 	}
 	return rankOf[role] >= rankOf[access]

@@ -18,6 +18,24 @@ CREATE INDEX claims_assignee ON claims (assignee_id, score DESC, id) WHERE assig
 ALTER TABLE status_history ADD COLUMN action TEXT NOT NULL DEFAULT 'status'
     CHECK (action IN ('status', 'dismiss', 'restore'));
 
+-- The append-only rule of 0003_history_chain.sql, with action among the
+-- columns that sealing a row may not change.
+DROP TRIGGER status_history_no_update;
+CREATE TRIGGER status_history_no_update
+BEFORE UPDATE ON status_history
+WHEN OLD.hash <> '' OR length(NEW.hash) <> 64
+  OR NEW.id IS NOT OLD.id
+  OR NEW.claim_id IS NOT OLD.claim_id
+  OR NEW.from_status IS NOT OLD.from_status
+  OR NEW.to_status IS NOT OLD.to_status
+  OR NEW.user_id IS NOT OLD.user_id
+  OR NEW.note IS NOT OLD.note
+  OR NEW.created_at IS NOT OLD.created_at
+  OR NEW.action IS NOT OLD.action
+BEGIN
+    SELECT RAISE(ABORT, 'status_history is append-only');
+END;
+
 -- Comments on a claim; append-only like the history they sit beside.
 CREATE TABLE comments (
     id         INTEGER PRIMARY KEY,
