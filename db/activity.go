@@ -9,14 +9,15 @@ import (
 
 // Activity actions, as stored in activity.action.
 const (
-	ActStatus         = "status"
-	ActDismiss        = "dismiss"
-	ActRestore        = "restore"
-	ActAssign         = "assign"
-	ActComment        = "comment"
-	ActEvidence       = "evidence"
-	ActOpinionRequest = "opinion_request"
-	ActOpinion        = "opinion"
+	ActStatus          = "status"
+	ActDismiss         = "dismiss"
+	ActRestore         = "restore"
+	ActAssign          = "assign"
+	ActComment         = "comment"
+	ActEvidence        = "evidence"
+	ActOpinionRequest  = "opinion_request"
+	ActOpinion         = "opinion"
+	ActOpinionWithdraw = "opinion_withdraw"
 )
 
 // activityRow is one action to record in the feed.

@@ -21,13 +21,14 @@ type SecondOpinion struct {
 	FirstStatus  string
 	SecondUserID int64
 	SecondUser   string
-	SecondStatus string // "" while open
+	SecondStatus string // "" while open, and when withdrawn
 	SecondNote   string
-	SecondAt     time.Time
+	SecondAt     time.Time // when answered or withdrawn
+	CancelledBy  string    // the editor who withdrew the request
 }
 
 // Open reports whether the second verdict is still to come.
-func (o SecondOpinion) Open() bool { return o.SecondStatus == "" }
+func (o SecondOpinion) Open() bool { return o.SecondAt.IsZero() }
 
 // RequestSecondOpinion asks secondUserID for a verdict on a claim without
 // seeing the current one. The current verdict, from the claim's latest
@@ -153,19 +154,63 @@ func (s *Store) SubmitSecondOpinion(ctx context.Context, claimID, userID int64, 
 	return SecondOpinion{}, ErrNotFound
 }
 
+// WithdrawSecondOpinion closes a claim's open request unanswered, for
+// example when the reviewer asked is away: the blind is lifted and another
+// reviewer can be asked.
+func (s *Store) WithdrawSecondOpinion(ctx context.Context, claimID, editorID int64) (SecondOpinion, error) {
+	var c Claim
+	var id, second int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if c, err = claimForUpdate(ctx, tx, claimID); err != nil {
+			return err
+		}
+		err = tx.QueryRowContext(ctx, `SELECT id, second_user_id FROM second_opinions WHERE claim_id = ? AND second_at IS NULL`,
+			claimID).Scan(&id, &second)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("%w: no second opinion is pending on this claim", ErrInvalid)
+		}
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		if _, err := tx.ExecContext(ctx, `UPDATE second_opinions SET second_at = ?, cancelled_by = ? WHERE id = ?`,
+			formatTime(now), editorID, id); err != nil {
+			return err
+		}
+		return logActivity(ctx, tx, now, activityRow{userID: editorID, action: ActOpinionWithdraw, documentID: c.DocumentID,
+			claimID: claimID, subjectID: second})
+	})
+	if err != nil {
+		return SecondOpinion{}, err
+	}
+	s.publish(Change{ClaimID: c.ID, DocumentID: c.DocumentID, Version: c.Version, Status: c.Status, UserID: editorID, Action: ActOpinion})
+	all, err := s.SecondOpinions(ctx, claimID)
+	if err != nil {
+		return SecondOpinion{}, err
+	}
+	for _, o := range all {
+		if o.ID == id {
+			return o, nil
+		}
+	}
+	return SecondOpinion{}, ErrNotFound
+}
+
 const opinionCols = `o.id, o.claim_id, r.username, o.requested_at, o.first_user_id, f.username, o.first_status,
-	o.second_user_id, s.username, coalesce(o.second_status, ''), o.second_note, coalesce(o.second_at, '')`
+	o.second_user_id, s.username, coalesce(o.second_status, ''), o.second_note, coalesce(o.second_at, ''), coalesce(x.username, '')`
 
 const opinionJoins = ` FROM second_opinions o
 	JOIN users r ON r.id = o.requested_by
 	JOIN users f ON f.id = o.first_user_id
-	JOIN users s ON s.id = o.second_user_id`
+	JOIN users s ON s.id = o.second_user_id
+	LEFT JOIN users x ON x.id = o.cancelled_by`
 
 func scanOpinion(row interface{ Scan(...any) error }) (SecondOpinion, error) {
 	var o SecondOpinion
 	var req, at string
 	err := row.Scan(&o.ID, &o.ClaimID, &o.RequestedBy, &req, &o.FirstUserID, &o.FirstUser, &o.FirstStatus,
-		&o.SecondUserID, &o.SecondUser, &o.SecondStatus, &o.SecondNote, &at)
+		&o.SecondUserID, &o.SecondUser, &o.SecondStatus, &o.SecondNote, &at, &o.CancelledBy)
 	o.RequestedAt, o.SecondAt = parseTime(req), parseTime(at)
 	return o, err
 }
@@ -217,7 +262,7 @@ type OpinionPair struct {
 func (s *Store) OpinionPairs(ctx context.Context) ([]OpinionPair, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT f.username, s.username, o.first_status, o.second_status
 		FROM second_opinions o JOIN users f ON f.id = o.first_user_id JOIN users s ON s.id = o.second_user_id
-		WHERE o.second_at IS NOT NULL ORDER BY o.id`)
+		WHERE o.second_status IS NOT NULL ORDER BY o.id`)
 	if err != nil {
 		return nil, err
 	}

@@ -635,3 +635,45 @@ func TestDismissRowsAreInTheChain(t *testing.T) {
 		t.Fatalf("tampered action: %v", ce)
 	}
 }
+
+func TestWithdrawSecondOpinion(t *testing.T) {
+	f := newTeam(t)
+	s, ctx := f.s, context.Background()
+	c := f.claims[0]
+	if _, err := s.WithdrawSecondOpinion(ctx, c.ID, f.ed.ID); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("withdraw with nothing pending: %v", err)
+	}
+	s.SetStatus(ctx, c.ID, f.ann.ID, 1, StatusDisputed, "")
+	if _, err := s.RequestSecondOpinion(ctx, c.ID, f.ed.ID, f.bob.ID); err != nil {
+		t.Fatal(err)
+	}
+	ch, stop := s.Subscribe()
+	defer stop()
+	o, err := s.WithdrawSecondOpinion(ctx, c.ID, f.ed.ID)
+	if err != nil || o.Open() || o.CancelledBy != "ed" || o.SecondStatus != "" || o.SecondAt.IsZero() {
+		t.Fatalf("withdrawn = %+v, %v", o, err)
+	}
+	if pub := changes(ch); len(pub) != 1 || pub[0].Action != "opinion" {
+		t.Fatalf("published %+v", pub)
+	}
+	// bob is no longer blind, can review, and cannot answer; the request counts for no agreement.
+	if pending, _ := s.PendingOpinions(ctx, f.bob.ID); len(pending) != 0 {
+		t.Fatal("still pending after withdrawal")
+	}
+	if _, err := s.SubmitSecondOpinion(ctx, c.ID, f.bob.ID, StatusConfirmed, ""); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("answered a withdrawn request: %v", err)
+	}
+	if pairs, _ := s.OpinionPairs(ctx); len(pairs) != 0 {
+		t.Fatalf("a withdrawn request counts for agreement: %+v", pairs)
+	}
+	if _, err := s.w.Exec(`UPDATE second_opinions SET second_at = NULL, cancelled_by = NULL`); err == nil {
+		t.Fatal("a withdrawn request was reopened")
+	}
+	// Someone else can be asked now.
+	if _, err := s.RequestSecondOpinion(ctx, c.ID, f.ed.ID, f.admin.ID); err != nil {
+		t.Fatalf("new request after withdrawal: %v", err)
+	}
+	if acts, _, _ := s.Activity(ctx, ActivityFilter{ClaimID: c.ID}); acts[1].Action != "opinion_withdraw" || acts[1].Subject != "bob" {
+		t.Fatalf("activity = %+v", acts)
+	}
+}

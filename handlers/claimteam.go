@@ -35,7 +35,7 @@ func (h *Handler) claimTeam(c echo.Context, p *views.ClaimPage, cl db.Claim) err
 		}
 		t.Opinions = append(t.Opinions, views.OpinionRow{RequestedBy: o.RequestedBy, RequestedAt: o.RequestedAt,
 			FirstUser: o.FirstUser, FirstStatus: o.FirstStatus, SecondUser: o.SecondUser, SecondStatus: o.SecondStatus,
-			SecondNote: o.SecondNote, SecondAt: o.SecondAt})
+			SecondNote: o.SecondNote, SecondAt: o.SecondAt, WithdrawnBy: o.CancelledBy})
 	}
 	if t.Blind {
 		// Nothing that could give the first verdict away: not the status,

@@ -28,6 +28,19 @@ func (h *Handler) RequestOpinion(c echo.Context) error {
 	return h.claimDone(c, id, "opinions", fmt.Sprintf("Second opinion asked of %s; they will not see the current verdict until they give theirs.", o.SecondUser))
 }
 
+// WithdrawOpinion closes a pending request unanswered.
+func (h *Handler) WithdrawOpinion(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	o, err := h.Store.WithdrawSecondOpinion(c.Request().Context(), id, CurrentUser(c).ID)
+	if err != nil {
+		return h.claimRefused(c, id, err, func(p *views.ClaimPage, msg string) { p.Team.ToolsError = msg })
+	}
+	return h.claimDone(c, id, "opinions", fmt.Sprintf("The request for %s's second opinion is withdrawn.", o.SecondUser))
+}
+
 // SubmitOpinion records the second reviewer's verdict; the page then shows both.
 func (h *Handler) SubmitOpinion(c echo.Context) error {
 	id, err := pathID(c)

@@ -268,13 +268,14 @@ type OpinionRow struct {
 	FirstUser    string
 	FirstStatus  string
 	SecondUser   string
-	SecondStatus string // "" while open
+	SecondStatus string // "" while open, and when withdrawn
 	SecondNote   string
-	SecondAt     time.Time
+	SecondAt     time.Time // when answered or withdrawn
+	WithdrawnBy  string    // the editor who withdrew the request unanswered
 }
 
 // Open reports whether the second verdict is still to come.
-func (o OpinionRow) Open() bool { return o.SecondStatus == "" }
+func (o OpinionRow) Open() bool { return o.SecondStatus == "" && o.WithdrawnBy == "" }
 
 // ClaimTeam is the team side of the claim page.
 type ClaimTeam struct {

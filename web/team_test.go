@@ -726,3 +726,36 @@ func TestBulkActions(t *testing.T) {
 		t.Error("no dismissal message")
 	}
 }
+
+func TestWithdrawSecondOpinionThroughTheRouter(t *testing.T) {
+	a, claims := teamApp(t)
+	rob, eddie := a.client(), a.client()
+	rob.login("rob")
+	eddie.login("eddie")
+	ctx := context.Background()
+	cl := claims[0]
+	path := claimPath(cl.ID)
+	if _, err := a.store.SetStatus(ctx, cl.ID, a.user("rita").ID, 1, "disputed", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.store.RequestSecondOpinion(ctx, cl.ID, a.user("eddie").ID, a.user("rob").ID); err != nil {
+		t.Fatal(err)
+	}
+	if rob.get(path).doc.Find(`form[action$="/withdraw"]`).Length() != 0 {
+		t.Error("the blind reviewer is offered the withdraw button")
+	}
+	if r := eddie.form(path, path+"/second-opinion/withdraw", url.Values{}); r.code != http.StatusSeeOther {
+		t.Fatalf("withdraw: %d", r.code)
+	}
+	page := eddie.get(path)
+	if !strings.Contains(page.doc.Find("#opinions .withdrawn").Text(), "withdrawn by eddie") || page.doc.Find("#second-reviewer").Length() != 1 {
+		t.Fatalf("after withdrawing: %q", page.doc.Find("#opinions").Text())
+	}
+	if p := rob.get(path); p.doc.Find("dl.facts .badge").Text() != "Disputed" || p.doc.Find(`form[action$="/status"]`).Length() != 1 {
+		t.Error("rob is still blind after the request was withdrawn")
+	}
+	if r := eddie.form(path, path+"/second-opinion/withdraw", url.Values{}); r.code != http.StatusUnprocessableEntity ||
+		!strings.Contains(r.doc.Find("#tools-error").Text(), "No second opinion is pending") {
+		t.Fatalf("withdraw twice: %d", r.code)
+	}
+}

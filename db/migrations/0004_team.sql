@@ -93,7 +93,8 @@ END;
 -- A second opinion: an editor asks second_user for an independent verdict
 -- on a claim whose current verdict (first_status, given by first_user in
 -- history row first_history_id) they do not see until they answer. The
--- answer fills second_status, second_note and second_at, once.
+-- request closes once: answered (second_status, second_note, second_at) or
+-- withdrawn by an editor (cancelled_by, second_at, no second_status).
 CREATE TABLE second_opinions (
     id               INTEGER PRIMARY KEY,
     claim_id         INTEGER NOT NULL REFERENCES claims (id),
@@ -106,10 +107,13 @@ CREATE TABLE second_opinions (
     second_status    TEXT    CHECK (second_status IN ('unverified', 'confirmed', 'disputed')),
     second_note      TEXT    NOT NULL DEFAULT '',
     second_at        TEXT,
+    cancelled_by     INTEGER REFERENCES users (id),
     CHECK (second_user_id <> first_user_id),
-    CHECK ((second_at IS NULL) = (second_status IS NULL))
+    CHECK (second_status IS NULL OR second_at IS NOT NULL),
+    CHECK (cancelled_by IS NULL OR (second_at IS NOT NULL AND second_status IS NULL)),
+    CHECK (second_at IS NULL OR second_status IS NOT NULL OR cancelled_by IS NOT NULL)
 );
--- At most one open request per claim.
+-- At most one open request (second_at IS NULL) per claim.
 CREATE UNIQUE INDEX second_opinions_open ON second_opinions (claim_id) WHERE second_at IS NULL;
 CREATE INDEX second_opinions_claim ON second_opinions (claim_id, id);
 CREATE INDEX second_opinions_pending ON second_opinions (second_user_id) WHERE second_at IS NULL;
@@ -120,7 +124,7 @@ WHEN OLD.second_at IS NOT NULL
     OR NEW.first_status IS NOT OLD.first_status OR NEW.first_history_id IS NOT OLD.first_history_id
     OR NEW.second_user_id IS NOT OLD.second_user_id
 BEGIN
-    SELECT RAISE(ABORT, 'a second opinion is answered once and never edited');
+    SELECT RAISE(ABORT, 'a second opinion is closed once and never edited');
 END;
 CREATE TRIGGER second_opinions_no_delete BEFORE DELETE ON second_opinions
 BEGIN
