@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"factdesk/export"
 	"factdesk/extract"
 )
 
@@ -125,6 +126,15 @@ func TestDismissAndRestore(t *testing.T) {
 	// A status change is still recorded as one.
 	if _, err := s.SetStatus(ctx, c.ID, f.ann.ID, 3, StatusConfirmed, ""); err != nil {
 		t.Fatal(err)
+	}
+	// The export says which rows dismissed and restored it.
+	var recs []export.Record
+	if err := s.ExportClaims(ctx, ExportFilter{}, func(r *export.Record) error { recs = append(recs, *r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 1 || len(recs[0].History) != 3 || recs[0].History[0].Action != "dismiss" ||
+		recs[0].History[1].Action != "restore" || recs[0].History[2].Action != "" {
+		t.Fatalf("export = %+v", recs)
 	}
 	h, _ = s.History(ctx, c.ID)
 	if h[0].Action != "status" || h[0].To != StatusConfirmed {
