@@ -57,7 +57,8 @@ func ParseKinds(list string) ([]string, error) {
 func (f ClaimFilter) where(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }) (string, []any, error) {
-	var conds []string
+	// Dismissed sentences are not claims: exports and the API leave them out.
+	conds := []string{"c.dismissed = 0"}
 	var args []any
 	if len(f.Statuses) > 0 {
 		for _, st := range f.Statuses {
@@ -125,15 +126,12 @@ func (f ClaimFilter) where(ctx context.Context, q interface {
 	if f.Published {
 		conds = append(conds, "p.claim_id IS NOT NULL")
 	}
-	if len(conds) == 0 {
-		return "", args, nil
-	}
 	return " WHERE " + strings.Join(conds, " AND "), args, nil
 }
 
 // ExportClaims streams matching claims with their history, in id order, to
-// fn. With no status given it exports the verified ones (confirmed and
-// disputed). It reads inside one transaction so that claims and history
+// fn; dismissed sentences are not claims and are left out. With no status
+// given it exports the verified ones (confirmed and disputed). It reads inside one transaction so that claims and history
 // agree, and holds only one record in memory at a time.
 func (s *Store) ExportClaims(ctx context.Context, f ExportFilter, fn func(*export.Record) error) error {
 	if len(f.Statuses) == 0 {
@@ -160,7 +158,7 @@ func (s *Store) ExportClaims(ctx context.Context, f ExportFilter, fn func(*expor
 	rows, err := tx.QueryContext(ctx, `SELECT c.id, c.document_id, d.title, d.url, d.published_at, d.publisher, d.sha256,
 			c.text, c.start, c."end", c.status, c.score, c.kind, c.speaker, c.created_at, c.updated_at,
 			coalesce(p.published_at, ''), `+quotes+`,
-			h.id, u.username, h.created_at, h.from_status, h.to_status, h.note
+			h.id, u.username, h.created_at, h.from_status, h.to_status, h.note, h.action
 		FROM claims c
 		JOIN documents d ON d.id = c.document_id
 		LEFT JOIN claim_publications p ON p.claim_id = c.id
@@ -186,10 +184,10 @@ func (s *Store) ExportClaims(ctx context.Context, f ExportFilter, fn func(*expor
 		var r export.Record
 		var hid sql.NullInt64
 		var created, updated, published string
-		var user, hcreated, from, to, note sql.NullString
+		var user, hcreated, from, to, note, action sql.NullString
 		if err := rows.Scan(&r.ID, &r.DocumentID, &r.DocumentTitle, &r.DocumentURL, &r.DocumentPublishedAt, &r.DocumentPublisher,
 			&r.DocumentSHA256, &r.Text, &r.Start, &r.End, &r.Status, &r.Score, &r.Kind, &r.Speaker, &created, &updated,
-			&published, &r.Prefix, &r.Suffix, &hid, &user, &hcreated, &from, &to, &note); err != nil {
+			&published, &r.Prefix, &r.Suffix, &hid, &user, &hcreated, &from, &to, &note, &action); err != nil {
 			return err
 		}
 		if cur == nil || cur.ID != r.ID {
@@ -205,9 +203,13 @@ func (s *Store) ExportClaims(ctx context.Context, f ExportFilter, fn func(*expor
 			cur = &r
 		}
 		if hid.Valid {
-			cur.History = append(cur.History, export.Event{
+			ev := export.Event{
 				User: user.String, Time: parseTime(hcreated.String), From: from.String, To: to.String, Note: note.String,
-			})
+			}
+			if action.String != HistoryStatus {
+				ev.Action = action.String
+			}
+			cur.History = append(cur.History, ev)
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -227,11 +229,7 @@ func (s *Store) ListClaims(ctx context.Context, f ClaimFilter, afterID int64, li
 	if err != nil {
 		return nil, false, err
 	}
-	if where == "" {
-		where = " WHERE c.id > ?"
-	} else {
-		where += " AND c.id > ?"
-	}
+	where += " AND c.id > ?"
 	args = append(args, afterID, limit+1)
 	rows, err := s.r.QueryContext(ctx, `SELECT `+claimCols+`
 		FROM claims c JOIN documents d ON d.id = c.document_id

@@ -338,3 +338,20 @@ func BenchmarkExport(b *testing.B) {
 		})
 	}
 }
+
+func TestDismissedClaimsAreNotExportedOrPublished(t *testing.T) {
+	s, cs, _, bob := filterFixture(t)
+	ctx := context.Background()
+	if _, err := s.Dismiss(ctx, cs[2].ID, bob.ID, 2, "a caption, not a claim"); err != nil {
+		t.Fatal(err)
+	}
+	if ids, _ := exportIDs(t, s, ExportFilter{Statuses: Statuses}); fmt.Sprint(ids) != fmt.Sprint([]int64{cs[0].ID, cs[1].ID}) {
+		t.Fatalf("export with a dismissed claim: %v", ids)
+	}
+	if list, _, _ := s.ListClaims(ctx, ClaimFilter{}, 0, 10); len(list) != 2 {
+		t.Fatalf("list with a dismissed claim: %d", len(list))
+	}
+	if _, err := s.Publish(ctx, cs[2].ID, bob.ID); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("publishing a dismissed claim: %v", err)
+	}
+}

@@ -46,6 +46,9 @@ func (s *Store) Publish(ctx context.Context, claimID, userID int64) (Claim, erro
 		if err != nil {
 			return err
 		}
+		if c.Dismissed {
+			return fmt.Errorf("%w: this sentence was dismissed as not a claim; restore it before publishing", ErrInvalid)
+		}
 		if c.Status != StatusConfirmed && c.Status != StatusDisputed {
 			return fmt.Errorf("%w: only a reviewed (confirmed or disputed) claim can be published", ErrInvalid)
 		}

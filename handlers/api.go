@@ -46,7 +46,15 @@ type APIClaim struct {
 	Version       int64     `json:"version"`
 	CreatedAt     time.Time `json:"created_at"`
 	UpdatedAt     time.Time `json:"updated_at"`
+	Dismissed     bool      `json:"dismissed"`          // "not a claim": left out of lists and exports
+	Assignee      string    `json:"assignee,omitempty"` // who is to review it
+	// Blind is set for a user who owes a second opinion on the claim: its
+	// status and history are withheld until they give it, as on the web.
+	Blind bool `json:"blind,omitempty"`
 }
+
+// blind withholds the verdict.
+func (c *APIClaim) blind() { c.Status, c.Blind = "", true }
 
 // APIClaimDetail is one claim with its history, newest first, and whether
 // its review is public.
@@ -107,7 +115,7 @@ type APIPage[T any] struct {
 func NewAPIClaim(c db.Claim) APIClaim {
 	return APIClaim{ID: c.ID, DocumentID: c.DocumentID, DocumentTitle: c.DocumentTitle, Start: c.Start, End: c.End,
 		Text: c.Text, Score: c.Score, Kind: c.Kind, Speaker: c.Speaker, Status: c.Status, Version: c.Version,
-		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
+		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Dismissed: c.Dismissed, Assignee: c.Assignee}
 }
 
 // apiJSON writes v as the response.

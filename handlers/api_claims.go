@@ -25,13 +25,25 @@ func (h *Handler) APIClaims(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	claims, more, err := h.Store.ListClaims(c.Request().Context(), f, after, limit)
+	ctx := c.Request().Context()
+	claims, more, err := h.Store.ListClaims(ctx, f, after, limit)
+	if err != nil {
+		return err
+	}
+	pending, err := h.Store.PendingOpinions(ctx, CurrentUser(c).ID)
 	if err != nil {
 		return err
 	}
 	page := APIPage[APIClaim]{Items: make([]APIClaim, 0, len(claims))}
 	for _, cl := range claims {
-		page.Items = append(page.Items, NewAPIClaim(cl))
+		item := NewAPIClaim(cl)
+		if pending[cl.ID] {
+			if len(f.Statuses) > 0 {
+				continue // its place in a status filter would tell the verdict
+			}
+			item.blind()
+		}
+		page.Items = append(page.Items, item)
 	}
 	if more {
 		page.NextCursor = encodeCursor(claims[len(claims)-1].ID)
@@ -39,7 +51,7 @@ func (h *Handler) APIClaims(c echo.Context) error {
 	return apiJSON(c, http.StatusOK, page)
 }
 
-func (h *Handler) apiClaim(ctx context.Context, id int64) (APIClaimDetail, error) {
+func (h *Handler) apiClaim(ctx context.Context, userID, id int64) (APIClaimDetail, error) {
 	cl, err := h.Store.Claim(ctx, id)
 	if err != nil {
 		return APIClaimDetail{}, err
@@ -48,7 +60,15 @@ func (h *Handler) apiClaim(ctx context.Context, id int64) (APIClaimDetail, error
 	if err != nil {
 		return APIClaimDetail{}, err
 	}
+	pending, err := h.Store.PendingOpinions(ctx, userID)
+	if err != nil {
+		return APIClaimDetail{}, err
+	}
 	out := APIClaimDetail{APIClaim: NewAPIClaim(cl), History: []APIEvent{}}
+	if pending[id] {
+		out.blind()
+		hist = nil
+	}
 	for _, e := range hist {
 		out.History = append(out.History, APIEvent{User: e.Username, From: e.From, To: e.To, Note: e.Note, At: e.CreatedAt})
 	}
@@ -73,7 +93,7 @@ func (h *Handler) APIClaim(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cl, err := h.apiClaim(c.Request().Context(), id)
+	cl, err := h.apiClaim(c.Request().Context(), CurrentUser(c).ID, id)
 	if err != nil {
 		return err
 	}
@@ -103,11 +123,19 @@ func (h *Handler) APISetStatus(c echo.Context) error {
 		return fmt.Errorf("%w: version is required: the claim's version you reviewed, so that a change made meanwhile is not overwritten", db.ErrInvalid)
 	}
 	u := CurrentUser(c)
+	// Refused before the version check, whose answer shows the verdict.
+	pending, err := h.Store.PendingOpinions(c.Request().Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	if pending[id] {
+		return fmt.Errorf("%w: you were asked for a second opinion on this claim: give your verdict in the second-opinion form", db.ErrInvalid)
+	}
 	if _, err := h.Store.SetStatus(c.Request().Context(), id, u.ID, *in.Version, in.Status, in.Note); err != nil {
 		return err
 	}
 	h.Log.Info("status changed", "claim", id, "to", in.Status, "user", u.Username, "via", "api")
-	cl, err := h.apiClaim(c.Request().Context(), id)
+	cl, err := h.apiClaim(c.Request().Context(), CurrentUser(c).ID, id)
 	if err != nil {
 		return err
 	}

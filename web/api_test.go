@@ -387,3 +387,133 @@ func TestAPIInternalError(t *testing.T) {
 		t.Fatalf("request id %q not in message and log", rid)
 	}
 }
+
+// apiRouteAccess classifies every API route by the least role it needs. A
+// new API route must be added here, or TestAPIRoutesCheckTheirRole fails.
+var apiRouteAccess = map[string]string{
+	"GET /api/v1/openapi.json":              accessPublic,
+	"GET /api/v1/me":                        accessLogin,
+	"GET /api/v1/documents":                 accessLogin,
+	"GET /api/v1/documents/:id":             accessLogin,
+	"GET /api/v1/claims":                    accessLogin,
+	"GET /api/v1/claims/:id":                accessLogin,
+	"GET /api/v1/export":                    accessLogin,
+	"POST /api/v1/documents":                accessReviewer,
+	"POST /api/v1/documents/:id/claims":     accessReviewer,
+	"POST /api/v1/claims/:id/status":        accessReviewer,
+	"PUT /api/v1/claims/:id/publication":    accessEditor,
+	"DELETE /api/v1/claims/:id/publication": accessEditor,
+}
+
+// Every API route refuses a request without a token (401) and a token whose
+// role is too low (403, saying which role it needs), and lets the others
+// through to the handler.
+func TestAPIRoutesCheckTheirRole(t *testing.T) {
+	a := newAppWith(t, nil)
+	tokens := map[string]apiClient{"": {a: a}}
+	for _, id := range identities[1:] {
+		user := id.user
+		switch id.role {
+		case "editor":
+			user = "ed"
+		}
+		tokens[id.role] = a.token(user)
+	}
+	e := web.New(web.Config{Store: a.store, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	seen := map[string]bool{}
+	for _, r := range e.Routes() {
+		key := r.Method + " " + r.Path
+		if !strings.HasPrefix(r.Path, "/api/") || seen[key] {
+			continue
+		}
+		seen[key] = true
+		access, ok := apiRouteAccess[key]
+		if !ok {
+			t.Errorf("API route %s is not in apiRouteAccess: classify it", key)
+			continue
+		}
+		for _, id := range identities {
+			var body any
+			if r.Method == http.MethodPost {
+				body = "{}"
+			}
+			res := tokens[id.role].do(r.Method, fillPath(r.Path), body)
+			who := id.role
+			if who == "" {
+				who = "no token"
+			}
+			var e handlers.APIError
+			json.Unmarshal(res.body, &e)
+			want := allowed(access, id.role)
+			switch {
+			case res.code >= 500:
+				t.Errorf("%s with %s: %d %s", key, who, res.code, res.body)
+			case want && (res.code == http.StatusUnauthorized || res.code == http.StatusForbidden):
+				t.Errorf("%s with %s: refused (%d %s), want allowed", key, who, res.code, res.body)
+			case !want && id.role == "" && (res.code != http.StatusUnauthorized || e.Code != "unauthorized"):
+				t.Errorf("%s with no token: %d %s, want 401", key, res.code, res.body)
+			case !want && id.role != "" && (res.code != http.StatusForbidden || !strings.Contains(e.Message, "it needs the")):
+				t.Errorf("%s with %s: %d %s, want 403 for the role", key, who, res.code, res.body)
+			}
+		}
+	}
+	for key := range apiRouteAccess {
+		if !seen[key] {
+			t.Errorf("apiRouteAccess lists %s, which the server does not have", key)
+		}
+	}
+}
+
+// A reviewer asked for a second opinion gives it blind: the API withholds
+// the first verdict from them, as the web pages do.
+func TestAPIBlindSecondOpinion(t *testing.T) {
+	a := newAppWith(t, nil)
+	rita, rob := a.token("rita"), a.token("rob")
+	rita.do(http.MethodPost, "/api/v1/documents", map[string]any{"title": "Port plan", "text": article})
+	id := firstClaimID(t, a)
+	if r := rita.do(http.MethodPost, "/api/v1/claims/"+itoa(id)+"/status", map[string]any{"status": "disputed", "version": 1, "note": "first look"}); r.code != http.StatusOK {
+		t.Fatalf("first verdict: %d %s", r.code, r.body)
+	}
+	ctx := context.Background()
+	ed, _ := a.store.UserByName(ctx, "ed")
+	robUser, _ := a.store.UserByName(ctx, "rob")
+	if _, err := a.store.RequestSecondOpinion(ctx, id, ed.ID, robUser.ID); err != nil {
+		t.Fatal(err)
+	}
+	var cl handlers.APIClaimDetail
+	rob.do(http.MethodGet, "/api/v1/claims/"+itoa(id), nil).decode(t, &cl)
+	if !cl.Blind || cl.Status != "" || len(cl.History) != 0 {
+		t.Fatalf("blind reviewer sees %+v", cl)
+	}
+	var page handlers.APIPage[handlers.APIClaim]
+	rob.do(http.MethodGet, "/api/v1/claims?status=disputed", nil).decode(t, &page)
+	if len(page.Items) != 0 {
+		t.Fatalf("status filter shows the blind claim: %+v", page.Items)
+	}
+	page = handlers.APIPage[handlers.APIClaim]{}
+	rob.do(http.MethodGet, "/api/v1/claims?document=1", nil).decode(t, &page)
+	for _, it := range page.Items {
+		if it.ID == id && (!it.Blind || it.Status != "") {
+			t.Fatalf("list shows the verdict: %+v", it)
+		}
+	}
+	// A stale version must not reveal the verdict either.
+	e := rob.do(http.MethodPost, "/api/v1/claims/"+itoa(id)+"/status", map[string]any{"status": "confirmed", "version": 1}).apiErr(t, http.StatusUnprocessableEntity, "invalid")
+	if e.Current != nil || !strings.Contains(e.Message, "second opinion") {
+		t.Fatalf("blind status change: %+v", e)
+	}
+	// Others see it as it is; once rob answers, so does he.
+	cl = handlers.APIClaimDetail{}
+	rita.do(http.MethodGet, "/api/v1/claims/"+itoa(id), nil).decode(t, &cl)
+	if cl.Blind || cl.Status != "disputed" {
+		t.Fatalf("first reviewer sees %+v", cl)
+	}
+	if _, err := a.store.SubmitSecondOpinion(ctx, id, robUser.ID, "confirmed", "looks right"); err != nil {
+		t.Fatal(err)
+	}
+	cl = handlers.APIClaimDetail{}
+	rob.do(http.MethodGet, "/api/v1/claims/"+itoa(id), nil).decode(t, &cl)
+	if cl.Blind || cl.Status != "disputed" || len(cl.History) == 0 {
+		t.Fatalf("after answering: %+v", cl)
+	}
+}

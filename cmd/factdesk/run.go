@@ -34,7 +34,7 @@ func commands() []command {
 		{"extract", "[--json] FILE", "print the claims found in a file, without a database", runExtract},
 		{"export", "[--format json|jsonl|csv|claimreview|annotation] [--status S,...] [--kind K,...] [--document ID]\n" +
 			"           [--reviewer NAME] [--from DATE] [--to DATE] [--org-name N] [--public-url U] [--out FILE]", "export claims", runExport},
-		{"user", "add [--role admin|reviewer|viewer] NAME", "add a user; the password comes from stdin or a prompt", runUser},
+		{"user", "add|list|role|passwd|disable|enable ...", "manage users ('factdesk user -h' for each command)", runUser},
 		// Keeping the data safe.
 		{"verify", "[--db FILE] [--head HASH]", "check the database and that no history was changed; print the chain head", runVerify},
 		{"backup", "[--db FILE] [--force] FILE", "write a consistent copy of the database while the server runs", runBackup},
