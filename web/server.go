@@ -15,6 +15,7 @@ import (
 
 	"factdesk/assets"
 	"factdesk/db"
+	"factdesk/export"
 	"factdesk/handlers"
 	"factdesk/ingest"
 	"factdesk/views"
@@ -26,6 +27,11 @@ type Config struct {
 	Log         *slog.Logger
 	MaxDocBytes int  // largest document accepted; 0 means ingest.DefaultMaxBytes
 	Secure      bool // served over TLS: Secure cookies
+
+	// Export and API.
+	Export   export.Options // ClaimReview's organisation and the public base URL
+	APIRate  float64        // API requests a second per token; 0 means 10
+	APIBurst int            // requests a token may send at once; 0 means 50
 }
 
 // New builds the echo instance with every route and middleware.
@@ -42,6 +48,7 @@ func New(cfg Config) *echo.Echo {
 	store := NewSessionStore(cfg.Store, cfg.Secure)
 	sm := &sessionManager{store: store, name: sessionCookieName(cfg.Secure), log: cfg.Log}
 	h := &handlers.Handler{Store: cfg.Store, Sessions: sm, Log: cfg.Log, MaxDocBytes: cfg.MaxDocBytes}
+	h.ExportOptions = cfg.Export
 	e.HTTPErrorHandler = errorHandler(h, cfg.Log)
 
 	e.Use(middleware.RequestID())
@@ -115,6 +122,34 @@ func routes(e *echo.Echo, h *handlers.Handler, cfg Config) {
 	e.POST("/claims/:id/second-opinion/withdraw", h.WithdrawOpinion, small, requireLogin, csrf, editor)
 	e.POST("/documents/:id/assign", h.AssignDocument, small, requireLogin, csrf, editor)
 	e.POST("/claims/bulk", h.Bulk, small, requireLogin, csrf, editor)
+
+	// Publishing, API tokens and the public review pages.
+	e.POST("/claims/:id/publish", h.Publish, small, requireLogin, csrf, editor)
+	e.POST("/claims/:id/unpublish", h.Unpublish, small, requireLogin, csrf, editor)
+	e.GET("/tokens", h.Tokens, small, requireLogin, csrf)
+	e.POST("/tokens", h.CreateToken, small, requireLogin, csrf)
+	e.POST("/tokens/:id/revoke", h.RevokeToken, small, requireLogin, csrf)
+	e.GET("/public/claims/:id", h.PublicClaim, small) // anyone: published reviews only
+
+	// The JSON API (/api/v1): a bearer token instead of the session (so no
+	// cookie, and no CSRF to check), a rate limit per token, the same roles.
+	bearer := apiAuth(cfg.Store, cfg.Log)
+	limit := apiRateLimit(cfg.APIRate, cfg.APIBurst)
+	// JSON escapes can double a text's size.
+	apiUpload := middleware.BodyLimit(bodyLimit(2*cfg.MaxDocBytes + 64<<10))
+	viewer := requireRole("viewer")
+	e.GET("/api/v1/openapi.json", h.OpenAPI, small)
+	e.GET("/api/v1/me", h.APIMe, small, bearer, limit, viewer)
+	e.GET("/api/v1/documents", h.APIDocuments, small, bearer, limit, viewer)
+	e.POST("/api/v1/documents", h.APICreateDocument, apiUpload, bearer, limit, reviewer)
+	e.GET("/api/v1/documents/:id", h.APIDocument, small, bearer, limit, viewer)
+	e.POST("/api/v1/documents/:id/claims", h.APIAddClaims, apiUpload, bearer, limit, reviewer)
+	e.GET("/api/v1/claims", h.APIClaims, small, bearer, limit, viewer)
+	e.GET("/api/v1/claims/:id", h.APIClaim, small, bearer, limit, viewer)
+	e.POST("/api/v1/claims/:id/status", h.APISetStatus, small, bearer, limit, reviewer)
+	e.PUT("/api/v1/claims/:id/publication", h.APIPublish, small, bearer, limit, editor)
+	e.DELETE("/api/v1/claims/:id/publication", h.APIUnpublish, small, bearer, limit, editor)
+	e.GET("/api/v1/export", h.APIExport, small, bearer, limit, viewer)
 }
 
 // drainTimeout bounds how long a shutdown waits for requests in flight.
