@@ -3,6 +3,8 @@ package db
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"strings"
 )
 
 // ClaimVersions returns the current version of each listed claim that
@@ -38,27 +40,20 @@ type Neighbours struct {
 	Prev, Next int64
 }
 
-// QueueNeighbours finds the claims next to c in the queue filtered by
-// status and document, so that a reviewer can step through the queue from
-// a claim page. c itself need not match the filter: after a reviewer
-// changes its status, its neighbours in the old filter are still found.
-func (s *Store) QueueNeighbours(ctx context.Context, c Claim, status string, documentID int64) (Neighbours, error) {
+// QueueNeighbours finds the claims next to c in the queue that f selects
+// (its cursors and limit are ignored), so that a reviewer can step through
+// the queue from a claim page. c itself need not match the filter: after a
+// reviewer changes its status, its neighbours in the old filter are still
+// found.
+func (s *Store) QueueNeighbours(ctx context.Context, c Claim, f QueueFilter) (Neighbours, error) {
 	var n Neighbours
-	var where string
-	var args []any
-	if status != "" {
-		where += " AND status = ?"
-		args = append(args, status)
-	}
-	if documentID > 0 {
-		where += " AND document_id = ?"
-		args = append(args, documentID)
-	}
-	next := `SELECT id FROM claims WHERE (score < ? OR (score = ? AND id > ?))` + where + ` ORDER BY score DESC, id ASC LIMIT 1`
-	prev := `SELECT id FROM claims WHERE (score > ? OR (score = ? AND id < ?))` + where + ` ORDER BY score ASC, id DESC LIMIT 1`
+	where, args := f.conditions()
+	cond := " AND " + strings.Join(where, " AND ")
+	next := `SELECT c.id FROM claims c WHERE (c.score < ? OR (c.score = ? AND c.id > ?))` + cond + ` ORDER BY c.score DESC, c.id ASC LIMIT 1`
+	prev := `SELECT c.id FROM claims c WHERE (c.score > ? OR (c.score = ? AND c.id < ?))` + cond + ` ORDER BY c.score ASC, c.id DESC LIMIT 1`
 	for q, dst := range map[string]*int64{next: &n.Next, prev: &n.Prev} {
 		err := s.r.QueryRowContext(ctx, q, append([]any{c.Score, c.Score, c.ID}, args...)...).Scan(dst)
-		if err != nil && err != sql.ErrNoRows {
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return n, err
 		}
 	}

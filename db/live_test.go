@@ -50,7 +50,7 @@ func TestQueueNeighbours(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		n, err := s.QueueNeighbours(ctx, c, "", 0)
+		n, err := s.QueueNeighbours(ctx, c, QueueFilter{})
 		if err != nil || n.Prev != id(i-1) || n.Next != id(i+1) {
 			t.Errorf("claim %d: %+v, %v; want prev %d next %d", i, n, err, id(i-1), id(i+1))
 		}
@@ -58,17 +58,17 @@ func TestQueueNeighbours(t *testing.T) {
 	// Within a document, and within a status, even when the claim itself
 	// has left that status.
 	c, _ := s.Claim(ctx, id(1))
-	if n, _ := s.QueueNeighbours(ctx, c, "", f.doc1); n.Prev != 0 || n.Next != id(2) {
+	if n, _ := s.QueueNeighbours(ctx, c, QueueFilter{DocumentID: f.doc1}); n.Prev != 0 || n.Next != id(2) {
 		t.Errorf("in document 1: %+v", n)
 	}
 	if _, err := s.SetStatus(ctx, id(2), f.rita.ID, 1, StatusConfirmed, ""); err != nil {
 		t.Fatal(err)
 	}
-	if n, _ := s.QueueNeighbours(ctx, c, StatusUnverified, 0); n.Prev != id(0) || n.Next != id(3) {
+	if n, _ := s.QueueNeighbours(ctx, c, QueueFilter{Status: StatusUnverified}); n.Prev != id(0) || n.Next != id(3) {
 		t.Errorf("unverified around claim 1: %+v, want %d and %d", n, id(0), id(3))
 	}
 	c2, _ := s.Claim(ctx, id(2))
-	if n, _ := s.QueueNeighbours(ctx, c2, StatusUnverified, 0); n.Prev != id(1) || n.Next != id(3) {
+	if n, _ := s.QueueNeighbours(ctx, c2, QueueFilter{Status: StatusUnverified}); n.Prev != id(1) || n.Next != id(3) {
 		t.Errorf("unverified around the claim just confirmed: %+v", n)
 	}
 }

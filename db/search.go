@@ -181,18 +181,26 @@ func ParseSearchQuery(q string) (string, error) {
 }
 
 // SearchFilter selects claims. Query may be empty: the filters alone then
-// list claims, most recently changed first.
+// list claims, most recently changed first. Dismissed sentences are found
+// too (marked so); the queue leaves them out, search helps find them.
 type SearchFilter struct {
 	Query      string // as the user typed it; see ParseSearchQuery
 	Status     string
 	Kind       string
 	DocumentID int64
+	AssigneeID int64  // 0 for anyone's claims
+	Unassigned bool   // only claims assigned to nobody
 	From, To   string // YYYY-MM-DD, inclusive, on the date of the claim's last change
-	Offset     int
-	Limit      int
+	// BlindFor is the user searching. Claims on which they owe a second
+	// opinion must not give the first verdict away: they are found by their
+	// own text and title only (not by notes or comments), left out when
+	// filtering by status, and come back Hidden.
+	BlindFor int64
+	Offset   int
+	Limit    int
 }
 
-// NoteHit is a review note that matched, cut to the part around the match.
+// NoteHit is a review note or comment that matched, cut around the match.
 type NoteHit struct {
 	User    string
 	At      time.Time
@@ -201,10 +209,12 @@ type NoteHit struct {
 
 // SearchHit is one claim found, with what matched marked.
 type SearchHit struct {
-	Claim Claim
-	Text  []Fragment // the claim text, matches marked
-	Note  *NoteHit   // the best matching note, if a note matched
-	Title []Fragment // the document title, when it matched
+	Claim   Claim
+	Hidden  bool       // the searcher owes a second opinion: show no verdict
+	Text    []Fragment // the claim text, matches marked
+	Note    *NoteHit   // the best matching review note, if one matched
+	Comment *NoteHit   // the best matching comment, if one matched
+	Title   []Fragment // the document title, when it matched
 }
 
 // SearchResult is one page of hits.
@@ -213,21 +223,21 @@ type SearchResult struct {
 	Total int
 }
 
-// searchSource is one kind of searchable text: hits gives (claim_id, rank)
-// for an FTS5 query as the first parameter. Rank is bm25 (lower is better),
-// weighted so that a match in the claim itself ranks above one in a note or
-// title. Comments join as one more source.
-type searchSource struct {
-	name string
-	hits string
-}
+// pendingFor is the claims on which the user ?2 owes a second opinion.
+const pendingFor = `SELECT claim_id FROM second_opinions WHERE second_user_id = ?2 AND second_at IS NULL`
 
-var searchSources = []searchSource{
-	{"text", `SELECT rowid AS claim_id, bm25(claims_fts) AS rank FROM claims_fts WHERE claims_fts MATCH ?1`},
-	{"note", `SELECT h.claim_id, bm25(notes_fts) * 0.8 FROM notes_fts JOIN status_history h ON h.id = notes_fts.rowid
-		WHERE notes_fts MATCH ?1`},
-	{"title", `SELECT c.id, bm25(titles_fts) * 0.5 FROM titles_fts JOIN claims c ON c.document_id = titles_fts.rowid
-		WHERE titles_fts MATCH ?1`},
+// searchSources are the kinds of searchable text: each gives (claim_id,
+// rank) for the FTS5 query ?1. Rank is bm25 (lower is better), weighted so
+// that a match in the claim itself ranks above one in a note, a comment or
+// the title, which every claim of the document shares.
+var searchSources = []string{
+	`SELECT rowid AS claim_id, bm25(claims_fts) AS rank FROM claims_fts WHERE claims_fts MATCH ?1`,
+	`SELECT h.claim_id, bm25(notes_fts) * 0.8 FROM notes_fts JOIN status_history h ON h.id = notes_fts.rowid
+		WHERE notes_fts MATCH ?1 AND h.claim_id NOT IN (` + pendingFor + `)`,
+	`SELECT cm.claim_id, bm25(comments_fts) * 0.8 FROM comments_fts JOIN comments cm ON cm.id = comments_fts.rowid
+		WHERE comments_fts MATCH ?1 AND cm.claim_id NOT IN (` + pendingFor + `)`,
+	`SELECT c.id, bm25(titles_fts) * 0.5 FROM titles_fts JOIN claims c ON c.document_id = titles_fts.rowid
+		WHERE titles_fts MATCH ?1`,
 }
 
 // checkDate validates a YYYY-MM-DD filter.
@@ -241,7 +251,7 @@ func checkDate(what, d string) error {
 	return nil
 }
 
-// Search finds claims whose text, notes or document title match f.Query,
+// Search finds claims whose text, notes, comments or document title match f.Query,
 // narrowed by the filters, best match first.
 func (s *Store) Search(ctx context.Context, f SearchFilter) (SearchResult, error) {
 	var res SearchResult
@@ -274,11 +284,24 @@ func (s *Store) Search(ctx context.Context, f SearchFilter) (SearchResult, error
 	var where []string
 	var args []any
 	if match != "" {
-		args = append(args, match) // ?1 in every source; later plain ? number on from 2
+		// ?1 and ?2 in the sources; plain ? after them number on from 3.
+		args = append(args, match, f.BlindFor)
 	}
 	if f.Status != "" {
 		where = append(where, "c.status = ?")
 		args = append(args, f.Status)
+		if f.BlindFor > 0 {
+			where = append(where, `NOT EXISTS (SELECT 1 FROM second_opinions o
+				WHERE o.claim_id = c.id AND o.second_user_id = ? AND o.second_at IS NULL)`)
+			args = append(args, f.BlindFor)
+		}
+	}
+	switch {
+	case f.AssigneeID > 0:
+		where = append(where, "c.assignee_id = ?")
+		args = append(args, f.AssigneeID)
+	case f.Unassigned:
+		where = append(where, "c.assignee_id IS NULL")
 	}
 	if f.Kind != "" {
 		where = append(where, "c.kind = ?")
@@ -304,11 +327,7 @@ func (s *Store) Search(ctx context.Context, f SearchFilter) (SearchResult, error
 
 	from, order := "claims c", "c.updated_at DESC, c.id DESC"
 	if match != "" {
-		arms := make([]string, len(searchSources))
-		for i, src := range searchSources {
-			arms[i] = src.hits
-		}
-		from = `(SELECT claim_id, min(rank) AS rank FROM (` + strings.Join(arms, "\nUNION ALL\n") + `) GROUP BY claim_id) best
+		from = `(SELECT claim_id, min(rank) AS rank FROM (` + strings.Join(searchSources, "\nUNION ALL\n") + `) GROUP BY claim_id) best
 			JOIN claims c ON c.id = best.claim_id`
 		order = "best.rank, c.id"
 	}
@@ -338,14 +357,47 @@ func (s *Store) Search(ctx context.Context, f SearchFilter) (SearchResult, error
 	for _, c := range claims {
 		res.Hits = append(res.Hits, SearchHit{Claim: c, Text: []Fragment{{Text: c.Text}}})
 	}
-	if match == "" || len(res.Hits) == 0 {
+	if len(res.Hits) == 0 {
+		return res, nil
+	}
+	if err := s.markHidden(ctx, f.BlindFor, res.Hits); err != nil {
+		return res, err
+	}
+	if match == "" {
 		return res, nil
 	}
 	return res, s.markHits(ctx, match, res.Hits)
 }
 
+// markHidden marks the hits on which user owes a second opinion.
+func (s *Store) markHidden(ctx context.Context, user int64, hits []SearchHit) error {
+	if user <= 0 {
+		return nil
+	}
+	ids := []any{user}
+	for _, h := range hits {
+		ids = append(ids, h.Claim.ID)
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT claim_id FROM second_opinions
+		WHERE second_user_id = ? AND second_at IS NULL AND claim_id IN (`+placeholders(len(hits))+`)`, ids...)
+	if err != nil {
+		return err
+	}
+	hidden := map[int64]bool{}
+	err = eachRow(rows, func(r *sql.Rows) error {
+		var id int64
+		err := r.Scan(&id)
+		hidden[id] = true
+		return err
+	})
+	for i := range hits {
+		hits[i].Hidden = hidden[hits[i].Claim.ID]
+	}
+	return err
+}
+
 // markHits fills in what matched for a page of hits: the claim text, the
-// best note and the document title, each with the matches marked.
+// best note and comment and the document title, each with the matches marked.
 func (s *Store) markHits(ctx context.Context, match string, hits []SearchHit) error {
 	byClaim := make(map[int64]*SearchHit, len(hits))
 	claimIDs := make([]any, 0, len(hits))
@@ -381,30 +433,51 @@ func (s *Store) markHits(ctx context.Context, match string, hits []SearchHit) er
 		return searchError(err)
 	}
 
-	// Best note per claim: rows come best first, the first one wins.
-	rows, err = s.r.QueryContext(ctx, `SELECT h.claim_id, u.username, h.created_at,
-			snippet(notes_fts, 0, ?, ?, '…', 24)
-		FROM notes_fts JOIN status_history h ON h.id = notes_fts.rowid JOIN users u ON u.id = h.user_id
-		WHERE notes_fts MATCH ? AND h.claim_id IN (`+in+`) ORDER BY notes_fts.rank`,
-		append([]any{markOpen, markClose, match}, claimIDs...)...)
-	if err != nil {
-		return searchError(err)
+	// The best note and comment per claim, none for a hidden claim: rows
+	// come best first, the first one wins.
+	var open []any
+	for _, h := range hits {
+		if !h.Hidden {
+			open = append(open, h.Claim.ID)
+		}
 	}
-	err = eachRow(rows, func(r *sql.Rows) error {
-		var id int64
-		var n NoteHit
-		var at, snip string
-		if err := r.Scan(&id, &n.User, &at, &snip); err != nil {
-			return err
+	for _, src := range []struct {
+		q    string
+		slot func(*SearchHit) **NoteHit
+	}{
+		{`SELECT h.claim_id, u.username, h.created_at, snippet(notes_fts, 0, ?, ?, '…', 24)
+			FROM notes_fts JOIN status_history h ON h.id = notes_fts.rowid JOIN users u ON u.id = h.user_id
+			WHERE notes_fts MATCH ? AND h.claim_id IN (%s) ORDER BY notes_fts.rank`,
+			func(h *SearchHit) **NoteHit { return &h.Note }},
+		{`SELECT cm.claim_id, u.username, cm.created_at, snippet(comments_fts, 0, ?, ?, '…', 24)
+			FROM comments_fts JOIN comments cm ON cm.id = comments_fts.rowid JOIN users u ON u.id = cm.user_id
+			WHERE comments_fts MATCH ? AND cm.claim_id IN (%s) ORDER BY comments_fts.rank`,
+			func(h *SearchHit) **NoteHit { return &h.Comment }},
+	} {
+		if len(open) == 0 {
+			break
 		}
-		if h := byClaim[id]; h.Note == nil {
-			n.At, n.Snippet = parseTime(at), splitMarks(snip)
-			h.Note = &n
+		rows, err = s.r.QueryContext(ctx, fmt.Sprintf(src.q, placeholders(len(open))),
+			append([]any{markOpen, markClose, match}, open...)...)
+		if err != nil {
+			return searchError(err)
 		}
-		return nil
-	})
-	if err != nil {
-		return searchError(err)
+		err = eachRow(rows, func(r *sql.Rows) error {
+			var id int64
+			var n NoteHit
+			var at, snip string
+			if err := r.Scan(&id, &n.User, &at, &snip); err != nil {
+				return err
+			}
+			if slot := src.slot(byClaim[id]); *slot == nil {
+				n.At, n.Snippet = parseTime(at), splitMarks(snip)
+				*slot = &n
+			}
+			return nil
+		})
+		if err != nil {
+			return searchError(err)
+		}
 	}
 
 	rows, err = s.r.QueryContext(ctx, `SELECT rowid, highlight(titles_fts, 0, ?, ?) FROM titles_fts

@@ -362,3 +362,76 @@ func TestSearchUsesFTSIndex(t *testing.T) {
 		t.Errorf("plan = %q, want a virtual table index lookup", plan)
 	}
 }
+
+// Comments are searched; a reviewer who owes a blind second opinion on a
+// claim learns nothing of its verdict, notes or comments from search;
+// dismissed sentences are found and marked; the assignee filter holds.
+func TestSearchTeamRules(t *testing.T) {
+	f := newSearchFixture(t)
+	ctx := context.Background()
+	s := f.s
+	ed := mustUser(t, s, "edna", "editor")
+	sam := mustUser(t, s, "sam", "reviewer")
+	bills := f.byText["Water bills will rise 3.5% from July, officials said."]
+	reservoir := f.byText["The reservoir held 38% of its capacity in February."]
+	council := f.byText["The council voted 31 to 4 to spend $2.5 billion on the port."]
+
+	if _, err := s.AddComment(ctx, reservoir, f.rita.ID, "Ask the hydrologist about the gauge readings."); err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.Search(ctx, SearchFilter{Query: "hydrologist"})
+	if err != nil || len(r.Hits) != 1 || r.Hits[0].Claim.ID != reservoir || r.Hits[0].Comment == nil ||
+		r.Hits[0].Comment.User != "rita" || !strings.Contains(marked(r.Hits[0].Comment.Snippet), "[hydrologist]") {
+		t.Fatalf("comment search: %+v, %v", r, err)
+	}
+
+	// rita disputes the bills claim with a note; edna asks sam for a
+	// blind second opinion.
+	if _, err := s.SetStatus(ctx, bills, f.rita.ID, 1, StatusDisputed, "The tariff sheet says 2.9 percent."); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddComment(ctx, bills, f.rita.ID, "Tariff sheet attached to the minutes."); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RequestSecondOpinion(ctx, bills, ed.ID, sam.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"tariff", "sheet"} {
+		if r, _ := s.Search(ctx, SearchFilter{Query: q, BlindFor: sam.ID}); r.Total != 0 {
+			t.Errorf("sam finds the claim he must judge blind by its note or comment %q: %d hits", q, r.Total)
+		}
+		if r, _ := s.Search(ctx, SearchFilter{Query: q, BlindFor: f.rita.ID}); r.Total != 1 {
+			t.Errorf("rita searching %q: %d hits", q, r.Total)
+		}
+	}
+	r, _ = s.Search(ctx, SearchFilter{Query: "bills", BlindFor: sam.ID})
+	if len(r.Hits) != 1 || !r.Hits[0].Hidden || r.Hits[0].Note != nil || r.Hits[0].Comment != nil {
+		t.Errorf("sam finds the claim by its text, but hidden: %+v", r.Hits)
+	}
+	if r, _ := s.Search(ctx, SearchFilter{Status: StatusDisputed, BlindFor: sam.ID}); r.Total != 0 {
+		t.Errorf("a status filter tells sam the verdict: %d hits", r.Total)
+	}
+	if r, _ := s.Search(ctx, SearchFilter{Status: StatusDisputed, BlindFor: f.rita.ID}); r.Total != 1 || r.Hits[0].Hidden {
+		t.Errorf("rita's disputed claims: %+v", r)
+	}
+
+	// Dismissed: still found, marked as such.
+	if _, err := s.Dismiss(ctx, council, f.rita.ID, 1, "a budget line, not a claim"); err != nil {
+		t.Fatal(err)
+	}
+	r, _ = s.Search(ctx, SearchFilter{Query: "council"})
+	if len(r.Hits) == 0 || r.Hits[0].Claim.ID != council || !r.Hits[0].Claim.Dismissed {
+		t.Errorf("dismissed claim: %+v", r.Hits)
+	}
+
+	// Assignee.
+	if _, err := s.AssignClaims(ctx, ed.ID, sam.ID, []int64{reservoir}); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := s.Search(ctx, SearchFilter{AssigneeID: sam.ID}); r.Total != 1 || r.Hits[0].Claim.ID != reservoir {
+		t.Errorf("assigned to sam: %+v", r)
+	}
+	if r, _ := s.Search(ctx, SearchFilter{Unassigned: true}); r.Total != 4 {
+		t.Errorf("unassigned: %d", r.Total)
+	}
+}

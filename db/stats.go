@@ -2,7 +2,8 @@ package db
 
 // Counts for the dashboard. Every query reads an index that covers it
 // (see migrations/0006_search.sql), so none reads the history or claims
-// tables row by row as they grow.
+// tables row by row as they grow. Dismissed sentences are not claims and
+// are left out of the progress counts, as on the documents page.
 
 import (
 	"context"
@@ -28,7 +29,7 @@ func (p *Progress) addStatus(status string, n int) {
 // OverallProgress counts every claim by status.
 func (s *Store) OverallProgress(ctx context.Context) (Progress, error) {
 	var p Progress
-	rows, err := s.r.QueryContext(ctx, `SELECT status, count(*) FROM claims GROUP BY status`)
+	rows, err := s.r.QueryContext(ctx, `SELECT status, count(*) FROM claims WHERE dismissed = 0 GROUP BY status`)
 	if err != nil {
 		return p, err
 	}
@@ -63,7 +64,7 @@ func (s *Store) ProgressByDocument(ctx context.Context, limit int) ([]DocumentPr
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT d.id, d.title, c.status, count(c.id)
 		FROM (SELECT id, title FROM documents ORDER BY id DESC LIMIT ?) d
-		LEFT JOIN claims c ON c.document_id = d.id
+		LEFT JOIN claims c ON c.document_id = d.id AND c.dismissed = 0
 		GROUP BY d.id, c.status ORDER BY d.id DESC`, limit)
 	if err != nil {
 		return nil, 0, err
@@ -94,7 +95,7 @@ type KindProgress struct {
 
 // ProgressByKind counts claims by kind and status, kinds in name order.
 func (s *Store) ProgressByKind(ctx context.Context) ([]KindProgress, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT kind, status, count(*) FROM claims GROUP BY kind, status ORDER BY kind`)
+	rows, err := s.r.QueryContext(ctx, `SELECT kind, status, count(*) FROM claims WHERE dismissed = 0 GROUP BY kind, status ORDER BY kind`)
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +115,8 @@ func (s *Store) ProgressByKind(ctx context.Context) ([]KindProgress, error) {
 	return out, err
 }
 
-// ReviewerWork is one reviewer's status changes per day over a range of days.
+// ReviewerWork is one reviewer's history rows (status changes, dismissals
+// and restores) per day over a range of days.
 type ReviewerWork struct {
 	UserID   int64
 	Username string
@@ -122,7 +124,7 @@ type ReviewerWork struct {
 	Total    int
 }
 
-// WorkByReviewer counts status changes per reviewer per UTC day, for the
+// WorkByReviewer counts history rows per reviewer per UTC day, for the
 // days from first to last inclusive (YYYY-MM-DD), busiest reviewer first.
 func (s *Store) WorkByReviewer(ctx context.Context, first, last time.Time) ([]ReviewerWork, error) {
 	first = time.Date(first.Year(), first.Month(), first.Day(), 0, 0, 0, 0, time.UTC)

@@ -83,6 +83,23 @@ func TestDashboardCounts(t *testing.T) {
 	if _, err := s.WorkByReviewer(ctx, last, first); !errors.Is(err, ErrInvalid) {
 		t.Errorf("reversed range: %v", err)
 	}
+
+	// A dismissed sentence is not a claim: it leaves every progress count.
+	moscow := f.byText["В Москве 10,000 человек вышли на улицы."]
+	if _, err := s.Dismiss(ctx, moscow, f.rita.ID, 1, "a crowd estimate, not checkable"); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := s.OverallProgress(ctx); p != (Progress{Unverified: 1, Confirmed: 2, Disputed: 1}) {
+		t.Errorf("overall after a dismissal = %+v", p)
+	}
+	docs, _, _ = s.ProgressByDocument(ctx, 10)
+	if docs[1].ID != f.doc2 || docs[1].Progress != (Progress{Confirmed: 1}) {
+		t.Errorf("by document after a dismissal = %+v", docs)
+	}
+	kinds, _ = s.ProgressByKind(ctx)
+	if got := fmt.Sprint(kinds); got != "[{event {0 1 0}} {quantity {0 1 1}} {quote {1 0 0}}]" {
+		t.Errorf("by kind after a dismissal = %s", got)
+	}
 }
 
 // queryPlan returns SQLite's plan for q, one line per step.
@@ -117,9 +134,9 @@ func TestDashboardQueriesUseIndexes(t *testing.T) {
 		q     string
 		index string
 	}{
-		"overall":  {`SELECT status, count(*) FROM claims GROUP BY status`, "claims_queue"},
-		"by kind":  {`SELECT kind, status, count(*) FROM claims GROUP BY kind, status ORDER BY kind`, "claims_kind_status"},
-		"by doc":   {`SELECT d.id, c.status, count(c.id) FROM (SELECT id, title FROM documents ORDER BY id DESC LIMIT 5) d LEFT JOIN claims c ON c.document_id = d.id GROUP BY d.id, c.status`, "claims_doc_queue"},
+		"overall":  {`SELECT status, count(*) FROM claims WHERE dismissed = 0 GROUP BY status`, "claims_live_status"},
+		"by kind":  {`SELECT kind, status, count(*) FROM claims WHERE dismissed = 0 GROUP BY kind, status ORDER BY kind`, "claims_live_kind"},
+		"by doc":   {`SELECT d.id, c.status, count(c.id) FROM (SELECT id, title FROM documents ORDER BY id DESC LIMIT 5) d LEFT JOIN claims c ON c.document_id = d.id AND c.dismissed = 0 GROUP BY d.id, c.status`, "claims_live_document"},
 		"work/day": {`SELECT substr(created_at, 1, 10) AS day, user_id, count(*) FROM status_history WHERE created_at >= '2024' AND created_at < '2025' GROUP BY day, user_id`, "status_history_time_user"},
 	} {
 		plan := queryPlan(t, s, c.q)

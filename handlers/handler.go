@@ -12,6 +12,7 @@ import (
 
 	"factdesk/auth"
 	"factdesk/db"
+	"factdesk/export"
 	"factdesk/views"
 )
 
@@ -33,6 +34,9 @@ type Handler struct {
 	Sessions    Sessions
 	Log         *slog.Logger
 	MaxDocBytes int
+
+	// Export and API: who publishes ClaimReviews, and where.
+	ExportOptions export.Options
 
 	// Live updates (events.go). Shutdown is closed when the server begins
 	// to stop, which ends open event streams; KeepAlive is how often an
@@ -71,6 +75,7 @@ func (h *Handler) Base(c echo.Context, title, nav string) views.Base {
 		if h.Sessions != nil {
 			b.Flash = h.Sessions.TakeFlash(c)
 		}
+		h.teamBase(c, u, b.User)
 	}
 	return b
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"factdesk/auth"
 	"factdesk/db"
 	"factdesk/views"
 )
@@ -28,13 +29,17 @@ func queueFilter(q url.Values) (status string, docID int64, err error) {
 }
 
 // filterQuery encodes a queue filter for claim links; "" when there is none.
-func filterQuery(status string, docID int64) string {
+// assignee is as the queue's links keep it: "me", "none" or a user name.
+func filterQuery(status string, docID int64, assignee string) string {
 	q := url.Values{}
 	if status != "" {
 		q.Set("status", status)
 	}
 	if docID > 0 {
 		q.Set("document", strconv.FormatInt(docID, 10))
+	}
+	if assignee != "" {
+		q.Set("assignee", assignee)
 	}
 	return q.Encode()
 }
@@ -55,11 +60,16 @@ func (h *Handler) claimLive(c echo.Context, p *views.ClaimPage) error {
 	if err != nil {
 		return err
 	}
-	n, err := h.Store.QueueNeighbours(c.Request().Context(), db.Claim{ID: p.Claim.ID, Score: p.Claim.Score}, status, docID)
+	f := db.QueueFilter{Status: status, DocumentID: docID}
+	assignee, err := h.assigneeFilter(c, &f)
 	if err != nil {
 		return err
 	}
-	q := filterQuery(status, docID)
+	n, err := h.Store.QueueNeighbours(c.Request().Context(), db.Claim{ID: p.Claim.ID, Score: p.Claim.Score}, f)
+	if err != nil {
+		return err
+	}
+	q := filterQuery(status, docID, assignee)
 	p.Live = views.ClaimLive{
 		EventsURL: fmt.Sprintf("/events?claims=%d.%d", p.Claim.ID, p.Claim.Version),
 		Query:     q,
@@ -75,7 +85,7 @@ func (h *Handler) claimLive(c echo.Context, p *views.ClaimPage) error {
 
 // queueLive fills what the queue page needs to follow its claims.
 func queueLive(p *views.QueuePage) {
-	p.Live.Query = filterQuery(p.Status, p.DocumentID)
+	p.Live.Query = filterQuery(p.Status, p.DocumentID, p.Assignee)
 	u := "/events?claims="
 	for i, c := range p.Claims {
 		if i > 0 {
@@ -87,8 +97,12 @@ func queueLive(p *views.QueuePage) {
 }
 
 // changeNotice says who made the latest change, for a page that shows an
-// older version.
-func changeNotice(hist []db.HistoryEntry, me *db.User, long bool) string {
+// older version; nothing of the verdict for a reviewer who owes a blind
+// second opinion on the claim.
+func changeNotice(hist []db.HistoryEntry, me *db.User, long, blind bool) string {
+	if blind {
+		return "This claim changed. Its verdict stays hidden until you give your second opinion."
+	}
 	if len(hist) == 0 {
 		return "This claim was changed."
 	}
@@ -132,7 +146,7 @@ func (h *Handler) ClaimLive(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p.Live.Notice = changeNotice(hist, CurrentUser(c), true)
+	p.Live.Notice = changeNotice(hist, CurrentUser(c), true, p.Team.Blind)
 	return Render(c, http.StatusOK, views.ClaimLiveUpdate(p))
 }
 
@@ -144,10 +158,6 @@ func (h *Handler) QueueRow(c echo.Context) error {
 		return err
 	}
 	shown, err := shownVersion(c)
-	if err != nil {
-		return err
-	}
-	status, docID, err := queueFilter(c.QueryParams())
 	if err != nil {
 		return err
 	}
@@ -163,9 +173,37 @@ func (h *Handler) QueueRow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return Render(c, http.StatusOK, views.QueueRow(views.QueueRowView{
-		Claim: claimRow(cl), Query: filterQuery(status, docID), Notice: changeNotice(hist, CurrentUser(c), false),
-	}))
+	r, err := h.queueRow(c, cl, c.QueryParams())
+	if err != nil {
+		return err
+	}
+	r.Notice = changeNotice(hist, CurrentUser(c), false, r.Claim.Hidden)
+	return Render(c, http.StatusOK, views.QueueRow(r))
+}
+
+// queueRow is a claim as one queue row shows it to the current user, its
+// links keeping the queue filter in q (checked again: it came back from
+// the page).
+func (h *Handler) queueRow(c echo.Context, cl db.Claim, q url.Values) (views.QueueRowView, error) {
+	u := CurrentUser(c)
+	r := views.QueueRowView{Claim: claimRow(cl), CanEdit: auth.Allows(u.Role, auth.RoleEditor)}
+	rows := []views.ClaimRow{r.Claim}
+	if err := h.hidePending(c, rows); err != nil {
+		return r, err
+	}
+	r.Claim = rows[0]
+	status, docID, err := queueFilter(q)
+	assignee := q.Get("assignee")
+	if err != nil || !validAssignee(assignee) {
+		status, docID, assignee = "", 0, "" // the links lose the filter; nothing else depends on it
+	}
+	r.Query = filterQuery(status, docID, assignee)
+	return r, nil
+}
+
+// validAssignee accepts what the queue's assignee filter puts in links.
+func validAssignee(a string) bool {
+	return a == "" || a == "me" || a == "none" || db.ValidUsername(a) == nil
 }
 
 // isRowTarget reports whether htmx asked for the answer to replace the
@@ -182,14 +220,17 @@ func (h *Handler) statusRow(c echo.Context, code int, id int64, msg string) erro
 		return err
 	}
 	q, _ := url.ParseQuery(c.FormValue("q"))
-	status, docID, err := queueFilter(q)
+	r, err := h.queueRow(c, cl, q)
 	if err != nil {
-		status, docID = "", 0 // the links lose the filter; the change itself stands
+		return err
 	}
 	if code == http.StatusConflict {
-		msg = "Not saved: someone else changed this claim first. It is now " + views.StatusLabel(cl.Status) + "."
+		msg = "Not saved: someone else changed this claim first."
+		if !r.Claim.Hidden {
+			msg += " It is now " + views.StatusLabel(cl.Status) + "."
+		}
 	}
-	r := views.QueueRowView{Claim: claimRow(cl), Query: filterQuery(status, docID), Error: msg}
+	r.Error = msg
 	if msg == "" {
 		r.Notice = "Saved: " + views.StatusLabel(cl.Status)
 	}

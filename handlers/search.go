@@ -29,9 +29,11 @@ func fragments(fs []db.Fragment) []views.Fragment {
 	return out
 }
 
-// Search finds claims by their text, review notes and document title, with
-// filters for status, kind, document and the date of the last change. Every
-// choice is in the URL, so a search can be bookmarked and shared.
+// Search finds claims by their text, review notes, comments and document
+// title, with filters for status, kind, document, assignee and the date of
+// the last change. Every choice is in the URL, so a search can be
+// bookmarked and shared. A claim on which the user owes a blind second
+// opinion shows no verdict, notes or comments (db.SearchFilter.BlindFor).
 func (h *Handler) Search(c echo.Context) error {
 	ctx := c.Request().Context()
 	q := c.QueryParams()
@@ -43,8 +45,10 @@ func (h *Handler) Search(c echo.Context) error {
 	if p.Query != "" {
 		p.Title = p.Query + " · Search"
 	}
-	f := db.SearchFilter{Query: p.Query, Status: p.Status, Kind: p.Kind, From: p.From, To: p.To, Limit: searchPageSize}
-	p.Searched = p.Query != "" || p.Status != "" || p.Kind != "" || p.DocumentID != "" || p.From != "" || p.To != ""
+	f := db.SearchFilter{Query: p.Query, Status: p.Status, Kind: p.Kind, From: p.From, To: p.To, Limit: searchPageSize,
+		BlindFor: CurrentUser(c).ID}
+	p.Searched = p.Query != "" || p.Status != "" || p.Kind != "" || p.DocumentID != "" || p.From != "" || p.To != "" ||
+		q.Get("assignee") != ""
 
 	kinds, err := h.Store.Kinds(ctx)
 	if err != nil {
@@ -59,10 +63,21 @@ func (h *Handler) Search(c echo.Context) error {
 	for _, d := range docs {
 		v := strconv.FormatInt(d.ID, 10)
 		listed = listed || v == p.DocumentID
-		p.Documents = append(p.Documents, views.Option{Value: v, Label: d.Title})
+		p.Documents = append(p.Documents, views.Option{ID: d.ID, Name: d.Title})
 	}
 
+	// The assignee filter reads as the queue's: "me", "none" or a name.
 	var inputErr error
+	var af db.QueueFilter
+	p.Assignee, inputErr = h.assigneeFilter(c, &af)
+	f.AssigneeID, f.Unassigned = af.AssigneeID, af.Unassigned
+	users, err := h.Store.Assignable(ctx)
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		p.Assignees = append(p.Assignees, u.Username)
+	}
 	if p.DocumentID != "" {
 		id, err := strconv.ParseInt(p.DocumentID, 10, 64)
 		f.DocumentID = id
@@ -76,7 +91,7 @@ func (h *Handler) Search(c echo.Context) error {
 			} else if err != nil {
 				return err
 			}
-			p.Documents = append(p.Documents, views.Option{Value: p.DocumentID, Label: d.Title})
+			p.Documents = append(p.Documents, views.Option{ID: id, Name: d.Title})
 		}
 	}
 	page := 1
@@ -100,8 +115,12 @@ func (h *Handler) Search(c echo.Context) error {
 		p.Total, p.First = res.Total, f.Offset+1
 		for _, hit := range res.Hits {
 			r := views.SearchResult{Claim: claimRow(hit.Claim), Text: fragments(hit.Text), Title: fragments(hit.Title)}
+			r.Claim.Hidden = hit.Hidden
 			if hit.Note != nil {
 				r.Note = &views.SearchNote{User: hit.Note.User, At: hit.Note.At, Snippet: fragments(hit.Note.Snippet)}
+			}
+			if hit.Comment != nil {
+				r.Comment = &views.SearchNote{User: hit.Comment.User, At: hit.Comment.At, Snippet: fragments(hit.Comment.Snippet)}
 			}
 			p.Results = append(p.Results, r)
 		}
@@ -126,7 +145,7 @@ func (h *Handler) Search(c echo.Context) error {
 // searchURL is the current search at another page of results.
 func searchURL(q url.Values, page int) string {
 	v := url.Values{}
-	for _, k := range []string{"q", "status", "kind", "document", "from", "to"} {
+	for _, k := range []string{"q", "status", "kind", "document", "assignee", "from", "to"} {
 		if s := q.Get(k); s != "" {
 			v.Set(k, s)
 		}

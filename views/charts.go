@@ -84,7 +84,7 @@ func cut(s string) string {
 
 func reviewed(p Progress) int { return p.Confirmed + p.Disputed }
 
-func percent(n, total int) string {
+func pctOf(n, total int) string {
 	if total == 0 {
 		return "0%"
 	}
@@ -94,7 +94,7 @@ func percent(n, total int) string {
 // progressSummary describes a progress bar in words.
 func progressSummary(p Progress) string {
 	return fmt.Sprintf("%d of %d claims reviewed (%s): %d confirmed, %d disputed, %d unverified.",
-		reviewed(p), p.Total(), percent(reviewed(p), p.Total()), p.Confirmed, p.Disputed, p.Unverified)
+		reviewed(p), p.Total(), pctOf(reviewed(p), p.Total()), p.Confirmed, p.Disputed, p.Unverified)
 }
 
 // rowsSummary describes a chart of progress rows in words.
@@ -112,8 +112,8 @@ func rowsSummary(what string, rows []ProgressRow) string {
 		}
 	}
 	return fmt.Sprintf("%s: %d. Most reviewed: %s, %s. Least reviewed: %s, %s.", strings.ToUpper(what[:1])+what[1:], len(rows),
-		best.Label, percent(reviewed(best.Progress), best.Progress.Total()),
-		worst.Label, percent(reviewed(worst.Progress), worst.Progress.Total()))
+		best.Label, pctOf(reviewed(best.Progress), best.Progress.Total()),
+		worst.Label, pctOf(reviewed(worst.Progress), worst.Progress.Total()))
 }
 
 func share(p Progress) float64 {
@@ -156,9 +156,9 @@ func workBars(row int, r ReviewerRow, days []time.Time, top int) []dayBar {
 			continue
 		}
 		h := max(float64(n)*workBarMaxH/float64(top), 1.5)
-		label := fmt.Sprintf("%d changes", n)
+		label := fmt.Sprintf("%d actions", n)
 		if i < len(days) {
-			label = fmt.Sprintf("%s: %d changes", days[i].Format("2 Jan"), n)
+			label = fmt.Sprintf("%s: %d actions", days[i].Format("2 Jan"), n)
 		}
 		out = append(out, dayBar{X: num(barX + float64(i)*step), Y: num(base - h), W: num(w), H: num(h), Label: label})
 	}
@@ -177,13 +177,13 @@ func workSummary(rows []ReviewerRow, days []time.Time) string {
 	}
 	span := fmt.Sprintf("from %s to %s", days[0].Format("2 January 2006"), days[len(days)-1].Format("2 January 2006"))
 	if len(rows) == 0 {
-		return "No status changes " + span + "."
+		return "No review actions " + span + "."
 	}
 	total := 0
 	for _, r := range rows {
 		total += r.Total
 	}
-	return fmt.Sprintf("%d status changes by %d reviewers %s. Most active: %s, %d changes.",
+	return fmt.Sprintf("%d review actions by %d reviewers %s. Most active: %s, %d actions.",
 		total, len(rows), span, rows[0].Name, rows[0].Total)
 }
 

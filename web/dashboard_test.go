@@ -122,7 +122,7 @@ func TestDashboardEmpty(t *testing.T) {
 	c := a.client()
 	c.login("rita")
 	r := c.get("/dashboard")
-	if r.code != http.StatusOK || !strings.Contains(r.body, "No documents yet") || !strings.Contains(r.body, "No status changes") {
+	if r.code != http.StatusOK || !strings.Contains(r.body, "No documents yet") || !strings.Contains(r.body, "No review actions") {
 		t.Fatalf("empty dashboard: %d\n%s", r.code, r.body)
 	}
 }

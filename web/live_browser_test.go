@@ -48,8 +48,7 @@ func startBrowserTest(t *testing.T, timeout time.Duration) *browserTest {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	store, err := db.Open(ctx, filepath.Join(t.TempDir(), "b.db"))
 	browserMust(t, "open db", err)
-	shutdown := make(chan struct{})
-	e := web.New(web.Config{Store: store, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Shutdown: shutdown})
+	e := web.New(web.Config{Store: store, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	browserMust(t, "listen", err)
 	ts := httptest.NewUnstartedServer(e)
@@ -77,7 +76,7 @@ func startBrowserTest(t *testing.T, timeout time.Duration) *browserTest {
 	// told to end, then the server and the database close.
 	t.Cleanup(func() { store.Close() })
 	t.Cleanup(ts.Close)
-	t.Cleanup(func() { close(shutdown) })
+	t.Cleanup(func() { e.Server.Shutdown(context.Background()) }) // ends open event streams
 	t.Cleanup(cancel)
 	t.Cleanup(allocCancel)
 	t.Cleanup(rootCancel)
@@ -435,4 +434,43 @@ func special(name string) string {
 		return "\r"
 	}
 	return name
+}
+
+// An editor's queue: a row ticked for a bulk action stays ticked when a
+// live update replaces it, at the version it was ticked; the page with its
+// bulk form passes axe too.
+func TestLiveQueueKeepsBulkSelection(t *testing.T) {
+	bt := startBrowserTest(t, 90*time.Second)
+	ctx := context.Background()
+	bt.user("eddie", "editor")
+	rita := bt.user("rita", "reviewer")
+	_, _, _, err := bt.store.ImportDocument(ctx, db.NewDocument{Title: browserTitle, Body: browserArticle})
+	browserMust(t, "import", err)
+	page, err := bt.store.Queue(ctx, db.QueueFilter{Limit: 50})
+	browserMust(t, "queue", err)
+	first, second := page.Claims[0], page.Claims[1]
+
+	e := bt.browser("eddie")
+	e.login("eddie")
+	e.open("/queue")
+	e.waitLive()
+	axeCheck(t, e.ctx, "the editor's queue")
+	e.click(fmt.Sprintf("#sel-%d", first.ID))
+	e.waitJS("the count", `document.getElementById('bulk-count').textContent.includes('1 selected')`)
+
+	_, err = bt.store.SetStatus(ctx, first.ID, rita.ID, 1, "disputed", "")
+	browserMust(t, "rita's change", err)
+	_, err = bt.store.SetStatus(ctx, second.ID, rita.ID, 1, "confirmed", "")
+	browserMust(t, "rita's change", err)
+	e.waitJS("both rows updated live", fmt.Sprintf(`(() => {
+		const a = document.getElementById('claim-row-%d'), b = document.getElementById('claim-row-%d');
+		return a.dataset.version === '2' && b.dataset.version === '2' && a.textContent.includes('changed by rita');
+	})()`, first.ID, second.ID))
+	e.waitJS("the ticked row still ticked, at the version ticked", fmt.Sprintf(`(() => {
+		const box = document.getElementById('sel-%d'), other = document.getElementById('sel-%d');
+		return box.checked && box.value === '%d:1' && !other.checked && other.value === '%d:2' &&
+			document.getElementById('bulk-count').textContent.includes('1 selected');
+	})()`, first.ID, second.ID, first.ID, second.ID))
+	browserScreenshot(t, e.ctx, "queue-editor-live")
+	e.console.check(t)
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/labstack/echo/v4"
 
 	"factdesk/auth"
 	"factdesk/db"
@@ -41,9 +42,9 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-// newLiveApp is newApp with a configurable server: live tests shorten the
-// keep-alive and close the shutdown channel.
-func newLiveApp(t *testing.T, cfg web.Config) (*app, *syncBuffer) {
+// newLiveApp is newApp with a configurable server (live tests shorten the
+// keep-alive), returning the echo instance too.
+func newLiveApp(t *testing.T, cfg web.Config) (*app, *syncBuffer, *echo.Echo) {
 	t.Helper()
 	ctx := context.Background()
 	store, err := db.Open(ctx, filepath.Join(t.TempDir(), "live.db"))
@@ -52,7 +53,8 @@ func newLiveApp(t *testing.T, cfg web.Config) (*app, *syncBuffer) {
 	}
 	logs := &syncBuffer{}
 	cfg.Store, cfg.Log, cfg.MaxDocBytes = store, slog.New(slog.NewTextHandler(logs, nil)), 64<<10
-	srv := httptest.NewServer(web.New(cfg))
+	e := web.New(cfg)
+	srv := httptest.NewServer(e)
 	t.Cleanup(func() { srv.CloseClientConnections(); srv.Close(); store.Close() })
 	a := &app{t: t, store: store, srv: srv, log: &bytes.Buffer{}}
 	for name, role := range map[string]string{"rita": "reviewer", "vic": "viewer", "rob": "reviewer"} {
@@ -64,7 +66,7 @@ func newLiveApp(t *testing.T, cfg web.Config) (*app, *syncBuffer) {
 			t.Fatal(err)
 		}
 	}
-	return a, logs
+	return a, logs, e
 }
 
 // stream is an open /events response read line by line.
@@ -167,7 +169,7 @@ func setStatusHX(t *testing.T, c *client, id int64, version, status string) resp
 }
 
 func TestEventsStreamClaimChanges(t *testing.T) {
-	a, _ := newLiveApp(t, web.Config{})
+	a, _, _ := newLiveApp(t, web.Config{})
 	rita, rob := a.client(), a.client()
 	rita.login("rita")
 	rob.login("rob")
@@ -224,7 +226,7 @@ func TestEventsStreamClaimChanges(t *testing.T) {
 }
 
 func TestEventsNeedLoginAndGoodInput(t *testing.T) {
-	a, _ := newLiveApp(t, web.Config{})
+	a, _, _ := newLiveApp(t, web.Config{})
 	anon := a.client()
 	r := anon.get("/events")
 	if r.code != http.StatusSeeOther || !strings.HasPrefix(r.hdr.Get("Location"), "/login") {
@@ -249,8 +251,7 @@ func TestEventsNeedLoginAndGoodInput(t *testing.T) {
 // A stream has no deadline of its own, so what ends it matters: the client
 // leaving, the session ending (checked at each keep-alive) and shutdown.
 func TestEventsEnd(t *testing.T) {
-	shutdown := make(chan struct{})
-	a, logs := newLiveApp(t, web.Config{KeepAlive: 20 * time.Millisecond, Shutdown: shutdown})
+	a, logs, e := newLiveApp(t, web.Config{KeepAlive: 20 * time.Millisecond})
 
 	// Keep-alive comments flow while nothing changes.
 	rob := a.client()
@@ -285,7 +286,11 @@ func TestEventsEnd(t *testing.T) {
 	s1, s2 := vic.openEvents(""), rob.openEvents("?claims=1")
 	s1.next(5 * time.Second)
 	s2.next(5 * time.Second)
-	close(shutdown)
+	// The hooks of e.Server run when a shutdown begins (web.Serve serves
+	// through it); this test's server is httptest's, so start one by hand.
+	if err := e.Server.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	if !s1.ended(5*time.Second) || !s2.ended(5*time.Second) {
 		t.Fatal("streams outlived the shutdown signal")
 	}
@@ -317,7 +322,7 @@ func TestServeEndsStreamsOnShutdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(&syncBuffer{}, nil))
-	e := web.New(web.Config{Store: store, Log: log, Shutdown: ctx.Done()})
+	e := web.New(web.Config{Store: store, Log: log})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -343,7 +348,7 @@ func TestServeEndsStreamsOnShutdown(t *testing.T) {
 }
 
 func TestClaimLiveFragment(t *testing.T) {
-	a, _ := newLiveApp(t, web.Config{})
+	a, _, _ := newLiveApp(t, web.Config{})
 	rita, rob := a.client(), a.client()
 	rita.login("rita")
 	rob.login("rob")
@@ -416,7 +421,7 @@ func TestClaimLiveFragment(t *testing.T) {
 }
 
 func TestQueueRowsFollowChanges(t *testing.T) {
-	a, _ := newLiveApp(t, web.Config{})
+	a, _, _ := newLiveApp(t, web.Config{})
 	rita, rob := a.client(), a.client()
 	rita.login("rita")
 	rob.login("rob")
@@ -504,7 +509,7 @@ func rowDoc(t *testing.T, r resp) *goquery.Document {
 }
 
 func TestClaimPageStepsThroughTheQueue(t *testing.T) {
-	a, _ := newLiveApp(t, web.Config{})
+	a, _, _ := newLiveApp(t, web.Config{})
 	rita := a.client()
 	rita.login("rita")
 	rita.importText("Port plan", article)
@@ -534,5 +539,74 @@ func TestClaimPageStepsThroughTheQueue(t *testing.T) {
 	}
 	if r := rita.get("/claims/" + itoa(ids[0].ID) + "?status=maybe"); r.code != http.StatusBadRequest {
 		t.Errorf("bad filter on the claim page: %d", r.code)
+	}
+}
+
+// A reviewer who owes a blind second opinion on a claim learns nothing of
+// its verdict from live updates, queue rows or search either.
+func TestLiveAndSearchKeepSecondOpinionsBlind(t *testing.T) {
+	a, _, _ := newLiveApp(t, web.Config{})
+	ctx := context.Background()
+	eddie := a.addUser("eddie", "editor")
+	rita, rob := a.client(), a.client()
+	rita.login("rita")
+	rob.login("rob")
+	rita.importText("Port plan", article)
+	id := firstClaimID(t, a)
+	path := "/claims/" + itoa(id)
+	ritaU, _ := a.store.UserByName(ctx, "rita")
+	robU, _ := a.store.UserByName(ctx, "rob")
+	const secret = "Harbourmaster logbook contradicts this"
+	if _, err := a.store.SetStatus(ctx, id, ritaU.ID, 1, "disputed", secret); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.store.RequestSecondOpinion(ctx, id, eddie.ID, robU.ID); err != nil {
+		t.Fatal(err)
+	}
+	cl, _ := a.store.Claim(ctx, id)
+	shown := itoa(cl.Version)
+	// rita reviews again while rob's page is open.
+	if _, err := a.store.SetStatus(ctx, id, ritaU.ID, cl.Version, "confirmed", "Second look: the logbook was misread."); err != nil {
+		t.Fatal(err)
+	}
+
+	leaks := func(what, html string) {
+		t.Helper()
+		for _, s := range []string{"Disputed", "Confirmed", "logbook", "rita", "s-disputed", "s-confirmed"} {
+			if strings.Contains(html, s) {
+				t.Errorf("%s shows rob %q:\n%s", what, s, html)
+			}
+		}
+	}
+	r := rob.get(path + "/live?shown=" + shown)
+	if r.code != http.StatusOK || !strings.Contains(r.doc.Find("#live-notice").Text(), "stays hidden") {
+		t.Fatalf("live update: %d %q", r.code, r.doc.Find("#live-notice").Text())
+	}
+	leaks("the live update", r.body)
+	if r.doc.Find("#verdicts").Length() != 0 {
+		t.Error("the live update carries status buttons for a blind reviewer")
+	}
+
+	row := rob.get(path + "/row?shown=" + shown)
+	leaks("the queue row", row.body)
+	if !strings.Contains(row.body, "Hidden") {
+		t.Errorf("queue row: %s", row.body)
+	}
+
+	s := rob.get("/search?q=logbook")
+	if s.code != http.StatusOK || s.doc.Find("ol.results li").Length() != 0 {
+		t.Errorf("rob finds the claim by rita's notes: %d results", s.doc.Find("ol.results li").Length())
+	}
+	s = rob.get("/search?q=council+voted")
+	leaks("search results", s.doc.Find("ol.results").Text())
+	if !strings.Contains(s.doc.Find("ol.results").Text(), "Hidden") {
+		t.Errorf("search result badge: %q", s.doc.Find("ol.results").Text())
+	}
+	if s := rob.get("/search?status=confirmed"); s.doc.Find(`ol.results a[href="`+path+`"]`).Length() != 0 {
+		t.Error("a status filter in search tells rob the verdict")
+	}
+	// rita, who is not blind, sees it all.
+	if s := rita.get("/search?q=logbook"); s.doc.Find("ol.results li").Length() != 1 {
+		t.Errorf("rita's search: %d results", s.doc.Find("ol.results li").Length())
 	}
 }

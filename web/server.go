@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -15,6 +16,7 @@ import (
 
 	"factdesk/assets"
 	"factdesk/db"
+	"factdesk/export"
 	"factdesk/handlers"
 	"factdesk/ingest"
 	"factdesk/views"
@@ -27,10 +29,13 @@ type Config struct {
 	MaxDocBytes int  // largest document accepted; 0 means ingest.DefaultMaxBytes
 	Secure      bool // served over TLS: Secure cookies
 
-	// Live updates: closing Shutdown ends open event streams (serve closes
-	// it when it begins to stop, or http.Server.Shutdown would wait for
-	// them); KeepAlive overrides the idle stream comment interval.
-	Shutdown  <-chan struct{}
+	// Export and API.
+	Export   export.Options // ClaimReview's organisation and the public base URL
+	APIRate  float64        // API requests a second per token; 0 means 10
+	APIBurst int            // requests a token may send at once; 0 means 50
+
+	// Live updates: how often an idle event stream sends a keep-alive
+	// comment; 0 means handlers.DefaultKeepAlive.
 	KeepAlive time.Duration
 }
 
@@ -48,7 +53,14 @@ func New(cfg Config) *echo.Echo {
 	store := NewSessionStore(cfg.Store, cfg.Secure)
 	sm := &sessionManager{store: store, name: sessionCookieName(cfg.Secure), log: cfg.Log}
 	h := &handlers.Handler{Store: cfg.Store, Sessions: sm, Log: cfg.Log, MaxDocBytes: cfg.MaxDocBytes}
-	h.Shutdown, h.KeepAlive = cfg.Shutdown, cfg.KeepAlive
+	h.ExportOptions = cfg.Export
+	h.KeepAlive = cfg.KeepAlive
+	// Event streams never end on their own: end them when shutdown begins,
+	// or Serve would wait for them until its drain timeout.
+	streamsDone := make(chan struct{})
+	var endStreams sync.Once
+	e.Server.RegisterOnShutdown(func() { endStreams.Do(func() { close(streamsDone) }) })
+	h.Shutdown = streamsDone
 	e.HTTPErrorHandler = errorHandler(h, cfg.Log)
 
 	e.Use(middleware.RequestID())
@@ -97,6 +109,60 @@ func routes(e *echo.Echo, h *handlers.Handler, cfg Config) {
 	e.POST("/documents", h.CreateDocument, upload, requireLogin, csrf, reviewer)
 	e.POST("/claims/:id/status", h.SetStatus, small, requireLogin, csrf, reviewer)
 
+	// Team work: users, assignment, dismissals, comments, evidence, second
+	// opinions, the inbox, the activity feed and bulk actions.
+	editor := requireRole("editor")
+	admin := requireRole("admin")
+	e.GET("/admin/users", h.Users, small, requireLogin, csrf, admin)
+	e.POST("/admin/users", h.CreateUser, small, requireLogin, csrf, admin)
+	e.POST("/admin/users/:id/role", h.SetUserRole, small, requireLogin, csrf, admin)
+	e.POST("/admin/users/:id/password", h.ResetPassword, small, requireLogin, csrf, admin)
+	e.POST("/admin/users/:id/disable", h.DisableUser, small, requireLogin, csrf, admin)
+	e.POST("/admin/users/:id/enable", h.EnableUser, small, requireLogin, csrf, admin)
+	e.GET("/inbox", h.Inbox, small, requireLogin, csrf)
+	e.POST("/inbox/read", h.MarkInboxRead, small, requireLogin, csrf)
+	e.GET("/activity", h.Activity, small, requireLogin, csrf)
+	e.GET("/documents/:id/activity", h.DocumentActivity, small, requireLogin, csrf)
+	e.GET("/agreement", h.Agreement, small, requireLogin, csrf)
+	e.POST("/claims/:id/dismiss", h.Dismiss, small, requireLogin, csrf, reviewer)
+	e.POST("/claims/:id/comments", h.AddComment, small, requireLogin, csrf, reviewer)
+	e.POST("/claims/:id/evidence", h.AddEvidence, small, requireLogin, csrf, reviewer)
+	e.POST("/claims/:id/opinion", h.SubmitOpinion, small, requireLogin, csrf, reviewer)
+	e.POST("/claims/:id/restore", h.Restore, small, requireLogin, csrf, editor)
+	e.POST("/claims/:id/assign", h.AssignClaim, small, requireLogin, csrf, editor)
+	e.POST("/claims/:id/second-opinion", h.RequestOpinion, small, requireLogin, csrf, editor)
+	e.POST("/claims/:id/second-opinion/withdraw", h.WithdrawOpinion, small, requireLogin, csrf, editor)
+	e.POST("/documents/:id/assign", h.AssignDocument, small, requireLogin, csrf, editor)
+	e.POST("/claims/bulk", h.Bulk, small, requireLogin, csrf, editor)
+
+	// Publishing, API tokens and the public review pages.
+	e.POST("/claims/:id/publish", h.Publish, small, requireLogin, csrf, editor)
+	e.POST("/claims/:id/unpublish", h.Unpublish, small, requireLogin, csrf, editor)
+	e.GET("/tokens", h.Tokens, small, requireLogin, csrf)
+	e.POST("/tokens", h.CreateToken, small, requireLogin, csrf)
+	e.POST("/tokens/:id/revoke", h.RevokeToken, small, requireLogin, csrf)
+	e.GET("/public/claims/:id", h.PublicClaim, small) // anyone: published reviews only
+
+	// The JSON API (/api/v1): a bearer token instead of the session (so no
+	// cookie, and no CSRF to check), a rate limit per token, the same roles.
+	bearer := apiAuth(cfg.Store, cfg.Log)
+	limit := apiRateLimit(cfg.APIRate, cfg.APIBurst)
+	// JSON escapes can double a text's size.
+	apiUpload := middleware.BodyLimit(bodyLimit(2*cfg.MaxDocBytes + 64<<10))
+	viewer := requireRole("viewer")
+	e.GET("/api/v1/openapi.json", h.OpenAPI, small)
+	e.GET("/api/v1/me", h.APIMe, small, bearer, limit, viewer)
+	e.GET("/api/v1/documents", h.APIDocuments, small, bearer, limit, viewer)
+	e.POST("/api/v1/documents", h.APICreateDocument, apiUpload, bearer, limit, reviewer)
+	e.GET("/api/v1/documents/:id", h.APIDocument, small, bearer, limit, viewer)
+	e.POST("/api/v1/documents/:id/claims", h.APIAddClaims, apiUpload, bearer, limit, reviewer)
+	e.GET("/api/v1/claims", h.APIClaims, small, bearer, limit, viewer)
+	e.GET("/api/v1/claims/:id", h.APIClaim, small, bearer, limit, viewer)
+	e.POST("/api/v1/claims/:id/status", h.APISetStatus, small, bearer, limit, reviewer)
+	e.PUT("/api/v1/claims/:id/publication", h.APIPublish, small, bearer, limit, editor)
+	e.DELETE("/api/v1/claims/:id/publication", h.APIUnpublish, small, bearer, limit, editor)
+	e.GET("/api/v1/export", h.APIExport, small, bearer, limit, viewer)
+
 	// Live updates, search and the dashboard: logged-in users of any role.
 	// /events is a stream without a deadline; it sets no cookie, so no csrf.
 	e.GET("/events", h.Events, small, requireLogin)
@@ -106,17 +172,23 @@ func routes(e *echo.Echo, h *handlers.Handler, cfg Config) {
 	e.GET("/dashboard", h.Dashboard, small, requireLogin, csrf)
 }
 
-// Serve runs the server until ctx ends, then drains in-flight requests.
+// drainTimeout bounds how long a shutdown waits for requests in flight.
+const drainTimeout = 15 * time.Second
+
+// Serve runs the server until ctx ends, then stops accepting connections and
+// lets the requests in flight finish before it returns, so that the caller
+// closes the database after the last write. It serves through e.Server, so
+// handlers of long-lived responses (event streams) can end themselves at
+// shutdown with e.Server.RegisterOnShutdown instead of holding it up.
 func Serve(ctx context.Context, e *echo.Echo, ln net.Listener, log *slog.Logger) error {
-	srv := &http.Server{
-		Handler:           e,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       2 * time.Minute,
-		WriteTimeout:      10 * time.Minute, // exports of large databases stream for a while
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	srv := e.Server
+	srv.Handler = e
+	srv.ReadHeaderTimeout = 10 * time.Second
+	srv.ReadTimeout = 2 * time.Minute
+	srv.WriteTimeout = 10 * time.Minute // exports of large databases stream for a while
+	srv.IdleTimeout = 2 * time.Minute
+	srv.MaxHeaderBytes = 64 << 10
+	srv.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -124,13 +196,18 @@ func Serve(ctx context.Context, e *echo.Echo, ln net.Listener, log *slog.Logger)
 		return err
 	case <-ctx.Done():
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	log.Info("shutting down: finishing requests in flight")
+	shutdown, cancel := context.WithTimeout(context.Background(), drainTimeout)
 	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil {
-		return err
+	err := srv.Shutdown(shutdown)
+	if errors.Is(err, context.DeadlineExceeded) {
+		// Their transactions either committed or roll back; only the
+		// answers are lost. Stopping beats hanging on a stuck client.
+		log.Warn("requests still running after the drain timeout were cut off", "timeout", drainTimeout)
+		err = srv.Close()
 	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-		return err
+	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) {
+		return serr
 	}
-	return nil
+	return err
 }

@@ -131,15 +131,38 @@
     if (row && !row.classList.contains("selected")) select(row, false);
   });
 
+  // A row an editor ticked for a bulk action stays ticked when a live
+  // update replaces it, with the version it was ticked at: the bulk action
+  // then refuses that claim as changed, rather than acting on a state the
+  // editor did not choose.
+  const ticked = new Map(); // claim id -> the box's value (id:version)
+
   document.addEventListener("htmx:beforeSwap", function (evt) {
     const t = evt.detail.target;
-    refocus = !!(t && t.matches && t.matches("tr[data-claim]") && t.contains(document.activeElement));
+    const isRow = !!(t && t.matches && t.matches("tr[data-claim]"));
+    refocus = isRow && t.contains(document.activeElement);
+    const box = isRow && t.querySelector("input[type=checkbox][name=claim]");
+    if (box && box.checked) {
+      // A live re-fetch is a GET; the editor's own change (c, d, u) is not,
+      // and what they changed themselves they have seen.
+      const live = (evt.detail.requestConfig || {}).verb === "get";
+      ticked.set(t.getAttribute("data-claim"), live ? box.value : null);
+    }
   });
 
   document.addEventListener("htmx:afterSettle", function () {
     const row = selectedRow();
     if (row && !row.classList.contains("selected")) select(row, refocus);
     refocus = false;
+    ticked.forEach(function (value, id) {
+      const box = document.querySelector("#claim-row-" + id + " input[type=checkbox][name=claim]");
+      if (box && !box.checked) {
+        box.checked = true;
+        if (value) box.value = value;
+        box.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+    });
+    ticked.clear();
     announceNew();
   });
 
@@ -233,7 +256,8 @@
         else done = false;
         break;
       case "n": {
-        const note = page === "claim" && document.getElementById("note");
+        // The review note, or the note of a second opinion.
+        const note = page === "claim" && document.querySelector("#note, #opinion-note");
         if (note) note.focus();
         else done = false;
         break;

@@ -10,16 +10,20 @@ import (
 	"time"
 
 	"factdesk/db"
+	"factdesk/export"
 	"factdesk/ingest"
 	"factdesk/web"
 )
 
 func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs, dbPath := newFlags("serve", "[--addr ADDR] [--db FILE] [--max-doc-mb N] [--secure]", stderr)
+	fs, dbPath := newFlags("serve", "[--addr ADDR] [--db FILE] [--max-doc-mb N] [--secure] [--org-name N] [--org-url U] [--public-url U] [--api-rate N]", stderr)
 	addr := fs.String("addr", envOr("FACTDESK_ADDR", "127.0.0.1:8080"), "listen `address` ($FACTDESK_ADDR)")
 	secure := fs.Bool("secure", os.Getenv("FACTDESK_SECURE") == "1",
 		"the app is reached over HTTPS (through a TLS proxy): Secure __Host- cookies and HSTS ($FACTDESK_SECURE=1)")
 	maxMB := fs.Float64("max-doc-mb", float64(ingest.DefaultMaxBytes)/(1<<20), "largest document accepted, in `MB`")
+	// ClaimReview, publishing and the API.
+	opts := orgFlags(fs)
+	apiRate := fs.Float64("api-rate", 10, "API `requests` a second allowed per token (bursts of 5 seconds' worth)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -28,6 +32,12 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	}
 	if *maxMB <= 0 || *maxMB > 1024 {
 		return usageError{"--max-doc-mb must be between 0 and 1024"}
+	}
+	if err := export.CheckURLs(opts()); err != nil {
+		return usageError{err.Error()}
+	}
+	if *apiRate <= 0 {
+		return usageError{"--api-rate must be more than 0"}
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	store, err := db.Open(ctx, *dbPath)
@@ -44,8 +54,14 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		ln.Close()
 		return err
 	}
-	e := web.New(web.Config{Store: store, Log: log, MaxDocBytes: int(*maxMB * (1 << 20)), Secure: *secure,
-		Shutdown: ctx.Done()})
+	cfg := web.Config{Store: store, Log: log, MaxDocBytes: int(*maxMB * (1 << 20)), Secure: *secure}
+	// Published claims are public under --public-url; without one, under
+	// the address served, which suits a trial on one machine.
+	cfg.Export, cfg.APIRate, cfg.APIBurst = opts(), *apiRate, max(1, int(*apiRate*5))
+	if cfg.Export.PublicURL == "" {
+		cfg.Export.PublicURL = url
+	}
+	e := web.New(cfg)
 	go sweepSessions(ctx, store, log)
 	log.Info("factdesk serving", "url", url, "db", *dbPath)
 	err = web.Serve(ctx, e, ln, log)

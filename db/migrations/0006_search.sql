@@ -1,4 +1,5 @@
--- Full-text search (SQLite FTS5) and the indexes the dashboard reads through.
+-- Full-text search (SQLite FTS5) over claims, review notes, comments and
+-- document titles, and the indexes the dashboard reads through.
 -- FTS5 is SQLite-only: db/search.go is the one file that queries these tables.
 
 -- External-content tables: the text stays in its own table, FTS5 keeps only
@@ -55,11 +56,22 @@ INSERT INTO claims_fts (rowid, text) SELECT id, text FROM claims;
 INSERT INTO notes_fts (rowid, note) SELECT id, note FROM status_history WHERE note <> '';
 INSERT INTO titles_fts (rowid, title) SELECT id, title FROM documents;
 
+-- Comments (0004_team.sql) are append-only like the history: an insert
+-- trigger keeps their index.
+CREATE VIRTUAL TABLE comments_fts USING fts5 (
+    body, content = 'comments', content_rowid = 'id',
+    tokenize = 'porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER comments_fts_insert AFTER INSERT ON comments BEGIN
+    INSERT INTO comments_fts (rowid, body) VALUES (new.id, new.body);
+END;
+INSERT INTO comments_fts (rowid, body) SELECT id, body FROM comments;
+
 -- Dashboard: work per reviewer per day reads a range of history by time
--- (covering: no table lookups); verdicts by kind count claims by kind and
--- status from the index alone. Progress by document and by status already
--- has claims_doc_queue and claims_queue.
+-- (covering: no table lookups). Progress counts leave dismissed sentences
+-- out, so the counts by status, by kind and by document read partial
+-- indexes of the claims that are not dismissed, from the index alone.
 CREATE INDEX status_history_time_user ON status_history (created_at, user_id);
-CREATE INDEX claims_kind_status ON claims (kind, status);
--- Search filtered by the date of the last change, newest first.
-CREATE INDEX claims_updated ON claims (updated_at DESC, id DESC);
+CREATE INDEX claims_live_status ON claims (status) WHERE dismissed = 0;
+CREATE INDEX claims_live_kind ON claims (kind, status) WHERE dismissed = 0;
+CREATE INDEX claims_live_document ON claims (document_id, status) WHERE dismissed = 0;
