@@ -4,8 +4,10 @@ package auth
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -32,8 +34,11 @@ const (
 
 var ErrWeakPassword = errors.New("password too weak")
 
-// CheckPasswordRules returns a user-facing reason when pw is not acceptable.
-func CheckPasswordRules(pw string) error {
+// CheckPasswordRules returns a user-facing reason when pw is not acceptable:
+// fewer than 12 or more than 128 characters (never truncated), or common
+// and easy to guess (see isGuessable). context holds words the password
+// must not be built on, such as the user's name.
+func CheckPasswordRules(pw string, context ...string) error {
 	n := utf8.RuneCountInString(pw)
 	switch {
 	case !utf8.ValidString(pw):
@@ -42,6 +47,8 @@ func CheckPasswordRules(pw string) error {
 		return fmt.Errorf("%w: use at least %d characters", ErrWeakPassword, MinPasswordLen)
 	case n > MaxPasswordLen:
 		return fmt.Errorf("%w: use at most %d characters", ErrWeakPassword, MaxPasswordLen)
+	case isGuessable(pw, context):
+		return fmt.Errorf("%w: this password is common or easy to guess; choose another, such as a few unrelated words", ErrWeakPassword)
 	}
 	return nil
 }
@@ -95,4 +102,9 @@ var dummyHash, _ = HashPassword("factdesk-dummy-password")
 func CheckNoUser(pw string) bool {
 	CheckPassword(dummyHash, pw)
 	return false
+}
+
+func hashHex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16])
 }
