@@ -26,7 +26,21 @@ type Config struct {
 	Log         *slog.Logger
 	MaxDocBytes int  // largest document accepted; 0 means ingest.DefaultMaxBytes
 	Secure      bool // served over TLS: Secure cookies
+
+	// Security settings.
+	TLS             bool         // served over built-in TLS (--tls-cert): as Secure, and more
+	TrustedProxies  []*net.IPNet // reverse proxies whose X-Forwarded-For/-Proto are believed
+	SessionIdle     time.Duration
+	SessionAbsolute time.Duration
+	HandlerTimeout  time.Duration // deadline for a handler's context; 0 means DefaultHandlerTimeout
 }
+
+// Defaults for the security settings.
+const (
+	DefaultSessionIdle     = 12 * time.Hour
+	DefaultSessionAbsolute = 7 * 24 * time.Hour
+	DefaultHandlerTimeout  = 30 * time.Second
+)
 
 // New builds the echo instance with every route and middleware.
 func New(cfg Config) *echo.Echo {
@@ -36,18 +50,32 @@ func New(cfg Config) *echo.Echo {
 	if cfg.MaxDocBytes <= 0 {
 		cfg.MaxDocBytes = ingest.DefaultMaxBytes
 	}
+	cfg.Secure = cfg.Secure || cfg.TLS
+	if cfg.SessionIdle <= 0 {
+		cfg.SessionIdle = DefaultSessionIdle
+	}
+	if cfg.SessionAbsolute <= 0 {
+		cfg.SessionAbsolute = DefaultSessionAbsolute
+	}
+	if cfg.HandlerTimeout <= 0 {
+		cfg.HandlerTimeout = DefaultHandlerTimeout
+	}
 	views.AssetVersion = assets.Version()
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
+	e.IPExtractor, e.SchemeExtractor = clientExtractors(cfg.TrustedProxies)
 	store := NewSessionStore(cfg.Store, cfg.Secure)
+	store.Timeouts = db.SessionTimeouts{Idle: cfg.SessionIdle, Absolute: cfg.SessionAbsolute}
+	store.Options.MaxAge = int(cfg.SessionAbsolute / time.Second)
 	sm := &sessionManager{store: store, name: sessionCookieName(cfg.Secure), log: cfg.Log}
 	h := &handlers.Handler{Store: cfg.Store, Sessions: sm, Log: cfg.Log, MaxDocBytes: cfg.MaxDocBytes}
 	e.HTTPErrorHandler = errorHandler(h, cfg.Log)
 
 	e.Use(middleware.RequestID())
+	e.Use(securityHeaders(cfg.Secure))
 	e.Use(recoverer(cfg.Log))
 	e.Use(requestLog(cfg.Log))
-	e.Use(securityHeaders(cfg.Secure))
+	e.Use(handlerTimeout(cfg.HandlerTimeout))
 	e.Use(sm.loadUser(cfg.Store))
 	routes(e, h, cfg)
 	return e
@@ -89,19 +117,21 @@ func routes(e *echo.Echo, h *handlers.Handler, cfg Config) {
 	e.GET("/documents/new", h.NewDocument, small, requireLogin, csrf, reviewer)
 	e.POST("/documents", h.CreateDocument, upload, requireLogin, csrf, reviewer)
 	e.POST("/claims/:id/status", h.SetStatus, small, requireLogin, csrf, reviewer)
+
+	// Security: ending all of one's sessions, and the audit log for admins.
+	e.POST("/logout/everywhere", h.LogoutEverywhere, small, requireLogin, csrf)
+	e.GET("/admin/audit", h.AuditLog, small, requireLogin, csrf, requireRole("admin"))
 }
+
+// noHandlerTimeout lists the routes that outlive a handler's deadline (see
+// handlerTimeout): event streams stay open as long as their page, exports of
+// a large database stream for minutes. The server's WriteTimeout still
+// bounds an export.
+var noHandlerTimeout = map[string]bool{"/events": true, "/export": true}
 
 // Serve runs the server until ctx ends, then drains in-flight requests.
 func Serve(ctx context.Context, e *echo.Echo, ln net.Listener, log *slog.Logger) error {
-	srv := &http.Server{
-		Handler:           e,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       2 * time.Minute,
-		WriteTimeout:      10 * time.Minute, // exports of large databases stream for a while
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	srv := newServer(e, log)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -118,4 +148,18 @@ func Serve(ctx context.Context, e *echo.Echo, ln net.Listener, log *slog.Logger)
 		return err
 	}
 	return nil
+}
+
+// newServer bounds what a slow or idle client can hold: headers must arrive
+// within ReadHeaderTimeout, a whole request within ReadTimeout.
+func newServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      10 * time.Minute, // exports of large databases stream for a while
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
 }

@@ -45,7 +45,7 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return err
 	}
-	if err := auth.CheckPasswordRules(pw); err != nil {
+	if err := auth.CheckPasswordRules(pw, name); err != nil {
 		return err
 	}
 	hash, err := auth.HashPassword(pw)
@@ -62,6 +62,10 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return fmt.Errorf("a user named %q exists already", name)
 	}
 	if err != nil {
+		return err
+	}
+	if err := store.RecordAudit(ctx, db.AuditEvent{Event: db.AuditUserCreated, TargetID: u.ID, Target: u.Username,
+		Detail: "role " + u.Role + ", from the command line"}); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "user %s added with role %s\n", u.Username, u.Role)
