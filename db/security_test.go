@@ -256,3 +256,40 @@ func TestSessionIdleAndAbsoluteTimeouts(t *testing.T) {
 		t.Fatalf("idle session still live: %v", err)
 	}
 }
+
+// Titles and notes are plain text: white space is tidied, anything else that
+// is not text is refused and nothing is written.
+func TestTitleAndNoteMustBeText(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	u := mustUser(t, s, "ann", "reviewer")
+	body := "The council voted 31 to 4 on Tuesday to spend $2.5 billion on the port, officials said."
+	for _, bad := range []string{"nul\x00byte", "bell\x07", "esc\x1b[31m", "caf\xe9", strings.Repeat("t", 501)} {
+		if _, _, _, err := s.ImportDocument(ctx, NewDocument{Title: bad, Body: body}); !errors.Is(err, ErrInvalid) {
+			t.Errorf("title %q: %v", bad, err)
+		}
+	}
+	id, _, _, err := s.ImportDocument(ctx, NewDocument{Title: " Port\tvote\r\n<script>x</script> ", Body: body})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := s.Document(ctx, id)
+	if d.Title != "Port vote <script>x</script>" {
+		t.Errorf("title stored as %q", d.Title)
+	}
+	claims, _ := s.DocumentClaims(ctx, id)
+	if len(claims) == 0 {
+		t.Fatal("no claims")
+	}
+	for _, bad := range []string{"nul\x00byte", "bell\x07", "caf\xe9", "del\x7f"} {
+		if _, err := s.SetStatus(ctx, claims[0].ID, u.ID, 1, StatusConfirmed, bad); !errors.Is(err, ErrInvalid) {
+			t.Errorf("note %q: %v", bad, err)
+		}
+	}
+	if c, _ := s.Claim(ctx, claims[0].ID); c.Version != 1 {
+		t.Fatal("a refused note changed the claim")
+	}
+	if _, err := s.SetStatus(ctx, claims[0].ID, u.ID, 1, StatusConfirmed, "line one\r\n\tline two <b>"); err != nil {
+		t.Fatalf("tabs and line breaks refused: %v", err)
+	}
+}
