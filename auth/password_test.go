@@ -152,3 +152,22 @@ func TestThrottleDelays(t *testing.T) {
 		t.Error("IPv4 clients must count per address")
 	}
 }
+
+// Hashes beyond the slots wait for one: memory stays bounded under a burst.
+func TestHashingIsBounded(t *testing.T) {
+	for range cap(hashSlots) {
+		hashSlots <- struct{}{}
+	}
+	done := make(chan bool)
+	go func() { done <- CheckPassword(dummyHash, "x") }()
+	select {
+	case <-done:
+		t.Fatal("a hash ran while every slot was taken")
+	case <-time.After(100 * time.Millisecond):
+	}
+	<-hashSlots
+	<-done
+	for range cap(hashSlots) - 1 {
+		<-hashSlots
+	}
+}

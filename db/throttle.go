@@ -28,27 +28,21 @@ type LoginLimit struct {
 // is false and wait is how long until an attempt would be allowed.
 func (s *Store) ReserveLoginAttempt(ctx context.Context, limits []LoginLimit, maxWait time.Duration) (wait time.Duration, ok bool, err error) {
 	now := s.now()
+	// A look from the reader pool first: refusing a flood of attempts then
+	// costs no write transaction.
+	at, _, err := loginSlot(ctx, s.r, limits, now)
+	if err != nil {
+		return 0, false, err
+	}
+	if wait = at.Sub(now); wait > maxWait {
+		return wait, false, nil
+	}
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		failures := make([]int, len(limits))
-		at := now // when this attempt may run
-		for i, l := range limits {
-			var f int
-			var last, forget string
-			err := tx.QueryRowContext(ctx, `SELECT failures, last_attempt, forget_at FROM login_throttle WHERE key = ?`, l.Key).
-				Scan(&f, &last, &forget)
-			if errors.Is(err, sql.ErrNoRows) || (err == nil && !parseTime(forget).After(now)) {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			failures[i] = f
-			if next := parseTime(last).Add(l.Delay(f)); next.After(at) {
-				at = next
-			}
+		at, failures, err := loginSlot(ctx, tx, limits, now)
+		if err != nil {
+			return err
 		}
-		wait = at.Sub(now)
-		if wait > maxWait {
+		if wait = at.Sub(now); wait > maxWait {
 			return nil
 		}
 		ok = true
@@ -68,6 +62,32 @@ func (s *Store) ReserveLoginAttempt(ctx context.Context, limits []LoginLimit, ma
 	return wait, ok, nil
 }
 
+// loginSlot is the earliest time an attempt may run under every key, and
+// each key's failures so far (0 for a key not seen or forgotten).
+func loginSlot(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, limits []LoginLimit, now time.Time) (time.Time, []int, error) {
+	failures := make([]int, len(limits))
+	at := now
+	for i, l := range limits {
+		var f int
+		var last, forget string
+		err := q.QueryRowContext(ctx, `SELECT failures, last_attempt, forget_at FROM login_throttle WHERE key = ?`, l.Key).
+			Scan(&f, &last, &forget)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && !parseTime(forget).After(now)) {
+			continue
+		}
+		if err != nil {
+			return at, nil, err
+		}
+		failures[i] = f
+		if next := parseTime(last).Add(l.Delay(f)); next.After(at) {
+			at = next
+		}
+	}
+	return at, failures, nil
+}
+
 // LoginSucceeded clears the keys in reset (the account: its count starts
 // over) and takes back the failure ReserveLoginAttempt counted on the keys in
 // undo (the client address: other attempts from there still count).
@@ -79,7 +99,7 @@ func (s *Store) LoginSucceeded(ctx context.Context, reset, undo []string) error 
 			}
 		}
 		for _, k := range undo {
-			if _, err := tx.ExecContext(ctx, `UPDATE login_throttle SET failures = max(failures - 1, 0) WHERE key = ?`, k); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE login_throttle SET failures = failures - 1 WHERE key = ? AND failures > 0`, k); err != nil {
 				return err
 			}
 		}
