@@ -158,6 +158,14 @@ func TestBrowserHostileInput(t *testing.T) {
 
 	open("/")
 	browserScreenshot(t, bctx, "hostile-documents")
+	// Titles are isolated: a right-to-left override in one cannot reorder
+	// the text after its link.
+	isolated, err := chromedp.Run(bctx, chromedp.Evaluate[bool](
+		`[...document.querySelectorAll('td a, .who span')].every(e => getComputedStyle(e).unicodeBidi === 'isolate')`))
+	browserMust(t, "read unicode-bidi", err)
+	if !isolated {
+		t.Error("user text in links and names is not bidi-isolated")
+	}
 	for i, id := range seed.docs {
 		open("/documents/" + itoa(id))
 		if i == 0 {

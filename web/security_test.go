@@ -432,9 +432,11 @@ func TestLoginThrottling(t *testing.T) {
 	a2 := &app{t: t, store: store2, srv: srv2}
 	c = a2.client()
 	tok = c.csrf("/login")
-	if r := attempt("203.0.113.3", "rita", testPassword); r.code != http.StatusTooManyRequests {
+	r := attempt("203.0.113.3", "rita", testPassword)
+	if r.code != http.StatusTooManyRequests {
 		t.Fatalf("after a restart: %d", r.code)
 	}
+	checkSecurityHeaders(t, "429", r.hdr)
 
 	unknown := run("203.0.113.2", "nobody")
 	if strings.Join(unknown, "|") != strings.Join(known, "|") {
