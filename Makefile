@@ -54,3 +54,15 @@ bench:
 
 clean:
 	rm -rf bin
+
+# Nothing lost: the concurrency and crash tests at full size. `make test`
+# runs them smaller (2,000 changes; 3 SIGKILLs).
+.PHONY: stress crash
+STRESS_CHANGES ?= 10000
+CRASH_ITERATIONS ?= 20
+
+stress:
+	FACTDESK_STRESS_CHANGES=$(STRESS_CHANGES) $(GO) test -count=1 -timeout=20m -run='^TestConcurrentReviewers$$' -v ./web/
+
+crash:
+	FACTDESK_CRASH_ITERATIONS=$(CRASH_ITERATIONS) $(GO) test -count=1 -timeout=20m -run='^TestCrashKeepsAcknowledgedWrites$$' -v ./cmd/factdesk/

@@ -274,8 +274,8 @@ func (s *Store) SetStatus(ctx context.Context, claimID, userID, seenVersion int6
 			to, formatTime(now), claimID); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO status_history (claim_id, from_status, to_status, user_id, note, created_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, claimID, c.Status, to, userID, note, formatTime(now)); err != nil {
+		if _, err := appendHistory(ctx, tx, historyRecord{ClaimID: claimID, From: c.Status, To: to, UserID: userID,
+			Note: note, CreatedAt: formatTime(now)}); err != nil {
 			return err
 		}
 		c.Status, c.Version, c.UpdatedAt = to, c.Version+1, now.UTC()

@@ -106,6 +106,15 @@ func (h *Handler) claimPage(c echo.Context, id int64) (views.ClaimPage, error) {
 	for _, e := range hist {
 		p.History = append(p.History, views.HistoryRow{User: e.Username, At: e.CreatedAt, From: e.From, To: e.To, Note: e.Note})
 	}
+	// Cheap: this claim's rows and their neighbours in the chain only.
+	var chainErr *db.ChainError
+	p.HistoryChecked, err = h.Store.VerifyClaimHistory(ctx, id)
+	if errors.As(err, &chainErr) {
+		p.HistoryProblem = chainErr.Error()
+		h.Log.Error("claim history does not verify", "claim", id, "problem", chainErr.Error())
+	} else if err != nil {
+		return views.ClaimPage{}, err
+	}
 	return p, nil
 }
 

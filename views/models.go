@@ -149,6 +149,10 @@ type ClaimPage struct {
 	Error    string
 	Conflict bool
 	Saved    string // confirmation after an in-page (htmx) change
+
+	// The claim's history checked against the history hash chain.
+	HistoryChecked int    // rows whose hashes and links hold
+	HistoryProblem string // what does not hold, when something does not
 }
 
 // ErrorPage is shown for every error.

@@ -129,9 +129,17 @@ func routes(e *echo.Echo, h *handlers.Handler, cfg Config) {
 // bounds an export.
 var noHandlerTimeout = map[string]bool{"/events": true, "/export": true}
 
-// Serve runs the server until ctx ends, then drains in-flight requests.
+// drainTimeout bounds how long a shutdown waits for requests in flight.
+const drainTimeout = 15 * time.Second
+
+// Serve runs the server until ctx ends, then stops accepting connections and
+// lets the requests in flight finish before it returns, so that the caller
+// closes the database after the last write. It serves through e.Server, so
+// handlers of long-lived responses (event streams) can end themselves at
+// shutdown with e.Server.RegisterOnShutdown instead of holding it up.
 func Serve(ctx context.Context, e *echo.Echo, ln net.Listener, log *slog.Logger) error {
-	srv := newServer(e, log)
+	srv := e.Server
+	configureServer(srv, e, log)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -139,27 +147,30 @@ func Serve(ctx context.Context, e *echo.Echo, ln net.Listener, log *slog.Logger)
 		return err
 	case <-ctx.Done():
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	log.Info("shutting down: finishing requests in flight")
+	shutdown, cancel := context.WithTimeout(context.Background(), drainTimeout)
 	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil {
-		return err
+	err := srv.Shutdown(shutdown)
+	if errors.Is(err, context.DeadlineExceeded) {
+		// Their transactions either committed or roll back; only the
+		// answers are lost. Stopping beats hanging on a stuck client.
+		log.Warn("requests still running after the drain timeout were cut off", "timeout", drainTimeout)
+		err = srv.Close()
 	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-		return err
+	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) {
+		return serr
 	}
-	return nil
+	return err
 }
 
-// newServer bounds what a slow or idle client can hold: headers must arrive
-// within ReadHeaderTimeout, a whole request within ReadTimeout.
-func newServer(h http.Handler, log *slog.Logger) *http.Server {
-	return &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       2 * time.Minute,
-		WriteTimeout:      10 * time.Minute, // exports of large databases stream for a while
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+// configureServer bounds what a slow or idle client can hold: headers must
+// arrive within ReadHeaderTimeout, a whole request within ReadTimeout.
+func configureServer(srv *http.Server, h http.Handler, log *slog.Logger) {
+	srv.Handler = h
+	srv.ReadHeaderTimeout = 10 * time.Second
+	srv.ReadTimeout = 2 * time.Minute
+	srv.WriteTimeout = 10 * time.Minute // exports of large databases stream for a while
+	srv.IdleTimeout = 2 * time.Minute
+	srv.MaxHeaderBytes = 64 << 10
+	srv.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
 }

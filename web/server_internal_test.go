@@ -13,7 +13,8 @@ import (
 // Every server timeout is set, so no client can hold a connection open
 // forever by sending slowly, reading slowly or idling.
 func TestServerTimeoutsAreSet(t *testing.T) {
-	srv := newServer(http.NotFoundHandler(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv := &http.Server{}
+	configureServer(srv, http.NotFoundHandler(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	for name, d := range map[string]time.Duration{
 		"ReadHeaderTimeout": srv.ReadHeaderTimeout, "ReadTimeout": srv.ReadTimeout,
 		"WriteTimeout": srv.WriteTimeout, "IdleTimeout": srv.IdleTimeout,
@@ -33,7 +34,8 @@ func TestServerTimeoutsAreSet(t *testing.T) {
 // A client that sends its headers a byte at a time is cut off once the
 // header timeout passes (shortened here from its real value).
 func TestSlowHeadersAreCutOff(t *testing.T) {
-	srv := newServer(http.NotFoundHandler(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv := &http.Server{}
+	configureServer(srv, http.NotFoundHandler(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	srv.ReadHeaderTimeout = 200 * time.Millisecond
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

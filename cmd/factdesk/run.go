@@ -34,6 +34,10 @@ func commands() []command {
 		{"extract", "[--json] FILE", "print the claims found in a file, without a database", runExtract},
 		{"export", "[--format json|jsonl|csv] [--status S,...] [--out FILE]", "export reviewed claims", runExport},
 		{"user", "add [--role admin|reviewer|viewer] NAME", "add a user; the password comes from stdin or a prompt", runUser},
+		// Keeping the data safe.
+		{"verify", "[--db FILE] [--head HASH]", "check the database and that no history was changed; print the chain head", runVerify},
+		{"backup", "[--db FILE] [--force] FILE", "write a consistent copy of the database while the server runs", runBackup},
+
 		{"help", "", "show this help", nil},
 	}
 }
