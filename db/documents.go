@@ -212,9 +212,9 @@ func (s *Store) ListDocuments(ctx context.Context, beforeID int64, limit int) ([
 		beforeID = 1<<63 - 1
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT d.id, d.title, d.url, d.published_at, d.created_at,
-			(SELECT count(*) FROM claims c WHERE c.document_id = d.id AND c.status = 'unverified'),
-			(SELECT count(*) FROM claims c WHERE c.document_id = d.id AND c.status = 'confirmed'),
-			(SELECT count(*) FROM claims c WHERE c.document_id = d.id AND c.status = 'disputed')
+			(SELECT count(*) FROM claims c WHERE c.document_id = d.id AND c.status = 'unverified' AND c.dismissed = 0),
+			(SELECT count(*) FROM claims c WHERE c.document_id = d.id AND c.status = 'confirmed' AND c.dismissed = 0),
+			(SELECT count(*) FROM claims c WHERE c.document_id = d.id AND c.status = 'disputed' AND c.dismissed = 0)
 		FROM documents d WHERE d.id < ? ORDER BY d.id DESC LIMIT ?`, beforeID, limit)
 	if err != nil {
 		return nil, err

@@ -16,7 +16,7 @@ type ExportFilter struct {
 var DefaultExportStatuses = []string{StatusConfirmed, StatusDisputed}
 
 // ExportClaims streams matching claims with their history, in id order, to
-// fn. It reads inside one transaction so that claims and history agree, and
+// fn; dismissed sentences are not claims and are left out. It reads inside one transaction so that claims and history agree, and
 // holds only one record in memory at a time.
 func (s *Store) ExportClaims(ctx context.Context, f ExportFilter, fn func(*export.Record) error) error {
 	statuses := f.Statuses
@@ -36,12 +36,12 @@ func (s *Store) ExportClaims(ctx context.Context, f ExportFilter, fn func(*expor
 	// ordered so that a claim's rows are adjacent.
 	rows, err := tx.QueryContext(ctx, `SELECT c.id, c.document_id, d.title, d.url, c.text, c.start, c."end",
 			c.status, c.score, c.kind, c.speaker,
-			h.id, u.username, h.created_at, h.from_status, h.to_status, h.note
+			h.id, u.username, h.created_at, h.from_status, h.to_status, h.note, h.action
 		FROM claims c
 		JOIN documents d ON d.id = c.document_id
 		LEFT JOIN status_history h ON h.claim_id = c.id
 		LEFT JOIN users u ON u.id = h.user_id
-		WHERE c.status IN (`+placeholders(len(args))+`)
+		WHERE c.status IN (`+placeholders(len(args))+`) AND c.dismissed = 0
 		ORDER BY c.id, h.id`, args...)
 	if err != nil {
 		return err
@@ -61,9 +61,9 @@ func (s *Store) ExportClaims(ctx context.Context, f ExportFilter, fn func(*expor
 	for rows.Next() {
 		var r export.Record
 		var hid sql.NullInt64
-		var user, created, from, to, note sql.NullString
+		var user, created, from, to, note, action sql.NullString
 		if err := rows.Scan(&r.ID, &r.DocumentID, &r.DocumentTitle, &r.DocumentURL, &r.Text, &r.Start, &r.End,
-			&r.Status, &r.Score, &r.Kind, &r.Speaker, &hid, &user, &created, &from, &to, &note); err != nil {
+			&r.Status, &r.Score, &r.Kind, &r.Speaker, &hid, &user, &created, &from, &to, &note, &action); err != nil {
 			return err
 		}
 		if cur == nil || cur.ID != r.ID {
@@ -74,9 +74,13 @@ func (s *Store) ExportClaims(ctx context.Context, f ExportFilter, fn func(*expor
 			cur = &r
 		}
 		if hid.Valid {
-			cur.History = append(cur.History, export.Event{
+			ev := export.Event{
 				User: user.String, Time: parseTime(created.String), From: from.String, To: to.String, Note: note.String,
-			})
+			}
+			if action.String != HistoryStatus {
+				ev.Action = action.String
+			}
+			cur.History = append(cur.History, ev)
 		}
 	}
 	if err := rows.Err(); err != nil {

@@ -31,13 +31,16 @@ type laterColumn struct {
 }
 
 // laterColumns lists, in a fixed order, the status_history columns added
-// after the chain began (none yet). A column added to status_history must be
+// after the chain began. A column added to status_history must be
 // listed here, with its default, to be covered by the chain. Each one joins
 // the hash input, as its name and its value, only when its value differs
 // from its default; rows written before the column existed hold the
 // default, so their hashes, computed without it, still verify. Columns must
 // be NOT NULL with a default.
-var laterColumns []laterColumn
+var laterColumns = []laterColumn{
+	// 0004_team.sql: what the row records; 'status' is what rows before it mean.
+	{Name: "action", Default: HistoryStatus},
+}
 
 // chainRow is a status_history row as the chain sees it. CreatedAt is the
 // stored text, so that the hash covers exactly what is in the file.

@@ -20,6 +20,10 @@ type Event struct {
 	From string    `json:"from"`
 	To   string    `json:"to"`
 	Note string    `json:"note"`
+
+	// Action is "dismiss" or "restore" for a row that marked the claim as
+	// not a claim or restored it; empty for a status change.
+	Action string `json:"action,omitempty"`
 }
 
 // Record is one exported claim. Start and End are Unicode code point offsets

@@ -64,6 +64,7 @@ func (h *Handler) Base(c echo.Context, title, nav string) views.Base {
 		if h.Sessions != nil {
 			b.Flash = h.Sessions.TakeFlash(c)
 		}
+		h.teamBase(c, u, b.User)
 	}
 	return b
 }

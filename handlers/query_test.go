@@ -45,7 +45,7 @@ func FuzzQueueQuery(f *testing.F) {
 			if cur.ID <= 0 {
 				t.Fatalf("%q: cursor %+v", raw, cur)
 			}
-			link, err := url.Parse(queueURL(flt.Status, flt.DocumentID, "after", cur.String()))
+			link, err := url.Parse(queueURL(flt.Status, flt.DocumentID, "", "after", cur.String()))
 			if err != nil {
 				t.Fatalf("%q: queue link: %v", raw, err)
 			}

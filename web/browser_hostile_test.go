@@ -185,6 +185,8 @@ func TestBrowserHostileInput(t *testing.T) {
 			browserScreenshot(t, bctx, "hostile-claim")
 		}
 	}
+	open("/activity")
+	open("/inbox")
 	open("/admin/audit")
 	browserScreenshot(t, bctx, "audit")
 	open("/admin/audit?event=login_failed")
@@ -235,7 +237,7 @@ func TestBrowserHostileInput(t *testing.T) {
 	}
 	// Still logged in: the hx-get="/logout" in the note did nothing.
 	open("/")
-	who := text("still logged in", ".who span")
+	who := text("still logged in", ".who")
 	if !strings.Contains(who, "ada") {
 		t.Errorf("after the hostile note the header reads %q", who)
 	}

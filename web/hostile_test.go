@@ -90,15 +90,19 @@ func hostileValues(t *testing.T) []string {
 // userContent lists where the pages show what users and documents supply,
 // with the only elements allowed inside: anything else was injected.
 var userContent = map[string]string{
-	"article.doc-body":     "a.hl",
-	"blockquote.source":    "span.ctx, mark.hl",
-	"ol.history p.note":    "",
-	"h1":                   "",
-	"p.error, p.flash":     "strong, code",
-	"table.list td":        "a, div.muted, time, span.badge, span.progress, span.progress *, code, bdi",
-	"ol.claims li":         "a, span.badge",
-	"textarea":             "",
-	"dl.facts dd":          "span.badge",
+	"article.doc-body":  "a.hl",
+	"blockquote.source": "span.ctx, mark.hl",
+	"ol.history p.note": "",
+	"h1":                "",
+	"p.error, p.flash":  "strong, code",
+	"table.list td":     "a, div.muted, time, span.badge, span.progress, span.progress *, code, bdi",
+	"ol.claims li":      "a, span.badge",
+	"textarea":          "",
+	"dl.facts dd":       "span.badge, span.muted",
+	"p.comment-text":    "strong.mention",
+	"blockquote.excerpt, blockquote.claim-quote": "",
+	"p.detail":             "",
+	"ul.evidence li":       "a, span.muted, blockquote.excerpt, div.muted, time",
 	"p.meta":               "a, time, span.label",
 	"#alerts":              "p.error, p.error *",
 	"header.top .who span": "small",
@@ -120,7 +124,7 @@ func assertInert(t *testing.T, what string, doc *goquery.Document) {
 		}
 	})
 	for _, tag := range []string{"iframe", "object", "embed", "frame", "frameset", "base", "math", "template", "style",
-		"img", "image", "video", "audio", "source", "details", "meta[http-equiv]", "link:not([href^='/assets/'])"} {
+		"img", "image", "video", "audio", "source", "meta[http-equiv]", "link:not([href^='/assets/'])"} {
 		if n := doc.Find(tag).Length(); n > 0 {
 			t.Errorf("%s: %d injected %s elements", what, n, tag)
 		}
@@ -151,7 +155,9 @@ func assertInert(t *testing.T, what string, doc *goquery.Document) {
 						t.Errorf("%s: <%s %s=%q>", what, node.Data, a.Key, a.Val)
 					}
 				}
-			case name == "id" || name == "name":
+			case name == "id" || (name == "name" && s.Is("form, img, embed, object, iframe, frame")):
+				// Ids become window properties, and these names document
+				// properties: either can shadow what scripts rely on.
 				switch a.Val {
 				case "__pwned", "htmx", "getElementById", "cookie", "attributes", "body":
 					t.Errorf("%s: DOM-clobbering <%s %s=%q>", what, node.Data, a.Key, a.Val)
@@ -252,6 +258,28 @@ func seedHostile(t *testing.T, a *app, rita *client) hostileSeed {
 		if r := rita.post("/claims/"+itoa(id)+"/status", url.Values{"_csrf": {tok}, "version": {itoa(cl.Version)}, "status": {status}, "note": {note}}); r.code != http.StatusSeeOther {
 			t.Errorf("note %q on claim %d: %d %s", note, id, r.code, r.doc.Find("#review-error").Text())
 		}
+		// A comment (mentioning ada, so it reaches her inbox) and a piece
+		// of evidence, made of hostile values: stored, or refused with a
+		// message; never a server error.
+		v := values[(i+7)%len(values)]
+		for _, form := range []url.Values{
+			{"body": {"@ada " + v}},
+			{"url": {v}, "title": {v}, "excerpt": {v}},
+			{"url": {"https://example.org/" + url.PathEscape(v)}, "title": {v}, "excerpt": {v}},
+		} {
+			form.Set("_csrf", tok)
+			path := "/claims/" + itoa(id) + "/comments"
+			if form.Has("url") {
+				path = "/claims/" + itoa(id) + "/evidence"
+			}
+			r := rita.post(path, form)
+			if r.code >= 500 || (r.code >= 400 && strings.TrimSpace(r.doc.Find(".error").Text()) == "") {
+				t.Errorf("POST %s with %q: %d without a message", path, v, r.code)
+			}
+			if r.code < 300 || r.code >= 400 {
+				assertInert(t, "POST "+path+" with "+strconv.Quote(v), r.doc)
+			}
+		}
 	}
 	return seed
 }
@@ -304,6 +332,10 @@ func TestHostileInput(t *testing.T) {
 	}
 	for _, st := range db.Statuses {
 		rita.checkPage("/queue?status=" + st)
+	}
+	rita.checkPage("/activity")
+	for _, id := range seed.docs {
+		rita.checkPage("/documents/" + itoa(id) + "/activity")
 	}
 	for _, id := range seed.claims {
 		r := rita.checkPage("/claims/" + itoa(id))
@@ -442,8 +474,12 @@ func TestHostileInput(t *testing.T) {
 			t.Errorf("login with next=%q: %d to %q", v, r.code, loc)
 		}
 	}
-	// The audit log shows the hostile user names inert.
+	// The audit log shows the hostile user names inert; ada's inbox, the
+	// hostile comments that mention her.
 	ada := a.loginAs("ada")
+	if r := ada.checkPage("/inbox"); r.doc.Find("p.comment-text").Length() == 0 {
+		t.Error("no hostile comment reached the inbox")
+	}
 	for next := "/admin/audit"; next != ""; {
 		r := ada.checkPage(next)
 		next, _ = r.doc.Find(`a[rel="next"]`).Attr("href")

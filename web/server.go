@@ -118,6 +118,32 @@ func routes(e *echo.Echo, h *handlers.Handler, cfg Config) {
 	e.POST("/documents", h.CreateDocument, upload, requireLogin, csrf, reviewer)
 	e.POST("/claims/:id/status", h.SetStatus, small, requireLogin, csrf, reviewer)
 
+	// Team work: users, assignment, dismissals, comments, evidence, second
+	// opinions, the inbox, the activity feed and bulk actions.
+	editor := requireRole("editor")
+	admin := requireRole("admin")
+	e.GET("/admin/users", h.Users, small, requireLogin, csrf, admin)
+	e.POST("/admin/users", h.CreateUser, small, requireLogin, csrf, admin)
+	e.POST("/admin/users/:id/role", h.SetUserRole, small, requireLogin, csrf, admin)
+	e.POST("/admin/users/:id/password", h.ResetPassword, small, requireLogin, csrf, admin)
+	e.POST("/admin/users/:id/disable", h.DisableUser, small, requireLogin, csrf, admin)
+	e.POST("/admin/users/:id/enable", h.EnableUser, small, requireLogin, csrf, admin)
+	e.GET("/inbox", h.Inbox, small, requireLogin, csrf)
+	e.POST("/inbox/read", h.MarkInboxRead, small, requireLogin, csrf)
+	e.GET("/activity", h.Activity, small, requireLogin, csrf)
+	e.GET("/documents/:id/activity", h.DocumentActivity, small, requireLogin, csrf)
+	e.GET("/agreement", h.Agreement, small, requireLogin, csrf)
+	e.POST("/claims/:id/dismiss", h.Dismiss, small, requireLogin, csrf, reviewer)
+	e.POST("/claims/:id/comments", h.AddComment, small, requireLogin, csrf, reviewer)
+	e.POST("/claims/:id/evidence", h.AddEvidence, small, requireLogin, csrf, reviewer)
+	e.POST("/claims/:id/opinion", h.SubmitOpinion, small, requireLogin, csrf, reviewer)
+	e.POST("/claims/:id/restore", h.Restore, small, requireLogin, csrf, editor)
+	e.POST("/claims/:id/assign", h.AssignClaim, small, requireLogin, csrf, editor)
+	e.POST("/claims/:id/second-opinion", h.RequestOpinion, small, requireLogin, csrf, editor)
+	e.POST("/claims/:id/second-opinion/withdraw", h.WithdrawOpinion, small, requireLogin, csrf, editor)
+	e.POST("/documents/:id/assign", h.AssignDocument, small, requireLogin, csrf, editor)
+	e.POST("/claims/bulk", h.Bulk, small, requireLogin, csrf, editor)
+
 	// Security: ending all of one's sessions, and the audit log for admins.
 	e.POST("/logout/everywhere", h.LogoutEverywhere, small, requireLogin, csrf)
 	e.GET("/admin/audit", h.AuditLog, small, requireLogin, csrf, requireRole("admin"))

@@ -33,7 +33,7 @@ func commands() []command {
 		{"import", "[--title T] [--url U] [--published YYYY-MM-DD] FILE...", "import articles (.txt, .md, .html; - for stdin) and extract their claims", runImport},
 		{"extract", "[--json] FILE", "print the claims found in a file, without a database", runExtract},
 		{"export", "[--format json|jsonl|csv] [--status S,...] [--out FILE]", "export reviewed claims", runExport},
-		{"user", "add [--role admin|reviewer|viewer] NAME", "add a user; the password comes from stdin or a prompt", runUser},
+		{"user", "add|list|role|passwd|disable|enable ...", "manage users ('factdesk user -h' for each command)", runUser},
 		// Keeping the data safe.
 		{"verify", "[--db FILE] [--head HASH]", "check the database and that no history was changed; print the chain head", runVerify},
 		{"backup", "[--db FILE] [--force] FILE", "write a consistent copy of the database while the server runs", runBackup},
