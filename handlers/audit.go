@@ -63,3 +63,12 @@ func auditURL(event string, before int64) string {
 	}
 	return "/admin/audit?" + q.Encode()
 }
+
+// audit records a security event done by the current user to target.
+func (h *Handler) audit(c echo.Context, event string, target db.User, detail string) error {
+	ev := db.AuditEvent{Event: event, TargetID: target.ID, Target: target.Username, IP: c.RealIP(), Detail: detail}
+	if u := CurrentUser(c); u != nil {
+		ev.ActorID, ev.Actor = u.ID, u.Username
+	}
+	return h.Store.RecordAudit(c.Request().Context(), ev)
+}

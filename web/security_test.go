@@ -741,3 +741,65 @@ func TestSetupRefusesCommonPasswordAndIsAudited(t *testing.T) {
 		t.Fatalf("audit: %+v", evs)
 	}
 }
+
+// Changes an admin makes to users are in the audit log, with who did them.
+func TestUserChangesAreAudited(t *testing.T) {
+	a, _ := newConfiguredApp(t, nil)
+	ctx := context.Background()
+	ada := a.loginAs("ada")
+	tok := ada.csrf("/admin/users")
+	if r := ada.post("/admin/users", url.Values{"_csrf": {tok}, "username": {"nina"}, "role": {"viewer"},
+		"password": {"nina-2024-nina"}, "password2": {"nina-2024-nina"}}); r.code != http.StatusUnprocessableEntity {
+		t.Fatalf("password built on the name: %d", r.code)
+	}
+	if r := ada.post("/admin/users", url.Values{"_csrf": {tok}, "username": {"nina"}, "role": {"viewer"},
+		"password": {"plum tractor anthem"}, "password2": {"plum tractor anthem"}}); r.code != http.StatusSeeOther {
+		t.Fatalf("create: %d %s", r.code, r.doc.Find(".error").Text())
+	}
+	nina, err := a.store.UserByName(ctx, "nina")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "/admin/users/" + itoa(nina.ID)
+	for _, step := range []struct {
+		path string
+		form url.Values
+	}{
+		{base + "/role", url.Values{"role": {"reviewer"}}},
+		{base + "/role", url.Values{"role": {"reviewer"}}}, // no change: no event
+		{base + "/password", url.Values{"password": {"velvet orbit cedar"}, "password2": {"velvet orbit cedar"}}},
+		{base + "/disable", nil},
+		{base + "/enable", nil},
+	} {
+		form := step.form
+		if form == nil {
+			form = url.Values{}
+		}
+		form.Set("_csrf", tok)
+		if r := ada.post(step.path, form); r.code != http.StatusSeeOther {
+			t.Fatalf("POST %s: %d %s", step.path, r.code, r.doc.Find(".error").Text())
+		}
+	}
+	evs, err := a.store.AuditLog(ctx, db.AuditFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for i := len(evs) - 1; i >= 0; i-- {
+		ev := evs[i]
+		if ev.Target != "nina" {
+			continue
+		}
+		if ev.Actor != "ada" || ev.ActorID == 0 || ev.IP != "127.0.0.1" {
+			t.Errorf("event %+v: who or where missing", ev)
+		}
+		got = append(got, ev.Event+" "+ev.Detail)
+	}
+	want := []string{"user_created role viewer", "role_changed viewer -> reviewer", "password_reset sessions ended", "user_disabled ", "user_enabled "}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("audit:\n got %q\nwant %q", got, want)
+	}
+	if r := ada.get("/admin/audit?event=role_changed"); !strings.Contains(r.doc.Find("table.audit").Text(), "viewer -> reviewer") {
+		t.Error("the role change is not on the audit page")
+	}
+}

@@ -53,6 +53,34 @@ func TestUserAddIsAuditedAndRefusesCommonPasswords(t *testing.T) {
 	if strings.Contains(ev.Detail+ev.Target+ev.Actor, "tractor") {
 		t.Fatal("password in the audit log")
 	}
+	store.Close()
+
+	// The other user commands are audited too (otto is the other admin that
+	// lets maria stop being one).
+	for _, args := range [][]string{{"add", "--role", "admin", "otto"}, {"role", "maria", "editor"}, {"passwd", "maria"}, {"disable", "maria"}, {"enable", "maria"}} {
+		if _, _, err := c.run("velvet orbit cedar\n", append([]string{"user"}, args...)...); err != nil {
+			t.Fatalf("user %v: %v", args, err)
+		}
+	}
+	if _, _, err := c.run("maria-2024-maria\n", "user", "passwd", "maria"); err == nil {
+		t.Error("passwd took a password built on the name")
+	}
+	store, err = db.Open(context.Background(), c.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs, _ = store.AuditLog(context.Background(), db.AuditFilter{})
+	var got []string
+	for i := len(evs) - 1; i >= 0; i-- {
+		if evs[i].Target == "maria" {
+			got = append(got, evs[i].Event+" "+evs[i].Detail)
+		}
+	}
+	want := []string{"user_created role admin, from the command line", "role_changed admin -> editor, from the command line",
+		"password_reset sessions ended, from the command line", "user_disabled from the command line", "user_enabled from the command line"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("audit:\n got %q\nwant %q", got, want)
+	}
 }
 
 func TestServeSecurityFlags(t *testing.T) {
