@@ -66,3 +66,15 @@ stress:
 
 crash:
 	FACTDESK_CRASH_ITERATIONS=$(CRASH_ITERATIONS) $(GO) test -count=1 -timeout=20m -run='^TestCrashKeepsAcknowledgedWrites$$' -v ./cmd/factdesk/
+
+# Export and API: short fuzz runs of claim anchoring and of API request
+# bodies through the router, as extra prerequisites of test and fuzz.
+.PHONY: fuzz-api-short fuzz-api
+test: fuzz-api-short
+fuzz: fuzz-api
+fuzz-api-short:
+	$(GO) test -run='^$$' -fuzz='^FuzzAnchor$$' -fuzztime=5s -fuzzminimizetime=2s ./anchor/
+	$(GO) test -run='^$$' -fuzz='^FuzzAPIRequests$$' -fuzztime=5s -fuzzminimizetime=2s ./web/
+fuzz-api:
+	$(GO) test -run='^$$' -fuzz='^FuzzAnchor$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./anchor/
+	$(GO) test -run='^$$' -fuzz='^FuzzAPIRequests$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./web/

@@ -87,6 +87,7 @@ func (h *Handler) Queue(c echo.Context) error {
 		st = strings.Join(db.Statuses, ",")
 	}
 	p.ExportURL = "/export?format=json&status=" + url.QueryEscape(st)
+	p.Download = downloadForm(st, f.DocumentID)
 	if err := h.queueTeam(c, &p, f, assignee); err != nil {
 		return err
 	}
@@ -114,6 +115,9 @@ func (h *Handler) claimPage(c echo.Context, id int64) (views.ClaimPage, error) {
 		DocURL: fmt.Sprintf("/documents/%d#claim-%d", d.ID, cl.ID),
 	}
 	p.Before, p.After = passage(d.Body, cl.Start, cl.End)
+	if p.Publish, err = h.publishBox(c, cl); err != nil {
+		return views.ClaimPage{}, err
+	}
 	for _, e := range hist {
 		p.History = append(p.History, views.HistoryRow{ID: e.ID, Action: e.Action,
 			User: e.Username, At: e.CreatedAt, From: e.From, To: e.To, Note: e.Note})

@@ -136,6 +136,8 @@ type QueuePage struct {
 	AssigneeURLs []FilterLink // All, Mine, Unassigned, each reviewer
 	Assignable   []Option     // for the bulk assign form
 	Here         string       // this page's URL, to come back to after a bulk action
+
+	Download DownloadForm // the export of the queue's current filter
 }
 
 // FilterLink is one choice of a filter.
@@ -175,6 +177,9 @@ type ClaimPage struct {
 	// The claim's history checked against the history hash chain.
 	HistoryChecked int    // rows whose hashes and links hold
 	HistoryProblem string // what does not hold, when something does not
+
+	// Publication state and buttons.
+	Publish PublishBox
 }
 
 // ErrorPage is shown for every error.
@@ -370,6 +375,68 @@ type AgreementPage struct {
 	Overall AgreementRow
 	Pairs   []AgreementRow
 	Matrix  [][]int // first verdict (row) by second verdict (column), in Statuses order
+}
+
+// Export, publishing and API tokens.
+
+// DownloadForm exports the claims a list shows, in a chosen format.
+type DownloadForm struct {
+	Status     string // comma-separated statuses
+	DocumentID int64
+	Formats    []FormatChoice
+}
+
+// FormatChoice is one export format.
+type FormatChoice struct {
+	Value, Label string
+}
+
+// PublishBox is the claim page's publication panel.
+type PublishBox struct {
+	ClaimID     int64
+	CanPublish  bool // the user is an editor or admin
+	Reviewed    bool // confirmed or disputed: a verdict to publish
+	Published   bool
+	PublishedAt time.Time
+	By          string
+	PublicPath  string
+	NoMarkup    bool // no organisation configured: pages go out without ClaimReview
+	CSRF        string
+}
+
+// PublicClaimPage is the public page of a published review.
+type PublicClaimPage struct {
+	Base
+	Text          string
+	Status        string
+	Speaker       string
+	DocumentTitle string
+	DocumentURL   string
+	DocumentDate  string
+	OrgName       string
+	OrgURL        string
+	PublishedAt   time.Time
+	ClaimReview   any // the schema.org ClaimReview, embedded as JSON-LD; nil when not configured
+}
+
+// TokensPage lists the user's API tokens; NewToken is shown once, after
+// creation.
+type TokensPage struct {
+	Base
+	Tokens   []TokenRow
+	NewToken string
+	Label    string // kept when creation is refused
+	Error    string
+}
+
+// TokenRow is one API token.
+type TokenRow struct {
+	ID         int64
+	Label      string
+	Prefix     string
+	CreatedAt  time.Time
+	LastUsedAt time.Time
+	RevokedAt  time.Time
 }
 
 // Security pages.

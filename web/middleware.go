@@ -229,6 +229,10 @@ func errorHandler(h *handlers.Handler, log *slog.Logger) echo.HTTPErrorHandler {
 			log.Warn("error after response started", "err", err, "request_id", requestID(c))
 			return
 		}
+		if isAPI(c) {
+			apiError(c, err, h.MaxDocBytes, log)
+			return
+		}
 		upload := c.Request().Method == http.MethodPost && c.Request().URL.Path == "/documents"
 		code, heading, msg := classify(err, h.MaxDocBytes, upload)
 		rid := requestID(c)

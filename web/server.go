@@ -15,6 +15,7 @@ import (
 
 	"factdesk/assets"
 	"factdesk/db"
+	"factdesk/export"
 	"factdesk/handlers"
 	"factdesk/ingest"
 	"factdesk/views"
@@ -33,6 +34,11 @@ type Config struct {
 	SessionIdle     time.Duration
 	SessionAbsolute time.Duration
 	HandlerTimeout  time.Duration // deadline for a handler's context; 0 means DefaultHandlerTimeout
+
+	// Export and API.
+	Export   export.Options // ClaimReview's organisation and the public base URL
+	APIRate  float64        // API requests a second per token; 0 means 10
+	APIBurst int            // requests a token may send at once; 0 means 50
 }
 
 // Defaults for the security settings.
@@ -69,6 +75,7 @@ func New(cfg Config) *echo.Echo {
 	store.Options.MaxAge = int(cfg.SessionAbsolute / time.Second)
 	sm := &sessionManager{store: store, name: sessionCookieName(cfg.Secure), log: cfg.Log}
 	h := &handlers.Handler{Store: cfg.Store, Sessions: sm, Log: cfg.Log, MaxDocBytes: cfg.MaxDocBytes}
+	h.ExportOptions = cfg.Export
 	e.HTTPErrorHandler = errorHandler(h, cfg.Log)
 
 	e.Use(middleware.RequestID())
@@ -144,6 +151,34 @@ func routes(e *echo.Echo, h *handlers.Handler, cfg Config) {
 	e.POST("/documents/:id/assign", h.AssignDocument, small, requireLogin, csrf, editor)
 	e.POST("/claims/bulk", h.Bulk, small, requireLogin, csrf, editor)
 
+	// Publishing, API tokens and the public review pages.
+	e.POST("/claims/:id/publish", h.Publish, small, requireLogin, csrf, editor)
+	e.POST("/claims/:id/unpublish", h.Unpublish, small, requireLogin, csrf, editor)
+	e.GET("/tokens", h.Tokens, small, requireLogin, csrf)
+	e.POST("/tokens", h.CreateToken, small, requireLogin, csrf)
+	e.POST("/tokens/:id/revoke", h.RevokeToken, small, requireLogin, csrf)
+	e.GET("/public/claims/:id", h.PublicClaim, small) // anyone: published reviews only
+
+	// The JSON API (/api/v1): a bearer token instead of the session (so no
+	// cookie, and no CSRF to check), a rate limit per token, the same roles.
+	bearer := apiAuth(cfg.Store, cfg.Log)
+	limit := apiRateLimit(cfg.APIRate, cfg.APIBurst)
+	// JSON escapes can double a text's size.
+	apiUpload := middleware.BodyLimit(bodyLimit(2*cfg.MaxDocBytes + 64<<10))
+	viewer := requireRole("viewer")
+	e.GET("/api/v1/openapi.json", h.OpenAPI, small)
+	e.GET("/api/v1/me", h.APIMe, small, bearer, limit, viewer)
+	e.GET("/api/v1/documents", h.APIDocuments, small, bearer, limit, viewer)
+	e.POST("/api/v1/documents", h.APICreateDocument, apiUpload, bearer, limit, reviewer)
+	e.GET("/api/v1/documents/:id", h.APIDocument, small, bearer, limit, viewer)
+	e.POST("/api/v1/documents/:id/claims", h.APIAddClaims, apiUpload, bearer, limit, reviewer)
+	e.GET("/api/v1/claims", h.APIClaims, small, bearer, limit, viewer)
+	e.GET("/api/v1/claims/:id", h.APIClaim, small, bearer, limit, viewer)
+	e.POST("/api/v1/claims/:id/status", h.APISetStatus, small, bearer, limit, reviewer)
+	e.PUT("/api/v1/claims/:id/publication", h.APIPublish, small, bearer, limit, editor)
+	e.DELETE("/api/v1/claims/:id/publication", h.APIUnpublish, small, bearer, limit, editor)
+	e.GET("/api/v1/export", h.APIExport, small, bearer, limit, viewer)
+
 	// Security: ending all of one's sessions, and the audit log for admins.
 	e.POST("/logout/everywhere", h.LogoutEverywhere, small, requireLogin, csrf)
 	e.GET("/admin/audit", h.AuditLog, small, requireLogin, csrf, requireRole("admin"))
@@ -153,7 +188,7 @@ func routes(e *echo.Echo, h *handlers.Handler, cfg Config) {
 // handlerTimeout): event streams stay open as long as their page, exports of
 // a large database stream for minutes. The server's WriteTimeout still
 // bounds an export.
-var noHandlerTimeout = map[string]bool{"/events": true, "/export": true}
+var noHandlerTimeout = map[string]bool{"/events": true, "/export": true, "/api/v1/export": true}
 
 // drainTimeout bounds how long a shutdown waits for requests in flight.
 const drainTimeout = 15 * time.Second

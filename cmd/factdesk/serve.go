@@ -11,16 +11,20 @@ import (
 	"time"
 
 	"factdesk/db"
+	"factdesk/export"
 	"factdesk/ingest"
 	"factdesk/web"
 )
 
 func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs, dbPath := newFlags("serve", "[--addr ADDR] [--db FILE] [--max-doc-mb N] [--secure] [--tls-cert FILE --tls-key FILE] [--trusted-proxy CIDR,...] [--session-idle D] [--session-max D]", stderr)
+	fs, dbPath := newFlags("serve", "[--addr ADDR] [--db FILE] [--max-doc-mb N] [--secure] [--org-name N] [--org-url U] [--public-url U] [--api-rate N] [--tls-cert FILE --tls-key FILE] [--trusted-proxy CIDR,...] [--session-idle D] [--session-max D]", stderr)
 	addr := fs.String("addr", envOr("FACTDESK_ADDR", "127.0.0.1:8080"), "listen `address` ($FACTDESK_ADDR)")
 	secure := fs.Bool("secure", os.Getenv("FACTDESK_SECURE") == "1",
 		"the app is reached over HTTPS (through a TLS proxy): Secure __Host- cookies and HSTS ($FACTDESK_SECURE=1)")
 	maxMB := fs.Float64("max-doc-mb", float64(ingest.DefaultMaxBytes)/(1<<20), "largest document accepted, in `MB`")
+	// ClaimReview, publishing and the API.
+	opts := orgFlags(fs)
+	apiRate := fs.Float64("api-rate", 10, "API `requests` a second allowed per token (bursts of 5 seconds' worth)")
 	sec := securityFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -34,6 +38,12 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	}
 	if *maxMB <= 0 || *maxMB > 1024 {
 		return usageError{"--max-doc-mb must be between 0 and 1024"}
+	}
+	if err := export.CheckURLs(opts()); err != nil {
+		return usageError{err.Error()}
+	}
+	if *apiRate <= 0 {
+		return usageError{"--api-rate must be more than 0"}
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	store, err := db.Open(ctx, *dbPath)
@@ -59,8 +69,15 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		ln.Close()
 		return err
 	}
-	wcfg.Store, wcfg.Log, wcfg.MaxDocBytes, wcfg.Secure = store, log, int(*maxMB*(1<<20)), *secure
-	e := web.New(wcfg)
+	cfg := wcfg
+	cfg.Store, cfg.Log, cfg.MaxDocBytes, cfg.Secure = store, log, int(*maxMB*(1<<20)), *secure
+	// Published claims are public under --public-url; without one, under
+	// the address served, which suits a trial on one machine.
+	cfg.Export, cfg.APIRate, cfg.APIBurst = opts(), *apiRate, max(1, int(*apiRate*5))
+	if cfg.Export.PublicURL == "" {
+		cfg.Export.PublicURL = url
+	}
+	e := web.New(cfg)
 	go sweepSessions(ctx, store, log)
 	log.Info("factdesk serving", "url", url, "db", *dbPath)
 	err = web.Serve(ctx, e, ln, log)
