@@ -803,3 +803,32 @@ func TestUserChangesAreAudited(t *testing.T) {
 		t.Error("the role change is not on the audit page")
 	}
 }
+
+// Creating and revoking an API token are audited; the token itself is not.
+func TestTokensAreAudited(t *testing.T) {
+	a, _ := newConfiguredApp(t, nil)
+	ctx := context.Background()
+	rita := a.loginAs("rita")
+	tok := rita.csrf("/tokens")
+	r := rita.post("/tokens", url.Values{"_csrf": {tok}, "label": {"newsroom <script>bot</script>"}})
+	secret := strings.TrimSpace(r.doc.Find("#new-token").Text())
+	if r.code != http.StatusOK || secret == "" {
+		t.Fatalf("create token: %d", r.code)
+	}
+	created, _ := a.store.AuditLog(ctx, db.AuditFilter{Event: db.AuditTokenCreated})
+	if len(created) != 1 || created[0].Actor != "rita" || created[0].TargetID == 0 || created[0].Detail != "newsroom <script>bot</script>" {
+		t.Fatalf("token_created events: %+v", created)
+	}
+	ev := created[0]
+	if strings.Contains(ev.Target+ev.Detail+ev.Actor, secret) || len(ev.Target) > len("token ")+len(secret)/2+len("…") {
+		t.Fatalf("the token is in the audit log: %+v", ev)
+	}
+	if r := rita.post("/tokens/"+itoa(ev.TargetID)+"/revoke", url.Values{"_csrf": {tok}}); r.code != http.StatusSeeOther {
+		t.Fatalf("revoke: %d", r.code)
+	}
+	revoked, _ := a.store.AuditLog(ctx, db.AuditFilter{Event: db.AuditTokenRevoked})
+	if len(revoked) != 1 || revoked[0].Actor != "rita" || revoked[0].TargetID != ev.TargetID || revoked[0].IP == "" {
+		t.Fatalf("token_revoked events: %+v", revoked)
+	}
+	assertInert(t, "audit log", a.loginAs("ada").get("/admin/audit").doc)
+}

@@ -193,3 +193,38 @@ func testCert(t *testing.T) (certFile, keyFile string, pool *x509.CertPool) {
 	pool.AddCert(cert)
 	return certFile, keyFile, pool
 }
+
+func TestTokenCommandsAreAudited(t *testing.T) {
+	c := newCLI(t)
+	if _, _, err := c.run("plum tractor anthem velvet\n", "user", "add", "rita"); err != nil {
+		t.Fatal(err)
+	}
+	secret, _, err := c.run("", "token", "create", "--user", "rita", "pipeline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, _, _ := c.run("", "token", "list", "--user", "rita")
+	id, _, _ := strings.Cut(list, "\t")
+	if _, _, err := c.run("", "token", "revoke", "--user", "rita", id); err != nil {
+		t.Fatal(err)
+	}
+	store, err := db.Open(context.Background(), c.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	evs, _ := store.AuditLog(context.Background(), db.AuditFilter{})
+	var got []string
+	for i := len(evs) - 1; i >= 0; i-- {
+		ev := evs[i]
+		if strings.Contains(ev.Target+ev.Detail, strings.TrimSpace(secret)) {
+			t.Fatalf("the token is in the audit log: %+v", ev)
+		}
+		got = append(got, ev.Event+" "+ev.Detail)
+	}
+	want := []string{"user_created role reviewer, from the command line", "token_created for rita: pipeline, from the command line",
+		"token_revoked of rita, from the command line"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("audit:\n got %q\nwant %q", got, want)
+	}
+}
