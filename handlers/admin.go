@@ -58,12 +58,13 @@ func (h *Handler) usersFailed(c echo.Context, err error, fill func(*views.UsersP
 	return Render(c, http.StatusUnprocessableEntity, views.UsersView(p))
 }
 
-// checkNewPassword applies the password rules to a password typed twice.
-func checkNewPassword(pw, pw2 string) error {
+// checkNewPassword applies the password rules to a password typed twice
+// for the named user.
+func checkNewPassword(pw, pw2, name string) error {
 	if pw != pw2 {
 		return fmt.Errorf("%w: the two passwords differ", db.ErrInvalid)
 	}
-	return auth.CheckPasswordRules(pw)
+	return auth.CheckPasswordRules(pw, name)
 }
 
 // CreateUser adds an account.
@@ -78,7 +79,7 @@ func (h *Handler) CreateUser(c echo.Context) error {
 		return h.usersFailed(c, fmt.Errorf("%w: choose a role", db.ErrInvalid), keep)
 	}
 	pw := c.FormValue("password")
-	if err := checkNewPassword(pw, c.FormValue("password2")); err != nil {
+	if err := checkNewPassword(pw, c.FormValue("password2"), name); err != nil {
 		return h.usersFailed(c, err, keep)
 	}
 	hash, err := auth.HashPassword(pw)
@@ -88,6 +89,9 @@ func (h *Handler) CreateUser(c echo.Context) error {
 	u, err := h.Store.CreateUser(c.Request().Context(), name, hash, role)
 	if err != nil {
 		return h.usersFailed(c, err, keep)
+	}
+	if err := h.audit(c, db.AuditUserCreated, u, "role "+u.Role); err != nil {
+		return err
 	}
 	h.Log.Info("user created", "user", u.Username, "role", u.Role, "by", CurrentUser(c).Username)
 	h.Sessions.SetFlash(c, fmt.Sprintf("Added %s as %s.", u.Username, u.Role))
@@ -104,9 +108,18 @@ func (h *Handler) SetUserRole(c echo.Context) error {
 	if !auth.ValidRole(role) {
 		return h.usersFailed(c, fmt.Errorf("%w: choose a role", db.ErrInvalid), nil)
 	}
+	before, err := h.Store.UserByID(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
 	u, err := h.Store.SetRole(c.Request().Context(), id, role)
 	if err != nil {
 		return h.usersFailed(c, err, nil)
+	}
+	if before.Role != u.Role {
+		if err := h.audit(c, db.AuditRoleChanged, u, before.Role+" -> "+u.Role); err != nil {
+			return err
+		}
 	}
 	me := CurrentUser(c)
 	h.Log.Info("role changed", "user", u.Username, "role", u.Role, "by", me.Username)
@@ -124,8 +137,12 @@ func (h *Handler) ResetPassword(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	target, err := h.Store.UserByID(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
 	pw := c.FormValue("password")
-	if err := checkNewPassword(pw, c.FormValue("password2")); err != nil {
+	if err := checkNewPassword(pw, c.FormValue("password2"), target.Username); err != nil {
 		return h.usersFailed(c, err, nil)
 	}
 	hash, err := auth.HashPassword(pw)
@@ -135,6 +152,9 @@ func (h *Handler) ResetPassword(c echo.Context) error {
 	u, err := h.Store.SetPassword(c.Request().Context(), id, hash)
 	if err != nil {
 		return h.usersFailed(c, err, nil)
+	}
+	if err := h.audit(c, db.AuditPasswordReset, u, "sessions ended"); err != nil {
+		return err
 	}
 	me := CurrentUser(c)
 	h.Log.Info("password reset", "user", u.Username, "by", me.Username)
@@ -163,9 +183,22 @@ func (h *Handler) setDisabled(c echo.Context, disabled bool) error {
 	if disabled && id == me.ID {
 		return h.usersFailed(c, fmt.Errorf("%w: you cannot disable your own account", db.ErrInvalid), nil)
 	}
+	before, err := h.Store.UserByID(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
 	u, err := h.Store.SetDisabled(c.Request().Context(), id, disabled)
 	if err != nil {
 		return h.usersFailed(c, err, nil)
+	}
+	if before.Disabled != u.Disabled {
+		kind := db.AuditUserEnabled
+		if disabled {
+			kind = db.AuditUserDisabled
+		}
+		if err := h.audit(c, kind, u, ""); err != nil {
+			return err
+		}
 	}
 	msg := fmt.Sprintf("%s is enabled again.", u.Username)
 	if disabled {

@@ -31,6 +31,7 @@ type LoginPage struct {
 	Username string
 	Next     string
 	Error    string
+	Notice   string // a message that is not an error, such as after logging out everywhere
 }
 
 // SetupPage creates the first admin account.
@@ -541,4 +542,27 @@ type DashboardPage struct {
 	Days           []time.Time // the days of the work chart, oldest first
 	Reviewers      []ReviewerRow
 	RangeLinks     []FilterLink // choices of how many days to show
+}
+
+// Security pages.
+
+// AuditPage is one page of the audit log, newest first.
+type AuditPage struct {
+	Base
+	Events    []AuditRow
+	Event     string // the kind shown, "" for all
+	Filters   []FilterLink
+	NextURL   string // older events
+	NewestURL string
+	Paged     bool // not the first page
+}
+
+// AuditRow is one security event.
+type AuditRow struct {
+	At     time.Time
+	Event  string
+	Actor  string
+	Target string
+	IP     string
+	Detail string
 }
