@@ -44,8 +44,9 @@ func benchDesk(b *testing.B, docs, perDoc int) *Store {
 				[]string{"quantity", "event", "quote"}[id%3], Statuses[id%3], at, at); err != nil {
 				b.Fatal(err)
 			}
-			if _, err := tx.Exec(`INSERT INTO status_history (claim_id, from_status, to_status, user_id, note, created_at) VALUES (?, 'unverified', ?, ?, ?, ?)`,
-				id, Statuses[id%3], 1+id%20, fmt.Sprintf("Checked against the %s minutes, page %d.", words[id%len(words)], id%300), at); err != nil {
+			if _, err := appendHistory(context.Background(), tx, historyRecord{ClaimID: int64(id), From: StatusUnverified, To: Statuses[id%3],
+				UserID: int64(1 + id%20), Note: fmt.Sprintf("Checked against the %s minutes, page %d.", words[id%len(words)], id%300),
+				CreatedAt: at}); err != nil {
 				b.Fatal(err)
 			}
 		}
