@@ -27,7 +27,10 @@ func init() {
 		"story continues below", "story continues below advertisement",
 		"article continues below advertisement", "continue reading",
 		"scroll to continue with content", "view comments", "show comments",
-		"load comments"} {
+		"load comments", "accept all cookies", "accept cookies", "reject all",
+		"manage preferences", "cookie settings", "copy link", "key events",
+		"show key events only", "order reprints", "today's paper",
+		"today’s paper", "yes", "no", "more", "search", "sections"} {
 		boilerExact[s] = true
 	}
 	for _, s := range []string{"other topics of interest", "related",
@@ -76,6 +79,137 @@ var boilerPrefixes = []string{
 	"(credit", "[photo", "(ap photo", "ap photo", "afp photo", "getty images",
 	"reuters/", "(file", "listen to this article", "audio:",
 	"please enable javascript", "we use cookies", "by clicking",
+	"skip to", "by continuing", "accept all", "manage preferences",
+	"this site uses cookies", "this website uses cookies", "claim:",
+	"verdict:", "rating:", "our rating:", "this interview has been",
+	"this interview was", "this conversation has been", "this transcript",
+	"the views expressed", "views expressed", "the opinions expressed",
+	"a version of this article", "a version of this story",
+	"please turn on javascript", "have your say", "was this article",
+	"did you find this", "order reprints", "sign up", "newsletter:",
+}
+
+// tailHeaders open the closing sections of a press release or article: the
+// company description, legal notices, contacts. Everything under them is
+// furniture until the next heading.
+var tailHeaders = map[string]bool{}
+
+func init() {
+	for _, s := range []string{"forward-looking statements",
+		"forward looking statements", "cautionary statement",
+		"safe harbor statement", "media contact", "media contacts",
+		"press contact", "press contacts", "media enquiries", "media inquiries",
+		"investor contact", "investor contacts", "investor relations", "contact",
+		"contacts", "notes to editors", "note to editors", "editor's notes",
+		"editor’s notes", "for more information", "###", "# # #", "-ends-",
+		"- ends -", "ends", "about the author", "about the authors"} {
+		tailHeaders[s] = true
+	}
+}
+
+// isTailHeader reports the heading of a press release's closing section:
+// one of tailHeaders, or "About" and a name ("About Corvanta").
+func isTailHeader(s string) bool {
+	var buf [48]byte
+	k, ok := lineKey(s, &buf)
+	if !ok {
+		return false
+	}
+	if tailHeaders[k] {
+		return true
+	}
+	if len(s) < 7 || s[:6] != "About " || !(s[6] >= 'A' && s[6] <= 'Z' || s[6] >= '0' && s[6] <= '9') {
+		return false
+	}
+	words := 1
+	for i := 0; i < len(s); i++ {
+		if s[i] == ' ' {
+			words++
+		}
+	}
+	return words <= 6 && isTitleCase(s[6:]) && !endsSentence(s)
+}
+
+// lineKey lower-cases a short line into buf, dropping a final colon and
+// surrounding spaces; ok is false for lines too long to be a heading.
+func lineKey(s string, buf *[48]byte) (string, bool) {
+	s = trimSpace(s)
+	if len(s) > len(buf) {
+		return "", false
+	}
+	n := copy(buf[:], s)
+	for i := 0; i < n; i++ {
+		if c := buf[i]; c >= 'A' && c <= 'Z' {
+			buf[i] = c + 'a' - 'A'
+		}
+	}
+	for n > 0 && (buf[n-1] == ':' || buf[n-1] == ' ') {
+		n--
+	}
+	return string(buf[:n]), true
+}
+
+// maxHeadlineWords bounds isHeadlineLike: a longer line without final
+// punctuation is more likely prose that lost its full stop.
+const maxHeadlineWords = 20
+
+// isHeadlineLike reports a line of one sentence that does not end like a
+// sentence: headlines and standfirsts in sentence case ("Ruling says data
+// retention rules violate privacy"), navigation, teasers, section names,
+// credits. Prose ends with punctuation. A text of that one line alone is
+// left to the other tests: someone pasting a single sentence may have left
+// off its full stop.
+func isHeadlineLike(text string, sents []span) bool {
+	if len(sents) != 1 {
+		return false
+	}
+	sp := sents[0]
+	st := text[sp.bs:sp.be]
+	if endsSentence(st) {
+		return false
+	}
+	words := 0
+	for i := 0; i < len(st); i++ {
+		if st[i] == ' ' {
+			words++
+			if words >= maxHeadlineWords {
+				return false
+			}
+		}
+	}
+	return len(trimSpace(text)) != len(st)
+}
+
+// endsSentence reports text that ends with terminal punctuation, possibly
+// inside closing quotes or brackets.
+func endsSentence(s string) bool {
+	for j := len(s); j > 0; {
+		r, w := decodeLast(s[:j])
+		if isCloser(r) {
+			j -= w
+			continue
+		}
+		return isTerminal(r)
+	}
+	return false
+}
+
+// bioMarkers betray an author's note ("Jane Doe is a columnist for ...").
+var bioMarkers = []string{" is a columnist", " is a contributing", " is a freelance",
+	" is a staff writer", " is a senior fellow", " is the author of", " is a regular contributor",
+	" writes about ", " is a correspondent for", " is a reporter for"}
+
+// hasBio reports an author's note in a short line.
+func hasBio(s string) bool {
+	if len(s) > 300 {
+		return false
+	}
+	for _, m := range bioMarkers {
+		if strings.Contains(s, m) {
+			return true
+		}
+	}
+	return false
 }
 
 // creditMarkers betray a photo caption or credit anywhere in a line.
@@ -116,7 +250,7 @@ func isBoiler(s string, credits bool) bool {
 	if isBracketed(s) || isExactBoiler(s) || hasBoilerPrefix(s) || (credits && hasCredit(s)) {
 		return true
 	}
-	if isByline(s) || isDateStamp(s) {
+	if isByline(s) || isDateStamp(s) || hasBio(s) {
 		return true
 	}
 	return isTitleCase(s)

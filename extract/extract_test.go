@@ -181,11 +181,21 @@ func TestExtractDropsNonClaims(t *testing.T) {
 		"AFP PHOTO / Jane Doe",
 		"Storm Leaves 2,000 Homes Without Power in Northern Towns",
 		"the rest of the sentence that was cut off by the scraper, officials said on Monday in Oslo.",
-		"1,000 reportedly been killed in the fighting near Eastbrook since March, according to the army.",
 	} {
 		if cs := Extract(s); len(cs) != 0 {
 			t.Errorf("Extract(%q) = %q, want none", s, cs[0].Text)
 		}
+	}
+}
+
+// A scrape that cut the headline and the start of the first sentence still
+// leaves a claim worth checking; it is kept as it stands.
+func TestTruncatedLede(t *testing.T) {
+	text := "1,000 reportedly been killed in the fighting near Eastbrook since March, according to the army. The army gave no details."
+	cs := Extract(text)
+	checkClaims(t, text, cs)
+	if len(cs) != 1 || !strings.HasPrefix(cs[0].Text, "1,000 reportedly") || cs[0].Speaker != "the army" {
+		t.Fatalf("got %+v", cs)
 	}
 }
 

@@ -17,6 +17,7 @@ type word struct {
 	shape  uint8  // sh* bits
 	pre    uint8  // punctuation between the previous word and this one (p*)
 	quoted bool   // inside quotation marks
+	date   bool   // part of a date span (spans.go)
 }
 
 // Word shapes.
@@ -47,13 +48,13 @@ type sentInfo struct {
 	exclaim  bool // ends with an exclamation mark
 }
 
-// tokenize appends the words of text[bs:be] to ws[:0].
-func tokenize(text string, bs, be int, ws []word) ([]word, sentInfo) {
-	ws = ws[:0]
+// tokenize appends the words of text[bs:be] to ws. quoted says whether a
+// quotation is open where the sentence starts; the result says whether one is
+// open where it ends, so that a quotation can run over several sentences.
+func tokenize(text string, bs, be int, ws []word, quoted bool) ([]word, sentInfo, bool) {
 	var info sentInfo
 	var pre uint8
-	quoted := false
-	unmarked := 0 // first word after the last closing quotation mark
+	unmarked := len(ws) // first word after the last closing quotation mark
 	for i := bs; i < be; {
 		r, w := decode(text, i)
 		if isWordRune(r) {
@@ -182,7 +183,7 @@ func tokenize(text string, bs, be int, ws []word) ([]word, sentInfo) {
 		info.exclaim = r == '!' || r == '！'
 		break
 	}
-	return ws, info
+	return ws, info, quoted
 }
 
 func isWordRune(r rune) bool {
@@ -485,16 +486,10 @@ func isDateNumber(text string, ws []word, i int) bool {
 	if len(s) <= 2 && nearMonth(text, ws, i) {
 		return true
 	}
-	if i+1 < len(ws) {
-		n := ws[i+1]
-		if wordIs(text, n, "a.m") || wordIs(text, n, "p.m") || wordIs(text, n, "am") ||
-			wordIs(text, n, "pm") || wordIs(text, n, "gmt") || wordIs(text, n, "utc") {
-			return true
-		}
+	if isClock(text, ws, i) {
+		return true // 4 p.m., 10:30
 	}
-	// 10:30 tokenizes as 10 and 30 with a colon between.
-	if i+1 < len(ws) && ws[i+1].shape&shNumber != 0 && ws[i+1].e-ws[i+1].s == 2 &&
-		ws[i].e < len(text) && text[ws[i].e] == ':' {
+	if i+1 < len(ws) && (wordIs(text, ws[i+1], "gmt") || wordIs(text, ws[i+1], "utc")) {
 		return true
 	}
 	if i > 0 && ws[i].e-ws[i].s == 2 && ws[i].s > 0 && text[ws[i].s-1] == ':' {
@@ -513,7 +508,7 @@ func isEntityWord(w word, i int) bool {
 // it (names in FeatureNames). It is meant for tools that label sentences and
 // fit weights.
 func FeaturesOf(sentence string) Features {
-	ws, info := tokenize(sentence, 0, len(sentence), nil)
+	ws, info, _ := tokenize(sentence, 0, len(sentence), nil, false)
 	spk := findSpeaker(sentence, ws)
 	f, _ := computeFeatures(sentence, ws, info, spk.ok && !spk.according, spk.according)
 	return f

@@ -36,6 +36,7 @@ const (
 	lxReported                       // reportedly, indicate: relayed facts
 	lxOrdinal                        // first, second: "its second year"
 	lxInverts                        // speech verb that may precede its speaker: "said Kim"
+	lxNumber                         // a number in words: six, hundreds, million, percent
 )
 
 var lexicon = map[string]uint32{}
@@ -115,8 +116,17 @@ func init() {
 		"trillion", "trillions", "dozen", "dozens", "half", "percent",
 		"percentage", "tens", "twice", "tripled", "doubled", "halved", "majority",
 		"minority")
+	addWords(lxNumber, "two", "three", "four", "five", "six", "seven", "eight",
+		"nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen",
+		"sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty",
+		"forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred",
+		"hundreds", "thousand", "thousands", "million", "millions", "billion",
+		"billions", "trillion", "trillions", "dozen", "dozens", "half", "tens",
+		"percent")
 	addWords(lxCurrency, "dollars", "dollar", "euros", "euro", "pounds",
-		"yuan", "yen", "rubles", "roubles", "won", "rupees", "usd", "eur")
+		"yuan", "yen", "rubles", "roubles", "won", "rupees", "usd", "eur",
+		"crowns", "crown", "krone", "kroner", "kronor", "francs", "franc",
+		"pesos", "rand", "cents")
 	addWords(lxCausal, "because", "caused", "causes", "causing", "resulted",
 		"blamed", "therefore", "consequently", "triggered", "sparked",
 		"prompted", "attributed", "fueled", "fuelled", "thanks")
@@ -181,7 +191,8 @@ func init() {
 	addWords(lxSmall, "a", "an", "the", "and", "or", "but", "nor", "of", "in",
 		"on", "at", "to", "for", "by", "with", "from", "as", "vs", "via", "into",
 		"onto", "over", "up", "off", "per", "is", "are", "was", "be", "de",
-		"la", "le", "du", "von", "van", "der", "al", "bin", "than", "out")
+		"la", "le", "du", "von", "van", "der", "al", "bin", "than", "out",
+		"am", "pm", "a.m", "p.m")
 }
 
 // Abbreviation classes for the segmenter: how a period after the word behaves.

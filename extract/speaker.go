@@ -23,8 +23,14 @@ type speakerMatch struct {
 	ok        bool
 }
 
+// findSpeaker finds the speaker of one sentence's words. Speech verbs inside
+// a quotation ("we said at the time") belong to the quoted speaker, not to
+// the sentence, and are skipped.
 func findSpeaker(text string, ws []word) speakerMatch {
 	for i := range ws {
+		if ws[i].quoted {
+			continue
+		}
 		var start int
 		switch {
 		case wordIs(text, ws[i], "according") && nextIs(text, ws, i, "to"):
@@ -48,7 +54,7 @@ func findSpeaker(text string, ws []word) speakerMatch {
 		}
 	}
 	for v := range ws {
-		if ws[v].flags&lxAttrib == 0 || ws[v].shape&shLower == 0 {
+		if ws[v].flags&lxAttrib == 0 || ws[v].shape&shLower == 0 || ws[v].quoted {
 			continue
 		}
 		// "...,” said Hong Min" / ", said the official."
@@ -253,4 +259,111 @@ func detBefore(text string, ws []word, k int) int {
 
 func hasSuffix(text string, w word, suf string) bool {
 	return w.e-w.s > len(suf)+1 && text[w.e-len(suf):w.e] == suf
+}
+
+// speakerRef is a resolved speaker: the byte range of the phrase that names
+// them, wherever it is in the text.
+type speakerRef struct {
+	bs, be    int
+	ok        bool
+	according bool // "according to X": a source rather than a speaker
+	plural    bool // "officials", "sources": not what "he" or "she" refers to
+	block     int  // the block it was found in (extractor.blocks)
+}
+
+// pronounReach is how many blocks back "he" or "she" may find the person it
+// stands for.
+const pronounReach = 3
+
+// attribute resolves the speakers of the current block's sentences: each
+// sentence's own speaker, "he" and "she" to the last person named, and a
+// quotation that runs over several sentences to the speaker named anywhere
+// in it ("“A. B,” she said." gives A its speaker too). A quotation that opens
+// right after an attributed quotation continues it ("“A,” she said. “B.”"),
+// also across a paragraph break.
+func (x *extractor) attribute() {
+	text, ws, ss := x.text, x.words, x.sents
+	for i := range ss {
+		s := &ss[i]
+		if !s.spk.ok {
+			continue
+		}
+		from, to := s.spk.from, s.spk.to
+		if to-from == 1 && ws[from].flags&lxPronoun != 0 {
+			if (wordIs(text, ws[from], "he") || wordIs(text, ws[from], "she")) &&
+				x.last.ok && x.blocks-x.last.block <= pronounReach {
+				s.ref = x.last
+				s.ref.according = false
+			}
+			continue
+		}
+		head := ws[to-1]
+		s.ref = speakerRef{bs: ws[from].s, be: head.e, ok: true, according: s.spk.according,
+			plural: head.shape&shLower != 0 && hasSuffix(text, head, "s") && !hasSuffix(text, head, "ss"),
+			block:  x.blocks}
+		if !s.ref.according && !s.ref.plural {
+			x.last = s.ref
+		}
+	}
+	// Quotations over several sentences: a run of sentences joined by an
+	// open quotation shares the speaker named in one of them.
+	prev := -1 // the sentence before the run, when it quoted someone
+	if x.lastQuot.ok && x.lastQuot.block == x.blocks-1 {
+		prev = -2 // the previous paragraph ended with an attributed quotation
+	}
+	for i := 0; i < len(ss); {
+		j := i
+		for j+1 < len(ss) && ss[j].openEnd && ss[j+1].openStart {
+			j++
+		}
+		owner := -1
+		for k := i; k <= j; k++ {
+			if ss[k].spk.ok && !ss[k].spk.according {
+				owner = k
+				break
+			}
+		}
+		opens := ss[i].w1 > ss[i].w0 && ws[ss[i].w0].pre&pQuoteOpen != 0
+		switch {
+		case owner >= 0:
+			for k := i; k <= j; k++ {
+				if !ss[k].spk.ok {
+					ss[k].spk = speakerMatch{ok: true, from: -1, to: -1}
+					ss[k].ref = ss[owner].ref
+				}
+			}
+		case opens && prev == -2:
+			for k := i; k <= j; k++ {
+				ss[k].spk = speakerMatch{ok: true, from: -1, to: -1}
+				ss[k].ref = x.lastQuot
+			}
+		case opens && prev >= 0:
+			for k := i; k <= j; k++ {
+				ss[k].spk = speakerMatch{ok: true, from: -1, to: -1}
+				ss[k].ref = ss[prev].ref
+			}
+		}
+		prev = -1
+		if ss[j].spk.ok && !ss[j].spk.according && quotes(ws[ss[j].w0:ss[j].w1]) {
+			prev = j
+		}
+		i = j + 1
+	}
+	x.lastQuot = speakerRef{}
+	if n := len(ss); n > 0 && ss[n-1].spk.ok && !ss[n-1].spk.according && ss[n-1].ref.ok &&
+		quotes(ws[ss[n-1].w0:ss[n-1].w1]) {
+		x.lastQuot = ss[n-1].ref
+		x.lastQuot.block = x.blocks
+	}
+}
+
+// quotes reports a sentence that quotes someone: three quoted words or more.
+func quotes(ws []word) bool {
+	n := 0
+	for _, w := range ws {
+		if w.quoted {
+			n++
+		}
+	}
+	return n >= 3
 }
