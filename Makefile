@@ -44,3 +44,14 @@ bench:
 
 clean:
 	rm -rf bin
+
+# Claim extraction: `make train` fits the scoring model and rewrites
+# extract/model_gen.go; `make eval` measures the extractor on the labelled
+# news corpus and the CheckThat! dev-test set.
+.PHONY: train eval
+train:
+	$(GO) run ./cmd/cwtrain
+	gofmt -l extract/model_gen.go
+
+eval:
+	$(GO) run ./cmd/cweval

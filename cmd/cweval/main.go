@@ -143,7 +143,6 @@ type tally struct {
 	claims             confusion // claim returned vs labelled Y
 	boiler             confusion // dropped as furniture vs labelled B
 	boilerClaims       int       // B sentences returned as claims
-	kinds              map[string]int
 }
 
 func (t *tally) merge(o tally) {

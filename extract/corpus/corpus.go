@@ -132,20 +132,46 @@ func ReadCheckThat(r io.Reader) ([]Example, error) {
 			continue
 		}
 		f := strings.Split(l, "\t")
-		if len(f) != 3 {
+		if len(f) < 3 || len(f)%2 == 0 {
 			return nil, fmt.Errorf("line %d: want 3 tab-separated fields, got %d", line, len(f))
 		}
-		var yes bool
-		switch strings.TrimSpace(f[2]) {
-		case "Yes":
-			yes = true
-		case "No":
-		default:
-			return nil, fmt.Errorf("line %d: label %q is neither Yes nor No", line, f[2])
+		// A few rows lost the line break before the next row, which then
+		// starts right after the label: "No29286\tYou can't ...\tNo".
+		id := f[0]
+		for k := 1; k+1 < len(f); k += 2 {
+			label, nextID := splitLabel(f[k+1])
+			if (k+2 < len(f)) != (nextID != "") {
+				return nil, fmt.Errorf("line %d: label %q is neither Yes nor No", line, f[k+1])
+			}
+			var yes bool
+			switch label {
+			case "Yes":
+				yes = true
+			case "No":
+			default:
+				return nil, fmt.Errorf("line %d: label %q is neither Yes nor No", line, f[k+1])
+			}
+			out = append(out, Example{ID: id, Text: strings.TrimSpace(f[k]), Yes: yes})
+			id = nextID
 		}
-		out = append(out, Example{ID: f[0], Text: strings.TrimSpace(f[1]), Yes: yes})
 	}
 	return out, sc.Err()
+}
+
+// splitLabel splits "No29286" into the label and the id run into it.
+func splitLabel(s string) (label, nextID string) {
+	s = strings.TrimSpace(s)
+	for _, l := range []string{"Yes", "No"} {
+		if rest, ok := strings.CutPrefix(s, l); ok {
+			for i := 0; i < len(rest); i++ {
+				if rest[i] < '0' || rest[i] > '9' {
+					return s, ""
+				}
+			}
+			return l, rest
+		}
+	}
+	return s, ""
 }
 
 // Overlap returns how many code points [s1,e1) and [s2,e2) share.
