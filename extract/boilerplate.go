@@ -256,6 +256,18 @@ func isBoiler(s string, credits bool) bool {
 	return isTitleCase(s)
 }
 
+// isBoilerSentence is isBoiler for one sentence of a paragraph of prose,
+// where a short sentence such as "She was 88." is not a headline: it needs
+// at least two capitalised words, and half of its words capitalised.
+func isBoilerSentence(s string, credits bool) bool {
+	if isBracketed(s) || isExactBoiler(s) || hasBoilerPrefix(s) || (credits && hasCredit(s)) ||
+		isByline(s) || isDateStamp(s) || hasBio(s) {
+		return true
+	}
+	caps, words, ok := titleCase(s)
+	return ok && caps >= 2 && 2*caps >= words
+}
+
 func trimSpace(s string) string {
 	i, j := 0, len(s)
 	for i < j {
@@ -399,7 +411,7 @@ func isDateStamp(s string) bool {
 	for _, p := range []string{"updated", "published", "posted", "last updated",
 		"first published", "last modified", "modified"} {
 		if len(s) > len(p) && equalFoldASCII(s[:len(p)], p) && !isASCIILetter(s[len(p)]) {
-			_, ok := titleCase(s[len(p):])
+			_, _, ok := titleCase(s[len(p):])
 			return ok && strings.ContainsAny(s, "0123456789")
 		}
 	}
@@ -411,14 +423,13 @@ func isDateStamp(s string) bool {
 // Prose always has lower-case verbs and nouns; headlines, bylines, datelines,
 // section names and "Advertisement" do not.
 func isTitleCase(s string) bool {
-	caps, ok := titleCase(s)
+	caps, _, ok := titleCase(s)
 	return ok && caps > 0
 }
 
-// titleCase counts capitalised words; ok is false when s has a significant
-// lower-case word or more than 25 words.
-func titleCase(s string) (caps int, ok bool) {
-	words := 0
+// titleCase counts capitalised words and words; ok is false when s has a
+// significant lower-case word or more than 25 words.
+func titleCase(s string) (caps, words int, ok bool) {
 	for i := 0; i < len(s); {
 		r, w := decode(s, i)
 		if !isWordRune(r) {
@@ -443,20 +454,20 @@ func titleCase(s string) (caps int, ok bool) {
 		}
 		words++
 		if words > 25 {
-			return caps, false
+			return caps, words, false
 		}
 		switch {
 		case r >= 'A' && r <= 'Z' || r >= utf8.RuneSelf && unicode.IsUpper(r):
 			caps++
 		case r >= 'a' && r <= 'z' || r >= utf8.RuneSelf && unicode.IsLower(r):
 			if lookupWord(s[start:i])&lxSmall == 0 {
-				return caps, false
+				return caps, words, false
 			}
 		case r >= utf8.RuneSelf && unicode.IsLetter(r):
 			// A caseless script (Chinese, Arabic, ...) has no title case;
 			// stop rather than scan the whole text.
-			return caps, false
+			return caps, words, false
 		}
 	}
-	return caps, true
+	return caps, words, true
 }

@@ -215,7 +215,7 @@ func (x *extractor) prose(bs int, sents []span, short bool) {
 		s := sent{bs: sp.bs, be: sp.be, openStart: quoted}
 		st := text[sp.bs:sp.be]
 		if len(sents) > 1 || sp.bs != bs {
-			if isBoiler(st, !short) {
+			if isBoilerSentence(st, !short) {
 				s.verdict = VerdictBoilerplate
 			}
 		} else if !short && hasCredit(st) {
@@ -258,6 +258,7 @@ func (x *extractor) sentence(s *sent) {
 	}
 	attributed := s.spk.ok && !s.spk.according || s.ref.ok && !s.ref.according
 	f, t := computeFeatures(text, ws, s.info, attributed, s.spk.ok && s.spk.according)
+	f[fNews] = 1
 	score := x.score(&f, ws)
 	st := text[s.bs:s.be]
 	if score < MinScore {

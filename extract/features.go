@@ -270,6 +270,8 @@ const (
 	fAbstract              // concerns, implications, increasingly
 	fNegatedFinding        // "no further details", "did not provide"
 	fReported              // reportedly, reports indicate, is estimated
+	fBareQuote             // mostly a quotation with no number, date or name in it
+	fNews                  // the text is news, not a spoken debate (see Score)
 	numFeatures
 )
 
@@ -280,7 +282,7 @@ var FeatureNames = [numFeatures]string{
 	"quote", "entities", "causal", "predict", "law", "event_verb", "hedge",
 	"opinion", "first_person", "first_quoted", "second_person", "question",
 	"exclaim", "short", "long", "lower_start", "abstract", "negated_finding",
-	"reported",
+	"reported", "bare_quote", "news",
 }
 
 // Features is the feature vector of one sentence.
@@ -299,12 +301,17 @@ func computeFeatures(text string, ws []word, info sentInfo, speaker, according b
 	var t traits
 	f[fBias] = 1
 	quantity, numWords, entities, hedges, opinions := 0, 0, 0, 0, 0
-	quotedWords := 0
+	quotedWords, quotedFacts := 0, 0
 	date, prevEntity := false, false
 	for i, w := range ws {
 		fl := w.flags
 		if w.quoted {
 			quotedWords++
+			// Numbers, dates and names make a quotation checkable.
+			if w.shape&shDigit != 0 || fl&(lxNumber|lxMonth|lxWeekday) != 0 ||
+				(isEntityWord(w, i) && fl&(lxPronoun|lxFirst|lxDet|lxSmall) == 0) {
+				quotedFacts++
+			}
 		}
 		if w.shape&shDigit != 0 {
 			prevEntity = false
@@ -453,6 +460,9 @@ func computeFeatures(text string, ws []word, info sentInfo, speaker, according b
 	if len(ws) > 0 && ws[0].shape&shLower != 0 {
 		f[fLowerStart] = 1
 	}
+	if 2*quotedWords >= len(ws) && quotedFacts == 0 && len(ws) > 0 {
+		f[fBareQuote] = 1
+	}
 	return f, t
 }
 
@@ -507,9 +517,20 @@ func isEntityWord(w word, i int) bool {
 // FeaturesOf returns the feature vector of one sentence, as Extract computes
 // it (names in FeatureNames). It is meant for tools that label sentences and
 // fit weights.
-func FeaturesOf(sentence string) Features {
+//
+// news sets the news feature: true for a sentence of news, false for one
+// of spoken debate (the CheckThat! data).
+func FeaturesOf(sentence string, news bool) Features {
+	f, _ := featuresOf(sentence, news)
+	return f
+}
+
+func featuresOf(sentence string, news bool) (Features, []word) {
 	ws, info, _ := tokenize(sentence, 0, len(sentence), nil, false)
 	spk := findSpeaker(sentence, ws)
 	f, _ := computeFeatures(sentence, ws, info, spk.ok && !spk.according, spk.according)
-	return f
+	if news {
+		f[fNews] = 1
+	}
+	return f, ws
 }

@@ -52,14 +52,21 @@ func scoreWords(text string, f *Features, ws []word) float64 {
 	return 1 / (1 + math.Exp(-z))
 }
 
-// Score returns the check-worthiness of one sentence on its own, as Extract
-// scores it but without the page-furniture rules or the context of a
+// Score returns the check-worthiness of one sentence of news on its own, as
+// Extract scores it but without the page-furniture rules or the context of a
 // document (a quotation that began in an earlier sentence, "he" meaning the
 // last person named).
 func Score(sentence string) float64 {
-	ws, info, _ := tokenize(sentence, 0, len(sentence), nil, false)
-	spk := findSpeaker(sentence, ws)
-	f, _ := computeFeatures(sentence, ws, info, spk.ok && !spk.according, spk.according)
+	f, ws := featuresOf(sentence, true)
+	return scoreWords(sentence, &f, ws)
+}
+
+// ScoreSpoken is Score for a sentence of spoken debate, such as the
+// CheckThat! data. The model learns one bias for news and another for
+// debate, whose sentences are check-worthy at a different rate and in a
+// different voice ("we", "I" and "you" are how politicians state facts).
+func ScoreSpoken(sentence string) float64 {
+	f, ws := featuresOf(sentence, false)
 	return scoreWords(sentence, &f, ws)
 }
 

@@ -206,8 +206,10 @@ func isNumberWord(text string, ws []word, i int) bool {
 		return true
 	case w.flags&lxNumber != 0 && i == 0:
 		return true // "Six people died."
-	case wordIs(text, w, "one") && i+1 < len(ws) && ws[i+1].pre == 0 && ws[i+1].flags&lxNumber != 0:
-		return true // one million
+	case (wordIs(text, w, "one") || wordIs(text, w, "a") || wordIs(text, w, "several") ||
+		wordIs(text, w, "few") || wordIs(text, w, "many")) &&
+		i+1 < len(ws) && ws[i+1].pre == 0 && isMultiplier(text, ws[i+1]):
+		return true // one million, a dozen, several hundred
 	}
 	return false
 }
@@ -224,6 +226,16 @@ func isScaledNumber(s string) bool {
 	switch s[i:] {
 	case "m", "bn", "k", "mn", "tn", "M", "BN", "K", "B", "bln", "mln":
 		return true
+	}
+	return false
+}
+
+func isMultiplier(text string, w word) bool {
+	for _, m := range [...]string{"hundred", "hundreds", "thousand", "thousands", "million",
+		"millions", "billion", "billions", "trillion", "dozen", "dozens"} {
+		if wordIs(text, w, m) {
+			return true
+		}
 	}
 	return false
 }

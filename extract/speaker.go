@@ -27,31 +27,11 @@ type speakerMatch struct {
 // a quotation ("we said at the time") belong to the quoted speaker, not to
 // the sentence, and are skipped.
 func findSpeaker(text string, ws []word) speakerMatch {
-	for i := range ws {
-		if ws[i].quoted {
-			continue
-		}
-		var start int
-		switch {
-		case wordIs(text, ws[i], "according") && nextIs(text, ws, i, "to"):
-			start = i + 2
-		case wordIs(text, ws[i], "citing"):
-			start = i + 1
-		default:
-			continue
-		}
-		if start < len(ws) && ws[start].pre == 0 {
-			if from, to, ok := phraseAfter(text, ws, start); ok {
-				return speakerMatch{from: from, to: to, according: true, ok: true}
-			}
-			// "according to the port authority": after "according to" the
-			// source needs no capital; take the phrase up to punctuation.
-			end := start
-			for j := start; j < len(ws) && j-start < 6 && (j == start || ws[j].pre == 0); j++ {
-				end = j + 1
-			}
-			return speakerMatch{from: start, to: end, according: true, ok: true}
-		}
+	// "according to X" names the source outright; "citing X" names the
+	// source of the sentence's subject, who is the speaker when there is a
+	// speech verb ("The government suggested ..., citing intercepted calls").
+	if m := sourceAfter(text, ws, "according"); m.ok {
+		return m
 	}
 	for v := range ws {
 		if ws[v].flags&lxAttrib == 0 || ws[v].shape&shLower == 0 || ws[v].quoted {
@@ -67,6 +47,37 @@ func findSpeaker(text string, ws []word) speakerMatch {
 		if from, to, ok := phraseBefore(text, ws, v); ok {
 			return speakerMatch{from: from, to: to, ok: true}
 		}
+	}
+	return sourceAfter(text, ws, "citing")
+}
+
+// sourceAfter finds the source named after "according to" or "citing".
+func sourceAfter(text string, ws []word, marker string) speakerMatch {
+	for i := range ws {
+		if ws[i].quoted || !wordIs(text, ws[i], marker) {
+			continue
+		}
+		start := i + 1
+		if marker == "according" {
+			if !nextIs(text, ws, i, "to") {
+				continue
+			}
+			start = i + 2
+		}
+		if start >= len(ws) || ws[start].pre != 0 {
+			continue
+		}
+		if from, to, ok := phraseAfter(text, ws, start); ok {
+			return speakerMatch{from: from, to: to, according: true, ok: true}
+		}
+		// "according to the port authority": after "according to" the
+		// source needs no capital; take the phrase up to punctuation or a
+		// clause word ("communications in which ...").
+		end := start
+		for j := start; j < len(ws) && j-start < 6 && (j == start || ws[j].pre == 0 && ws[j].flags&lxClause == 0); j++ {
+			end = j + 1
+		}
+		return speakerMatch{from: start, to: end, according: true, ok: true}
 	}
 	return speakerMatch{}
 }

@@ -67,16 +67,20 @@ func run(args []string, out io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", *ct, err)
 		}
-		var c confusion
+		var spoken, news confusion
 		for _, e := range exs {
-			got := extract.Score(e.Text) >= extract.MinScore
-			c.add(got, e.Yes)
+			s := extract.ScoreSpoken(e.Text)
+			got := s >= extract.MinScore
+			spoken.add(got, e.Yes)
+			news.add(extract.Score(e.Text) >= extract.MinScore, e.Yes)
 			if *verbose && got != e.Yes {
-				fmt.Fprintf(out, "  ct %-3s %.2f %s\n", map[bool]string{true: "FN", false: "FP"}[e.Yes], extract.Score(e.Text), e.Text)
+				fmt.Fprintf(out, "  ct %s %.2f %s\n", map[bool]string{true: "FN", false: "FP"}[e.Yes], s, e.Text)
 			}
 		}
-		yes := c.tp + c.fn
-		fmt.Fprintf(out, "CheckThat! %s (%d sentences, %d Yes)\n  %s\n", filepath.Base(*ct), len(exs), yes, c)
+		yes := spoken.tp + spoken.fn
+		fmt.Fprintf(out, "CheckThat! %s (%d sentences, %d Yes)\n", filepath.Base(*ct), len(exs), yes)
+		fmt.Fprintf(out, "  as debate    %s\n", spoken)
+		fmt.Fprintf(out, "  as news      %s\n", news)
 	}
 	return nil
 }

@@ -60,6 +60,7 @@ func run(args []string, out io.Writer) error {
 	fs.Float64Var(&o.l2, "l2", 1e-4, "L2 penalty on all weights but the bias")
 	fs.IntVar(&o.minCount, "min-count", 3, "n-grams seen in fewer training sentences are left out")
 	fs.IntVar(&o.iters, "iters", 1500, "gradient steps")
+	cv := fs.Int("cv", 0, "instead of writing the model, cross-validate over `k` folds of the news articles and report")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -70,6 +71,9 @@ func run(args []string, out io.Writer) error {
 	dev, err := readCheckThat(o.dev)
 	if err != nil {
 		return err
+	}
+	if *cv > 0 {
+		return crossValidate(train, dev, o, *cv, out)
 	}
 	if o.news != "" {
 		n, err := readNews(o.news, o.newsWeight)
@@ -108,6 +112,8 @@ type example struct {
 	ids    []int32 // ngrams in the vocabulary
 	y      float64 // 1 check-worthy, 0 not
 	weight float64
+	news   bool
+	doc    int // article number, for cross-validation
 }
 
 func newExample(text string, f extract.Features, yes bool, weight float64) example {
@@ -130,7 +136,7 @@ func readCheckThat(path string) ([]example, error) {
 	}
 	out := make([]example, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, newExample(r.Text, extract.FeaturesOf(r.Text), r.Yes, 1))
+		out = append(out, newExample(r.Text, extract.FeaturesOf(r.Text, false), r.Yes, 1))
 	}
 	return out, nil
 }
@@ -148,7 +154,7 @@ func readNews(dir string, weight float64) ([]example, error) {
 	}
 	sort.Strings(files)
 	var out []example
-	for _, f := range files {
+	for doc, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			return nil, err
@@ -171,7 +177,9 @@ func readNews(dir string, weight float64) ([]example, error) {
 			if bi < 0 || (an[bi].Verdict != extract.VerdictClaim && an[bi].Verdict != extract.VerdictLow) {
 				continue
 			}
-			out = append(out, newExample(an[bi].Text, an[bi].Features, s.Label == corpus.Yes, weight))
+			e := newExample(an[bi].Text, an[bi].Features, s.Label == corpus.Yes, weight)
+			e.news, e.doc = true, doc
+			out = append(out, e)
 		}
 	}
 	return out, nil
@@ -462,4 +470,49 @@ func constName(name string) string {
 		}
 	}
 	return b.String()
+}
+
+// crossValidate fits k models, each without one fold of the news articles
+// (articles i, i+k, ...), and scores the left-out sentences: an honest
+// estimate of how the settings do on news the model has not seen.
+func crossValidate(ct, dev []example, o options, k int, out io.Writer) error {
+	news, err := readNews(o.news, o.newsWeight)
+	if err != nil {
+		return err
+	}
+	var tp, fp, fn int
+	for fold := 0; fold < k; fold++ {
+		train := append([]example(nil), ct...)
+		var held []example
+		for _, e := range news {
+			if e.doc%k == fold {
+				held = append(held, e)
+			} else {
+				train = append(train, e)
+			}
+		}
+		for i := range train {
+			train[i].ids = nil
+		}
+		m := fit(train, o, io.Discard)
+		thr := bestThreshold(m, dev)
+		m.hand[0] -= math.Log(thr / (1 - thr))
+		m.prepare(held)
+		for i := range held {
+			got := m.z(&held[i]) >= 0
+			switch {
+			case got && held[i].y == 1:
+				tp++
+			case got:
+				fp++
+			case held[i].y == 1:
+				fn++
+			}
+		}
+	}
+	p := float64(tp) / float64(max(1, tp+fp))
+	r := float64(tp) / float64(max(1, tp+fn))
+	fmt.Fprintf(out, "news-weight %g l1 %g l2 %g: held-out news sentences precision %.3f recall %.3f F1 %.3f (tp %d, fp %d, fn %d)\n",
+		o.newsWeight, o.l1, o.l2, p, r, f1(tp, fp, fn), tp, fp, fn)
+	return nil
 }

@@ -34,6 +34,8 @@ func commands() []command {
 		{"extract", "[--json] FILE", "print the claims found in a file, without a database", runExtract},
 		{"export", "[--format json|jsonl|csv] [--status S,...] [--out FILE]", "export reviewed claims", runExport},
 		{"user", "add [--role admin|reviewer|viewer] NAME", "add a user; the password comes from stdin or a prompt", runUser},
+		// Claim extraction.
+		{"reextract", "[--doc ID]", "run the current extractor over stored documents again; reviewed claims stay as they are", runReextract},
 		{"help", "", "show this help", nil},
 	}
 }

@@ -151,7 +151,7 @@ func ReadCheckThat(r io.Reader) ([]Example, error) {
 			default:
 				return nil, fmt.Errorf("line %d: label %q is neither Yes nor No", line, f[k+1])
 			}
-			out = append(out, Example{ID: id, Text: strings.TrimSpace(f[k]), Yes: yes})
+			out = append(out, Example{ID: id, Text: unquote(strings.TrimSpace(f[k])), Yes: yes})
 			id = nextID
 		}
 	}
@@ -188,4 +188,13 @@ func (s Sentence) Covered(starts, ends []int) bool {
 		n += Overlap(s.Start, s.End, starts[i], ends[i])
 	}
 	return 2*n > s.End-s.Start
+}
+
+// unquote undoes CSV quoting, which about half of the rows carry: the text
+// wrapped in double quotes, with inner quotes doubled.
+func unquote(s string) string {
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+		return strings.ReplaceAll(s[1:len(s)-1], `""`, `"`)
+	}
+	return s
 }

@@ -33,12 +33,13 @@ func TestParse(t *testing.T) {
 }
 
 func TestReadCheckThat(t *testing.T) {
-	in := "Sentence_id\tText\tclass_label\n1\tTaxes rose 4 percent.\tYes\n2\tHello there.\tNo \n3\tJoined rows.\tNo4\tThe next row.\tYes\n"
+	in := "Sentence_id\tText\tclass_label\n1\tTaxes rose 4 percent.\tYes\n2\t\"He said \"\"no\"\" twice.\"\tNo \n3\tJoined rows.\tNo4\tThe next row.\tYes\n"
 	got, err := ReadCheckThat(strings.NewReader(in))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 4 || !got[0].Yes || got[1].Yes || got[2].Yes || got[3].ID != "4" || !got[3].Yes || got[3].Text != "The next row." {
+	if len(got) != 4 || !got[0].Yes || got[1].Yes || got[2].Yes || got[3].ID != "4" || !got[3].Yes || got[3].Text != "The next row." ||
+		got[1].Text != `He said "no" twice.` {
 		t.Fatalf("got %+v", got)
 	}
 	if _, err := ReadCheckThat(strings.NewReader("h\n1\tText\tMaybe\n")); err == nil {
