@@ -115,7 +115,7 @@ func isTailHeader(s string) bool {
 	if !ok {
 		return false
 	}
-	if tailHeaders[k] {
+	if tailHeaders[string(k)] {
 		return true
 	}
 	if len(s) < 7 || s[:6] != "About " || !(s[6] >= 'A' && s[6] <= 'Z' || s[6] >= '0' && s[6] <= '9') {
@@ -132,10 +132,10 @@ func isTailHeader(s string) bool {
 
 // lineKey lower-cases a short line into buf, dropping a final colon and
 // surrounding spaces; ok is false for lines too long to be a heading.
-func lineKey(s string, buf *[48]byte) (string, bool) {
+func lineKey(s string, buf *[48]byte) ([]byte, bool) {
 	s = trimSpace(s)
 	if len(s) > len(buf) {
-		return "", false
+		return nil, false
 	}
 	n := copy(buf[:], s)
 	for i := 0; i < n; i++ {
@@ -146,7 +146,7 @@ func lineKey(s string, buf *[48]byte) (string, bool) {
 	for n > 0 && (buf[n-1] == ':' || buf[n-1] == ' ') {
 		n--
 	}
-	return string(buf[:n]), true
+	return buf[:n], true
 }
 
 // maxHeadlineWords bounds isHeadlineLike: a longer line without final
@@ -194,22 +194,30 @@ func endsSentence(s string) bool {
 	return false
 }
 
-// bioMarkers betray an author's note ("Jane Doe is a columnist for ...").
-var bioMarkers = []string{" is a columnist", " is a contributing", " is a freelance",
-	" is a staff writer", " is a senior fellow", " is the author of", " is a regular contributor",
-	" writes about ", " is a correspondent for", " is a reporter for"}
+// bioAfterIs betray an author's note after " is ": "Jane Doe is a
+// columnist for ...".
+var bioAfterIs = []string{"a columnist", "a contributing", "a freelance", "a staff writer",
+	"a senior fellow", "the author of", "a regular contributor", "a correspondent for",
+	"a reporter for"}
 
 // hasBio reports an author's note in a short line.
 func hasBio(s string) bool {
 	if len(s) > 300 {
 		return false
 	}
-	for _, m := range bioMarkers {
-		if strings.Contains(s, m) {
-			return true
+	for i := 0; ; {
+		k := strings.Index(s[i:], " is ")
+		if k < 0 {
+			break
+		}
+		i += k + 4
+		for _, m := range bioAfterIs {
+			if strings.HasPrefix(s[i:], m) {
+				return true
+			}
 		}
 	}
-	return false
+	return strings.Contains(s, " writes about ")
 }
 
 // creditMarkers betray a photo caption or credit anywhere in a line.

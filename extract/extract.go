@@ -99,6 +99,7 @@ type extractor struct {
 	words  []word // words of the current block, reused between blocks
 	sents  []sent // sentences of the current block, reused
 	seen   map[string]bool
+	f      Features // of the sentence being scored
 	report func(bs, be int, verdict string, score float64, f *Features)
 
 	related int  // relNone, relHeader or relHeadline
@@ -257,13 +258,17 @@ func (x *extractor) sentence(s *sent) {
 		return
 	}
 	attributed := s.spk.ok && !s.spk.according || s.ref.ok && !s.ref.according
-	f, t := computeFeatures(text, ws, s.info, attributed, s.spk.ok && s.spk.according)
+	// The features live in the extractor, not on the stack: report would
+	// make a local escape, and allocate, for every sentence.
+	var t traits
+	x.f, t = computeFeatures(text, ws, s.info, attributed, s.spk.ok && s.spk.according)
+	f := &x.f
 	f[fNews] = 1
-	score := x.score(&f, ws)
+	score := x.score(f, ws)
 	st := text[s.bs:s.be]
 	if score < MinScore {
 		if x.report != nil {
-			x.report(s.bs, s.be, VerdictLow, score, &f)
+			x.report(s.bs, s.be, VerdictLow, score, f)
 		}
 		return
 	}
@@ -276,7 +281,7 @@ func (x *extractor) sentence(s *sent) {
 	}
 	x.seen[st] = true
 	if x.report != nil {
-		x.report(s.bs, s.be, VerdictClaim, score, &f)
+		x.report(s.bs, s.be, VerdictClaim, score, f)
 	}
 	c := Claim{
 		Start: x.cur.at(s.bs),

@@ -3,6 +3,7 @@ package extract
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -48,6 +49,7 @@ func checkClaims(t testing.TB, text string, cs []Claim) {
 		if IsBoilerplate(c.Text) {
 			t.Fatalf("claim %d is boilerplate: %q", i, c.Text)
 		}
+		checkSpans(t, text, c)
 	}
 }
 
@@ -334,5 +336,65 @@ func TestExtractTeaserSection(t *testing.T) {
 	}
 	if len(cs) != 2 || !strings.HasPrefix(cs[0].Text, "The council") || !strings.HasPrefix(cs[1].Text, "The mayor") {
 		t.Fatalf("got %q, want the council and mayor sentences only", got)
+	}
+}
+
+// TestPageFurniture covers furniture that only shows in context: a press
+// release's closing sections, headlines in sentence case, an interviewer's
+// turns, a columnist's note.
+func TestPageFurniture(t *testing.T) {
+	text := "Skip to main content\n" +
+		"We use cookies to improve your experience. By continuing to browse, you agree to our use of cookies.\n" +
+		"Ruling says data retention rules violate the right to privacy\n" +
+		"Gregor Lindahl is a columnist for the Courier. The views expressed are his own.\n\n" +
+		"The court struck down the 2021 law on Thursday by 7 votes to 2, the ruling shows.\n\n" +
+		"Q: Did the ruling surprise you? The government said in 2022 that 3,500 cases used the data.\n\n" +
+		"A: The police used the records in 3,500 investigations since 2021.\n\n" +
+		"About Corvanta\n" +
+		"Corvanta AG employs 4,000 people in 11 countries and was founded in 1952.\n\n" +
+		"Media Contact:\n" +
+		"Julia Kessler, +41 61 555 01 23, media@corvanta.example\n\n" +
+		"Related\n" +
+		"Ostmark election: how the results unfolded\n" +
+		"Five things we learned from the vote on Sunday\n"
+	cs := Extract(text)
+	checkClaims(t, text, cs)
+	var got []string
+	for _, c := range cs {
+		got = append(got, c.Text)
+	}
+	want := []string{
+		"The court struck down the 2021 law on Thursday by 7 votes to 2, the ruling shows.",
+		"The police used the records in 3,500 investigations since 2021.", // "A: " is not part of it
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("claims:\n%q\nwant\n%q", got, want)
+	}
+	// A single line without a full stop, alone, is still read.
+	if cs := Extract("The council approved the $1.2 billion budget by 9 votes to 2 on Monday"); len(cs) != 1 {
+		t.Errorf("a lone line without a full stop: %d claims", len(cs))
+	}
+}
+
+func TestAnalyzeVerdicts(t *testing.T) {
+	text := "Storm Floods Eastbrook\nBy Maria Lindqvist\n\nThe authority said 2,400 homes lost water on Tuesday. Will it hold? It rained.\n\nI think it was a lovely day out there.\n\nAdvertisement"
+	an := Analyze(text)
+	want := []string{VerdictBoilerplate, VerdictBoilerplate, VerdictClaim, VerdictQuestion, VerdictShort, VerdictLow, VerdictBoilerplate}
+	var got []string
+	r := []rune(text)
+	for _, a := range an {
+		got = append(got, a.Verdict)
+		if string(r[a.Start:a.End]) != a.Text {
+			t.Errorf("%q at %d..%d", a.Text, a.Start, a.End)
+		}
+		if (a.Verdict == VerdictClaim || a.Verdict == VerdictLow) != (a.Score >= 0) {
+			t.Errorf("%q: verdict %s with score %v", a.Text, a.Verdict, a.Score)
+		}
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("verdicts %q, want %q", got, want)
+	}
+	if cs := Extract(text); len(cs) != 1 || cs[0].Score != float64(int(an[2].Score*1000+0.5))/1000 {
+		t.Fatalf("Extract and Analyze disagree: %+v vs %+v", cs, an[2])
 	}
 }
