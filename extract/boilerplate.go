@@ -266,10 +266,11 @@ func isBoiler(s string, credits bool) bool {
 
 // isBoilerSentence is isBoiler for one sentence of a paragraph of prose,
 // where a short sentence such as "She was 88." is not a headline: it needs
-// at least two capitalised words, and half of its words capitalised.
+// at least two capitalised words, and half of its words capitalised. An
+// author's note is looked for in the whole paragraph (see block).
 func isBoilerSentence(s string, credits bool) bool {
 	if isBracketed(s) || isExactBoiler(s) || hasBoilerPrefix(s) || (credits && hasCredit(s)) ||
-		isByline(s) || isDateStamp(s) || hasBio(s) {
+		isByline(s) || isDateStamp(s) {
 		return true
 	}
 	caps, words, ok := titleCase(s)

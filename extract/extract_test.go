@@ -320,6 +320,17 @@ func TestSeeds(t *testing.T) {
 				t.Errorf("%s: question claim %q", filepath.Base(f), c.Text)
 			}
 		}
+		// The lede, the first sentence after the page furniture, is the
+		// story's main claim: kept even when the scrape cut its start.
+		for _, a := range Analyze(text) {
+			if a.Verdict == VerdictBoilerplate || a.Verdict == VerdictTeaser {
+				continue
+			}
+			if a.Verdict != VerdictClaim {
+				t.Errorf("%s: lede %q is %s (%.2f)", filepath.Base(f), a.Text, a.Verdict, a.Score)
+			}
+			break
+		}
 	}
 }
 

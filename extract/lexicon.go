@@ -57,7 +57,8 @@ func init() {
 		"pledged", "promised", "mentioned", "revealed", "disclosed", "predicted",
 		"predicts", "stressed", "emphasized", "emphasised", "assessed", "believes",
 		"contends", "conceded", "admitted", "denied", "replied", "responded",
-		"suggested", "described", "tells", "told")
+		"suggested", "described", "tells", "told", "accused", "accuses",
+		"urged", "urges", "demanded", "called")
 	addWords(lxInverts, "said", "says", "added", "adds", "wrote", "writes",
 		"noted", "explained", "continued", "insisted", "asked", "recalled",
 		"warned", "argued", "stated")
@@ -81,7 +82,9 @@ func init() {
 		"association", "organization", "organisation", "firm", "watchdog",
 		"network", "broadcaster", "website", "figures", "data", "estimates",
 		"statistics", "forecasters", "economists", "economist", "engineers",
-		"engineer", "spokeswomen", "operator", "airline", "manufacturer")
+		"engineer", "spokeswomen", "operator", "airline", "manufacturer",
+		"executive", "executives", "inspectorate", "charity", "campaigners",
+		"inspector", "inspectors", "monitors", "observers", "mission")
 	addWords(lxModifier, "state", "senior", "top", "former", "unnamed",
 		"anonymous", "local", "military", "intelligence", "western", "foreign",
 		"government", "defense", "defence", "deputy", "chief", "press",

@@ -74,7 +74,7 @@ func sourceAfter(text string, ws []word, marker string) speakerMatch {
 		// source needs no capital; take the phrase up to punctuation or a
 		// clause word ("communications in which ...").
 		end := start
-		for j := start; j < len(ws) && j-start < 6 && (j == start || ws[j].pre == 0 && ws[j].flags&lxClause == 0); j++ {
+		for j := start; j < len(ws) && j-start < maxSpeakerWords && (j == start || ws[j].pre == 0 && ws[j].flags&lxClause == 0); j++ {
 			end = j + 1
 		}
 		return speakerMatch{from: start, to: end, according: true, ok: true}
@@ -103,11 +103,27 @@ loop:
 		case w.flags&lxModifier != 0:
 		case w.flags&lxConnector != 0 && j > i && ws[j-1].shape&shCap != 0 &&
 			j+1 < len(ws) && ws[j+1].shape&shCap != 0:
+		case w.shape&shLower != 0 && w.flags&(lxClause|lxAttrib|lxAux) == 0 && roleAhead(ws, j):
+			// "Estrian customs data": plain words before a role noun.
 		default:
 			break loop
 		}
 	}
 	return i, end, head
+}
+
+// roleAhead reports a role noun within two words after j, with no
+// punctuation between.
+func roleAhead(ws []word, j int) bool {
+	for k := j + 1; k < len(ws) && k <= j+2; k++ {
+		if ws[k].pre != 0 {
+			return false
+		}
+		if ws[k].flags&lxRole != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // phraseBefore reads a speaker phrase backward from the speech verb at v.
@@ -249,10 +265,10 @@ func isPreposition(text string, w word) bool {
 }
 
 // detBefore looks back from the plain lower-case word k for a determiner at
-// most two words away, with nothing but plain words and no punctuation
+// most three words away ("the national civil protection agency"), with nothing but plain words and no punctuation
 // between; it returns the determiner's index or -1.
 func detBefore(text string, ws []word, k int) int {
-	for d := k; d >= 0 && k-d <= 2; d-- {
+	for d := k; d >= 0 && k-d <= 3; d-- {
 		w := ws[d]
 		if d < k && ws[d+1].pre != 0 {
 			return -1

@@ -481,6 +481,7 @@ func crossValidate(ct, dev []example, o options, k int, out io.Writer) error {
 		return err
 	}
 	var tp, fp, fn int
+	devF1 := 0.0
 	for fold := 0; fold < k; fold++ {
 		train := append([]example(nil), ct...)
 		var held []example
@@ -497,6 +498,19 @@ func crossValidate(ct, dev []example, o options, k int, out io.Writer) error {
 		m := fit(train, o, io.Discard)
 		thr := bestThreshold(m, dev)
 		m.hand[0] -= math.Log(thr / (1 - thr))
+		var dtp, dfp, dfn int
+		for i := range dev {
+			got := m.z(&dev[i]) >= 0
+			switch {
+			case got && dev[i].y == 1:
+				dtp++
+			case got:
+				dfp++
+			case dev[i].y == 1:
+				dfn++
+			}
+		}
+		devF1 += f1(dtp, dfp, dfn) / float64(k)
 		m.prepare(held)
 		for i := range held {
 			got := m.z(&held[i]) >= 0
@@ -512,7 +526,7 @@ func crossValidate(ct, dev []example, o options, k int, out io.Writer) error {
 	}
 	p := float64(tp) / float64(max(1, tp+fp))
 	r := float64(tp) / float64(max(1, tp+fn))
-	fmt.Fprintf(out, "news-weight %g l1 %g l2 %g: held-out news sentences precision %.3f recall %.3f F1 %.3f (tp %d, fp %d, fn %d)\n",
-		o.newsWeight, o.l1, o.l2, p, r, f1(tp, fp, fn), tp, fp, fn)
+	fmt.Fprintf(out, "news-weight %g l1 %g l2 %g: held-out news sentences precision %.3f recall %.3f F1 %.3f (tp %d, fp %d, fn %d); CheckThat! dev F1 %.3f\n",
+		o.newsWeight, o.l1, o.l2, p, r, f1(tp, fp, fn), tp, fp, fn, devF1)
 	return nil
 }
