@@ -390,10 +390,37 @@ func equalFoldASCII(s, p string) bool {
 	return true
 }
 
-func hasCredit(s string) bool {
+// creditIndex groups creditMarkers by first byte: hasCredit scans for each
+// distinct first byte once, instead of once per marker.
+var creditIndex = func() (idx [][]string) {
+	pos := map[byte]int{}
 	for _, m := range creditMarkers {
-		if strings.Contains(s, m) {
-			return true
+		k, ok := pos[m[0]]
+		if !ok {
+			k = len(idx)
+			pos[m[0]] = k
+			idx = append(idx, nil)
+		}
+		idx[k] = append(idx[k], m)
+	}
+	return idx
+}()
+
+func hasCredit(s string) bool {
+	for _, group := range creditIndex {
+		c := group[0][0]
+		for i := 0; ; {
+			k := strings.IndexByte(s[i:], c)
+			if k < 0 {
+				break
+			}
+			i += k
+			for _, m := range group {
+				if strings.HasPrefix(s[i:], m) {
+					return true
+				}
+			}
+			i++
 		}
 	}
 	// "..., Photo, Jane Doe." at the end of a caption.

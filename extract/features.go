@@ -18,6 +18,7 @@ type word struct {
 	pre    uint8  // punctuation between the previous word and this one (p*)
 	quoted bool   // inside quotation marks
 	date   bool   // part of a date span (spans.go)
+	h      uint64 // hash of the normalised word (normWord)
 }
 
 // Word shapes.
@@ -59,7 +60,8 @@ func tokenize(text string, bs, be int, ws []word, quoted bool) ([]word, sentInfo
 		r, w := decode(text, i)
 		if isWordRune(r) {
 			if isCJK(r) { // CJK has no spaces: every character is a word
-				ws = append(ws, word{s: i, e: i + w, pre: pre, quoted: quoted, shape: shLetter})
+				ws = append(ws, word{s: i, e: i + w, pre: pre, quoted: quoted, shape: shLetter,
+					h: fnvString(fnvOffset, text[i:i+w])})
 				pre = 0
 				i += w
 				continue
@@ -68,23 +70,37 @@ func tokenize(text string, bs, be int, ws []word, quoted bool) ([]word, sentInfo
 			shape := uint8(0)
 			digits, letters, uppers := 0, 0, 0
 			first := true
+			// The hash of the normalised word (see normWord), computed on
+			// the way: it finds the word in the lexicon and the model.
+			h, n := uint64(fnvOffset), 0
+			aposH, aposN := uint64(0), -1 // the hash before an apostrophe, for possessives
 			for i < be {
 				r2, w2 := decode(text, i)
 				if isWordRune(r2) && !isCJK(r2) {
 					switch {
 					case r2 >= '0' && r2 <= '9':
 						digits++
+						h, n = fnvByte(h, n, byte(r2))
 					case r2 >= 'a' && r2 <= 'z':
 						letters++
 						if first {
 							shape |= shLower
 						}
+						h, n = fnvByte(h, n, byte(r2))
 					case r2 >= 'A' && r2 <= 'Z':
 						letters++
 						uppers++
 						if first {
 							shape |= shCap
 						}
+						h, n = fnvByte(h, n, byte(r2)+'a'-'A')
+					default:
+						for k := i; k < i+w2; k++ {
+							h, n = fnvByte(h, n, text[k])
+						}
+					}
+					switch {
+					case r2 < utf8.RuneSelf:
 					case unicode.IsLetter(r2):
 						letters++
 						if unicode.IsUpper(r2) {
@@ -101,6 +117,17 @@ func tokenize(text string, bs, be int, ws []word, quoted bool) ([]word, sentInfo
 					continue
 				}
 				if i+w2 < be && isJoiner(text, r2, i, w2) {
+					switch {
+					case r2 == '\'' || r2 == '’':
+						aposH, aposN = h, n
+						h, n = fnvByte(h, n, '\'')
+					case r2 < utf8.RuneSelf:
+						h, n = fnvByte(h, n, byte(r2))
+					default:
+						for k := i; k < i+w2; k++ {
+							h, n = fnvByte(h, n, text[k])
+						}
+					}
 					i += w2
 					continue
 				}
@@ -112,12 +139,24 @@ func tokenize(text string, bs, be int, ws []word, quoted bool) ([]word, sentInfo
 				(isInitials(text[st:i]) || lookupAbbrev(text[st:i]) != abNone) {
 				i++
 			}
+			var fl uint32
+			if letters > 0 && n < maxNormWord {
+				var ok bool
+				if fl, ok = lexiconH[h]; !ok && aposN >= 0 && n == aposN+2 && text[i-1] == 's' {
+					fl = lexiconH[aposH] // a possessive takes its noun's flags
+				}
+			}
 			if digits > 0 {
 				shape |= shDigit
-				if letters == 0 {
+				switch {
+				case letters == 0:
 					shape |= shNumber
-				} else if isOrdinal(text[st:i]) {
+					h = hashNumber
+				case isOrdinal(text[st:i]):
 					shape |= shOrdinal
+					h = hashOrdinal
+				default:
+					h = hashAlnum
 				}
 			}
 			if letters > 0 {
@@ -126,11 +165,7 @@ func tokenize(text string, bs, be int, ws []word, quoted bool) ([]word, sentInfo
 					shape |= shUpper
 				}
 			}
-			var fl uint32
-			if letters > 0 && i-st <= 24 {
-				fl = lookupWord(text[st:i])
-			}
-			ws = append(ws, word{s: st, e: i, flags: fl, shape: shape, pre: pre, quoted: quoted})
+			ws = append(ws, word{s: st, e: i, flags: fl, shape: shape, pre: pre, quoted: quoted, h: h})
 			pre = 0
 			continue
 		}

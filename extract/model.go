@@ -41,12 +41,10 @@ func scoreWords(text string, f *Features, ws []word) float64 {
 		z += trainedFeatures[i] * v
 	}
 	if len(ngramTable) > 0 {
-		var buf [maxNormWord]byte
 		prev := bosHash
 		for _, w := range ws {
-			h := fnv(normWord(buf[:0], text[w.s:w.e], w.shape))
-			z += ngramTable[h] + ngramTable[pairHash(prev, h)]
-			prev = h
+			z += ngramTable[w.h] + ngramTable[pairHash(prev, w.h)]
+			prev = w.h
 		}
 	}
 	return 1 / (1 + math.Exp(-z))
@@ -75,9 +73,11 @@ func ScoreSpoken(sentence string) float64 {
 const maxNormWord = 24
 
 // normWord appends the normalised form of word w to dst: ASCII letters in
-// lower case, a curly apostrophe as a straight one, and any word with a digit
-// reduced to its shape ("0" for 10,000 and 3.5, "0th" for 21st, "0x" for
-// F-16), so that the model learns about numbers, not particular ones.
+// lower case, a curly apostrophe as a straight one, no final period ("Gen."
+// is "gen"), at most maxNormWord bytes, and any word with a digit reduced to
+// its shape ("0" for 10,000 and 3.5, "0th" for 21st, "0x" for F-16), so that
+// the model learns about numbers, not particular ones. tokenize computes the
+// hash of the same form as it reads the word (word.h); the two must agree.
 func normWord(dst []byte, w string, shape uint8) []byte {
 	if shape&shDigit != 0 {
 		switch {
@@ -87,6 +87,9 @@ func normWord(dst []byte, w string, shape uint8) []byte {
 			return append(dst, "0th"...)
 		}
 		return append(dst, "0x"...)
+	}
+	if len(w) > 1 && w[len(w)-1] == '.' {
+		w = w[:len(w)-1]
 	}
 	for i := 0; i < len(w) && len(dst) < maxNormWord; i++ {
 		c := w[i]
@@ -102,14 +105,43 @@ func normWord(dst []byte, w string, shape uint8) []byte {
 	return dst
 }
 
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
 func fnv(b []byte) uint64 {
-	h := uint64(14695981039346656037)
+	h := uint64(fnvOffset)
 	for _, c := range b {
 		h ^= uint64(c)
-		h *= 1099511628211
+		h *= fnvPrime
 	}
 	return h
 }
+
+func fnvString(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= fnvPrime
+	}
+	return h
+}
+
+// fnvByte adds c to the hash of a normalised word of n bytes so far,
+// ignoring bytes past maxNormWord as normWord does.
+func fnvByte(h uint64, n int, c byte) (uint64, int) {
+	if n >= maxNormWord {
+		return h, n + 1
+	}
+	return (h ^ uint64(c)) * fnvPrime, n + 1
+}
+
+// The hashes of the shapes that stand for words with digits.
+var (
+	hashNumber  = fnv([]byte("0"))
+	hashOrdinal = fnv([]byte("0th"))
+	hashAlnum   = fnv([]byte("0x"))
+)
 
 func pairHash(a, b uint64) uint64 {
 	h := a*0x9E3779B97F4A7C15 ^ b

@@ -9,12 +9,21 @@ package extract
 // The spans share one backing array per Extract call.
 func (x *extractor) findSpans(bs, startCP int, ws []word) (nums, dates []Span) {
 	text := x.text
+	some := false
 	for i := range ws {
 		ws[i].date = false
+		some = some || mayOpenSpan(ws[i])
+	}
+	if !some {
+		return nil, nil
 	}
 	n0 := len(x.spans)
 	cur := spanCursor{text: text, b: bs, c: startCP}
 	for i := 0; i < len(ws); {
+		if !mayOpenSpan(ws[i]) {
+			i++
+			continue
+		}
 		j := dateSpan(text, ws, i)
 		if j == i {
 			i++
@@ -29,6 +38,10 @@ func (x *extractor) findSpans(bs, startCP int, ws []word) (nums, dates []Span) {
 	n1 := len(x.spans)
 	cur = spanCursor{text: text, b: bs, c: startCP}
 	for i := 0; i < len(ws); {
+		if !mayOpenSpan(ws[i]) {
+			i++
+			continue
+		}
 		j := numberSpan(text, ws, i)
 		if j == i {
 			i++
@@ -55,6 +68,12 @@ func (x *extractor) findSpans(bs, startCP int, ws []word) (nums, dates []Span) {
 		nums = x.spans[n1:n2:n2]
 	}
 	return nums, dates
+}
+
+// mayOpenSpan is a quick test that most words fail: only a word with a
+// digit or one of these lexicon flags can open a date or a number.
+func mayOpenSpan(w word) bool {
+	return w.shape&shDigit != 0 || w.flags&(lxMonth|lxWeekday|lxRelDate|lxDateUnit|lxNumber|lxSpanLead) != 0
 }
 
 // spanCursor converts increasing byte offsets to code points, counting only
@@ -238,4 +257,12 @@ func isMultiplier(text string, w word) bool {
 		}
 	}
 	return false
+}
+
+// NumbersAndDates returns the numbers and dates in a piece of text, such as
+// a stored claim, with offsets counted in code points from its start.
+func NumbersAndDates(text string) (numbers, dates []Span) {
+	x := extractor{text: text}
+	ws, _, _ := tokenize(text, 0, len(text), nil, false)
+	return x.findSpans(0, 0, ws)
 }

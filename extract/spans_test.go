@@ -58,3 +58,11 @@ func TestSpanOffsetsAfterMultibyte(t *testing.T) {
 		}
 	}
 }
+
+func TestNumbersAndDatesOfText(t *testing.T) {
+	nums, dates := NumbersAndDates("Ο δήμος — 40% on Monday")
+	if len(nums) != 1 || nums[0] != (Span{Start: 10, End: 13, Text: "40%"}) ||
+		len(dates) != 1 || dates[0] != (Span{Start: 17, End: 23, Text: "Monday"}) {
+		t.Fatalf("got %+v %+v", nums, dates)
+	}
+}
