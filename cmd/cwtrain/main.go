@@ -55,8 +55,8 @@ func run(args []string, out io.Writer) error {
 	fs.StringVar(&o.dev, "dev", dataDir+"CT24_checkworthy_english_dev.tsv", "CheckThat! dev `file`, for the threshold")
 	fs.StringVar(&o.news, "news", "extract/testdata/news/dev", "`dir` of labelled news articles to train on (empty: none)")
 	fs.StringVar(&o.out, "out", "extract/model_gen.go", "Go `file` to write")
-	fs.Float64Var(&o.newsWeight, "news-weight", 8, "weight of a news sentence against a debate sentence")
-	fs.Float64Var(&o.l1, "l1", 2e-4, "L1 penalty on n-gram weights")
+	fs.Float64Var(&o.newsWeight, "news-weight", 16, "weight of a news sentence against a debate sentence")
+	fs.Float64Var(&o.l1, "l1", 1e-4, "L1 penalty on n-gram weights")
 	fs.Float64Var(&o.l2, "l2", 1e-4, "L2 penalty on all weights but the bias")
 	fs.IntVar(&o.minCount, "min-count", 3, "n-grams seen in fewer training sentences are left out")
 	fs.IntVar(&o.iters, "iters", 1500, "gradient steps")
@@ -87,6 +87,7 @@ func run(args []string, out io.Writer) error {
 	thr := bestThreshold(m, dev)
 	fmt.Fprintf(out, "threshold on %s: %.3f\n", filepath.Base(o.dev), thr)
 	m.hand[0] -= math.Log(thr / (1 - thr)) // so that score >= 0.5 means z >= logit(thr)
+	m.threshold = thr
 	for _, d := range []struct {
 		name string
 		ex   []example
@@ -187,9 +188,10 @@ func readNews(dir string, weight float64) ([]example, error) {
 
 // model is the fitted weights: hand-made features, then the vocabulary.
 type model struct {
-	hand  extract.Features
-	vocab []string
-	ng    []float64
+	hand      extract.Features
+	vocab     []string
+	ng        []float64
+	threshold float64
 }
 
 func (m *model) z(e *example) float64 {
@@ -364,11 +366,16 @@ func (m *model) prepare(ex []example) {
 	}
 }
 
-// bestThreshold picks the probability threshold with the best F1 on ex.
+// bestThreshold picks the probability threshold for ex: the middle of the
+// range of thresholds whose F1 is within 0.01 of the best. F1 is flat near
+// its peak, and the arg max alone moves with every small change of the
+// model; the middle of the plateau does not.
 func bestThreshold(m *model, ex []example) float64 {
 	m.prepare(ex)
-	best, bestF1 := 0.5, -1.0
-	for thr := 0.20; thr <= 0.801; thr += 0.01 {
+	var thrs, f1s []float64
+	bestF1 := 0.0
+	for k := 20; k <= 80; k++ {
+		thr := float64(k) / 100
 		var tp, fp, fn int
 		for i := range ex {
 			got := sigmoid(m.z(&ex[i])) >= thr
@@ -381,11 +388,20 @@ func bestThreshold(m *model, ex []example) float64 {
 				fn++
 			}
 		}
-		if f := f1(tp, fp, fn); f > bestF1+1e-9 {
-			best, bestF1 = thr, f
+		f := f1(tp, fp, fn)
+		thrs, f1s = append(thrs, thr), append(f1s, f)
+		bestF1 = max(bestF1, f)
+	}
+	lo, hi := -1.0, 0.0
+	for i, f := range f1s {
+		if f >= bestF1-0.01 {
+			if lo < 0 {
+				lo = thrs[i]
+			}
+			hi = thrs[i]
 		}
 	}
-	return math.Round(best*100) / 100
+	return math.Round((lo+hi)/2*100) / 100
 }
 
 func f1(tp, fp, fn int) float64 {
@@ -437,8 +453,8 @@ func (m *model) source(o options) ([]byte, error) {
 	if o.news != "" {
 		fmt.Fprintf(&b, " and the news articles in %s (weight %g)", filepath.ToSlash(o.news), o.newsWeight)
 	}
-	fmt.Fprintf(&b, ";\n// threshold from %s; l1 %g, l2 %g, min-count %d, %d iterations.\n\n",
-		filepath.Base(o.dev), o.l1, o.l2, o.minCount, o.iters)
+	fmt.Fprintf(&b, ";\n// threshold %.2f from %s, folded into the bias; l1 %g, l2 %g, min-count %d,\n// %d iterations.\n\n",
+		m.threshold, filepath.Base(o.dev), o.l1, o.l2, o.minCount, o.iters)
 	b.WriteString("var trainedFeatures = Features{\n")
 	for i, name := range extract.FeatureNames {
 		fmt.Fprintf(&b, "\t%s: %s,\n", constName(name), formatWeight(m.hand[i]))
