@@ -223,7 +223,8 @@ func hasBio(s string) bool {
 // creditMarkers betray a photo caption or credit anywhere in a line.
 var creditMarkers = []string{
 	"AFP PHOTO", "AFP/", "/AFP", "Getty Images", "(Photo", "Photo:", "PHOTO:",
-	"Photo by", "Photo credit", "AP Photo", "Reuters/", "/Reuters", "EPA-EFE",
+	"Photo by", "Photo credit", "AP Photo", "Reuters/", "/Reuters", "REUTERS/",
+	"/REUTERS", "EPA-EFE",
 	"EPA/", "/EPA", "Shutterstock", "Courtesy of", "Photograph:", "Image credit",
 	"Image:", "Picture:", "Pictured:", "FILE PHOTO", "File photo",
 	"Handout photo", "(Image", "via Getty", "/Getty", "Ctrl + Enter",

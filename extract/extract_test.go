@@ -230,6 +230,7 @@ func TestIsBoilerplate(t *testing.T) {
 		"News Desk", "Jane Doe Views", "By Jane Doe", "By Jane Doe and John Roe, Reuters",
 		"AFP PHOTO/KCNA VIA KNS", "Soldiers fire a gun near the front line. Photo, Jane Doe.",
 		"Children play in the park. (Photo by John Roe/Getty Images)",
+		"Soldiers carry a coffin in Talvik on June 17. REUTERS/Jane Roe",
 		"This picture taken on May 3, 2024 shows a dam in the north.",
 		"[Warning: graphic video]", "Read more: How the dam was built",
 		"To suggest a correction or clarification, write to us here",
