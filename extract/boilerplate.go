@@ -482,7 +482,7 @@ func titleCase(s string) (caps, words int, ok bool) {
 				continue
 			}
 			if (r2 == '\'' || r2 == '’' || r2 == '-' || r2 == '.') && i+w2 < len(s) {
-				if r3, _ := decode(s, i+w2); unicode.IsLetter(r3) {
+				if r3, _ := decode(s, i+w2); isLetter(r3) {
 					i += w2
 					continue
 				}
@@ -494,13 +494,13 @@ func titleCase(s string) (caps, words int, ok bool) {
 			return caps, words, false
 		}
 		switch {
-		case r >= 'A' && r <= 'Z' || r >= utf8.RuneSelf && unicode.IsUpper(r):
+		case r >= 'A' && r <= 'Z' || r >= utf8.RuneSelf && isUpper(r):
 			caps++
-		case r >= 'a' && r <= 'z' || r >= utf8.RuneSelf && unicode.IsLower(r):
+		case r >= 'a' && r <= 'z' || r >= utf8.RuneSelf && isLower(r):
 			if lookupWord(s[start:i])&lxSmall == 0 {
 				return caps, words, false
 			}
-		case r >= utf8.RuneSelf && unicode.IsLetter(r):
+		case r >= utf8.RuneSelf && isLetter(r):
 			// A caseless script (Chinese, Arabic, ...) has no title case;
 			// stop rather than scan the whole text.
 			return caps, words, false

@@ -9,8 +9,6 @@
 // learnt by cmd/cwtrain; spans.go marks the numbers and dates of a claim.
 package extract
 
-import "unicode"
-
 // Claim is one check-worthy sentence (or part of one) found in a text.
 // text[Start:End], counted in code points, is always exactly Text.
 //
@@ -392,5 +390,5 @@ func isLowerRune(r rune) bool {
 	if r < 0x80 {
 		return r >= 'a' && r <= 'z'
 	}
-	return unicode.IsLower(r)
+	return isLower(r)
 }

@@ -101,14 +101,14 @@ func tokenize(text string, bs, be int, ws []word, quoted bool) ([]word, sentInfo
 					}
 					switch {
 					case r2 < utf8.RuneSelf:
-					case unicode.IsLetter(r2):
+					case isLetter(r2):
 						letters++
-						if unicode.IsUpper(r2) {
+						if isUpper(r2) {
 							uppers++
 							if first {
 								shape |= shCap
 							}
-						} else if first && unicode.IsLower(r2) {
+						} else if first && isLower(r2) {
 							shape |= shLower
 						}
 					}
@@ -229,7 +229,7 @@ func isWordRune(r rune) bool {
 }
 
 func isWordRuneSlow(r rune) bool {
-	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r))
+	return r != utf8.RuneError && runeClassOf(r)&(rcLetter|rcDigit|rcMark) != 0
 }
 
 func isCJK(r rune) bool {
@@ -247,7 +247,7 @@ func isJoiner(text string, r rune, i, w int) bool {
 		return isWordRune(prev) && isWordRune(next)
 	case '.':
 		return (isDigitRune(prev) && isDigitRune(next)) ||
-			(unicode.IsLetter(prev) && unicode.IsLetter(next) && isDottedAbbrev(text, i))
+			(isLetter(prev) && isLetter(next) && isDottedAbbrev(text, i))
 	case ',':
 		return isDigitRune(prev) && isDigitRune(next)
 	}

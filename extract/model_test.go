@@ -3,6 +3,8 @@ package extract
 import (
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 )
 
 // tokenize hashes each word as it reads it; the training command hashes
@@ -55,5 +57,16 @@ func TestScoreInRange(t *testing.T) {
 				t.Errorf("score of %.20q = %v", s, v)
 			}
 		}
+	}
+}
+
+func TestRuneClassTable(t *testing.T) {
+	for r := rune(0); r < 0x3000; r++ {
+		if isLetter(r) != unicode.IsLetter(r) || isUpper(r) != unicode.IsUpper(r) || isLower(r) != unicode.IsLower(r) {
+			t.Fatalf("rune %U: table and unicode disagree", r)
+		}
+	}
+	if isLetter(-1) || isLetter(utf8.MaxRune+1) {
+		t.Fatal("invalid runes are letters")
 	}
 }
