@@ -119,6 +119,7 @@ func (h *Handler) claimPage(c echo.Context, id int64) (views.ClaimPage, error) {
 		DocURL: fmt.Sprintf("/documents/%d#claim-%d", d.ID, cl.ID),
 	}
 	p.Before, p.After = passage(d.Body, cl.Start, cl.End)
+	p.Numbers, p.Dates = numbersAndDates(cl.Text)
 	for _, e := range hist {
 		p.History = append(p.History, views.HistoryRow{User: e.Username, At: e.CreatedAt, From: e.From, To: e.To, Note: e.Note})
 	}

@@ -148,6 +148,11 @@ type ClaimPage struct {
 	Error    string
 	Conflict bool
 	Saved    string // confirmation after an in-page (htmx) change
+
+	// What the extractor finds in the claim's text, for the fact-checker to
+	// look up: "$4.5 million, 40%" and "Nov. 21, last week"; empty when none.
+	Numbers string
+	Dates   string
 }
 
 // ErrorPage is shown for every error.
