@@ -69,6 +69,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
+	// History rows from before the hash chain get their hashes once.
+	if err := s.sealHistory(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
 	r, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {
 		w.Close()

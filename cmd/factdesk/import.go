@@ -2,23 +2,33 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"factdesk/db"
+	"factdesk/handlers"
 	"factdesk/ingest"
 )
 
 func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs, dbPath := newFlags("import", "[--title T] [--url U] [--published YYYY-MM-DD] FILE...", stderr)
+	fs, dbPath := newFlags("import", "[--title T] [--url U] [--published YYYY-MM-DD] [--no-extract] FILE... | --claims FILE DOC_ID", stderr)
 	title := fs.String("title", "", "document `title` (default: from the text)")
 	url := fs.String("url", "", "source `URL` of the article")
 	published := fs.String("published", "", "publication `date`, YYYY-MM-DD")
 	maxMB := fs.Float64("max-doc-mb", float64(ingest.DefaultMaxBytes)/(1<<20), "largest document accepted, in `MB`")
+	// Claims from other tools, and documents that will get them.
+	claims := fs.String("claims", "", "add the claims in `FILE` (JSON Lines, a JSON array or Web Annotations; - for stdin) to document DOC_ID")
+	noExtract := fs.Bool("no-extract", false, "store the text without extracting claims (to add them with --claims)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *claims != "" {
+		return importClaims(ctx, *dbPath, *claims, fs.Args(), stdin, stdout, stderr)
 	}
 	files := fs.Args()
 	if len(files) == 0 {
@@ -38,7 +48,7 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	max := int(*maxMB * (1 << 20))
 	failed := 0
 	for _, name := range files {
-		if err := importOne(ctx, store, name, *title, *url, *published, max, stdin, stdout); err != nil {
+		if err := importOne(ctx, store, name, *title, *url, *published, max, *noExtract, stdin, stdout); err != nil {
 			fmt.Fprintf(stderr, "factdesk: %v\n", err)
 			failed++
 		}
@@ -50,7 +60,7 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	return nil
 }
 
-func importOne(ctx context.Context, store *db.Store, name, title, url, published string, max int, stdin io.Reader, stdout io.Writer) error {
+func importOne(ctx context.Context, store *db.Store, name, title, url, published string, max int, noExtract bool, stdin io.Reader, stdout io.Writer) error {
 	doc, err := readInput(name, stdin, max)
 	if err != nil {
 		return err
@@ -61,7 +71,15 @@ func importOne(ctx context.Context, store *db.Store, name, title, url, published
 	if title == "" && name != "-" {
 		title = strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))
 	}
-	id, n, existed, err := store.ImportDocument(ctx, db.NewDocument{Title: title, URL: url, PublishedAt: published, Body: doc.Body})
+	nd := db.NewDocument{Title: title, URL: url, PublishedAt: published, Body: doc.Body}
+	var id int64
+	var n int
+	var existed bool
+	if noExtract {
+		id, existed, err = store.ImportBareDocument(ctx, nd)
+	} else {
+		id, n, existed, err = store.ImportDocument(ctx, nd)
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
@@ -82,4 +100,61 @@ func orUntitled(t string) string {
 		return "Untitled"
 	}
 	return strings.TrimSpace(t)
+}
+
+// maxClaimsFile bounds a claims file: 10,000 claims with their context.
+const maxClaimsFile = 64 << 20
+
+// importClaims places claims from another tool on a document, the same way
+// POST /api/v1/documents/{id}/claims does, and prints one line per claim:
+// index, outcome, claim id, offsets and method; or index, "failed", the
+// code and the reason. Claims that could not be placed make the exit
+// status 1, after every line is printed.
+func importClaims(ctx context.Context, dbPath, file string, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) != 1 {
+		return usageError{"import --claims FILE takes the document's number: import --claims FILE DOC_ID"}
+	}
+	docID, err := strconv.ParseInt(args[0], 10, 64)
+	if err != nil || docID <= 0 {
+		return usageError{fmt.Sprintf("%q is not a document number", args[0])}
+	}
+	r := stdin
+	if file != "-" {
+		f, err := os.Open(file)
+		if err != nil {
+			return fmt.Errorf("%s: cannot open: %w", file, pathErr(err))
+		}
+		defer f.Close()
+		r = f
+	}
+	data, err := ingest.ReadLimited(r, maxClaimsFile)
+	if err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	store, err := db.Open(ctx, dbPath)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	res, err := handlers.PlaceClaims(ctx, store, docID, data)
+	switch {
+	case errors.Is(err, db.ErrNotFound):
+		return fmt.Errorf("there is no document %d", docID)
+	case errors.Is(err, handlers.ErrBadRequest):
+		return fmt.Errorf("%s: %s", file, strings.TrimPrefix(err.Error(), handlers.ErrBadRequest.Error()+": "))
+	case err != nil:
+		return err
+	}
+	for _, it := range res.Items {
+		if it.Outcome == "failed" {
+			fmt.Fprintf(stdout, "%d\tfailed\t%s\t%s\n", it.Index, it.Code, it.Reason)
+			continue
+		}
+		fmt.Fprintf(stdout, "%d\t%s\t%d\t%d..%d\t%s\n", it.Index, it.Outcome, it.ClaimID, *it.Start, *it.End, it.Method)
+	}
+	fmt.Fprintf(stderr, "document %d: %d claims added, %d there already, %d not placed\n", docID, res.Created, res.Existing, res.Failed)
+	if res.Failed > 0 {
+		return errReported
+	}
+	return nil
 }
