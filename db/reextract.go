@@ -18,13 +18,25 @@ type ReextractResult struct {
 	Updated    int // unreviewed claims whose score, kind or speaker changed
 	Unchanged  int // unreviewed claims found again as they were
 	Reviewed   int // claims with history, left exactly as they were
-	Skipped    int // new claims not added because they overlap a reviewed claim
+	Others     int // claims placed by other tools or by hand, left as they were
+	Skipped    int // new claims not added because they overlap a claim left as it was
+	NoExtract  bool // imported without extraction: left alone
 }
 
 // reviewedSQL is true for a claim that someone has worked on and that
-// re-extraction must therefore never change or remove: it has history. Any
-// later table that records work on a claim belongs here too.
-const reviewedSQL = `(c.status <> 'unverified' OR EXISTS (SELECT 1 FROM status_history h WHERE h.claim_id = c.id))`
+// re-extraction must therefore never change or remove: it has history of
+// any kind (status changes, dismissal, assignment, comments, evidence,
+// second opinions, notifications, publication). A later table that records
+// work on a claim belongs here too.
+const reviewedSQL = `(c.status <> 'unverified' OR c.dismissed <> 0 OR c.assignee_id IS NOT NULL
+	OR EXISTS (SELECT 1 FROM status_history x WHERE x.claim_id = c.id)
+	OR EXISTS (SELECT 1 FROM comments x WHERE x.claim_id = c.id)
+	OR EXISTS (SELECT 1 FROM evidence x WHERE x.claim_id = c.id)
+	OR EXISTS (SELECT 1 FROM second_opinions x WHERE x.claim_id = c.id)
+	OR EXISTS (SELECT 1 FROM notifications x WHERE x.claim_id = c.id)
+	OR EXISTS (SELECT 1 FROM activity x WHERE x.claim_id = c.id)
+	OR EXISTS (SELECT 1 FROM claim_publications x WHERE x.claim_id = c.id)
+	OR EXISTS (SELECT 1 FROM publication_events x WHERE x.claim_id = c.id))`
 
 // DocumentIDs returns the id of every document, in import order.
 func (s *Store) DocumentIDs(ctx context.Context) ([]int64, error) {
@@ -47,9 +59,10 @@ func (s *Store) DocumentIDs(ctx context.Context) ([]int64, error) {
 // Reextract runs the current extractor over a stored document again: new
 // claims are added, unreviewed claims it no longer finds are removed, and
 // unreviewed claims it finds again take its new score, kind and speaker. A
-// claim with any history is never removed or changed, and a new claim that
-// overlaps one is not added, so the document never shows two claims over
-// the same words. It is one transaction.
+// claim with any history is never removed or changed, nor is a claim that
+// another tool placed (origin 'added'), and a new claim that overlaps one of
+// those is not added, so the document never shows two claims over the same
+// words. It is one transaction.
 func (s *Store) Reextract(ctx context.Context, docID int64) (ReextractResult, error) {
 	return s.reextract(ctx, docID, extract.Extract)
 }
@@ -62,7 +75,11 @@ type storedClaim struct {
 	kind, speaker  string
 	version        int64
 	reviewed, seen bool
+	added          bool // placed by another tool, not the extractor
 }
+
+// kept reports a claim that re-extraction must leave exactly as it is.
+func (c storedClaim) kept() bool { return c.reviewed || c.added }
 
 func (s *Store) reextract(ctx context.Context, docID int64, find func(string) []extract.Claim) (ReextractResult, error) {
 	res := ReextractResult{DocumentID: docID}
@@ -71,6 +88,12 @@ func (s *Store) reextract(ctx context.Context, docID int64, find func(string) []
 		return res, err
 	}
 	res.Title = doc.Title
+	if err := s.r.QueryRowContext(ctx, `SELECT extracted = 0 FROM documents WHERE id = ?`, docID).Scan(&res.NoExtract); err != nil {
+		return res, err
+	}
+	if res.NoExtract {
+		return res, nil
+	}
 	// The body never changes, so the extractor runs before the write
 	// transaction and does not hold up other writers.
 	found := find(doc.Body)
@@ -78,7 +101,8 @@ func (s *Store) reextract(ctx context.Context, docID int64, find func(string) []
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		changes = changes[:0]
 		r := ReextractResult{DocumentID: docID, Title: doc.Title}
-		rows, err := tx.QueryContext(ctx, `SELECT c.id, c.start, c."end", c.score, c.kind, c.speaker, c.version, `+reviewedSQL+`
+		rows, err := tx.QueryContext(ctx, `SELECT c.id, c.start, c."end", c.score, c.kind, c.speaker, c.version,
+			`+reviewedSQL+`, c.origin = 'added'
 			FROM claims c WHERE c.document_id = ? ORDER BY c.start, c.id`, docID)
 		if err != nil {
 			return err
@@ -87,7 +111,7 @@ func (s *Store) reextract(ctx context.Context, docID int64, find func(string) []
 		byRange := map[[2]int]int{}
 		for rows.Next() {
 			var c storedClaim
-			if err := rows.Scan(&c.id, &c.start, &c.end, &c.score, &c.kind, &c.speaker, &c.version, &c.reviewed); err != nil {
+			if err := rows.Scan(&c.id, &c.start, &c.end, &c.score, &c.kind, &c.speaker, &c.version, &c.reviewed, &c.added); err != nil {
 				rows.Close()
 				return err
 			}
@@ -105,7 +129,7 @@ func (s *Store) reextract(ctx context.Context, docID int64, find func(string) []
 				c := &stored[i]
 				c.seen = true
 				switch {
-				case c.reviewed:
+				case c.kept():
 				case math.Abs(c.score-n.Score) < 1e-9 && c.kind == n.Kind && c.speaker == n.Speaker:
 					r.Unchanged++
 				default:
@@ -118,7 +142,7 @@ func (s *Store) reextract(ctx context.Context, docID int64, find func(string) []
 				}
 				continue
 			}
-			if overlapsReviewed(stored, n.Start, n.End) {
+			if overlapsKept(stored, n.Start, n.End) {
 				r.Skipped++
 				continue
 			}
@@ -128,12 +152,14 @@ func (s *Store) reextract(ctx context.Context, docID int64, find func(string) []
 			switch {
 			case c.reviewed:
 				r.Reviewed++
+			case c.added:
+				r.Others++
 			case !c.seen:
 				if _, err := tx.ExecContext(ctx, `DELETE FROM claims WHERE id = ?`, c.id); err != nil {
 					return fmt.Errorf("remove claim %d: %w", c.id, err)
 				}
 				r.Removed++
-				changes = append(changes, Change{ClaimID: c.id, DocumentID: docID, Version: c.version, Action: "removed"})
+				changes = append(changes, Change{ClaimID: c.id, DocumentID: docID, Version: c.version, Action: "delete"})
 			}
 		}
 		for _, n := range add {
@@ -146,7 +172,7 @@ func (s *Store) reextract(ctx context.Context, docID int64, find func(string) []
 				docID, n.Start, n.End).Scan(&id); err != nil {
 				return err
 			}
-			changes = append(changes, Change{ClaimID: id, DocumentID: docID, Version: 1, Status: StatusUnverified, Action: "added"})
+			changes = append(changes, Change{ClaimID: id, DocumentID: docID, Version: 1, Status: StatusUnverified, Action: "create"})
 		}
 		r.Added = len(add)
 		res = r
@@ -161,11 +187,11 @@ func (s *Store) reextract(ctx context.Context, docID int64, find func(string) []
 	return res, nil
 }
 
-// overlapsReviewed reports whether [start, end) shares text with a reviewed
-// claim.
-func overlapsReviewed(stored []storedClaim, start, end int) bool {
+// overlapsKept reports whether [start, end) shares text with a claim that
+// re-extraction leaves as it is.
+func overlapsKept(stored []storedClaim, start, end int) bool {
 	for _, c := range stored {
-		if c.reviewed && start < c.end && c.start < end {
+		if c.kept() && start < c.end && c.start < end {
 			return true
 		}
 	}

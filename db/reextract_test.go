@@ -110,7 +110,7 @@ func TestReextract(t *testing.T) {
 			t.Fatalf("changes published: %v", got)
 		}
 	}
-	if got["added"] != 1 || got["removed"] != 1 || got["reextract"] != 1 {
+	if got["create"] != 1 || got["delete"] != 1 || got["reextract"] != 1 {
 		t.Errorf("changes published: %v", got)
 	}
 
@@ -184,4 +184,73 @@ func claimsByText(t *testing.T, s *Store, docID int64) map[string]Claim {
 		m[c.Text] = c
 	}
 	return m
+}
+
+// Any kind of work on a claim keeps it, not only a status change; and a
+// claim placed by another tool is never replaced by the extractor's view.
+func TestReextractKeepsWorkAndOtherTools(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	rita := mustUser(t, s, "rita", "editor")
+	body := reextractBody
+	commented := claimAt(t, body, "The port handled 4.1 million containers in 2023, the authority said.")
+	assigned := claimAt(t, body, "Dock workers voted on Monday to strike for 48 hours.")
+	plain := claimAt(t, body, "A new law requires ships to plug into shore power from 2026.")
+	docID, _, err := s.createDocument(ctx, NewDocument{Title: "Port", Body: body}, []extract.Claim{commented, assigned, plain})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Another tool places a claim over part of a sentence.
+	tool := claimAt(t, body, "12 million euros a day")
+	tool.Kind = "quantity"
+	if _, err := s.AddClaims(ctx, docID, []extract.Claim{tool}); err != nil {
+		t.Fatal(err)
+	}
+	before := claimsByText(t, s, docID)
+	if _, err := s.AddComment(ctx, before[commented.Text].ID, rita.ID, "Which authority?"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AssignClaims(ctx, rita.ID, rita.ID, []int64{before[assigned.Text].ID}); err != nil {
+		t.Fatal(err)
+	}
+	before = claimsByText(t, s, docID)
+
+	// The extractor now finds none of the first three, and the whole
+	// sentence around the tool's claim.
+	whole := claimAt(t, body, "The strike would cost the port 12 million euros a day, according to Norbank.")
+	res, err := s.reextract(ctx, docID, func(string) []extract.Claim { return []extract.Claim{whole} })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := ReextractResult{DocumentID: docID, Title: "Port", Removed: 1, Reviewed: 2, Others: 1, Skipped: 1}
+	if res != want {
+		t.Fatalf("result %+v, want %+v", res, want)
+	}
+	after := claimsByText(t, s, docID)
+	for _, txt := range []string{commented.Text, assigned.Text, tool.Text} {
+		if after[txt] != before[txt] {
+			t.Errorf("claim %q changed: %+v -> %+v", txt, before[txt], after[txt])
+		}
+	}
+	if _, ok := after[plain.Text]; ok || len(after) != 3 {
+		t.Errorf("claims after: %v", after)
+	}
+}
+
+// A document imported without extraction keeps exactly the claims it was
+// given.
+func TestReextractLeavesBareDocuments(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	id, _, err := s.ImportBareDocument(ctx, NewDocument{Title: "Bare", Body: reextractBody})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Reextract(ctx, id)
+	if err != nil || !res.NoExtract || res.Added != 0 {
+		t.Fatalf("bare document: %+v %v", res, err)
+	}
+	if cs := claimsByText(t, s, id); len(cs) != 0 {
+		t.Fatalf("claims added to a bare document: %v", cs)
+	}
 }

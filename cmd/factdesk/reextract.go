@@ -61,6 +61,7 @@ func runReextract(ctx context.Context, args []string, _ io.Reader, stdout, stder
 		total.Updated += r.Updated
 		total.Unchanged += r.Unchanged
 		total.Reviewed += r.Reviewed
+		total.Others += r.Others
 		total.Skipped += r.Skipped
 	}
 	if len(ids) > 1 {
@@ -74,7 +75,13 @@ func runReextract(ctx context.Context, args []string, _ io.Reader, stdout, stder
 }
 
 func summary(r db.ReextractResult) string {
+	if r.NoExtract {
+		return "imported without extraction, left as it is"
+	}
 	s := fmt.Sprintf("%d added, %d removed, %d updated, %d unchanged, %d reviewed kept", r.Added, r.Removed, r.Updated, r.Unchanged, r.Reviewed)
+	if r.Others > 0 {
+		s += fmt.Sprintf(", %d placed by other tools kept", r.Others)
+	}
 	if r.Skipped > 0 {
 		s += fmt.Sprintf(" (%d new claims overlap reviewed ones, not added)", r.Skipped)
 	}

@@ -58,6 +58,17 @@ func TestReextractCommand(t *testing.T) {
 		t.Fatalf("reviewed claim after reextract: %+v %v", after, err)
 	}
 
+	if _, _, err := c.run("", "import", "--no-extract", writeFile(t, "bare.txt", "The council voted 31 to 4 on Tuesday, officials said.\n")); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err = c.run("", "reextract", "--doc", "3")
+	if err != nil || !strings.Contains(out, "imported without extraction, left as it is") {
+		t.Fatalf("reextract of a bare document: %q %v", out, err)
+	}
+	if cs, _ := store.DocumentClaims(ctx, 3); len(cs) != 0 {
+		t.Fatalf("claims added to a bare document: %d", len(cs))
+	}
+
 	for _, tc := range []struct {
 		args []string
 		want string
