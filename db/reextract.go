@@ -13,13 +13,13 @@ import (
 type ReextractResult struct {
 	DocumentID int64
 	Title      string
-	Added      int // claims the current extractor finds that were not stored
-	Removed    int // unreviewed claims it no longer finds
-	Updated    int // unreviewed claims whose score, kind or speaker changed
-	Unchanged  int // unreviewed claims found again as they were
-	Reviewed   int // claims with history, left exactly as they were
-	Others     int // claims placed by other tools or by hand, left as they were
-	Skipped    int // new claims not added because they overlap a claim left as it was
+	Added      int  // claims the current extractor finds that were not stored
+	Removed    int  // unreviewed claims it no longer finds
+	Updated    int  // unreviewed claims whose score, kind or speaker changed
+	Unchanged  int  // unreviewed claims found again as they were
+	Reviewed   int  // claims with history, left exactly as they were
+	Others     int  // claims placed by other tools or by hand, left as they were
+	Skipped    int  // new claims not added because they overlap a claim left as it was
 	NoExtract  bool // imported without extraction: left alone
 }
 
