@@ -96,3 +96,43 @@ func TestNewsCorpus(t *testing.T) {
 		t.Errorf("only %d kinds of article", len(kinds))
 	}
 }
+
+// TestExtractOnNewsCorpus guards what make eval measures: no boilerplate
+// line of any labelled article comes back as a claim, and F1 on the whole
+// corpus stays at the issue's target of 0.85 or more.
+func TestExtractOnNewsCorpus(t *testing.T) {
+	files, _ := filepath.Glob("../testdata/news/*/*.txt")
+	var tp, fp, fn int
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := Parse(filepath.Base(f), b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cs := extract.Extract(a.Text)
+		starts, ends := make([]int, len(cs)), make([]int, len(cs))
+		for i, c := range cs {
+			starts[i], ends[i] = c.Start, c.End
+		}
+		for _, s := range a.Sentences {
+			got := s.Covered(starts, ends)
+			switch {
+			case got && s.Label == Boilerplate:
+				t.Errorf("%s:%d: boilerplate returned as a claim: %q", a.Name, s.Line, s.Text)
+			case got && s.Label == Yes:
+				tp++
+			case got:
+				fp++
+			case s.Label == Yes:
+				fn++
+			}
+		}
+	}
+	p, r := float64(tp)/float64(tp+fp), float64(tp)/float64(tp+fn)
+	if f1 := 2 * p * r / (p + r); f1 < 0.85 {
+		t.Errorf("F1 %.3f on the news corpus (precision %.3f, recall %.3f), want 0.85 or more", f1, p, r)
+	}
+}
