@@ -171,8 +171,8 @@ const defaultImportScore = 0.5
 // PlaceClaims anchors claims read from data (see anchor.Decode) on a
 // document and stores those it can place, in one transaction. Those it
 // cannot place are reported with the reason. The API and the command line
-// share it.
-func PlaceClaims(ctx context.Context, store *db.Store, docID int64, data []byte) (ClaimResults, error) {
+// share it; the activity feed names userID as who added them.
+func PlaceClaims(ctx context.Context, store *db.Store, docID, userID int64, data []byte) (ClaimResults, error) {
 	items, err := anchor.Decode(data)
 	if err != nil {
 		return ClaimResults{}, fmt.Errorf("%w: %s", ErrBadRequest, strings.TrimPrefix(err.Error(), anchor.ErrFormat.Error()+": "))
@@ -214,7 +214,7 @@ func PlaceClaims(ctx context.Context, store *db.Store, docID int64, data []byte)
 		res.Items[i] = r
 	}
 	if len(placed) > 0 {
-		added, err := store.AddClaims(ctx, docID, placed)
+		added, err := store.AddClaims(ctx, docID, userID, placed)
 		if err != nil {
 			return ClaimResults{}, err
 		}
@@ -245,7 +245,7 @@ func (h *Handler) APIAddClaims(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := PlaceClaims(c.Request().Context(), h.Store, id, data)
+	res, err := PlaceClaims(c.Request().Context(), h.Store, id, CurrentUser(c).ID, data)
 	if err != nil {
 		return err
 	}
