@@ -88,7 +88,7 @@ func (h *Handler) APICreateDocument(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d, err := h.apiDocument(ctx, id)
+	d, err := h.apiDocument(ctx, CurrentUser(c).ID, id)
 	if err != nil {
 		return err
 	}
@@ -102,7 +102,9 @@ func (h *Handler) APICreateDocument(c echo.Context) error {
 	return apiJSON(c, code, map[string]any{"document": d.APIDocument, "existed": existed, "claims_found": found})
 }
 
-func (h *Handler) apiDocument(ctx context.Context, id int64) (APIDocumentDetail, error) {
+// apiDocument is a document with its claims as userID may see them: the
+// verdicts of claims they owe a second opinion on are withheld.
+func (h *Handler) apiDocument(ctx context.Context, userID, id int64) (APIDocumentDetail, error) {
 	d, err := h.Store.Document(ctx, id)
 	if err != nil {
 		return APIDocumentDetail{}, err
@@ -111,20 +113,21 @@ func (h *Handler) apiDocument(ctx context.Context, id int64) (APIDocumentDetail,
 	if err != nil {
 		return APIDocumentDetail{}, err
 	}
+	pending, err := h.Store.PendingOpinions(ctx, userID)
+	if err != nil {
+		return APIDocumentDetail{}, err
+	}
 	out := APIDocumentDetail{
-		APIDocument: APIDocument{ID: d.ID, Title: d.Title, URL: d.URL, PublishedAt: d.PublishedAt, CreatedAt: d.CreatedAt},
-		SHA256:      d.SHA256, Text: d.Body, Claims: []APIClaim{},
+		APIDocument: APIDocument{ID: d.ID, Title: d.Title, URL: d.URL, PublishedAt: d.PublishedAt, CreatedAt: d.CreatedAt,
+			Counts: APICounts(progressOf(claims))},
+		SHA256: d.SHA256, Text: d.Body, Claims: []APIClaim{},
 	}
 	for _, cl := range claims {
-		out.Claims = append(out.Claims, NewAPIClaim(cl))
-		switch cl.Status {
-		case db.StatusConfirmed:
-			out.Counts.Confirmed++
-		case db.StatusDisputed:
-			out.Counts.Disputed++
-		default:
-			out.Counts.Unverified++
+		item := NewAPIClaim(cl)
+		if pending[cl.ID] {
+			item.blind()
 		}
+		out.Claims = append(out.Claims, item)
 	}
 	return out, nil
 }
@@ -135,7 +138,7 @@ func (h *Handler) APIDocument(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d, err := h.apiDocument(c.Request().Context(), id)
+	d, err := h.apiDocument(c.Request().Context(), CurrentUser(c).ID, id)
 	if err != nil {
 		return err
 	}

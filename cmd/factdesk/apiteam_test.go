@@ -198,6 +198,11 @@ func TestTeamAPIWithTokensFromTheCommandLine(t *testing.T) {
 		blind.Opinions[0].FirstStatus != "" || blind.Opinions[0].FirstUser != "" || blind.Publication.Published {
 		t.Fatalf("rob sees %+v", blind)
 	}
+	var robDoc handlers.APIDocumentDetail
+	s.expect(200, rob, "GET", fmt.Sprintf("/api/v1/documents/%d", docID), nil, &robDoc)
+	if robDoc.Claims[0].ID != doc.Claims[0].ID || !robDoc.Claims[0].Blind || robDoc.Claims[0].Status != "" {
+		t.Fatalf("rob's document shows %+v", robDoc.Claims[0])
+	}
 	s.expect(200, rob, "GET", claim(0)+"/comments", nil, &comments)
 	s.expect(200, rob, "GET", claim(0)+"/evidence", nil, &evs)
 	if !comments.Blind || len(comments.Items) != 0 || !evs.Blind || len(evs.Items) != 0 {
@@ -258,6 +263,10 @@ func TestTeamAPIWithTokensFromTheCommandLine(t *testing.T) {
 		"claims": []map[string]int64{{"id": doc.Claims[2].ID, "version": 1}}}, &br)
 	if br.Done != 1 || !br.Items[0].Claim.Dismissed {
 		t.Fatalf("bulk dismiss: %+v", br)
+	}
+	s.expect(200, vic, "GET", fmt.Sprintf("/api/v1/documents/%d", docID), nil, &doc)
+	if n := doc.Counts.Unverified + doc.Counts.Confirmed + doc.Counts.Disputed; n != len(doc.Claims)-1 || doc.Counts.Disputed != 1 {
+		t.Fatalf("counts with a dismissed sentence: %+v of %d claims", doc.Counts, len(doc.Claims))
 	}
 	s.refused(422, "invalid", ed, "POST", "/api/v1/claims/bulk", map[string]any{"action": "status", "status": "confirmed",
 		"claims": []map[string]int64{{"id": doc.Claims[1].ID}}}) // no version
