@@ -217,6 +217,15 @@ func pageLimit(c echo.Context) (int, error) {
 	return n, nil
 }
 
+// pageParams reads ?limit= and ?cursor= of a paged list.
+func pageParams(c echo.Context) (limit int, cursor int64, err error) {
+	if limit, err = pageLimit(c); err != nil {
+		return 0, 0, err
+	}
+	cursor, err = decodeCursor(c.QueryParam("cursor"))
+	return limit, cursor, err
+}
+
 // APIMe says who the token belongs to, and their role.
 func (h *Handler) APIMe(c echo.Context) error {
 	u := CurrentUser(c)

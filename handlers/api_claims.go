@@ -17,11 +17,7 @@ func (h *Handler) APIClaims(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	limit, err := pageLimit(c)
-	if err != nil {
-		return err
-	}
-	after, err := decodeCursor(c.QueryParam("cursor"))
+	limit, after, err := pageParams(c)
 	if err != nil {
 		return err
 	}

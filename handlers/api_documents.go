@@ -18,11 +18,7 @@ import (
 
 // APIDocuments lists documents, newest first, a page at a time.
 func (h *Handler) APIDocuments(c echo.Context) error {
-	limit, err := pageLimit(c)
-	if err != nil {
-		return err
-	}
-	before, err := decodeCursor(c.QueryParam("cursor"))
+	limit, before, err := pageParams(c)
 	if err != nil {
 		return err
 	}

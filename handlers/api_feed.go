@@ -38,11 +38,7 @@ func (h *Handler) APIDocumentActivity(c echo.Context) error {
 }
 
 func (h *Handler) apiActivity(c echo.Context, docID int64) error {
-	limit, err := pageLimit(c)
-	if err != nil {
-		return err
-	}
-	before, err := decodeCursor(c.QueryParam("cursor"))
+	limit, before, err := pageParams(c)
 	if err != nil {
 		return err
 	}
@@ -86,11 +82,7 @@ type APIInboxPage struct {
 
 // APIInbox lists the user's mentions and second-opinion requests.
 func (h *Handler) APIInbox(c echo.Context) error {
-	limit, err := pageLimit(c)
-	if err != nil {
-		return err
-	}
-	before, err := decodeCursor(c.QueryParam("cursor"))
+	limit, before, err := pageParams(c)
 	if err != nil {
 		return err
 	}

@@ -172,87 +172,79 @@ func (h *Handler) claimBlind(c echo.Context) (int64, bool, error) {
 	return id, pending[id], err
 }
 
-// APIComments lists a claim's comments, oldest first.
-func (h *Handler) APIComments(c echo.Context) error {
+// apiClaimList answers with a list that belongs to the claim at :id: load
+// reads it, conv shows each item. For a user who owes a second opinion on
+// the claim it is empty and marked blind.
+func apiClaimList[S, T any](h *Handler, c echo.Context, load func(context.Context, int64) ([]S, error), conv func(S) T) error {
 	id, blind, err := h.claimBlind(c)
 	if err != nil {
 		return err
 	}
-	out := APIList[APIComment]{Items: []APIComment{}, Blind: blind}
+	out := APIList[T]{Items: []T{}, Blind: blind}
 	if !blind {
-		cms, err := h.Store.Comments(c.Request().Context(), id)
+		items, err := load(c.Request().Context(), id)
 		if err != nil {
 			return err
 		}
-		for _, cm := range cms {
-			out.Items = append(out.Items, newAPIComment(cm))
+		for _, it := range items {
+			out.Items = append(out.Items, conv(it))
 		}
 	}
 	return apiJSON(c, http.StatusOK, out)
+}
+
+// apiClaimAdd reads the body into in, lets add attach it to the claim at
+// :id as the current user, and answers 201 with what was added.
+func apiClaimAdd[T any](h *Handler, c echo.Context, what string, in any, add func(context.Context, *db.User, int64) (T, error)) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if err := decodeJSON(c, in); err != nil {
+		return err
+	}
+	u := CurrentUser(c)
+	out, err := add(c.Request().Context(), u, id)
+	if err != nil {
+		return err
+	}
+	h.Log.Info(what, "claim", id, "user", u.Username, "via", "api")
+	return apiJSON(c, http.StatusCreated, out)
+}
+
+// APIComments lists a claim's comments, oldest first.
+func (h *Handler) APIComments(c echo.Context) error {
+	return apiClaimList(h, c, h.Store.Comments, newAPIComment)
 }
 
 // APIAddComment adds a comment to a claim; the users it @mentions find it
 // in their inbox.
 func (h *Handler) APIAddComment(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
 	var in struct {
 		Body string `json:"body"`
 	}
-	if err := decodeJSON(c, &in); err != nil {
-		return err
-	}
-	u := CurrentUser(c)
-	cm, err := h.Store.AddComment(c.Request().Context(), id, u.ID, in.Body)
-	if err != nil {
-		return err
-	}
-	cm.User = u.Username
-	h.Log.Info("comment added", "claim", id, "user", u.Username, "via", "api")
-	return apiJSON(c, http.StatusCreated, newAPIComment(cm))
+	return apiClaimAdd(h, c, "comment added", &in, func(ctx context.Context, u *db.User, id int64) (APIComment, error) {
+		cm, err := h.Store.AddComment(ctx, id, u.ID, in.Body)
+		cm.User = u.Username
+		return newAPIComment(cm), err
+	})
 }
 
 // APIEvidence lists a claim's evidence, oldest first: attached to the claim
 // or to one of its status changes.
 func (h *Handler) APIEvidence(c echo.Context) error {
-	id, blind, err := h.claimBlind(c)
-	if err != nil {
-		return err
-	}
-	out := APIList[APIEvidence]{Items: []APIEvidence{}, Blind: blind}
-	if !blind {
-		evs, err := h.Store.ClaimEvidence(c.Request().Context(), id)
-		if err != nil {
-			return err
-		}
-		for _, e := range evs {
-			out.Items = append(out.Items, newAPIEvidence(e))
-		}
-	}
-	return apiJSON(c, http.StatusOK, out)
+	return apiClaimList(h, c, h.Store.ClaimEvidence, newAPIEvidence)
 }
 
 // APIAddEvidence attaches a link, with a title and an optional quoted
 // excerpt, to a claim.
 func (h *Handler) APIAddEvidence(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
 	var in apiEvidenceInput
-	if err := decodeJSON(c, &in); err != nil {
-		return err
-	}
-	u := CurrentUser(c)
-	ev, err := h.Store.AddEvidence(c.Request().Context(), id, u.ID, in.db())
-	if err != nil {
-		return err
-	}
-	ev.User = u.Username
-	h.Log.Info("evidence added", "claim", id, "user", u.Username, "via", "api")
-	return apiJSON(c, http.StatusCreated, newAPIEvidence(ev))
+	return apiClaimAdd(h, c, "evidence added", &in, func(ctx context.Context, u *db.User, id int64) (APIEvidence, error) {
+		ev, err := h.Store.AddEvidence(ctx, id, u.ID, in.db())
+		ev.User = u.Username
+		return newAPIEvidence(ev), err
+	})
 }
 
 // apiVersionNote is the body of a dismissal or a restoration.
@@ -263,24 +255,18 @@ type apiVersionNote struct {
 
 // APIDismiss marks an extracted sentence as not a claim, with a reason.
 func (h *Handler) APIDismiss(c echo.Context) error {
-	return h.apiClaimChange(c, "claim dismissed", func(ctx context.Context, u *db.User, id int64) error {
-		var in apiVersionNote
-		if err := decodeJSON(c, &in); err != nil {
-			return err
-		}
-		v, err := requireVersion(in.Version)
-		if err != nil {
-			return err
-		}
-		_, err = h.Store.Dismiss(ctx, id, u.ID, v, in.Reason)
-		return err
-	})
+	return h.apiDismissal(c, "claim dismissed", h.Store.Dismiss)
 }
 
 // APIRestore puts a dismissed sentence back in the queue; the reason is
 // optional.
 func (h *Handler) APIRestore(c echo.Context) error {
-	return h.apiClaimChange(c, "claim restored", func(ctx context.Context, u *db.User, id int64) error {
+	return h.apiDismissal(c, "claim restored", h.Store.Restore)
+}
+
+func (h *Handler) apiDismissal(c echo.Context, what string,
+	set func(ctx context.Context, claimID, userID, seenVersion int64, reason string) (db.Claim, error)) error {
+	return h.apiClaimChange(c, what, func(ctx context.Context, u *db.User, id int64) error {
 		var in apiVersionNote
 		if err := decodeJSON(c, &in); err != nil {
 			return err
@@ -289,7 +275,7 @@ func (h *Handler) APIRestore(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		_, err = h.Store.Restore(ctx, id, u.ID, v, in.Reason)
+		_, err = set(ctx, id, u.ID, v, in.Reason)
 		return err
 	})
 }
