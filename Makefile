@@ -33,11 +33,21 @@ test: check-generated lint
 	$(GO) test -run='^$$' -fuzz='^FuzzSegment$$' -fuzztime=5s -fuzzminimizetime=2s ./extract/
 	$(GO) test -run='^$$' -fuzz='^FuzzExtract$$' -fuzztime=5s -fuzzminimizetime=2s ./extract/
 	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=5s -fuzzminimizetime=2s ./ingest/
+	# Hostile input: export writers and query-string parsing.
+	$(GO) test -run='^$$' -fuzz='^FuzzWriters$$' -fuzztime=5s -fuzzminimizetime=2s ./export/
+	$(GO) test -run='^$$' -fuzz='^FuzzParseCursor$$' -fuzztime=5s -fuzzminimizetime=2s ./db/
+	$(GO) test -run='^$$' -fuzz='^FuzzParseStatuses$$' -fuzztime=5s -fuzzminimizetime=2s ./db/
+	$(GO) test -run='^$$' -fuzz='^FuzzQueueQuery$$' -fuzztime=5s -fuzzminimizetime=2s ./handlers/
 
 fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzSegment$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./extract/
 	$(GO) test -run='^$$' -fuzz='^FuzzExtract$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./extract/
 	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./ingest/
+	# Hostile input: export writers and query-string parsing.
+	$(GO) test -run='^$$' -fuzz='^FuzzWriters$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./export/
+	$(GO) test -run='^$$' -fuzz='^FuzzParseCursor$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./db/
+	$(GO) test -run='^$$' -fuzz='^FuzzParseStatuses$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./db/
+	$(GO) test -run='^$$' -fuzz='^FuzzQueueQuery$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./handlers/
 
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./extract/ ./db/

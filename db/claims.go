@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Statuses a claim can have.
@@ -283,6 +285,9 @@ func (s *Store) SetStatus(ctx context.Context, claimID, userID, seenVersion int6
 	if len(note) > 10000 {
 		return Claim{}, fmt.Errorf("%w: the note is longer than 10,000 bytes", ErrInvalid)
 	}
+	if err := checkNote(note); err != nil {
+		return Claim{}, err
+	}
 	for i := range evidence {
 		if err := evidence[i].normalize(); err != nil {
 			return Claim{}, err
@@ -359,4 +364,19 @@ func (s *Store) History(ctx context.Context, claimID int64) ([]HistoryEntry, err
 		out = append(out, h)
 	}
 	return out, rows.Err()
+}
+
+// checkNote refuses a note that is not plain text: history is kept for good,
+// so invalid UTF-8 or control characters (other than tabs and line breaks)
+// are refused rather than stored.
+func checkNote(note string) error {
+	if !utf8.ValidString(note) {
+		return fmt.Errorf("%w: the note is not valid text (UTF-8)", ErrInvalid)
+	}
+	for _, r := range note {
+		if unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' {
+			return fmt.Errorf("%w: the note holds control characters; use plain text", ErrInvalid)
+		}
+	}
+	return nil
 }

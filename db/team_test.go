@@ -492,10 +492,9 @@ func TestBulk(t *testing.T) {
 func TestUserAdmin(t *testing.T) {
 	f := newTeam(t)
 	s, ctx := f.s, context.Background()
-	now := time.Now()
-	s.SaveSession(ctx, "ann-1", f.ann.ID, "{}", now.Add(time.Hour))
-	s.SaveSession(ctx, "ann-2", f.ann.ID, "{}", now.Add(time.Hour))
-	s.SaveSession(ctx, "bob-1", f.bob.ID, "{}", now.Add(time.Hour))
+	s.SaveSession(ctx, "ann-1", f.ann.ID, "{}", SessionTimeouts{Idle: time.Hour, Absolute: time.Hour})
+	s.SaveSession(ctx, "ann-2", f.ann.ID, "{}", SessionTimeouts{Idle: time.Hour, Absolute: time.Hour})
+	s.SaveSession(ctx, "bob-1", f.bob.ID, "{}", SessionTimeouts{Idle: time.Hour, Absolute: time.Hour})
 	u, err := s.SetDisabled(ctx, f.ann.ID, true)
 	if err != nil || !u.Disabled {
 		t.Fatalf("disable = %+v, %v", u, err)

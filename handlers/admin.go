@@ -66,8 +66,8 @@ func samePassword(pw, pw2 string) error {
 	return nil
 }
 
-// addUser checks and stores a new account. The users page and the API
-// share it, and the ones below.
+// addUser checks and stores a new account, and audits it. The users page
+// and the API share it, and the ones below.
 func (h *Handler) addUser(c echo.Context, name, role, pw string) (db.User, error) {
 	name = strings.TrimSpace(name)
 	if err := db.ValidUsername(name); err != nil {
@@ -76,7 +76,7 @@ func (h *Handler) addUser(c echo.Context, name, role, pw string) (db.User, error
 	if !auth.ValidRole(role) {
 		return db.User{}, fmt.Errorf("%w: choose a role: admin, editor, reviewer or viewer", db.ErrInvalid)
 	}
-	if err := auth.CheckPasswordRules(pw); err != nil {
+	if err := auth.CheckPasswordRules(pw, name); err != nil {
 		return db.User{}, err
 	}
 	hash, err := auth.HashPassword(pw)
@@ -84,10 +84,14 @@ func (h *Handler) addUser(c echo.Context, name, role, pw string) (db.User, error
 		return db.User{}, err
 	}
 	u, err := h.Store.CreateUser(c.Request().Context(), name, hash, role)
-	if err == nil {
-		h.Log.Info("user created", "user", u.Username, "role", u.Role, "by", CurrentUser(c).Username)
+	if err != nil {
+		return u, err
 	}
-	return u, err
+	if err := h.audit(c, db.AuditUserCreated, u, "role "+u.Role); err != nil {
+		return u, err
+	}
+	h.Log.Info("user created", "user", u.Username, "role", u.Role, "by", CurrentUser(c).Username)
+	return u, nil
 }
 
 // changeRole changes a user's role; the last enabled admin keeps theirs.
@@ -95,27 +99,45 @@ func (h *Handler) changeRole(c echo.Context, id int64, role string) (db.User, er
 	if !auth.ValidRole(role) {
 		return db.User{}, fmt.Errorf("%w: choose a role: admin, editor, reviewer or viewer", db.ErrInvalid)
 	}
-	u, err := h.Store.SetRole(c.Request().Context(), id, role)
-	if err == nil {
-		h.Log.Info("role changed", "user", u.Username, "role", u.Role, "by", CurrentUser(c).Username)
+	before, err := h.Store.UserByID(c.Request().Context(), id)
+	if err != nil {
+		return before, err
 	}
-	return u, err
+	u, err := h.Store.SetRole(c.Request().Context(), id, role)
+	if err != nil {
+		return u, err
+	}
+	if before.Role != u.Role {
+		if err := h.audit(c, db.AuditRoleChanged, u, before.Role+" -> "+u.Role); err != nil {
+			return u, err
+		}
+	}
+	h.Log.Info("role changed", "user", u.Username, "role", u.Role, "by", CurrentUser(c).Username)
+	return u, nil
 }
 
 // resetPassword sets a new password; the user's sessions end with it.
 func (h *Handler) resetPassword(c echo.Context, id int64, pw string) (db.User, error) {
-	if err := auth.CheckPasswordRules(pw); err != nil {
-		return db.User{}, err
+	target, err := h.Store.UserByID(c.Request().Context(), id)
+	if err != nil {
+		return target, err
+	}
+	if err := auth.CheckPasswordRules(pw, target.Username); err != nil {
+		return target, err
 	}
 	hash, err := auth.HashPassword(pw)
 	if err != nil {
-		return db.User{}, err
+		return target, err
 	}
 	u, err := h.Store.SetPassword(c.Request().Context(), id, hash)
-	if err == nil {
-		h.Log.Info("password reset", "user", u.Username, "by", CurrentUser(c).Username)
+	if err != nil {
+		return u, err
 	}
-	return u, err
+	if err := h.audit(c, db.AuditPasswordReset, u, "sessions ended"); err != nil {
+		return u, err
+	}
+	h.Log.Info("password reset", "user", u.Username, "by", CurrentUser(c).Username)
+	return u, nil
 }
 
 // changeAccess disables a user, ending their sessions and stopping their
@@ -125,11 +147,25 @@ func (h *Handler) changeAccess(c echo.Context, id int64, disabled bool) (db.User
 	if disabled && id == me.ID {
 		return db.User{}, fmt.Errorf("%w: you cannot disable your own account", db.ErrInvalid)
 	}
-	u, err := h.Store.SetDisabled(c.Request().Context(), id, disabled)
-	if err == nil {
-		h.Log.Info("user access changed", "user", u.Username, "disabled", disabled, "by", me.Username)
+	before, err := h.Store.UserByID(c.Request().Context(), id)
+	if err != nil {
+		return before, err
 	}
-	return u, err
+	u, err := h.Store.SetDisabled(c.Request().Context(), id, disabled)
+	if err != nil {
+		return u, err
+	}
+	if before.Disabled != u.Disabled {
+		kind := db.AuditUserEnabled
+		if disabled {
+			kind = db.AuditUserDisabled
+		}
+		if err := h.audit(c, kind, u, ""); err != nil {
+			return u, err
+		}
+	}
+	h.Log.Info("user access changed", "user", u.Username, "disabled", disabled, "by", me.Username)
+	return u, nil
 }
 
 // CreateUser adds an account.

@@ -48,25 +48,9 @@ func queueURL(status string, docID int64, assignee, key, cursor string) string {
 // Queue lists claims by check-worthiness, filtered by status and document.
 func (h *Handler) Queue(c echo.Context) error {
 	ctx := c.Request().Context()
-	f := db.QueueFilter{Limit: queuePageSize, Status: c.QueryParam("status")}
-	if f.Status != "" && !db.ValidStatus(f.Status) {
-		return fmt.Errorf("%w: unknown status %q (use unverified, confirmed or disputed)", db.ErrInvalid, f.Status)
-	}
-	if d := c.QueryParam("document"); d != "" {
-		id, err := strconv.ParseInt(d, 10, 64)
-		if err != nil || id <= 0 {
-			return fmt.Errorf("%w: the document filter must be a document number", db.ErrInvalid)
-		}
-		f.DocumentID = id
-	}
-	for key, dst := range map[string]**db.Cursor{"after": &f.After, "before": &f.Before} {
-		if v := c.QueryParam(key); v != "" {
-			cur, err := db.ParseCursor(v)
-			if err != nil {
-				return err
-			}
-			*dst = &cur
-		}
+	f, err := parseQueueFilter(c.QueryParams())
+	if err != nil {
+		return err
 	}
 	assignee, err := h.assigneeFilter(c, &f)
 	if err != nil {

@@ -47,6 +47,10 @@ func (h *Handler) CreateToken(c echo.Context) error {
 	case err != nil:
 		return err
 	default:
+		if err := h.Store.RecordAudit(c.Request().Context(), db.AuditEvent{Event: db.AuditTokenCreated, ActorID: u.ID, Actor: u.Username,
+			TargetID: tok.ID, Target: "token " + tok.Prefix + "…", IP: c.RealIP(), Detail: tok.Label}); err != nil {
+			return err
+		}
 		h.Log.Info("API token created", "token", tok.ID, "user", u.Username)
 	}
 	p, perr := h.tokensPage(c)
@@ -69,6 +73,10 @@ func (h *Handler) RevokeToken(c echo.Context) error {
 	}
 	u := CurrentUser(c)
 	if err := h.Store.RevokeToken(c.Request().Context(), u.ID, id); err != nil {
+		return err
+	}
+	if err := h.Store.RecordAudit(c.Request().Context(), db.AuditEvent{Event: db.AuditTokenRevoked, ActorID: u.ID, Actor: u.Username,
+		TargetID: id, Target: "token " + strconv.FormatInt(id, 10), IP: c.RealIP()}); err != nil {
 		return err
 	}
 	h.Log.Info("API token revoked", "token", id, "user", u.Username)

@@ -31,6 +31,7 @@ type LoginPage struct {
 	Username string
 	Next     string
 	Error    string
+	Notice   string // a message that is not an error, such as after logging out everywhere
 }
 
 // SetupPage creates the first admin account.
@@ -436,4 +437,27 @@ type TokenRow struct {
 	CreatedAt  time.Time
 	LastUsedAt time.Time
 	RevokedAt  time.Time
+}
+
+// Security pages.
+
+// AuditPage is one page of the audit log, newest first.
+type AuditPage struct {
+	Base
+	Events    []AuditRow
+	Event     string // the kind shown, "" for all
+	Filters   []FilterLink
+	NextURL   string // older events
+	NewestURL string
+	Paged     bool // not the first page
+}
+
+// AuditRow is one security event.
+type AuditRow struct {
+	At     time.Time
+	Event  string
+	Actor  string
+	Target string
+	IP     string
+	Detail string
 }

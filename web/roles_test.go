@@ -75,6 +75,9 @@ var routeAccess = map[string]string{
 	"POST /tokens":               accessLogin,
 	"POST /tokens/:id/revoke":    accessLogin,
 	"GET /public/claims/:id":     accessPublic,
+
+	"POST /logout/everywhere": accessLogin,
+	"GET /admin/audit":        accessAdmin,
 }
 
 // identities in rising order of rights; "" is anonymous.
@@ -167,11 +170,12 @@ func TestEveryRouteChecksItsRole(t *testing.T) {
 				who = "anonymous"
 			}
 			toLogin := r.code == http.StatusSeeOther && strings.HasPrefix(r.hdr.Get("Location"), "/login")
+			logsOut := key == "POST /logout" || key == "POST /logout/everywhere" // allowed, and ends at the login page
 			roleRefused := r.code == http.StatusForbidden && strings.Contains(r.body, "it needs the")
 			switch {
 			case r.code >= 500:
 				t.Errorf("%s as %s: %d", key, who, r.code)
-			case want && (toLogin && key != "POST /logout" || roleRefused):
+			case want && (toLogin && !logsOut || roleRefused):
 				t.Errorf("%s as %s: refused (%d), want allowed", key, who, r.code)
 			case want && r.code == http.StatusForbidden:
 				t.Errorf("%s as %s: 403 but not for the role: %s", key, who, r.doc.Find("main").Text())
@@ -180,7 +184,7 @@ func TestEveryRouteChecksItsRole(t *testing.T) {
 			case !want && id.user != "" && !roleRefused:
 				t.Errorf("%s as %s: %d, want 403 for the role", key, who, r.code)
 			}
-			if key == "POST /logout" && id.user != "" {
+			if logsOut && id.user != "" {
 				c.login(id.user)
 			}
 		}

@@ -28,11 +28,25 @@ type Config struct {
 	MaxDocBytes int  // largest document accepted; 0 means ingest.DefaultMaxBytes
 	Secure      bool // served over TLS: Secure cookies
 
+	// Security settings.
+	TLS             bool         // served over built-in TLS (--tls-cert): as Secure, and more
+	TrustedProxies  []*net.IPNet // reverse proxies whose X-Forwarded-For/-Proto are believed
+	SessionIdle     time.Duration
+	SessionAbsolute time.Duration
+	HandlerTimeout  time.Duration // deadline for a handler's context; 0 means DefaultHandlerTimeout
+
 	// Export and API.
 	Export   export.Options // ClaimReview's organisation and the public base URL
 	APIRate  float64        // API requests a second per token; 0 means 10
 	APIBurst int            // requests a token may send at once; 0 means 50
 }
+
+// Defaults for the security settings.
+const (
+	DefaultSessionIdle     = 12 * time.Hour
+	DefaultSessionAbsolute = 7 * 24 * time.Hour
+	DefaultHandlerTimeout  = 30 * time.Second
+)
 
 // New builds the echo instance with every route and middleware.
 func New(cfg Config) *echo.Echo {
@@ -42,19 +56,33 @@ func New(cfg Config) *echo.Echo {
 	if cfg.MaxDocBytes <= 0 {
 		cfg.MaxDocBytes = ingest.DefaultMaxBytes
 	}
+	cfg.Secure = cfg.Secure || cfg.TLS
+	if cfg.SessionIdle <= 0 {
+		cfg.SessionIdle = DefaultSessionIdle
+	}
+	if cfg.SessionAbsolute <= 0 {
+		cfg.SessionAbsolute = DefaultSessionAbsolute
+	}
+	if cfg.HandlerTimeout <= 0 {
+		cfg.HandlerTimeout = DefaultHandlerTimeout
+	}
 	views.AssetVersion = assets.Version()
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
+	e.IPExtractor, e.SchemeExtractor = clientExtractors(cfg.TrustedProxies)
 	store := NewSessionStore(cfg.Store, cfg.Secure)
+	store.Timeouts = db.SessionTimeouts{Idle: cfg.SessionIdle, Absolute: cfg.SessionAbsolute}
+	store.Options.MaxAge = int(cfg.SessionAbsolute / time.Second)
 	sm := &sessionManager{store: store, name: sessionCookieName(cfg.Secure), log: cfg.Log}
 	h := &handlers.Handler{Store: cfg.Store, Sessions: sm, Log: cfg.Log, MaxDocBytes: cfg.MaxDocBytes}
 	h.ExportOptions = cfg.Export
 	e.HTTPErrorHandler = errorHandler(h, cfg.Log)
 
 	e.Use(middleware.RequestID())
+	e.Use(securityHeaders(cfg.Secure))
 	e.Use(recoverer(cfg.Log))
 	e.Use(requestLog(cfg.Log))
-	e.Use(securityHeaders(cfg.Secure))
+	e.Use(handlerTimeout(cfg.HandlerTimeout))
 	e.Use(sm.loadUser(cfg.Store))
 	routes(e, h, cfg)
 	return e
@@ -178,7 +206,17 @@ func routes(e *echo.Echo, h *handlers.Handler, cfg Config) {
 	e.POST("/api/v1/users/:id/password", h.APIResetPassword, small, bearer, limit, admin)
 	e.POST("/api/v1/users/:id/disable", h.APIDisableUser, small, bearer, limit, admin)
 	e.POST("/api/v1/users/:id/enable", h.APIEnableUser, small, bearer, limit, admin)
+
+	// Security: ending all of one's sessions, and the audit log for admins.
+	e.POST("/logout/everywhere", h.LogoutEverywhere, small, requireLogin, csrf)
+	e.GET("/admin/audit", h.AuditLog, small, requireLogin, csrf, requireRole("admin"))
 }
+
+// noHandlerTimeout lists the routes that outlive a handler's deadline (see
+// handlerTimeout): event streams stay open as long as their page, exports of
+// a large database stream for minutes. The server's WriteTimeout still
+// bounds an export.
+var noHandlerTimeout = map[string]bool{"/events": true, "/export": true, "/api/v1/export": true}
 
 // drainTimeout bounds how long a shutdown waits for requests in flight.
 const drainTimeout = 15 * time.Second
@@ -190,13 +228,7 @@ const drainTimeout = 15 * time.Second
 // shutdown with e.Server.RegisterOnShutdown instead of holding it up.
 func Serve(ctx context.Context, e *echo.Echo, ln net.Listener, log *slog.Logger) error {
 	srv := e.Server
-	srv.Handler = e
-	srv.ReadHeaderTimeout = 10 * time.Second
-	srv.ReadTimeout = 2 * time.Minute
-	srv.WriteTimeout = 10 * time.Minute // exports of large databases stream for a while
-	srv.IdleTimeout = 2 * time.Minute
-	srv.MaxHeaderBytes = 64 << 10
-	srv.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
+	configureServer(srv, e, log)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -218,4 +250,16 @@ func Serve(ctx context.Context, e *echo.Echo, ln net.Listener, log *slog.Logger)
 		return serr
 	}
 	return err
+}
+
+// configureServer bounds what a slow or idle client can hold: headers must
+// arrive within ReadHeaderTimeout, a whole request within ReadTimeout.
+func configureServer(srv *http.Server, h http.Handler, log *slog.Logger) {
+	srv.Handler = h
+	srv.ReadHeaderTimeout = 10 * time.Second
+	srv.ReadTimeout = 2 * time.Minute
+	srv.WriteTimeout = 10 * time.Minute // exports of large databases stream for a while
+	srv.IdleTimeout = 2 * time.Minute
+	srv.MaxHeaderBytes = 64 << 10
+	srv.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
 }

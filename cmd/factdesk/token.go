@@ -60,11 +60,15 @@ func runToken(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	}
 	switch sub {
 	case "create":
-		secret, _, err := store.CreateToken(ctx, u.ID, fs.Arg(0))
+		secret, tok, err := store.CreateToken(ctx, u.ID, fs.Arg(0))
 		if errors.Is(err, db.ErrInvalid) || errors.Is(err, db.ErrNotAllowed) {
 			return errors.New(userText(err))
 		}
 		if err != nil {
+			return err
+		}
+		if err := store.RecordAudit(ctx, db.AuditEvent{Event: db.AuditTokenCreated, TargetID: tok.ID, Target: "token " + tok.Prefix + "…",
+			Detail: "for " + u.Username + ": " + tok.Label + ", from the command line"}); err != nil {
 			return err
 		}
 		// The token on stdout alone, so that scripts can capture it; the
@@ -94,6 +98,10 @@ func runToken(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		if err := store.RevokeToken(ctx, u.ID, id); errors.Is(err, db.ErrNotFound) {
 			return fmt.Errorf("%s has no token %d", u.Username, id)
 		} else if err != nil {
+			return err
+		}
+		if err := store.RecordAudit(ctx, db.AuditEvent{Event: db.AuditTokenRevoked, TargetID: id, Target: "token " + strconv.FormatInt(id, 10),
+			Detail: "of " + u.Username + ", from the command line"}); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "token %d of %s revoked\n", id, u.Username)

@@ -76,24 +76,33 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if !auth.ValidRole(fs.Arg(1)) {
 			return usageError{fmt.Sprintf("unknown role %q (use admin, editor, reviewer or viewer)", fs.Arg(1))}
 		}
-		return withUser(ctx, *dbPath, fs, func(s *db.Store, u db.User) error {
-			u, err := s.SetRole(ctx, u.ID, fs.Arg(1))
+		return withUser(ctx, *dbPath, fs, func(s *db.Store, before db.User) error {
+			u, err := s.SetRole(ctx, before.ID, fs.Arg(1))
 			if err != nil {
 				return err
+			}
+			if before.Role != u.Role {
+				if err := cliAudit(ctx, s, db.AuditRoleChanged, u, before.Role+" -> "+u.Role); err != nil {
+					return err
+				}
 			}
 			fmt.Fprintf(stdout, "user %s now has role %s\n", u.Username, u.Role)
 			return nil
 		})
 	case "passwd":
-		if _, err := oneName(fs, "passwd"); err != nil {
+		name, err := oneName(fs, "passwd")
+		if err != nil {
 			return err
 		}
-		hash, err := newPasswordHash(stdin, stderr)
+		hash, err := newPasswordHash(stdin, stderr, name)
 		if err != nil {
 			return err
 		}
 		return withUser(ctx, *dbPath, fs, func(s *db.Store, u db.User) error {
 			if _, err := s.SetPassword(ctx, u.ID, hash); err != nil {
+				return err
+			}
+			if err := cliAudit(ctx, s, db.AuditPasswordReset, u, "sessions ended"); err != nil {
 				return err
 			}
 			fmt.Fprintf(stdout, "user %s has a new password; their sessions have ended\n", u.Username)
@@ -104,10 +113,19 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			return err
 		}
 		disable := sub == "disable"
-		return withUser(ctx, *dbPath, fs, func(s *db.Store, u db.User) error {
-			u, err := s.SetDisabled(ctx, u.ID, disable)
+		return withUser(ctx, *dbPath, fs, func(s *db.Store, before db.User) error {
+			u, err := s.SetDisabled(ctx, before.ID, disable)
 			if err != nil {
 				return err
+			}
+			if before.Disabled != u.Disabled {
+				kind := db.AuditUserEnabled
+				if disable {
+					kind = db.AuditUserDisabled
+				}
+				if err := cliAudit(ctx, s, kind, u, ""); err != nil {
+					return err
+				}
 			}
 			if disable {
 				fmt.Fprintf(stdout, "user %s is disabled; their sessions have ended\n", u.Username)
@@ -137,7 +155,7 @@ func userAdd(ctx context.Context, fs *flag.FlagSet, dbPath, role string, stdin i
 	if err := db.ValidUsername(name); err != nil {
 		return plain(err)
 	}
-	hash, err := newPasswordHash(stdin, stderr)
+	hash, err := newPasswordHash(stdin, stderr, name)
 	if err != nil {
 		return err
 	}
@@ -147,6 +165,9 @@ func userAdd(ctx context.Context, fs *flag.FlagSet, dbPath, role string, stdin i
 			return fmt.Errorf("a user named %q exists already", name)
 		}
 		if err != nil {
+			return err
+		}
+		if err := cliAudit(ctx, s, db.AuditUserCreated, u, "role "+u.Role); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "user %s added with role %s\n", u.Username, u.Role)
@@ -204,13 +225,14 @@ func plain(err error) error {
 	return err
 }
 
-// newPasswordHash reads a password, checks the rules and hashes it.
-func newPasswordHash(stdin io.Reader, stderr io.Writer) (string, error) {
+// newPasswordHash reads a password for the named user, checks the rules and
+// hashes it.
+func newPasswordHash(stdin io.Reader, stderr io.Writer, name string) (string, error) {
 	pw, err := readPassword(stdin, stderr)
 	if err != nil {
 		return "", err
 	}
-	if err := auth.CheckPasswordRules(pw); err != nil {
+	if err := auth.CheckPasswordRules(pw, name); err != nil {
 		return "", err
 	}
 	return auth.HashPassword(pw)
@@ -246,4 +268,12 @@ func readPassword(stdin io.Reader, stderr io.Writer) (string, error) {
 		return "", errors.New("no password on standard input")
 	}
 	return line, nil
+}
+
+// cliAudit records a security event done from the command line to u.
+func cliAudit(ctx context.Context, s *db.Store, event string, u db.User, detail string) error {
+	if detail != "" {
+		detail += ", "
+	}
+	return s.RecordAudit(ctx, db.AuditEvent{Event: event, TargetID: u.ID, Target: u.Username, Detail: detail + "from the command line"})
 }
