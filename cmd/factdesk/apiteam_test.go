@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"factdesk/db"
 	"factdesk/handlers"
 )
 
@@ -370,4 +372,24 @@ func TestTeamAPIWithTokensFromTheCommandLine(t *testing.T) {
 	s.refused(422, "invalid", ada, "POST", user(me.ID)+"/role", map[string]string{"role": "viewer"}) // the last admin
 	s.refused(404, "not_found", ada, "POST", user(999999)+"/enable", nil)
 	s.refused(403, "forbidden", ed, "POST", user(nina.ID)+"/disable", nil)
+
+	// Each change through the API is in the audit log, as from the users page.
+	store, err := db.Open(context.Background(), c.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	audit, err := store.AuditLog(context.Background(), db.AuditFilter{Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var byAda []string
+	for i := len(audit) - 1; i >= 0; i-- {
+		if a := audit[i]; a.Actor == "ada" && a.Target == "nina" {
+			byAda = append(byAda, a.Event)
+		}
+	}
+	if want := "[user_created role_changed password_reset user_disabled user_enabled]"; fmt.Sprint(byAda) != want {
+		t.Fatalf("audit of ada's changes to nina: %v, want %s", byAda, want)
+	}
 }
