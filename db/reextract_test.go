@@ -203,7 +203,7 @@ func TestReextractKeepsWorkAndOtherTools(t *testing.T) {
 	// Another tool places a claim over part of a sentence.
 	tool := claimAt(t, body, "12 million euros a day")
 	tool.Kind = "quantity"
-	if _, err := s.AddClaims(ctx, docID, []extract.Claim{tool}); err != nil {
+	if _, err := s.AddClaims(ctx, docID, rita.ID, []extract.Claim{tool}); err != nil {
 		t.Fatal(err)
 	}
 	before := claimsByText(t, s, docID)
