@@ -18,6 +18,12 @@ const (
 	ActOpinionRequest  = "opinion_request"
 	ActOpinion         = "opinion"
 	ActOpinionWithdraw = "opinion_withdraw"
+
+	// Publishing a review, and claims added by other tools (a row per
+	// document and batch, with the count in detail).
+	ActPublish      = "publish"
+	ActUnpublish    = "unpublish"
+	ActImportClaims = "import_claims"
 )
 
 // activityRow is one action to record in the feed.
@@ -82,7 +88,8 @@ type ActivityFilter struct {
 }
 
 // blindActions are the actions hidden from a pending second reviewer.
-const blindActions = `('status', 'dismiss', 'restore', 'comment', 'evidence')`
+// Publishing tells that a claim was confirmed or disputed.
+const blindActions = `('status', 'dismiss', 'restore', 'comment', 'evidence', 'publish', 'unpublish')`
 
 // Activity returns a page of the feed and the cursor of the next page (0 on
 // the last page). Keyset paging on the id keeps deep pages as cheap as the first.

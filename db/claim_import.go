@@ -22,8 +22,11 @@ type AddedClaim struct {
 // per claim in the order given. A claim at the same offsets as an existing
 // one is not added twice. Every claim is checked against the document's
 // text: offsets that do not hold the claim's text are a bug upstream, and
-// nothing is stored.
-func (s *Store) AddClaims(ctx context.Context, docID int64, claims []extract.Claim) ([]AddedClaim, error) {
+// nothing is stored. The activity feed says that userID added them.
+func (s *Store) AddClaims(ctx context.Context, docID, userID int64, claims []extract.Claim) ([]AddedClaim, error) {
+	if userID <= 0 {
+		return nil, fmt.Errorf("%w: say who adds the claims", ErrInvalid)
+	}
 	out := make([]AddedClaim, len(claims))
 	var created []int
 	err := s.tx(ctx, func(tx *sql.Tx) error {
@@ -39,14 +42,16 @@ func (s *Store) AddClaims(ctx context.Context, docID int64, claims []extract.Cla
 		if err := checkClaimTexts(body, claims); err != nil {
 			return err
 		}
-		now := formatTime(s.now())
+		when := s.now()
+		now := formatTime(when)
 		find, err := tx.PrepareContext(ctx, `SELECT id FROM claims WHERE document_id = ? AND start = ? AND "end" = ?`)
 		if err != nil {
 			return err
 		}
 		defer find.Close()
-		ins, err := tx.PrepareContext(ctx, `INSERT INTO claims (document_id, start, "end", text, score, kind, speaker, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		// origin 'added': factdesk reextract leaves these claims alone.
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO claims (document_id, start, "end", text, score, kind, speaker, created_at, updated_at, origin)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'added')`)
 		if err != nil {
 			return err
 		}
@@ -71,7 +76,14 @@ func (s *Store) AddClaims(ctx context.Context, docID int64, claims []extract.Cla
 			out[i] = AddedClaim{ID: id}
 			created = append(created, i)
 		}
-		return nil
+		if len(created) == 0 {
+			return nil
+		}
+		detail := "1 claim"
+		if len(created) != 1 {
+			detail = fmt.Sprintf("%d claims", len(created))
+		}
+		return logActivity(ctx, tx, when, activityRow{userID: userID, action: ActImportClaims, documentID: docID, detail: detail})
 	})
 	if err != nil {
 		return nil, err
@@ -113,5 +125,6 @@ func (s *Store) ImportBareDocument(ctx context.Context, d NewDocument) (id int64
 	if err := CheckMeta(d.URL, d.PublishedAt); err != nil {
 		return 0, false, err
 	}
+	d.NoExtract = true
 	return s.createDocument(ctx, d, nil)
 }

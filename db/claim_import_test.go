@@ -11,6 +11,7 @@ import (
 func TestAddClaims(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
+	u := mustUser(t, s, "tool", "reviewer")
 	docID, existed, err := s.ImportBareDocument(ctx, NewDocument{Title: "Bare", Body: testBody})
 	if err != nil || existed {
 		t.Fatal(err, existed)
@@ -26,7 +27,7 @@ func TestAddClaims(t *testing.T) {
 	jp := claimAt(t, testBody, "東京の人口は1400万人です。")
 	ch, stop := s.Subscribe()
 	defer stop()
-	got, err := s.AddClaims(ctx, docID, []extract.Claim{jp, ru, jp})
+	got, err := s.AddClaims(ctx, docID, u.ID, []extract.Claim{jp, ru, jp})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +47,7 @@ func TestAddClaims(t *testing.T) {
 	if c.Text != ru.Text || c.Start != ru.Start || c.Kind != "quantity" || c.Speaker != "police" || c.Status != StatusUnverified {
 		t.Fatalf("stored claim = %+v", c)
 	}
-	again, err := s.AddClaims(ctx, docID, []extract.Claim{ru})
+	again, err := s.AddClaims(ctx, docID, u.ID, []extract.Claim{ru})
 	if err != nil || !again[0].Existed || again[0].ID != got[1].ID {
 		t.Fatalf("adding again: %+v %v", again, err)
 	}
@@ -54,17 +55,17 @@ func TestAddClaims(t *testing.T) {
 	bad := jp
 	bad.Start++
 	okc := claimAt(t, testBody, "the minister said")
-	if _, err := s.AddClaims(ctx, docID, []extract.Claim{okc, bad}); !errors.Is(err, ErrInvalid) {
+	if _, err := s.AddClaims(ctx, docID, u.ID, []extract.Claim{okc, bad}); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("mismatched claim: %v", err)
 	}
 	past := extract.Claim{Start: 1000, End: 1001, Text: ""}
-	if _, err := s.AddClaims(ctx, docID, []extract.Claim{past}); !errors.Is(err, ErrInvalid) {
+	if _, err := s.AddClaims(ctx, docID, u.ID, []extract.Claim{past}); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("claim past the end: %v", err)
 	}
 	if cs, _ := s.DocumentClaims(ctx, docID); len(cs) != 2 {
 		t.Fatalf("%d claims after refused adds", len(cs))
 	}
-	if _, err := s.AddClaims(ctx, 999, []extract.Claim{jp}); !errors.Is(err, ErrNotFound) {
+	if _, err := s.AddClaims(ctx, 999, u.ID, []extract.Claim{jp}); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("unknown document: %v", err)
 	}
 }

@@ -58,10 +58,13 @@ type Evidence struct {
 	CreatedAt time.Time
 }
 
-func insertEvidence(ctx context.Context, tx *sql.Tx, claimID, historyID, userID int64, ev NewEvidence, now time.Time) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO evidence (claim_id, history_id, url, title, excerpt, user_id, created_at)
+func insertEvidence(ctx context.Context, tx *sql.Tx, claimID, historyID, userID int64, ev NewEvidence, now time.Time) (int64, error) {
+	res, err := tx.ExecContext(ctx, `INSERT INTO evidence (claim_id, history_id, url, title, excerpt, user_id, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, claimID, nullID(historyID), ev.URL, ev.Title, ev.Excerpt, userID, formatTime(now))
-	return err
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
 }
 
 // AddEvidence attaches a link to a claim.
@@ -70,13 +73,15 @@ func (s *Store) AddEvidence(ctx context.Context, claimID, userID int64, ev NewEv
 		return Evidence{}, err
 	}
 	var c Claim
+	var id int64
+	var now time.Time
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if c, err = claimForUpdate(ctx, tx, claimID); err != nil {
 			return err
 		}
-		now := s.now()
-		if err := insertEvidence(ctx, tx, claimID, 0, userID, ev, now); err != nil {
+		now = s.now()
+		if id, err = insertEvidence(ctx, tx, claimID, 0, userID, ev, now); err != nil {
 			return err
 		}
 		return logActivity(ctx, tx, now, activityRow{userID: userID, action: ActEvidence, documentID: c.DocumentID,
@@ -86,7 +91,7 @@ func (s *Store) AddEvidence(ctx context.Context, claimID, userID int64, ev NewEv
 		return Evidence{}, err
 	}
 	s.publish(Change{ClaimID: c.ID, DocumentID: c.DocumentID, Version: c.Version, Status: c.Status, UserID: userID, Action: ActEvidence})
-	return Evidence{ClaimID: claimID, URL: ev.URL, Title: ev.Title, Excerpt: ev.Excerpt}, nil
+	return Evidence{ID: id, ClaimID: claimID, URL: ev.URL, Title: ev.Title, Excerpt: ev.Excerpt, CreatedAt: now.UTC()}, nil
 }
 
 // ClaimEvidence returns a claim's evidence, oldest first.

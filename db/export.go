@@ -22,6 +22,10 @@ type ClaimFilter struct {
 	From, To   string   // YYYY-MM-DD, inclusive: the claim's last change (UTC)
 	ClaimID    int64    // 0: every claim
 	Published  bool     // only claims with a public page
+	// BlindFor leaves out the claims on which this user owes a second
+	// opinion: every export format carries the verdict they must not see,
+	// and a claim's presence under a status filter would tell it too.
+	BlindFor int64
 	// Quotes fills export.Record's Prefix and Suffix (the text around the
 	// claim, for Web Annotation), which costs a read of the document text.
 	Quotes bool
@@ -125,6 +129,11 @@ func (f ClaimFilter) where(ctx context.Context, q interface {
 	}
 	if f.Published {
 		conds = append(conds, "p.claim_id IS NOT NULL")
+	}
+	if f.BlindFor > 0 {
+		conds = append(conds, `NOT EXISTS (SELECT 1 FROM second_opinions o
+			WHERE o.claim_id = c.id AND o.second_user_id = ? AND o.second_at IS NULL)`)
+		args = append(args, f.BlindFor)
 	}
 	return " WHERE " + strings.Join(conds, " AND "), args, nil
 }

@@ -52,9 +52,9 @@ func (s *Store) Publish(ctx context.Context, claimID, userID int64) (Claim, erro
 		if c.Status != StatusConfirmed && c.Status != StatusDisputed {
 			return fmt.Errorf("%w: only a reviewed (confirmed or disputed) claim can be published", ErrInvalid)
 		}
-		now := formatTime(s.now())
+		now := s.now()
 		res, err := tx.ExecContext(ctx, `INSERT INTO claim_publications (claim_id, published_by, published_at)
-			VALUES (?, ?, ?) ON CONFLICT (claim_id) DO NOTHING`, claimID, userID, now)
+			VALUES (?, ?, ?) ON CONFLICT (claim_id) DO NOTHING`, claimID, userID, formatTime(now))
 		if err != nil {
 			return err
 		}
@@ -62,9 +62,7 @@ func (s *Store) Publish(ctx context.Context, claimID, userID int64) (Claim, erro
 			return nil
 		}
 		changed = true
-		_, err = tx.ExecContext(ctx, `INSERT INTO publication_events (claim_id, action, user_id, created_at)
-			VALUES (?, 'publish', ?, ?)`, claimID, userID, now)
-		return err
+		return logPublication(ctx, tx, now, c, ActPublish, userID)
 	})
 	if err == nil && changed {
 		s.publish(Change{ClaimID: c.ID, DocumentID: c.DocumentID, Version: c.Version, Status: c.Status, UserID: userID, Action: "publish"})
@@ -92,14 +90,22 @@ func (s *Store) Unpublish(ctx context.Context, claimID, userID int64) (Claim, er
 			return nil
 		}
 		changed = true
-		_, err = tx.ExecContext(ctx, `INSERT INTO publication_events (claim_id, action, user_id, created_at)
-			VALUES (?, 'unpublish', ?, ?)`, claimID, userID, formatTime(s.now()))
-		return err
+		return logPublication(ctx, tx, s.now(), c, ActUnpublish, userID)
 	})
 	if err == nil && changed {
 		s.publish(Change{ClaimID: c.ID, DocumentID: c.DocumentID, Version: c.Version, Status: c.Status, UserID: userID, Action: "unpublish"})
 	}
 	return c, err
+}
+
+// logPublication records a publish or unpublish in the claim's publication
+// events and in the activity feed.
+func logPublication(ctx context.Context, tx *sql.Tx, now time.Time, c Claim, action string, userID int64) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO publication_events (claim_id, action, user_id, created_at)
+		VALUES (?, ?, ?, ?)`, c.ID, action, userID, formatTime(now)); err != nil {
+		return err
+	}
+	return logActivity(ctx, tx, now, activityRow{userID: userID, action: action, documentID: c.DocumentID, claimID: c.ID})
 }
 
 // PublishedRecord returns the export record of a published claim, the same

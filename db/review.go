@@ -47,7 +47,7 @@ func opinionPending(ctx context.Context, q interface {
 // transaction: the evidence given with it and the activity row.
 func recordStatusChange(ctx context.Context, tx *sql.Tx, c Claim, historyID, userID int64, to, note string, evidence []NewEvidence, now time.Time) error {
 	for _, ev := range evidence {
-		if err := insertEvidence(ctx, tx, c.ID, historyID, userID, ev, now); err != nil {
+		if _, err := insertEvidence(ctx, tx, c.ID, historyID, userID, ev, now); err != nil {
 			return err
 		}
 	}

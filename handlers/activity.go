@@ -28,7 +28,6 @@ func (h *Handler) DocumentActivity(c echo.Context) error {
 }
 
 func (h *Handler) activity(c echo.Context, docID int64) error {
-	ctx := c.Request().Context()
 	var before int64
 	if v := c.QueryParam("before"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
@@ -39,19 +38,14 @@ func (h *Handler) activity(c echo.Context, docID int64) error {
 	}
 	p := views.ActivityPage{Base: h.Base(c, "Activity", "activity")}
 	base := "/activity"
+	d, entries, next, err := h.feed(c, docID, before, activityPerPage)
+	if err != nil {
+		return err
+	}
 	if docID > 0 {
-		d, err := h.Store.Document(ctx, docID)
-		if err != nil {
-			return err
-		}
 		p.DocumentID, p.DocTitle = d.ID, d.Title
 		p.Title = "Activity: " + d.Title
 		base = fmt.Sprintf("/documents/%d/activity", docID)
-	}
-	entries, next, err := h.Store.Activity(ctx, db.ActivityFilter{DocumentID: docID, BeforeID: before,
-		Limit: activityPerPage, ViewerID: CurrentUser(c).ID})
-	if err != nil {
-		return err
 	}
 	for _, e := range entries {
 		p.Entries = append(p.Entries, views.ActivityRow{At: e.At, User: e.User, Action: e.Action, DocumentID: e.DocumentID,
@@ -65,4 +59,20 @@ func (h *Handler) activity(c echo.Context, docID int64) error {
 		p.FirstURL = base
 	}
 	return Render(c, http.StatusOK, views.ActivityView(p))
+}
+
+// feed reads a page of the activity feed, of every document (docID 0) or
+// of one, as the current user may see it; the page and the API share it.
+func (h *Handler) feed(c echo.Context, docID, before int64, limit int) (db.Document, []db.ActivityEntry, int64, error) {
+	ctx := c.Request().Context()
+	var d db.Document
+	if docID > 0 {
+		var err error
+		if d, err = h.Store.Document(ctx, docID); err != nil {
+			return d, nil, 0, err
+		}
+	}
+	entries, next, err := h.Store.Activity(ctx, db.ActivityFilter{DocumentID: docID, BeforeID: before,
+		Limit: limit, ViewerID: CurrentUser(c).ID})
+	return d, entries, next, err
 }

@@ -46,8 +46,9 @@ type APIClaim struct {
 	Version       int64     `json:"version"`
 	CreatedAt     time.Time `json:"created_at"`
 	UpdatedAt     time.Time `json:"updated_at"`
-	Dismissed     bool      `json:"dismissed"`          // "not a claim": left out of lists and exports
-	Assignee      string    `json:"assignee,omitempty"` // who is to review it
+	Dismissed     bool      `json:"dismissed"`                // "not a claim": left out of lists and exports
+	DismissReason string    `json:"dismiss_reason,omitempty"` // why, while dismissed
+	Assignee      string    `json:"assignee,omitempty"`       // who is to review it
 	// Blind is set for a user who owes a second opinion on the claim: its
 	// status and history are withheld until they give it, as on the web.
 	Blind bool `json:"blind,omitempty"`
@@ -56,21 +57,26 @@ type APIClaim struct {
 // blind withholds the verdict.
 func (c *APIClaim) blind() { c.Status, c.Blind = "", true }
 
-// APIClaimDetail is one claim with its history, newest first, and whether
-// its review is public.
+// APIClaimDetail is one claim with its history, newest first, its second
+// opinions, oldest first, and whether its review is public.
 type APIClaimDetail struct {
 	APIClaim
 	History     []APIEvent     `json:"history"`
+	Opinions    []APIOpinion   `json:"opinions"`
 	Publication APIPublication `json:"publication"`
 }
 
-// APIEvent is one status change.
+// APIEvent is one history row: a status change, or a dismissal or
+// restoration (whose from and to are the unchanged status).
 type APIEvent struct {
-	User string    `json:"user"`
-	From string    `json:"from"`
-	To   string    `json:"to"`
-	Note string    `json:"note"`
-	At   time.Time `json:"at"`
+	ID       int64         `json:"id"`
+	Action   string        `json:"action"` // status, dismiss or restore
+	User     string        `json:"user"`
+	From     string        `json:"from"`
+	To       string        `json:"to"`
+	Note     string        `json:"note"`
+	At       time.Time     `json:"at"`
+	Evidence []APIEvidence `json:"evidence,omitempty"` // given with this change
 }
 
 // APIPublication is a claim's public page, when it has one.
@@ -115,7 +121,7 @@ type APIPage[T any] struct {
 func NewAPIClaim(c db.Claim) APIClaim {
 	return APIClaim{ID: c.ID, DocumentID: c.DocumentID, DocumentTitle: c.DocumentTitle, Start: c.Start, End: c.End,
 		Text: c.Text, Score: c.Score, Kind: c.Kind, Speaker: c.Speaker, Status: c.Status, Version: c.Version,
-		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Dismissed: c.Dismissed, Assignee: c.Assignee}
+		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Dismissed: c.Dismissed, DismissReason: c.DismissReason, Assignee: c.Assignee}
 }
 
 // apiJSON writes v as the response.
@@ -139,6 +145,14 @@ func decodeJSON(c echo.Context, v any) error {
 		return fmt.Errorf("%w: the body must hold one JSON object and nothing after it", ErrBadRequest)
 	}
 	return nil
+}
+
+// decodeOptionalJSON is decodeJSON for a body that may be left out.
+func decodeOptionalJSON(c echo.Context, v any) error {
+	if c.Request().ContentLength == 0 {
+		return nil
+	}
+	return decodeJSON(c, v)
 }
 
 // requireJSON refuses bodies that do not say they are JSON (or JSON Lines).
@@ -201,6 +215,15 @@ func pageLimit(c echo.Context) (int, error) {
 		return 0, fmt.Errorf("%w: limit must be a number from 1 to 200", db.ErrInvalid)
 	}
 	return n, nil
+}
+
+// pageParams reads ?limit= and ?cursor= of a paged list.
+func pageParams(c echo.Context) (limit int, cursor int64, err error) {
+	if limit, err = pageLimit(c); err != nil {
+		return 0, 0, err
+	}
+	cursor, err = decodeCursor(c.QueryParam("cursor"))
+	return limit, cursor, err
 }
 
 // APIMe says who the token belongs to, and their role.

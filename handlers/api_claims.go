@@ -17,15 +17,16 @@ func (h *Handler) APIClaims(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	limit, err := pageLimit(c)
-	if err != nil {
-		return err
-	}
-	after, err := decodeCursor(c.QueryParam("cursor"))
+	limit, after, err := pageParams(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
+	if len(f.Statuses) > 0 {
+		// A claim's place under a status filter would tell its verdict to
+		// a reviewer who owes a second opinion on it.
+		f.BlindFor = CurrentUser(c).ID
+	}
 	claims, more, err := h.Store.ListClaims(ctx, f, after, limit)
 	if err != nil {
 		return err
@@ -38,9 +39,6 @@ func (h *Handler) APIClaims(c echo.Context) error {
 	for _, cl := range claims {
 		item := NewAPIClaim(cl)
 		if pending[cl.ID] {
-			if len(f.Statuses) > 0 {
-				continue // its place in a status filter would tell the verdict
-			}
 			item.blind()
 		}
 		page.Items = append(page.Items, item)
@@ -51,26 +49,44 @@ func (h *Handler) APIClaims(c echo.Context) error {
 	return apiJSON(c, http.StatusOK, page)
 }
 
+// apiClaim is a claim as userID may see it. To a reviewer who owes a
+// second opinion on it, it shows neither the verdict nor anything that
+// tells it: the history, earlier opinions, the evidence or the publication.
 func (h *Handler) apiClaim(ctx context.Context, userID, id int64) (APIClaimDetail, error) {
 	cl, err := h.Store.Claim(ctx, id)
 	if err != nil {
 		return APIClaimDetail{}, err
 	}
+	ops, err := h.Store.SecondOpinions(ctx, id)
+	if err != nil {
+		return APIClaimDetail{}, err
+	}
+	out := APIClaimDetail{APIClaim: NewAPIClaim(cl), History: []APIEvent{}, Opinions: []APIOpinion{}}
+	ops, blind := opinionsFor(ops, userID)
+	for _, o := range ops {
+		out.Opinions = append(out.Opinions, newAPIOpinion(o))
+	}
+	if blind {
+		out.blind()
+		return out, nil
+	}
 	hist, err := h.Store.History(ctx, id)
 	if err != nil {
 		return APIClaimDetail{}, err
 	}
-	pending, err := h.Store.PendingOpinions(ctx, userID)
+	evs, err := h.Store.ClaimEvidence(ctx, id)
 	if err != nil {
 		return APIClaimDetail{}, err
 	}
-	out := APIClaimDetail{APIClaim: NewAPIClaim(cl), History: []APIEvent{}}
-	if pending[id] {
-		out.blind()
-		hist = nil
+	byHistory := map[int64][]APIEvidence{}
+	for _, e := range evs {
+		if e.HistoryID != 0 {
+			byHistory[e.HistoryID] = append(byHistory[e.HistoryID], newAPIEvidence(e))
+		}
 	}
 	for _, e := range hist {
-		out.History = append(out.History, APIEvent{User: e.Username, From: e.From, To: e.To, Note: e.Note, At: e.CreatedAt})
+		out.History = append(out.History, APIEvent{ID: e.ID, Action: e.Action, User: e.Username, From: e.From, To: e.To,
+			Note: e.Note, At: e.CreatedAt, Evidence: byHistory[e.ID]})
 	}
 	if out.Publication, err = h.apiPublication(ctx, id); err != nil {
 		return APIClaimDetail{}, err
@@ -102,44 +118,41 @@ func (h *Handler) APIClaim(c echo.Context) error {
 
 // apiStatusChange is the body of POST /api/v1/claims/{id}/status.
 type apiStatusChange struct {
-	Status  string `json:"status"`
-	Version *int64 `json:"version"`
-	Note    string `json:"note"`
+	Status   string             `json:"status"`
+	Version  *int64             `json:"version"`
+	Note     string             `json:"note"`
+	Evidence []apiEvidenceInput `json:"evidence"` // attached to this change
 }
 
 // APISetStatus records a review. The version is the one the caller saw: if
 // the claim changed since, nothing is written and the answer (409, code
 // "stale") carries the claim as it is now.
 func (h *Handler) APISetStatus(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
+	return h.apiClaimChange(c, "status changed", func(ctx context.Context, u *db.User, id int64) error {
+		var in apiStatusChange
+		if err := decodeJSON(c, &in); err != nil {
+			return err
+		}
+		v, err := requireVersion(in.Version)
+		if err != nil {
+			return err
+		}
+		// Refused before the version check, so that a stale answer does
+		// not even say the claim changed.
+		pending, err := h.Store.PendingOpinions(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		if pending[id] {
+			return fmt.Errorf("%w: you were asked for a second opinion on this claim: give your verdict in the second-opinion form", db.ErrInvalid)
+		}
+		evs := make([]db.NewEvidence, len(in.Evidence))
+		for i, e := range in.Evidence {
+			evs[i] = e.db()
+		}
+		_, err = h.Store.SetStatus(ctx, id, u.ID, v, in.Status, in.Note, evs...)
 		return err
-	}
-	var in apiStatusChange
-	if err := decodeJSON(c, &in); err != nil {
-		return err
-	}
-	if in.Version == nil {
-		return fmt.Errorf("%w: version is required: the claim's version you reviewed, so that a change made meanwhile is not overwritten", db.ErrInvalid)
-	}
-	u := CurrentUser(c)
-	// Refused before the version check, whose answer shows the verdict.
-	pending, err := h.Store.PendingOpinions(c.Request().Context(), u.ID)
-	if err != nil {
-		return err
-	}
-	if pending[id] {
-		return fmt.Errorf("%w: you were asked for a second opinion on this claim: give your verdict in the second-opinion form", db.ErrInvalid)
-	}
-	if _, err := h.Store.SetStatus(c.Request().Context(), id, u.ID, *in.Version, in.Status, in.Note); err != nil {
-		return err
-	}
-	h.Log.Info("status changed", "claim", id, "to", in.Status, "user", u.Username, "via", "api")
-	cl, err := h.apiClaim(c.Request().Context(), CurrentUser(c).ID, id)
-	if err != nil {
-		return err
-	}
-	return apiJSON(c, http.StatusOK, cl)
+	})
 }
 
 // APIPublish publishes a reviewed claim's review.

@@ -18,11 +18,7 @@ import (
 
 // APIDocuments lists documents, newest first, a page at a time.
 func (h *Handler) APIDocuments(c echo.Context) error {
-	limit, err := pageLimit(c)
-	if err != nil {
-		return err
-	}
-	before, err := decodeCursor(c.QueryParam("cursor"))
+	limit, before, err := pageParams(c)
 	if err != nil {
 		return err
 	}
@@ -88,7 +84,7 @@ func (h *Handler) APICreateDocument(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d, err := h.apiDocument(ctx, id)
+	d, err := h.apiDocument(ctx, CurrentUser(c).ID, id)
 	if err != nil {
 		return err
 	}
@@ -102,7 +98,9 @@ func (h *Handler) APICreateDocument(c echo.Context) error {
 	return apiJSON(c, code, map[string]any{"document": d.APIDocument, "existed": existed, "claims_found": found})
 }
 
-func (h *Handler) apiDocument(ctx context.Context, id int64) (APIDocumentDetail, error) {
+// apiDocument is a document with its claims as userID may see them: the
+// verdicts of claims they owe a second opinion on are withheld.
+func (h *Handler) apiDocument(ctx context.Context, userID, id int64) (APIDocumentDetail, error) {
 	d, err := h.Store.Document(ctx, id)
 	if err != nil {
 		return APIDocumentDetail{}, err
@@ -111,20 +109,21 @@ func (h *Handler) apiDocument(ctx context.Context, id int64) (APIDocumentDetail,
 	if err != nil {
 		return APIDocumentDetail{}, err
 	}
+	pending, err := h.Store.PendingOpinions(ctx, userID)
+	if err != nil {
+		return APIDocumentDetail{}, err
+	}
 	out := APIDocumentDetail{
-		APIDocument: APIDocument{ID: d.ID, Title: d.Title, URL: d.URL, PublishedAt: d.PublishedAt, CreatedAt: d.CreatedAt},
-		SHA256:      d.SHA256, Text: d.Body, Claims: []APIClaim{},
+		APIDocument: APIDocument{ID: d.ID, Title: d.Title, URL: d.URL, PublishedAt: d.PublishedAt, CreatedAt: d.CreatedAt,
+			Counts: APICounts(progressOf(claims))},
+		SHA256: d.SHA256, Text: d.Body, Claims: []APIClaim{},
 	}
 	for _, cl := range claims {
-		out.Claims = append(out.Claims, NewAPIClaim(cl))
-		switch cl.Status {
-		case db.StatusConfirmed:
-			out.Counts.Confirmed++
-		case db.StatusDisputed:
-			out.Counts.Disputed++
-		default:
-			out.Counts.Unverified++
+		item := NewAPIClaim(cl)
+		if pending[cl.ID] {
+			item.blind()
 		}
+		out.Claims = append(out.Claims, item)
 	}
 	return out, nil
 }
@@ -135,7 +134,7 @@ func (h *Handler) APIDocument(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d, err := h.apiDocument(c.Request().Context(), id)
+	d, err := h.apiDocument(c.Request().Context(), CurrentUser(c).ID, id)
 	if err != nil {
 		return err
 	}
@@ -171,8 +170,8 @@ const defaultImportScore = 0.5
 // PlaceClaims anchors claims read from data (see anchor.Decode) on a
 // document and stores those it can place, in one transaction. Those it
 // cannot place are reported with the reason. The API and the command line
-// share it.
-func PlaceClaims(ctx context.Context, store *db.Store, docID int64, data []byte) (ClaimResults, error) {
+// share it; the activity feed names userID as who added them.
+func PlaceClaims(ctx context.Context, store *db.Store, docID, userID int64, data []byte) (ClaimResults, error) {
 	items, err := anchor.Decode(data)
 	if err != nil {
 		return ClaimResults{}, fmt.Errorf("%w: %s", ErrBadRequest, strings.TrimPrefix(err.Error(), anchor.ErrFormat.Error()+": "))
@@ -214,7 +213,7 @@ func PlaceClaims(ctx context.Context, store *db.Store, docID int64, data []byte)
 		res.Items[i] = r
 	}
 	if len(placed) > 0 {
-		added, err := store.AddClaims(ctx, docID, placed)
+		added, err := store.AddClaims(ctx, docID, userID, placed)
 		if err != nil {
 			return ClaimResults{}, err
 		}
@@ -245,7 +244,7 @@ func (h *Handler) APIAddClaims(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := PlaceClaims(c.Request().Context(), h.Store, id, data)
+	res, err := PlaceClaims(c.Request().Context(), h.Store, id, CurrentUser(c).ID, data)
 	if err != nil {
 		return err
 	}

@@ -19,19 +19,15 @@ func (h *Handler) Bulk(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("%w: the form could not be read", db.ErrInvalid)
 	}
-	var items []db.BulkItem
-	seen := map[int64]bool{}
+	var sel []db.BulkItem
 	for _, v := range form["claim"] {
 		a, b, ok := strings.Cut(v, ":")
 		id, err1 := strconv.ParseInt(a, 10, 64)
 		ver, err2 := strconv.ParseInt(b, 10, 64)
-		if !ok || err1 != nil || err2 != nil || id <= 0 || ver <= 0 {
+		if !ok || err1 != nil || err2 != nil {
 			return fmt.Errorf("%w: the selection is malformed; reload the queue and select again", db.ErrInvalid)
 		}
-		if !seen[id] {
-			seen[id] = true
-			items = append(items, db.BulkItem{ClaimID: id, Version: ver})
-		}
+		sel = append(sel, db.BulkItem{ClaimID: id, Version: ver})
 	}
 	act := db.BulkAction{Kind: c.FormValue("action"), Status: c.FormValue("status"), Note: c.FormValue("note")}
 	if act.Kind == db.BulkAssign {
@@ -39,13 +35,11 @@ func (h *Handler) Bulk(c echo.Context) error {
 			return err
 		}
 	}
-	u := CurrentUser(c)
-	r, err := h.Store.Bulk(c.Request().Context(), u.ID, act, items)
+	r, hidden, err := h.bulk(c, act, sel)
 	if err != nil {
 		return err
 	}
-	h.Log.Info("bulk action", "action", act.Kind, "done", len(r.Done), "stale", len(r.Stale), "skipped", len(r.Skipped), "user", u.Username)
-	h.Sessions.SetFlash(c, bulkMessage(act, r))
+	h.Sessions.SetFlash(c, bulkMessage(act, r, hidden))
 	back := safeNext(c.FormValue("back"))
 	if !strings.HasPrefix(back, "/queue") {
 		back = "/queue"
@@ -53,8 +47,36 @@ func (h *Handler) Bulk(c echo.Context) error {
 	return seeOther(c, back)
 }
 
+// bulk checks a selection and applies the action to it; the queue's form
+// and the API share it. Each claim comes once, with the version the caller
+// saw (which an assignment does not need). hidden holds the claims whose
+// verdict the user may not see, as they owe a second opinion on them: a
+// stale claim's state would tell it.
+func (h *Handler) bulk(c echo.Context, act db.BulkAction, sel []db.BulkItem) (db.BulkResult, map[int64]bool, error) {
+	var items []db.BulkItem
+	seen := map[int64]bool{}
+	for _, it := range sel {
+		if it.ClaimID <= 0 || it.Version < 0 || (it.Version == 0 && act.Kind != db.BulkAssign) {
+			return db.BulkResult{}, nil, fmt.Errorf("%w: every selected claim needs its id and the version you saw", db.ErrInvalid)
+		}
+		if !seen[it.ClaimID] {
+			seen[it.ClaimID] = true
+			items = append(items, it)
+		}
+	}
+	ctx := c.Request().Context()
+	u := CurrentUser(c)
+	r, err := h.Store.Bulk(ctx, u.ID, act, items)
+	if err != nil {
+		return r, nil, err
+	}
+	h.Log.Info("bulk action", "action", act.Kind, "done", len(r.Done), "stale", len(r.Stale), "skipped", len(r.Skipped), "user", u.Username)
+	hidden, err := h.Store.PendingOpinions(ctx, u.ID)
+	return r, hidden, err
+}
+
 // bulkMessage says what happened, naming every claim that was left alone.
-func bulkMessage(a db.BulkAction, r db.BulkResult) string {
+func bulkMessage(a db.BulkAction, r db.BulkResult, hidden map[int64]bool) string {
 	n := len(r.Done)
 	claims := fmt.Sprintf("%d claims", n)
 	if n == 1 {
@@ -83,6 +105,10 @@ func bulkMessage(a db.BulkAction, r db.BulkResult) string {
 			state := views.StatusLabel(c.Status)
 			if c.Dismissed {
 				state = "dismissed"
+			}
+			if hidden[c.ID] {
+				fmt.Fprintf(&b, " claim %d%s", c.ID, sep)
+				continue
 			}
 			fmt.Fprintf(&b, " claim %d (now %s)%s", c.ID, state, sep)
 		}

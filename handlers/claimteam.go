@@ -27,12 +27,10 @@ func (h *Handler) claimTeam(c echo.Context, p *views.ClaimPage, cl db.Claim) err
 	}
 	open := false
 	for _, o := range opinions {
-		if o.Open() {
-			open = true
-			if o.SecondUserID == u.ID {
-				t.Blind = true
-			}
-		}
+		open = open || o.Open()
+	}
+	opinions, t.Blind = opinionsFor(opinions, u.ID)
+	for _, o := range opinions {
 		t.Opinions = append(t.Opinions, views.OpinionRow{RequestedBy: o.RequestedBy, RequestedAt: o.RequestedAt,
 			FirstUser: o.FirstUser, FirstStatus: o.FirstStatus, SecondUser: o.SecondUser, SecondStatus: o.SecondStatus,
 			SecondNote: o.SecondNote, SecondAt: o.SecondAt, WithdrawnBy: o.CancelledBy})
@@ -42,14 +40,6 @@ func (h *Handler) claimTeam(c echo.Context, p *views.ClaimPage, cl db.Claim) err
 		// the history, earlier opinions, the evidence or the comments.
 		p.Claim.Hidden = true
 		p.History = nil
-		for i := range t.Opinions {
-			if !t.Opinions[i].Open() {
-				continue
-			}
-			t.Opinions = []views.OpinionRow{{RequestedBy: t.Opinions[i].RequestedBy, RequestedAt: t.Opinions[i].RequestedAt,
-				SecondUser: t.Opinions[i].SecondUser}}
-			break
-		}
 		return nil
 	}
 	evs, err := h.Store.ClaimEvidence(ctx, cl.ID)

@@ -145,22 +145,32 @@ func (h *Handler) documentPage(c echo.Context, id int64) (views.DocumentPage, er
 	}
 	for _, cl := range claims {
 		p.Claims = append(p.Claims, claimRow(cl))
-		if cl.Dismissed {
-			continue // not a claim: not counted
-		}
-		switch cl.Status {
-		case db.StatusConfirmed:
-			p.Progress.Confirmed++
-		case db.StatusDisputed:
-			p.Progress.Disputed++
-		default:
-			p.Progress.Unverified++
-		}
 	}
+	p.Progress = views.Progress(progressOf(claims))
 	if err := h.documentTeam(c, &p); err != nil {
 		return views.DocumentPage{}, err
 	}
 	return p, nil
+}
+
+// progressOf counts a document's claims by status, as the document page
+// and the API show them: dismissed sentences are not claims and not counted.
+func progressOf(claims []db.Claim) db.Progress {
+	var p db.Progress
+	for _, cl := range claims {
+		if cl.Dismissed {
+			continue
+		}
+		switch cl.Status {
+		case db.StatusConfirmed:
+			p.Confirmed++
+		case db.StatusDisputed:
+			p.Disputed++
+		default:
+			p.Unverified++
+		}
+	}
+	return p
 }
 
 // pathID reads the :id parameter; a malformed id is a missing page.

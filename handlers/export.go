@@ -53,6 +53,9 @@ func (h *Handler) streamExport(c echo.Context) error {
 		return err
 	}
 	f.Quotes = export.NeedsQuotes(format)
+	// Every format carries the verdict, which a reviewer who owes a second
+	// opinion must not see: those claims are left out of their exports.
+	f.BlindFor = CurrentUser(c).ID
 	mediaType, ext := export.ContentType(format)
 	res := c.Response()
 	// The writer is made first so that a bad format is an error page, not a

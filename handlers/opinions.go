@@ -65,13 +65,9 @@ func (h *Handler) SubmitOpinion(c echo.Context) error {
 // Agreement shows how often reviewers agree: percent agreement and Cohen's
 // kappa for each pair of reviewers and overall, from answered second opinions.
 func (h *Handler) Agreement(c echo.Context) error {
-	pairs, err := h.Store.OpinionPairs(c.Request().Context())
+	js, err := h.judgements(c)
 	if err != nil {
 		return err
-	}
-	js := make([]agree.Judgement, len(pairs))
-	for i, p := range pairs {
-		js[i] = agree.Judgement{RaterA: p.FirstUser, RaterB: p.SecondUser, A: p.FirstStatus, B: p.SecondStatus}
 	}
 	p := views.AgreementPage{Base: h.Base(c, "Agreement", "agreement"), Overall: agreementRow("", "", agree.Overall(js))}
 	for _, r := range agree.ByPair(js) {
@@ -90,6 +86,20 @@ func (h *Handler) Agreement(c echo.Context) error {
 		p.Matrix[idx[j.A]][idx[j.B]]++
 	}
 	return Render(c, http.StatusOK, views.AgreementView(p))
+}
+
+// judgements are the answered second opinions, for agreement figures; the
+// page and the API share them.
+func (h *Handler) judgements(c echo.Context) ([]agree.Judgement, error) {
+	pairs, err := h.Store.OpinionPairs(c.Request().Context())
+	if err != nil {
+		return nil, err
+	}
+	js := make([]agree.Judgement, len(pairs))
+	for i, p := range pairs {
+		js[i] = agree.Judgement{RaterA: p.FirstUser, RaterB: p.SecondUser, A: p.FirstStatus, B: p.SecondStatus}
+	}
+	return js, nil
 }
 
 func agreementRow(a, b string, r agree.Result) views.AgreementRow {

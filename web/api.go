@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 	"golang.org/x/time/rate"
 
+	"factdesk/auth"
 	"factdesk/db"
 	"factdesk/handlers"
 )
@@ -107,8 +108,13 @@ func apiError(c echo.Context, err error, maxDoc int, log *slog.Logger) {
 // apiClassify maps an error to a status and a body whose code is stable.
 func apiClassify(err error, maxDoc int) (int, handlers.APIError) {
 	var stale *db.StaleError
+	var blindStale *handlers.BlindStaleError
 	var he *echo.HTTPError
 	switch {
+	case errors.As(err, &blindStale):
+		cur := blindStale.Current
+		return http.StatusConflict, handlers.APIError{Code: "stale", Current: &cur, Message: fmt.Sprintf(
+			"The claim was changed meanwhile: it is now at version %d. Nothing was saved; try again with that version.", cur.Version)}
 	case errors.As(err, &stale):
 		cur := handlers.NewAPIClaim(stale.Current)
 		return http.StatusConflict, handlers.APIError{Code: "stale", Current: &cur, Message: fmt.Sprintf(
@@ -116,7 +122,7 @@ func apiClassify(err error, maxDoc int) (int, handlers.APIError) {
 			stale.Current.Status, stale.Current.Version)}
 	case errors.Is(err, db.ErrNotFound):
 		return http.StatusNotFound, handlers.APIError{Code: "not_found", Message: "There is nothing at this address."}
-	case errors.Is(err, db.ErrInvalid):
+	case errors.Is(err, db.ErrInvalid), errors.Is(err, auth.ErrWeakPassword):
 		return http.StatusUnprocessableEntity, handlers.APIError{Code: "invalid", Message: handlers.UserMessage(err)}
 	case errors.Is(err, db.ErrDuplicate):
 		return http.StatusConflict, handlers.APIError{Code: "duplicate", Message: "That exists already."}

@@ -403,6 +403,32 @@ var apiRouteAccess = map[string]string{
 	"POST /api/v1/claims/:id/status":        accessReviewer,
 	"PUT /api/v1/claims/:id/publication":    accessEditor,
 	"DELETE /api/v1/claims/:id/publication": accessEditor,
+
+	// Team work.
+	"GET /api/v1/claims/:id/comments":          accessLogin,
+	"GET /api/v1/claims/:id/evidence":          accessLogin,
+	"GET /api/v1/inbox":                        accessLogin,
+	"POST /api/v1/inbox/read":                  accessLogin,
+	"GET /api/v1/activity":                     accessLogin,
+	"GET /api/v1/documents/:id/activity":       accessLogin,
+	"GET /api/v1/agreement":                    accessLogin,
+	"GET /api/v1/reviewers":                    accessLogin,
+	"POST /api/v1/claims/:id/comments":         accessReviewer,
+	"POST /api/v1/claims/:id/evidence":         accessReviewer,
+	"POST /api/v1/claims/:id/dismiss":          accessReviewer,
+	"POST /api/v1/claims/:id/opinion":          accessReviewer,
+	"POST /api/v1/claims/:id/restore":          accessEditor,
+	"POST /api/v1/claims/:id/assign":           accessEditor,
+	"POST /api/v1/documents/:id/assign":        accessEditor,
+	"POST /api/v1/claims/:id/second-opinion":   accessEditor,
+	"DELETE /api/v1/claims/:id/second-opinion": accessEditor,
+	"POST /api/v1/claims/bulk":                 accessEditor,
+	"GET /api/v1/users":                        accessAdmin,
+	"POST /api/v1/users":                       accessAdmin,
+	"POST /api/v1/users/:id/role":              accessAdmin,
+	"POST /api/v1/users/:id/password":          accessAdmin,
+	"POST /api/v1/users/:id/disable":           accessAdmin,
+	"POST /api/v1/users/:id/enable":            accessAdmin,
 }
 
 // Every API route refuses a request without a token (401) and a token whose

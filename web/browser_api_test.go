@@ -18,6 +18,7 @@ import (
 
 	"factdesk/auth"
 	"factdesk/db"
+	"factdesk/handlers"
 	"factdesk/web"
 )
 
@@ -146,4 +147,19 @@ func TestBrowserPublishAndTokens(t *testing.T) {
 		t.Errorf("download formats %v", formats)
 	}
 	browserScreenshot(t, bctx, "queue-download")
+
+	// The document's activity shows the publishing, and claims another tool
+	// added (as POST /api/v1/documents/ID/claims and import --claims do).
+	res, err := handlers.PlaceClaims(ctx, store, docID, ed.ID, []byte(`[{"text": "Rainfall in the catchment was 40% below normal"}]`))
+	if err != nil || res.Created != 1 {
+		t.Fatalf("claims from another tool: %+v %v", res, err)
+	}
+	browserMust(t, "open the activity", chromedp.Do(bctx, chromedp.Navigate(base+"/documents/"+itoa(docID)+"/activity")))
+	feed, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('ol.activity li .what')].map(w => w.innerText.replace(/\s+/g, ' ').trim())`))
+	browserMust(t, "read the activity", err)
+	if len(feed) != 3 || feed[0] != "ed added 1 claim from another tool" || !strings.HasPrefix(feed[1], "ed published the review of "+claim.Text[:20]) {
+		t.Errorf("activity = %q", feed)
+	}
+	browserNoTemplLeak(t, bctx, "the activity page")
+	browserScreenshot(t, bctx, "activity-publish")
 }

@@ -114,6 +114,15 @@ func FuzzAPIRequests(f *testing.F) {
 	f.Add(2, `[{"start":0,"end":5},{"exact":"council","prefix":"The ","suffix":" voted"},{"text":"officials said"}]`)
 	f.Add(2, "{\"text\":\"a\"}\n{\"target\":{\"selector\":[{\"type\":\"TextPositionSelector\",\"start\":3,\"end\":1}]}}")
 	f.Add(2, `{"items":[{"start":-1,"end":1e9}]}`)
+	f.Add(3, `{"action":"status","status":"confirmed","note":"x","claims":[{"id":1,"version":1},{"id":1,"version":1},{"id":-5}]}`)
+	f.Add(3, `{"action":"assign","assignee":"ada","claims":[{"id":2},{"id":99999}]}`)
+	f.Add(4, `{"body":"@ada @@ada @ada. mail@ada"}`)
+	f.Add(5, `{"url":"https://example.org/a b","title":"T","excerpt":""}`)
+	f.Add(6, `{"version":1,"reason":"not a claim"}`)
+	f.Add(7, `{"assignee":null}`)
+	f.Add(8, `{"reviewer":"ada"}`)
+	f.Add(9, `{"status":"confirmed","note":""}`)
+	f.Add(10, `{"up_to":-1}`)
 	ctx := context.Background()
 	store, err := db.Open(ctx, filepath.Join(f.TempDir(), "fuzz.db"))
 	if err != nil {
@@ -133,7 +142,10 @@ func FuzzAPIRequests(f *testing.F) {
 	if _, _, _, err := store.ImportDocument(ctx, db.NewDocument{Title: "Seed", Body: article}); err != nil {
 		f.Fatal(err)
 	}
-	paths := []string{"/api/v1/claims/1/status", "/api/v1/documents", "/api/v1/documents/1/claims"}
+	paths := []string{"/api/v1/claims/1/status", "/api/v1/documents", "/api/v1/documents/1/claims",
+		// Team work.
+		"/api/v1/claims/bulk", "/api/v1/claims/2/comments", "/api/v1/claims/2/evidence", "/api/v1/claims/2/dismiss",
+		"/api/v1/claims/3/assign", "/api/v1/claims/1/second-opinion", "/api/v1/claims/1/opinion", "/api/v1/inbox/read"}
 	f.Fuzz(func(t *testing.T, which int, body string) {
 		path := paths[(which%len(paths)+len(paths))%len(paths)]
 		req, _ := http.NewRequest(http.MethodPost, srv.URL+path, strings.NewReader(body))

@@ -191,6 +191,34 @@ func routes(e *echo.Echo, h *handlers.Handler, cfg Config) {
 	e.DELETE("/api/v1/claims/:id/publication", h.APIUnpublish, small, bearer, limit, editor)
 	e.GET("/api/v1/export", h.APIExport, small, bearer, limit, viewer)
 
+	// The JSON API for team work: comments, evidence, dismissals,
+	// assignment, second opinions, bulk actions, the inbox, the activity
+	// feed, agreement and, for admins, users.
+	e.GET("/api/v1/claims/:id/comments", h.APIComments, small, bearer, limit, viewer)
+	e.POST("/api/v1/claims/:id/comments", h.APIAddComment, small, bearer, limit, reviewer)
+	e.GET("/api/v1/claims/:id/evidence", h.APIEvidence, small, bearer, limit, viewer)
+	e.POST("/api/v1/claims/:id/evidence", h.APIAddEvidence, small, bearer, limit, reviewer)
+	e.POST("/api/v1/claims/:id/dismiss", h.APIDismiss, small, bearer, limit, reviewer)
+	e.POST("/api/v1/claims/:id/restore", h.APIRestore, small, bearer, limit, editor)
+	e.POST("/api/v1/claims/:id/assign", h.APIAssignClaim, small, bearer, limit, editor)
+	e.POST("/api/v1/documents/:id/assign", h.APIAssignDocument, small, bearer, limit, editor)
+	e.POST("/api/v1/claims/:id/second-opinion", h.APIRequestOpinion, small, bearer, limit, editor)
+	e.DELETE("/api/v1/claims/:id/second-opinion", h.APIWithdrawOpinion, small, bearer, limit, editor)
+	e.POST("/api/v1/claims/:id/opinion", h.APISubmitOpinion, small, bearer, limit, reviewer)
+	e.POST("/api/v1/claims/bulk", h.APIBulk, small, bearer, limit, editor)
+	e.GET("/api/v1/inbox", h.APIInbox, small, bearer, limit, viewer)
+	e.POST("/api/v1/inbox/read", h.APIMarkInboxRead, small, bearer, limit, viewer)
+	e.GET("/api/v1/activity", h.APIActivityFeed, small, bearer, limit, viewer)
+	e.GET("/api/v1/documents/:id/activity", h.APIDocumentActivity, small, bearer, limit, viewer)
+	e.GET("/api/v1/agreement", h.APIAgreement, small, bearer, limit, viewer)
+	e.GET("/api/v1/reviewers", h.APIReviewers, small, bearer, limit, viewer)
+	e.GET("/api/v1/users", h.APIUsers, small, bearer, limit, admin)
+	e.POST("/api/v1/users", h.APICreateUser, small, bearer, limit, admin)
+	e.POST("/api/v1/users/:id/role", h.APISetUserRole, small, bearer, limit, admin)
+	e.POST("/api/v1/users/:id/password", h.APIResetPassword, small, bearer, limit, admin)
+	e.POST("/api/v1/users/:id/disable", h.APIDisableUser, small, bearer, limit, admin)
+	e.POST("/api/v1/users/:id/enable", h.APIEnableUser, small, bearer, limit, admin)
+
 	// Live updates, search and the dashboard: logged-in users of any role.
 	// /events is a stream without a deadline; it sets no cookie, so no csrf.
 	e.GET("/events", h.Events, small, requireLogin)

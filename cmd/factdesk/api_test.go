@@ -316,7 +316,12 @@ func TestAnnotationRoundTripThroughTheCommandLine(t *testing.T) {
 	if err != nil || !strings.Contains(out, "0 claims") {
 		t.Fatalf("bare import: %q %v", out, err)
 	}
-	out, errOut, err := b.run("", "import", "--claims", ann, "1")
+	for _, u := range [][2]string{{"tom", "reviewer"}, {"vi", "viewer"}} {
+		if _, _, err := b.run("a long enough password\n", "user", "add", "--role", u[1], u[0]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, errOut, err := b.run("", "import", "--claims", ann, "--user", "tom", "1")
 	if err != nil {
 		t.Fatalf("import --claims: %v\n%s%s", err, out, errOut)
 	}
@@ -338,30 +343,45 @@ func TestAnnotationRoundTripThroughTheCommandLine(t *testing.T) {
 			t.Errorf("claim %d: %d..%d %q, was %d..%d %q", i, got[i].Start, got[i].End, got[i].Text, want[i].Start, want[i].End, want[i].Text)
 		}
 	}
+	// The activity feed says who added them, and how many.
+	store, err := db.Open(context.Background(), b.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed, _, err := store.Activity(context.Background(), db.ActivityFilter{DocumentID: 1})
+	store.Close()
+	if err != nil || len(feed) != 1 || feed[0].User != "tom" || feed[0].Action != db.ActImportClaims ||
+		feed[0].Detail != fmt.Sprintf("%d claims", len(want)) {
+		t.Fatalf("activity after import --claims: %+v %v", feed, err)
+	}
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		if f := strings.Split(line, "\t"); len(f) != 5 || f[1] != "created" || f[4] != "position" {
 			t.Errorf("line %q", line)
 		}
 	}
 	// Again: nothing new, every claim there already.
-	out, _, err = b.run("", "import", "--claims", ann, "1")
+	out, _, err = b.run("", "import", "--claims", ann, "--user", "tom", "1")
 	if err != nil || strings.Count(out, "\texists\t") != len(want) {
 		t.Fatalf("second import: %q %v", out, err)
 	}
 
 	// Claims that cannot be placed are listed with the reason; exit status 1.
 	bad := writeFile(t, "bad.jsonl", "{\"text\":\"The council approved the $1.2 billion budget\"}\n{\"text\":\"Nobody said this.\"}\nnot json\n")
-	out, errOut, err = b.run("", "import", "--claims", bad, "1")
+	out, errOut, err = b.run("", "import", "--claims", bad, "--user", "tom", "1")
 	if err == nil || !strings.Contains(out, "1\tfailed\tnot_found\t") || !strings.Contains(out, "2\tfailed\tinvalid\t") ||
 		!strings.Contains(out, "0\tcreated\t") || !strings.Contains(errOut, "2 not placed") {
 		t.Fatalf("bad claims: %q %q %v", out, errOut, err)
 	}
 	for _, args := range [][]string{
-		{"import", "--claims", ann},
-		{"import", "--claims", ann, "x"},
-		{"import", "--claims", ann, "99"},
-		{"import", "--claims", filepath.Join(t.TempDir(), "missing.jsonl"), "1"},
-		{"import", "--claims", writeFile(t, "empty.jsonl", "  \n"), "1"},
+		{"import", "--claims", ann, "--user", "tom"},
+		{"import", "--claims", ann, "--user", "tom", "x"},
+		{"import", "--claims", ann, "--user", "tom", "99"},
+		{"import", "--claims", filepath.Join(t.TempDir(), "missing.jsonl"), "--user", "tom", "1"},
+		{"import", "--claims", writeFile(t, "empty.jsonl", "  \n"), "--user", "tom", "1"},
+		{"import", "--claims", ann, "1"},                     // nobody to name in the activity feed
+		{"import", "--claims", ann, "--user", "nobody", "1"}, // no such user
+		{"import", "--claims", ann, "--user", "vi", "1"},     // a viewer may not add claims
+		{"import", "--user", "tom", src},                     // --user goes with --claims
 	} {
 		if _, _, err := b.run("", args...); err == nil || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%v: %v", args, err)
@@ -369,7 +389,7 @@ func TestAnnotationRoundTripThroughTheCommandLine(t *testing.T) {
 	}
 	// Stdin works too.
 	data, _ := os.ReadFile(ann)
-	if _, _, err := b.run(string(data), "import", "--claims", "-", "1"); err != nil {
+	if _, _, err := b.run(string(data), "import", "--claims", "-", "--user", "tom", "1"); err != nil {
 		t.Fatalf("claims from stdin: %v", err)
 	}
 }

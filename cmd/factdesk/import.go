@@ -10,13 +10,14 @@ import (
 	"strconv"
 	"strings"
 
+	"factdesk/auth"
 	"factdesk/db"
 	"factdesk/handlers"
 	"factdesk/ingest"
 )
 
 func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs, dbPath := newFlags("import", "[--title T] [--url U] [--published YYYY-MM-DD] [--no-extract] FILE... | --claims FILE DOC_ID", stderr)
+	fs, dbPath := newFlags("import", "[--title T] [--url U] [--published YYYY-MM-DD] [--no-extract] FILE... | --claims FILE --user NAME DOC_ID", stderr)
 	title := fs.String("title", "", "document `title` (default: from the text)")
 	url := fs.String("url", "", "source `URL` of the article")
 	published := fs.String("published", "", "publication `date`, YYYY-MM-DD")
@@ -24,11 +25,15 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	// Claims from other tools, and documents that will get them.
 	claims := fs.String("claims", "", "add the claims in `FILE` (JSON Lines, a JSON array or Web Annotations; - for stdin) to document DOC_ID")
 	noExtract := fs.Bool("no-extract", false, "store the text without extracting claims (to add them with --claims)")
+	user := fs.String("user", "", "with --claims: the `user` who adds them, named in the activity feed (a reviewer or above)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *claims != "" {
-		return importClaims(ctx, *dbPath, *claims, fs.Args(), stdin, stdout, stderr)
+		return importClaims(ctx, *dbPath, *claims, *user, fs.Args(), stdin, stdout, stderr)
+	}
+	if *user != "" {
+		return usageError{"--user goes with --claims: it says who adds the claims"}
 	}
 	files := fs.Args()
 	if len(files) == 0 {
@@ -110,9 +115,12 @@ const maxClaimsFile = 64 << 20
 // index, outcome, claim id, offsets and method; or index, "failed", the
 // code and the reason. Claims that could not be placed make the exit
 // status 1, after every line is printed.
-func importClaims(ctx context.Context, dbPath, file string, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func importClaims(ctx context.Context, dbPath, file, user string, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) != 1 {
-		return usageError{"import --claims FILE takes the document's number: import --claims FILE DOC_ID"}
+		return usageError{"import --claims FILE takes the document's number: import --claims FILE --user NAME DOC_ID"}
+	}
+	if user == "" {
+		return usageError{"import --claims needs --user NAME: the activity feed says who added the claims"}
 	}
 	docID, err := strconv.ParseInt(args[0], 10, 64)
 	if err != nil || docID <= 0 {
@@ -136,7 +144,18 @@ func importClaims(ctx context.Context, dbPath, file string, args []string, stdin
 		return err
 	}
 	defer store.Close()
-	res, err := handlers.PlaceClaims(ctx, store, docID, data)
+	u, err := store.UserByName(ctx, user)
+	if errors.Is(err, db.ErrNotFound) {
+		return fmt.Errorf("there is no user named %q", user)
+	}
+	if err != nil {
+		return err
+	}
+	// The role the API asks of a token that adds claims.
+	if u.Disabled || !auth.CanReview(u.Role) {
+		return fmt.Errorf("%s cannot add claims: that takes an enabled reviewer, editor or admin", u.Username)
+	}
+	res, err := handlers.PlaceClaims(ctx, store, docID, u.ID, data)
 	switch {
 	case errors.Is(err, db.ErrNotFound):
 		return fmt.Errorf("there is no document %d", docID)

@@ -30,7 +30,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "[--addr ADDR] [--db FILE]", "serve the review app (the default)", runServe},
-		{"import", "[--title T] [--url U] [--published YYYY-MM-DD] [--no-extract] FILE... | --claims FILE DOC_ID", "import articles (.txt, .md, .html; - for stdin) and extract their claims, or add claims from other tools", runImport},
+		{"import", "[--title T] [--url U] [--published YYYY-MM-DD] [--no-extract] FILE... | --claims FILE --user NAME DOC_ID", "import articles (.txt, .md, .html; - for stdin) and extract their claims, or add claims from other tools", runImport},
 		{"extract", "[--json] FILE", "print the claims found in a file, without a database", runExtract},
 		{"export", "[--format json|jsonl|csv|claimreview|annotation] [--status S,...] [--kind K,...] [--document ID]\n" +
 			"           [--reviewer NAME] [--from DATE] [--to DATE] [--org-name N] [--public-url U] [--out FILE]", "export claims", runExport},
@@ -40,6 +40,8 @@ func commands() []command {
 		{"backup", "[--db FILE] [--force] FILE", "write a consistent copy of the database while the server runs", runBackup},
 		// API tokens.
 		{"token", "create --user NAME LABEL | list --user NAME | revoke --user NAME ID", "manage personal API tokens (printed once at creation)", runToken},
+		// Claim extraction.
+		{"reextract", "[--doc ID]", "run the current extractor over stored documents again; reviewed claims stay as they are", runReextract},
 		{"help", "", "show this help", nil},
 	}
 }
