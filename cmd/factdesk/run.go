@@ -34,6 +34,9 @@ func commands() []command {
 		{"extract", "[--json] FILE", "print the claims found in a file, without a database", runExtract},
 		{"export", "[--format json|jsonl|csv] [--status S,...] [--out FILE]", "export reviewed claims", runExport},
 		{"user", "add [--role admin|reviewer|viewer] NAME", "add a user; the password comes from stdin or a prompt", runUser},
+		// Performance: generated data at scale.
+		{"demo", "--docs N [--seed S]", "fill a new database with generated articles, claims, users and reviews", runDemo},
+
 		{"help", "", "show this help", nil},
 	}
 }
