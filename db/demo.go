@@ -319,3 +319,37 @@ func insertRows(ctx context.Context, tx *sql.Tx, prefix string, cols int, args [
 	}
 	return nil
 }
+
+// Size is how much a database holds; benchmarks report it beside their figures.
+type Size struct {
+	Docs, Claims, History int
+	MaxDocID, MaxClaimID  int64
+}
+
+// Size counts documents, claims and history rows. It scans whole tables:
+// for tools, not for pages.
+func (s *Store) Size(ctx context.Context) (Size, error) {
+	var z Size
+	err := s.r.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM claims),
+		(SELECT count(*) FROM status_history), (SELECT coalesce(max(id), 0) FROM documents),
+		(SELECT coalesce(max(id), 0) FROM claims)`).Scan(&z.Docs, &z.Claims, &z.History, &z.MaxDocID, &z.MaxClaimID)
+	return z, err
+}
+
+// QueueCursorAt returns the cursor that starts the queue page after the
+// first depth claims of a filter, so that benchmarks can ask for a deep page
+// without paging down to it. It skips rows with OFFSET: for tools only.
+func (s *Store) QueueCursorAt(ctx context.Context, status string, depth int) (Cursor, error) {
+	var c Cursor
+	q := `SELECT score, id FROM claims ORDER BY score DESC, id LIMIT 1 OFFSET ?`
+	args := []any{depth}
+	if status != "" {
+		q = `SELECT score, id FROM claims WHERE status = ? ORDER BY score DESC, id LIMIT 1 OFFSET ?`
+		args = []any{status, depth}
+	}
+	err := s.r.QueryRowContext(ctx, q, args...).Scan(&c.Score, &c.ID)
+	if err == sql.ErrNoRows {
+		return c, ErrNotFound
+	}
+	return c, err
+}
