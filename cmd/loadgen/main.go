@@ -407,13 +407,18 @@ func (cl *client) login(ctx context.Context) error {
 	if res.StatusCode != http.StatusSeeOther {
 		return fmt.Errorf("login as %s: %s (wrong password?)", cl.c.user, res.Status)
 	}
-	// The token of a logged-in page, for the forms this client posts.
-	body, _, err = cl.get(ctx, "/queue")
+	// The token of the page the login leads to, for the forms this client
+	// posts (every logged-in page carries it in its logout form).
+	next := res.Header.Get("Location")
+	if !strings.HasPrefix(next, "/") {
+		next = "/"
+	}
+	body, _, err = cl.get(ctx, next)
 	if err != nil {
 		return err
 	}
 	if m = csrfRe.FindSubmatch(body); m == nil {
-		return errors.New("the queue page has no CSRF token: not logged in?")
+		return fmt.Errorf("the page after login (%s) has no CSRF token: not logged in?", next)
 	}
 	cl.csrf = string(m[1])
 	return nil
