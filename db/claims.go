@@ -152,42 +152,11 @@ func (s *Store) Queue(ctx context.Context, f QueueFilter) (QueuePage, error) {
 	if f.Status != "" && !ValidStatus(f.Status) {
 		return QueuePage{}, fmt.Errorf("%w: unknown status %q", ErrInvalid, f.Status)
 	}
-	var where []string
-	var args []any
-	if f.Status != "" {
-		where = append(where, "c.status = ?")
-		args = append(args, f.Status)
-	}
-	if f.DocumentID > 0 {
-		where = append(where, "c.document_id = ?")
-		args = append(args, f.DocumentID)
-	}
 	var page QueuePage
-	countSQL := "SELECT count(*) FROM claims c"
-	if len(where) > 0 {
-		countSQL += " WHERE " + strings.Join(where, " AND ")
-	}
-	if err := s.r.QueryRowContext(ctx, countSQL, args...).Scan(&page.Total); err != nil {
+	countSQL, countArgs, q, args := queueQueries(f)
+	if err := s.r.QueryRowContext(ctx, countSQL, countArgs...).Scan(&page.Total); err != nil {
 		return page, err
 	}
-
-	order := "c.score DESC, c.id ASC"
-	backward := f.Before != nil
-	switch {
-	case backward:
-		where = append(where, "(c.score > ? OR (c.score = ? AND c.id < ?))")
-		args = append(args, f.Before.Score, f.Before.Score, f.Before.ID)
-		order = "c.score ASC, c.id DESC"
-	case f.After != nil:
-		where = append(where, "(c.score < ? OR (c.score = ? AND c.id > ?))")
-		args = append(args, f.After.Score, f.After.Score, f.After.ID)
-	}
-	q := `SELECT ` + claimCols + ` FROM claims c JOIN documents d ON d.id = c.document_id`
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
-	q += " ORDER BY " + order + " LIMIT ?"
-	args = append(args, f.Limit+1)
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return page, err
@@ -200,6 +169,7 @@ func (s *Store) Queue(ctx context.Context, f QueueFilter) (QueuePage, error) {
 	if more {
 		claims = claims[:f.Limit]
 	}
+	backward := f.Before != nil
 	if backward {
 		for i, j := 0, len(claims)-1; i < j; i, j = i+1, j-1 {
 			claims[i], claims[j] = claims[j], claims[i]
@@ -225,6 +195,69 @@ func (s *Store) Queue(ctx context.Context, f QueueFilter) (QueuePage, error) {
 		}
 	}
 	return page, nil
+}
+
+// queueQueries returns the queries of a queue page: its total and its
+// claims. Totals over every document come from claim_counts, kept by
+// triggers; one document's claims are counted in its index range.
+//
+// A cursor splits the page into two index ranges, each a seek: the rest of
+// the cursor's score (scores tie often: they are rounded), then the lower
+// scores. A single condition such as "score < ? OR (score = ? AND id > ?)"
+// makes SQLite walk the index from the top, so that deep pages would cost
+// as much as every page before them.
+func queueQueries(f QueueFilter) (countSQL string, countArgs []any, pageSQL string, pageArgs []any) {
+	var where []string
+	var args []any
+	if f.Status != "" {
+		where = append(where, "c.status = ?")
+		args = append(args, f.Status)
+	}
+	if f.DocumentID > 0 {
+		where = append(where, "c.document_id = ?")
+		args = append(args, f.DocumentID)
+	}
+	switch {
+	case f.DocumentID > 0:
+		countSQL, countArgs = "SELECT count(*) FROM claims c WHERE "+strings.Join(where, " AND "), args
+	case f.Status != "":
+		countSQL, countArgs = "SELECT coalesce(sum(n), 0) FROM claim_counts WHERE status = ?", []any{f.Status}
+	default:
+		countSQL = "SELECT coalesce(sum(n), 0) FROM claim_counts"
+	}
+	pageSQL, pageArgs = queueSQL(where, args, f)
+	return countSQL, countArgs, pageSQL, pageArgs
+}
+
+// queueSQL builds the page query from the filter's conditions.
+func queueSQL(where []string, args []any, f QueueFilter) (string, []any) {
+	base := ""
+	if len(where) > 0 {
+		base = strings.Join(where, " AND ") + " AND "
+	}
+	limit := f.Limit + 1
+	cur, order, tie, rest, tieOrder := f.After, "c.score DESC, c.id ASC", "c.id > ?", "c.score < ?", "c.id ASC"
+	if f.Before != nil {
+		cur, order, tie, rest, tieOrder = f.Before, "c.score ASC, c.id DESC", "c.id < ?", "c.score > ?", "c.id DESC"
+	}
+	if cur == nil {
+		q := `SELECT ` + claimCols + ` FROM claims c JOIN documents d ON d.id = c.document_id`
+		if len(where) > 0 {
+			q += " WHERE " + strings.Join(where, " AND ")
+		}
+		return q + " ORDER BY " + order + " LIMIT ?", append(args, limit)
+	}
+	q := `SELECT ` + claimCols + ` FROM claims c JOIN documents d ON d.id = c.document_id WHERE c.id IN (
+		SELECT id FROM (SELECT c.id FROM claims c WHERE ` + base + `c.score = ? AND ` + tie + ` ORDER BY ` + tieOrder + ` LIMIT ?)
+		UNION ALL
+		SELECT id FROM (SELECT c.id FROM claims c WHERE ` + base + rest + ` ORDER BY ` + order + ` LIMIT ?)
+	) ORDER BY ` + order + ` LIMIT ?`
+	all := make([]any, 0, 2*len(args)+6)
+	all = append(all, args...)
+	all = append(all, cur.Score, cur.ID, limit)
+	all = append(all, args...)
+	all = append(all, cur.Score, limit, limit)
+	return q, all
 }
 
 // StaleError is returned when a change was made on an old version of a

@@ -1,0 +1,154 @@
+package db
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"factdesk/export"
+)
+
+// The queue's keyset queries and its totals must give exactly what a plain
+// ORDER BY over the table gives, for every filter, paging both ways, on data
+// with many tied scores, and the totals must follow status changes.
+func TestQueueMatchesPlainOrder(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	st, err := s.Demo(ctx, DemoOptions{Docs: 12, Seed: 9, PasswordHash: "h"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Some changes after the demo, so that the totals are the triggers' work.
+	reviewer := st.Users[2].ID
+	for id := int64(1); id <= 40; id++ {
+		c, err := s.Claim(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		to := StatusDisputed
+		if c.Status == StatusDisputed {
+			to = StatusConfirmed
+		}
+		if _, err := s.SetStatus(ctx, id, reviewer, c.Version, to, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check := func(f QueueFilter) {
+		t.Helper()
+		q := `SELECT id FROM claims WHERE 1 = 1`
+		var args []any
+		if f.Status != "" {
+			q += ` AND status = ?`
+			args = append(args, f.Status)
+		}
+		if f.DocumentID > 0 {
+			q += ` AND document_id = ?`
+			args = append(args, f.DocumentID)
+		}
+		rows, err := s.r.Query(q+` ORDER BY score DESC, id`, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []int64
+		for rows.Next() {
+			var id int64
+			rows.Scan(&id)
+			want = append(want, id)
+		}
+		rows.Close()
+		name := fmt.Sprintf("status %q document %d", f.Status, f.DocumentID)
+
+		// Forward to the end, then back to the start.
+		var got []int64
+		var pages []QueuePage
+		f.Limit = 37
+		for {
+			p, err := s.Queue(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Total != len(want) {
+				t.Fatalf("%s: total %d, the table holds %d", name, p.Total, len(want))
+			}
+			pages = append(pages, p)
+			for _, c := range p.Claims {
+				got = append(got, c.ID)
+			}
+			if p.Next == nil {
+				break
+			}
+			f.After, f.Before = p.Next, nil
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("%s: pages give %d claims in another order than the table's %d", name, len(got), len(want))
+		}
+		for i := len(pages) - 1; i > 0; i-- {
+			f.After, f.Before = nil, pages[i].Prev
+			p, err := s.Queue(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(ids(p.Claims)) != fmt.Sprint(ids(pages[i-1].Claims)) {
+				t.Fatalf("%s: page %d going back differs from going forward", name, i-1)
+			}
+		}
+	}
+	for _, status := range append([]string{""}, Statuses...) {
+		for _, doc := range []int64{0, 3} {
+			check(QueueFilter{Status: status, DocumentID: doc})
+		}
+	}
+}
+
+func ids(cs []Claim) []int64 {
+	var out []int64
+	for _, c := range cs {
+		out = append(out, c.ID)
+	}
+	return out
+}
+
+// History is packed into one value per claim for the export: notes holding
+// the separators, digits, newlines and non-Latin text come back intact.
+func TestExportHistoryWithAwkwardNotes(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	ann := mustUser(t, s, "ann", "reviewer")
+	bob := mustUser(t, s, "bob", "reviewer")
+	id, _, _, err := s.ImportDocument(ctx, NewDocument{Title: "t", Body: "The city spent $4.2 million on the bridge in 2023, officials said."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, _ := s.DocumentClaims(ctx, id)
+	notes := []string{"3,4,5,", "", "line\nbreak, “quoted”, 12,unverified,", strings.Repeat("Ж,", 300), ",,,,,"}
+	users := []User{ann, bob, ann, bob, ann}
+	to := []string{StatusConfirmed, StatusDisputed, StatusConfirmed, StatusUnverified, StatusConfirmed}
+	for i, n := range notes {
+		if _, err := s.SetStatus(ctx, cs[0].ID, users[i].ID, int64(i+1), to[i], n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []export.Record
+	if err := s.ExportClaims(ctx, ExportFilter{Statuses: Statuses}, func(r *export.Record) error {
+		got = append(got, *r)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || len(got[0].History) != len(notes) {
+		t.Fatalf("export: %+v", got)
+	}
+	for i, e := range got[0].History {
+		from := StatusUnverified
+		if i > 0 {
+			from = to[i-1]
+		}
+		if e.Note != notes[i] || e.User != users[i].Username || e.To != to[i] || e.From != from || e.Time.IsZero() {
+			t.Errorf("history %d = %+v", i, e)
+		}
+	}
+	if got[0].LastReviewer != "ann" || got[0].Status != StatusConfirmed {
+		t.Errorf("record %+v", got[0])
+	}
+}
