@@ -152,3 +152,25 @@ func TestExportHistoryWithAwkwardNotes(t *testing.T) {
 		t.Errorf("record %+v", got[0])
 	}
 }
+
+// Packed history rows may come out of SQLite in any order; they are put
+// back in id order.
+func TestUnpackHistoryOrdersByID(t *testing.T) {
+	users := map[int64]string{1: "ann", 2: "bob"}
+	packed := "9,2,2024-01-02T00:00:00.000Z,confirmed,disputed,3,b,c" +
+		"4,1,2024-01-01T00:00:00.000Z,unverified,confirmed,0," +
+		"12,1,2024-01-03T00:00:00.000Z,disputed,unverified,2,é"
+	got, err := unpackHistory(packed, users)
+	if err != nil || len(got) != 3 {
+		t.Fatalf("%+v %v", got, err)
+	}
+	if got[0].User != "ann" || got[0].To != "confirmed" || got[1].Note != "b,c" || got[1].User != "bob" || got[2].Note != "é" ||
+		got[1].Time.Day() != 2 {
+		t.Fatalf("%+v", got)
+	}
+	for _, bad := range []string{"1,2,3", "x,1,t,a,b,0,", "1,1,t,a,b,9,short"} {
+		if _, err := unpackHistory(bad, users); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}

@@ -68,9 +68,9 @@ func New(format string, w io.Writer) (Writer, error) {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	switch format {
 	case "json":
-		return &jsonWriter{w: bw, enc: json.NewEncoder(bw)}, nil
+		return &jsonWriter{w: bw}, nil
 	case "jsonl":
-		return &jsonlWriter{w: bw, enc: json.NewEncoder(bw)}, nil
+		return &jsonlWriter{w: bw}, nil
 	case "csv":
 		cw := csv.NewWriter(bw)
 		return &csvWriter{w: bw, cw: cw}, nil
@@ -80,7 +80,7 @@ func New(format string, w io.Writer) (Writer, error) {
 
 type jsonWriter struct {
 	w     *bufio.Writer
-	enc   *json.Encoder
+	buf   []byte
 	count int
 }
 
@@ -93,8 +93,13 @@ func (j *jsonWriter) Write(r *Record) error {
 	if _, err := j.w.WriteString(sep); err != nil {
 		return err
 	}
-	// Encode appends a newline; a JSON array tolerates the whitespace.
-	return j.enc.Encode(r)
+	// Each record ends in a newline; a JSON array tolerates the whitespace.
+	var err error
+	if j.buf, err = appendRecord(j.buf[:0], r); err != nil {
+		return err
+	}
+	_, err = j.w.Write(j.buf)
+	return err
 }
 
 func (j *jsonWriter) Close() error {
@@ -110,11 +115,19 @@ func (j *jsonWriter) Close() error {
 
 type jsonlWriter struct {
 	w   *bufio.Writer
-	enc *json.Encoder
+	buf []byte
 }
 
-func (j *jsonlWriter) Write(r *Record) error { return j.enc.Encode(r) }
-func (j *jsonlWriter) Close() error          { return j.w.Flush() }
+func (j *jsonlWriter) Write(r *Record) error {
+	var err error
+	if j.buf, err = appendRecord(j.buf[:0], r); err != nil {
+		return err
+	}
+	_, err = j.w.Write(j.buf)
+	return err
+}
+
+func (j *jsonlWriter) Close() error { return j.w.Flush() }
 
 // CSVHeader is the first row of a CSV export.
 var CSVHeader = []string{"id", "document_id", "document_title", "document_url", "text", "start", "end",

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 
 	"factdesk/db"
 	"factdesk/export"
@@ -37,6 +38,11 @@ func runExport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		return err
 	}
 	defer store.Close()
+	// An export allocates briskly but keeps little: collecting at 4x the
+	// live heap instead of 2x halves the time lost to the collector, and the
+	// soft limit keeps the process small whatever the database holds.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(48 << 20))
 
 	dst := stdout
 	var tmp *os.File
