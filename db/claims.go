@@ -76,13 +76,13 @@ func scanClaim(row interface{ Scan(...any) error }) (Claim, error) {
 
 // Claim returns one claim.
 func (s *Store) Claim(ctx context.Context, id int64) (Claim, error) {
-	return scanClaim(s.r.QueryRowContext(ctx, `SELECT `+claimCols+`
+	return scanClaim(s.queryRow(ctx, `SELECT `+claimCols+`
 		FROM claims c JOIN documents d ON d.id = c.document_id WHERE c.id = ?`, id))
 }
 
 // DocumentClaims returns a document's claims in text order.
 func (s *Store) DocumentClaims(ctx context.Context, docID int64) ([]Claim, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+claimCols+`
+	rows, err := s.query(ctx, `SELECT `+claimCols+`
 		FROM claims c JOIN documents d ON d.id = c.document_id
 		WHERE c.document_id = ? ORDER BY c.start, c.id`, docID)
 	if err != nil {
@@ -154,10 +154,10 @@ func (s *Store) Queue(ctx context.Context, f QueueFilter) (QueuePage, error) {
 	}
 	var page QueuePage
 	countSQL, countArgs, q, args := queueQueries(f)
-	if err := s.r.QueryRowContext(ctx, countSQL, countArgs...).Scan(&page.Total); err != nil {
+	if err := s.queryRow(ctx, countSQL, countArgs...).Scan(&page.Total); err != nil {
 		return page, err
 	}
-	rows, err := s.r.QueryContext(ctx, q, args...)
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return page, err
 	}
@@ -328,7 +328,7 @@ type HistoryEntry struct {
 
 // History returns a claim's history, newest first.
 func (s *Store) History(ctx context.Context, claimID int64) ([]HistoryEntry, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT h.id, h.claim_id, h.from_status, h.to_status, h.user_id, u.username, h.note, h.created_at
+	rows, err := s.query(ctx, `SELECT h.id, h.claim_id, h.from_status, h.to_status, h.user_id, u.username, h.note, h.created_at
 		FROM status_history h JOIN users u ON u.id = h.user_id
 		WHERE h.claim_id = ? ORDER BY h.id DESC`, claimID)
 	if err != nil {

@@ -170,7 +170,7 @@ func (s *Store) Document(ctx context.Context, id int64) (Document, error) {
 	var d Document
 	var by sql.NullInt64
 	var created string
-	err := s.r.QueryRowContext(ctx, `SELECT id, title, url, publisher, published_at, body, sha256, created_by, created_at
+	err := s.queryRow(ctx, `SELECT id, title, url, publisher, published_at, body, sha256, created_by, created_at
 		FROM documents WHERE id = ?`, id).
 		Scan(&d.ID, &d.Title, &d.URL, &d.Publisher, &d.PublishedAt, &d.Body, &d.SHA256, &by, &created)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -186,7 +186,7 @@ func (s *Store) ListDocuments(ctx context.Context, beforeID int64, limit int) ([
 	if beforeID <= 0 {
 		beforeID = 1<<63 - 1
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT d.id, d.title, d.url, d.published_at, d.created_at,
+	rows, err := s.query(ctx, `SELECT d.id, d.title, d.url, d.published_at, d.created_at,
 			(SELECT count(*) FROM claims c WHERE c.document_id = d.id AND c.status = 'unverified'),
 			(SELECT count(*) FROM claims c WHERE c.document_id = d.id AND c.status = 'confirmed'),
 			(SELECT count(*) FROM claims c WHERE c.document_id = d.id AND c.status = 'disputed')

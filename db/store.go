@@ -50,6 +50,8 @@ type Store struct {
 	r   *sql.DB
 	now func() time.Time
 	hub changeHub
+	// stmts keeps the prepared statements of the pages' queries.
+	stmts stmtCache
 }
 
 // Open opens (creating if needed) the database at path and applies migrations.
@@ -98,6 +100,7 @@ func dsn(path string, writer bool) string {
 // Close closes both pools; the writer last so that the WAL is checkpointed.
 func (s *Store) Close() error {
 	var errs []error
+	errs = append(errs, s.closeStmts())
 	if s.r != nil {
 		errs = append(errs, s.r.Close())
 	}
