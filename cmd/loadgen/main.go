@@ -58,6 +58,7 @@ type config struct {
 	pool     int
 	paths    []string
 	seed     uint64
+	pid      int
 }
 
 // Result is what a run measured. Latencies are in milliseconds.
@@ -71,6 +72,9 @@ type Result struct {
 	Max         float64 `json:"max_ms"`
 	BytesPerReq float64 `json:"bytes_per_request"`
 	FirstError  string  `json:"first_error,omitempty"`
+	// ServerCPU is the server's CPU time per measured request, from
+	// /proc/PID/stat: steadier than latency on a shared machine.
+	ServerCPU float64 `json:"server_cpu_ms_per_request,omitempty"`
 }
 
 func main() {
@@ -100,6 +104,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&c.pool, "pool", 100, "claims each client reviews in turn with --status")
 	fs.Uint64Var(&c.seed, "seed", 1, "random `seed` for ids")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
+	fs.IntVar(&c.pid, "server-pid", 0, "`PID` of the server, to report its CPU time per request")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: loadgen [flags] PATH...   (PATH may hold {id}; --status needs no PATH)")
 		fs.PrintDefaults()
@@ -158,8 +163,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *asJSON {
 		return json.NewEncoder(stdout).Encode(res)
 	}
-	fmt.Fprintf(stdout, "%d requests in %.2f s: %.0f/s, p50 %.2f ms, p99 %.2f ms, max %.2f ms, %d errors\n",
+	fmt.Fprintf(stdout, "%d requests in %.2f s: %.0f/s, p50 %.2f ms, p99 %.2f ms, max %.2f ms, %d errors",
 		res.Requests, res.Seconds, res.RPS, res.P50, res.P99, res.Max, res.Errors)
+	if res.ServerCPU > 0 {
+		fmt.Fprintf(stdout, ", server CPU %.3f ms per request", res.ServerCPU)
+	}
+	fmt.Fprintln(stdout)
 	if res.FirstError != "" {
 		fmt.Fprintf(stdout, "first error: %s\n", res.FirstError)
 	}
@@ -242,9 +251,11 @@ func drive(ctx context.Context, c config) (Result, error) {
 			cl.lat, cl.bytes, cl.errs, cl.first = cl.lat[:0], 0, 0, ""
 		}
 	}
+	cpu0, cpuErr := procCPU(c.pid)
 	start := time.Now()
 	phase(ctx, clients, c.requests, c.duration)
 	elapsed := time.Since(start)
+	cpu1, _ := procCPU(c.pid)
 	if err := ctx.Err(); err != nil {
 		return Result{}, err
 	}
@@ -271,6 +282,9 @@ func drive(ctx context.Context, c config) (Result, error) {
 	res.P99 = ms(all[min(len(all)-1, len(all)*99/100)])
 	res.Max = ms(all[len(all)-1])
 	res.BytesPerReq = float64(bytes) / float64(len(all))
+	if c.pid > 0 && cpuErr == nil {
+		res.ServerCPU = float64((cpu1 - cpu0).Microseconds()) / 1000 / float64(len(all))
+	}
 	return res, nil
 }
 
@@ -467,6 +481,34 @@ func parseClaim(body []byte) (version int64, status string, ok bool) {
 	}
 	version, err := strconv.ParseInt(string(v[1]), 10, 64)
 	return version, string(s[1]), err == nil
+}
+
+// procCPU returns the user and system CPU time process pid has used so
+// far; zero for pid 0.
+func procCPU(pid int) (time.Duration, error) {
+	if pid <= 0 {
+		return 0, nil
+	}
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// The command name, field 2, may hold spaces; fields count from after it.
+	i := strings.LastIndexByte(string(data), ')')
+	if i < 0 {
+		return 0, errors.New("unreadable /proc stat")
+	}
+	f := strings.Fields(string(data[i+1:]))
+	if len(f) < 13 {
+		return 0, errors.New("unreadable /proc stat")
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, errors.New("unreadable /proc stat")
+	}
+	// Linux reports clock ticks of 1/100 s (USER_HZ) on every common build.
+	return time.Duration(utime+stime) * 10 * time.Millisecond, nil
 }
 
 // nextStatus cycles a claim through the statuses, so every post changes it.
