@@ -271,6 +271,15 @@ func (e *StaleError) Error() string {
 // Is makes errors.Is(err, ErrStale) true.
 func (e *StaleError) Is(target error) bool { return target == ErrStale }
 
+// The statements of a status change, kept prepared (see stmts.go).
+const (
+	sqlSetStatusRead = `SELECT ` + claimCols + `
+		FROM claims c JOIN documents d ON d.id = c.document_id WHERE c.id = ?`
+	sqlSetStatusUpdate  = `UPDATE claims SET status = ?, version = version + 1, updated_at = ? WHERE id = ?`
+	sqlSetStatusHistory = `INSERT INTO status_history (claim_id, from_status, to_status, user_id, note, created_at)
+		VALUES (?, ?, ?, ?, ?, ?)`
+)
+
 // SetStatus records a review: in one transaction it checks that the claim is
 // still at seenVersion, sets its status, bumps its version and appends a
 // history row. Keeping the same status is allowed only with a note, so that
@@ -286,8 +295,7 @@ func (s *Store) SetStatus(ctx context.Context, claimID, userID, seenVersion int6
 	var c Claim
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		c, err = scanClaim(tx.QueryRowContext(ctx, `SELECT `+claimCols+`
-			FROM claims c JOIN documents d ON d.id = c.document_id WHERE c.id = ?`, claimID))
+		c, err = scanClaim(s.txQueryRow(ctx, tx, sqlSetStatusRead, claimID))
 		if err != nil {
 			return err
 		}
@@ -298,12 +306,10 @@ func (s *Store) SetStatus(ctx context.Context, claimID, userID, seenVersion int6
 			return fmt.Errorf("%w: the claim is already %s; add a note to record a review without a change", ErrInvalid, to)
 		}
 		now := s.now()
-		if _, err := tx.ExecContext(ctx, `UPDATE claims SET status = ?, version = version + 1, updated_at = ? WHERE id = ?`,
-			to, formatTime(now), claimID); err != nil {
+		if _, err := s.txExec(ctx, tx, sqlSetStatusUpdate, to, formatTime(now), claimID); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO status_history (claim_id, from_status, to_status, user_id, note, created_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, claimID, c.Status, to, userID, note, formatTime(now)); err != nil {
+		if _, err := s.txExec(ctx, tx, sqlSetStatusHistory, claimID, c.Status, to, userID, note, formatTime(now)); err != nil {
 			return err
 		}
 		c.Status, c.Version, c.UpdatedAt = to, c.Version+1, now.UTC()

@@ -60,15 +60,62 @@ func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows
 
 // closeStmts closes the kept statements; Close calls it before the pools.
 func (s *Store) closeStmts() error {
-	c := &s.stmts
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	var first error
-	for q, st := range c.m {
-		if err := st.Close(); err != nil && first == nil {
-			first = err
+	for _, c := range []*stmtCache{&s.stmts, &s.wstmts} {
+		c.mu.Lock()
+		for q, st := range c.m {
+			if err := st.Close(); err != nil && first == nil {
+				first = err
+			}
+			delete(c.m, q)
 		}
-		delete(c.m, q)
+		c.mu.Unlock()
 	}
 	return first
+}
+
+// txExec is tx.ExecContext through a statement kept on the writer, which
+// has one connection: prepared once, it serves every write transaction.
+func (s *Store) txExec(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {
+	if st := s.writeStmt(ctx, query); st != nil {
+		return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
+	return tx.ExecContext(ctx, query, args...)
+}
+
+// txQueryRow is tx.QueryRowContext through a statement kept on the writer.
+func (s *Store) txQueryRow(ctx context.Context, tx *sql.Tx, query string, args ...any) *sql.Row {
+	if st := s.writeStmt(ctx, query); st != nil {
+		return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
+	return tx.QueryRowContext(ctx, query, args...)
+}
+
+// keptWrites are the statements of the busiest write, a status change,
+// prepared on the writer when the store opens: inside a transaction the
+// writer's one connection is taken, so they cannot be prepared on first use
+// as reads are.
+var keptWrites = []string{sqlSetStatusRead, sqlSetStatusUpdate, sqlSetStatusHistory}
+
+func (s *Store) prepareWrites(ctx context.Context) error {
+	c := &s.wstmts
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m = make(map[string]*sql.Stmt, len(keptWrites))
+	for _, q := range keptWrites {
+		st, err := s.w.PrepareContext(ctx, q)
+		if err != nil {
+			return err
+		}
+		c.m[q] = st
+	}
+	return nil
+}
+
+// writeStmt returns the kept write statement for query, or nil.
+func (s *Store) writeStmt(_ context.Context, query string) *sql.Stmt {
+	c := &s.wstmts
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.m[query]
 }

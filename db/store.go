@@ -50,8 +50,8 @@ type Store struct {
 	r   *sql.DB
 	now func() time.Time
 	hub changeHub
-	// stmts keeps the prepared statements of the pages' queries.
-	stmts stmtCache
+	// stmts and wstmts keep prepared statements of the busiest queries.
+	stmts, wstmts stmtCache
 }
 
 // Open opens (creating if needed) the database at path and applies migrations.
@@ -68,6 +68,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	w.SetConnMaxLifetime(0)
 	s := &Store{w: w, now: time.Now}
 	if err := s.migrate(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	if err := s.prepareWrites(ctx); err != nil {
+		s.closeStmts()
 		w.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
