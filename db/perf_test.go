@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"factdesk/export"
 )
@@ -181,5 +182,36 @@ func TestWriterCheckpointInterval(t *testing.T) {
 	var n int
 	if err := s.w.QueryRow(`PRAGMA wal_autocheckpoint`).Scan(&n); err != nil || n != 10000 {
 		t.Fatalf("writer wal_autocheckpoint = %d, %v", n, err)
+	}
+}
+
+// parseStored must agree with time.Parse on everything it accepts.
+func FuzzParseStored(f *testing.F) {
+	for _, s := range []string{"2024-02-29T23:59:59.999Z", "2023-02-29T00:00:00.000Z", "2024-04-31T10:00:00.000Z",
+		"0000-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z", "2024-13-01T00:00:00.000Z", "2024-01-01T24:00:00.000Z",
+		"2024-01-01T00:60:00.000Z", "2024-01-01 00:00:00.000Z", "2024-1-01T00:00:00.000Z", "", "x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, err := time.Parse(timeFormat, s)
+		got, ok := parseStored(s)
+		if ok && (err != nil || got != want) {
+			t.Fatalf("%q: parseStored %v, time.Parse %v %v", s, got, want, err)
+		}
+		if p := parseTime(s); (err == nil && p != want) || (err != nil && !p.IsZero()) {
+			t.Fatalf("%q: parseTime %v, time.Parse %v %v", s, p, want, err)
+		}
+	})
+}
+
+func TestParseStoredTakesStoredTimes(t *testing.T) {
+	now := time.Now()
+	for i := range 2000 {
+		at := now.Add(time.Duration(i) * 7919 * time.Hour).Add(time.Duration(i) * time.Millisecond)
+		s := formatTime(at)
+		got, ok := parseStored(s)
+		if !ok || !got.Equal(at.Truncate(time.Millisecond)) || got.Location() != time.UTC {
+			t.Fatalf("%s: %v %v", s, got, ok)
+		}
 	}
 }
