@@ -334,13 +334,14 @@ func (b *bench) baseline(ctx context.Context) error {
 	if _, err := waitReady(ctx, "http://"+addr+"/", 10*time.Second); err != nil {
 		return err
 	}
-	r, err := b.loadgen(ctx, addr, nil, "/")
+	r, err := b.loadgen(ctx, addr, []string{"--server-pid", strconv.Itoa(p.cmd.Process.Pid)}, "/")
 	if err != nil {
 		return err
 	}
 	b.set("baseline_rps", r.RPS)
 	b.set("baseline_p50_ms", r.P50)
 	b.set("baseline_p99_ms", r.P99)
+	b.set("baseline_server_cpu_ms", r.ServerCPU)
 	return nil
 }
 
@@ -429,7 +430,7 @@ func (b *bench) server(ctx context.Context, path string) error {
 		{"claim", []string{"--ids", claims}, []string{"/claims/{id}"}},
 		{"queue_first", nil, []string{"/queue"}},
 		{"queue_deep", nil, deepPaths(cursors)},
-		{"queue_document", []string{"--ids", docs}, []string{"/queue?document={id}&status=unverified"}},
+		{"queue_document", []string{"--ids", docs}, []string{"/queue?document={id}"}},
 		{"document", []string{"--ids", docs}, []string{"/documents/{id}"}},
 		{"documents_list", nil, []string{"/"}},
 		{"search", nil, []string{"/search?q=flood+barrier", "/search?q=rents", "/search?q=water+authority"}},
@@ -447,13 +448,18 @@ func (b *bench) server(ctx context.Context, path string) error {
 			}
 		}
 		fmt.Println("scenario", sc.name)
-		r, err := b.loadgen(ctx, addr, append(slices.Clone(login), sc.args...), sc.paths...)
+		args := append(slices.Clone(login), sc.args...)
+		args = append(args, "--server-pid", strconv.Itoa(p.cmd.Process.Pid))
+		r, err := b.loadgen(ctx, addr, args, sc.paths...)
 		if err != nil {
 			return fmt.Errorf("%s: %w", sc.name, err)
 		}
 		b.set(sc.name+"_rps", r.RPS)
 		b.set(sc.name+"_p50_ms", r.P50)
 		b.set(sc.name+"_p99_ms", r.P99)
+		if r.ServerCPU > 0 {
+			b.set(sc.name+"_server_cpu_ms", r.ServerCPU)
+		}
 		if r.Errors > 0 {
 			b.set(sc.name+"_errors", float64(r.Errors))
 			b.note("%s: %d of %d requests failed, first: %s", sc.name, r.Errors, r.Requests, r.FirstError)
@@ -494,6 +500,7 @@ type loadResult struct {
 	P50        float64 `json:"p50_ms"`
 	P99        float64 `json:"p99_ms"`
 	FirstError string  `json:"first_error"`
+	ServerCPU  float64 `json:"server_cpu_ms_per_request"`
 }
 
 func (b *bench) loadgen(ctx context.Context, addr string, args []string, paths ...string) (loadResult, error) {
@@ -842,15 +849,16 @@ func (b *bench) writeMarkdown() error {
 		}
 		fmt.Fprintf(&t, "| %s | %s | %s | %s |\n", g.what, goal, num(v), mark)
 	}
-	t.WriteString("\n| scenario | rps | p50 ms | p99 ms |\n|---|---|---|---|\n")
+	t.WriteString("\n| scenario | rps | p50 ms | p99 ms | server CPU ms per request |\n|---|---|---|---|---|\n")
 	for _, name := range []string{"baseline", "claim", "queue_first", "queue_deep", "queue_document", "document",
 		"documents_list", "search", "status"} {
 		rps, ok := b.results[name+"_rps"]
 		if !ok {
-			fmt.Fprintf(&t, "| %s | not measured | | |\n", name)
+			fmt.Fprintf(&t, "| %s | not measured | | | |\n", name)
 			continue
 		}
-		fmt.Fprintf(&t, "| %s | %s | %s | %s |\n", name, num(rps), num(b.results[name+"_p50_ms"]), num(b.results[name+"_p99_ms"]))
+		fmt.Fprintf(&t, "| %s | %s | %s | %s | %s |\n", name, num(rps), num(b.results[name+"_p50_ms"]), num(b.results[name+"_p99_ms"]),
+			num(b.results[name+"_server_cpu_ms"]))
 	}
 	t.WriteString("\n| other | value |\n|---|---|\n")
 	for _, k := range []string{"extract_mb_per_s", "import_docs_per_s", "export_1m_s", "export_peak_rss_mb", "export_claims",
