@@ -247,11 +247,15 @@ func queueSQL(where []string, args []any, f QueueFilter) (string, []any) {
 		}
 		return q + " ORDER BY " + order + " LIMIT ?", append(args, limit)
 	}
+	// The page is chosen from the two ranges' index entries alone (id and
+	// score); only its rows are then read whole.
 	q := `SELECT ` + claimCols + ` FROM claims c JOIN documents d ON d.id = c.document_id WHERE c.id IN (
-		SELECT id FROM (SELECT c.id FROM claims c WHERE ` + base + `c.score = ? AND ` + tie + ` ORDER BY ` + tieOrder + ` LIMIT ?)
-		UNION ALL
-		SELECT id FROM (SELECT c.id FROM claims c WHERE ` + base + rest + ` ORDER BY ` + order + ` LIMIT ?)
-	) ORDER BY ` + order + ` LIMIT ?`
+		SELECT id FROM (
+			SELECT id, score FROM (SELECT c.id, c.score FROM claims c WHERE ` + base + `c.score = ? AND ` + tie + ` ORDER BY ` + tieOrder + ` LIMIT ?)
+			UNION ALL
+			SELECT id, score FROM (SELECT c.id, c.score FROM claims c WHERE ` + base + rest + ` ORDER BY ` + order + ` LIMIT ?)
+			ORDER BY ` + strings.ReplaceAll(order, "c.", "") + ` LIMIT ?)
+	) ORDER BY ` + order
 	all := make([]any, 0, 2*len(args)+6)
 	all = append(all, args...)
 	all = append(all, cur.Score, cur.ID, limit)
