@@ -208,3 +208,34 @@ func (s *Store) ListDocuments(ctx context.Context, beforeID int64, limit int) ([
 	}
 	return out, rows.Err()
 }
+
+// Extracted is a document checked and with its claims found, ready for
+// ImportExtracted.
+type Extracted struct {
+	doc    NewDocument
+	claims []extract.Claim
+}
+
+// ExtractDocument is the CPU half of ImportDocument: it checks d and finds
+// its claims, with no database. An importer of many files runs it for the
+// next file while ImportExtracted stores the one before, so that the
+// extraction and the writes each have a core.
+func ExtractDocument(d NewDocument) (Extracted, error) {
+	if err := CheckMeta(d.URL, d.PublishedAt); err != nil {
+		return Extracted{}, err
+	}
+	if d.Body == "" || !utf8.ValidString(d.Body) {
+		return Extracted{}, fmt.Errorf("%w: a document needs a body of valid text", ErrInvalid)
+	}
+	return Extracted{doc: d, claims: extract.Extract(d.Body)}, nil
+}
+
+// ImportExtracted stores what ExtractDocument made, as ImportDocument does:
+// text imported before is not stored again, and existed says so.
+func (s *Store) ImportExtracted(ctx context.Context, x Extracted) (id int64, claims int, existed bool, err error) {
+	id, existed, err = s.createDocument(ctx, x.doc, x.claims)
+	if existed {
+		return id, 0, true, err
+	}
+	return id, len(x.claims), false, err
+}

@@ -2,12 +2,14 @@ package db
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"factdesk/export"
+	"factdesk/extract"
 )
 
 // The queue's keyset queries and its totals must give exactly what a plain
@@ -212,6 +214,41 @@ func TestParseStoredTakesStoredTimes(t *testing.T) {
 		got, ok := parseStored(s)
 		if !ok || !got.Equal(at.Truncate(time.Millisecond)) || got.Location() != time.UTC {
 			t.Fatalf("%s: %v %v", s, got, ok)
+		}
+	}
+}
+
+// ExtractDocument and ImportExtracted, the two halves of an import, store
+// what ImportDocument stores, and refuse what it refuses.
+func TestImportInTwoHalves(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	body := "The council approved the $1.2 billion budget by 9 votes to 2 on Dec. 5, officials said.\n\nПравительство заявило, что 1200 человек эвакуированы."
+	x, err := ExtractDocument(NewDocument{Title: " Budget ", URL: "https://example.org/b", Body: body})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, n, existed, err := s.ImportExtracted(ctx, x)
+	if err != nil || existed || n == 0 {
+		t.Fatalf("import: %d %d %v %v", id, n, existed, err)
+	}
+	claims, _ := s.DocumentClaims(ctx, id)
+	want := extract.Extract(body)
+	if len(claims) != n || len(want) != n || claims[0].Text != want[0].Text || claims[0].DocumentTitle != "Budget" {
+		t.Fatalf("claims %+v, extractor %+v", claims, want)
+	}
+	// The same text again: nothing new, the first document's id.
+	id2, n2, existed, err := s.ImportExtracted(ctx, x)
+	if err != nil || !existed || id2 != id || n2 != 0 {
+		t.Fatalf("again: %d %d %v %v", id2, n2, existed, err)
+	}
+	id3, _, existed, err := s.ImportDocument(ctx, NewDocument{Title: "again", Body: body})
+	if err != nil || !existed || id3 != id {
+		t.Fatalf("ImportDocument after: %d %v %v", id3, existed, err)
+	}
+	for _, bad := range []NewDocument{{Body: ""}, {Body: "caf\xe9"}, {Body: "x", URL: "ftp://x"}, {Body: "x", PublishedAt: "soon"}} {
+		if _, err := ExtractDocument(bad); !errors.Is(err, ErrInvalid) {
+			t.Errorf("%+v: %v", bad, err)
 		}
 	}
 }

@@ -37,11 +37,14 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	defer store.Close()
 	max := int(*maxMB * (1 << 20))
 	failed := 0
-	for _, name := range files {
-		if err := importOne(ctx, store, name, *title, *url, *published, max, stdin, stdout); err != nil {
+	for p := range readAhead(ctx, files, *title, *url, *published, max, stdin) {
+		if err := storeOne(ctx, store, p, stdout); err != nil {
 			fmt.Fprintf(stderr, "factdesk: %v\n", err)
 			failed++
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	if failed > 0 {
 		fmt.Fprintf(stderr, "factdesk: %d of %d files not imported\n", failed, len(files))
@@ -50,20 +53,54 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	return nil
 }
 
-func importOne(ctx context.Context, store *db.Store, name, title, url, published string, max int, stdin io.Reader, stdout io.Writer) error {
-	doc, err := readInput(name, stdin, max)
+// prepared is one file read, parsed and extracted, or the error doing so.
+type prepared struct {
+	name  string
+	title string
+	x     db.Extracted
+	err   error
+}
+
+// readAhead reads, parses and extracts the files in order on a goroutine of
+// its own, a few files ahead of the writes: extraction is CPU work that
+// needs no database, so with two cores an import of many files runs at the
+// speed of the slower half instead of the sum of both.
+func readAhead(ctx context.Context, files []string, title, url, published string, max int, stdin io.Reader) <-chan prepared {
+	out := make(chan prepared, 4)
+	go func() {
+		defer close(out)
+		for _, name := range files {
+			p := prepared{name: name}
+			doc, err := readInput(name, stdin, max)
+			p.title = title
+			if p.title == "" {
+				p.title = doc.Title
+			}
+			if p.title == "" && name != "-" {
+				p.title = strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))
+			}
+			if err != nil {
+				p.err = err
+			} else if p.x, err = db.ExtractDocument(db.NewDocument{Title: p.title, URL: url, PublishedAt: published, Body: doc.Body}); err != nil {
+				p.err = fmt.Errorf("%s: %w", name, err)
+			}
+			select {
+			case out <- p:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out
+}
+
+func storeOne(ctx context.Context, store *db.Store, p prepared, stdout io.Writer) error {
+	if p.err != nil {
+		return p.err
+	}
+	id, n, existed, err := store.ImportExtracted(ctx, p.x)
 	if err != nil {
-		return err
-	}
-	if title == "" {
-		title = doc.Title
-	}
-	if title == "" && name != "-" {
-		title = strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))
-	}
-	id, n, existed, err := store.ImportDocument(ctx, db.NewDocument{Title: title, URL: url, PublishedAt: published, Body: doc.Body})
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
+		return fmt.Errorf("%s: %w", p.name, err)
 	}
 	if existed {
 		d, err := store.Document(ctx, id)
@@ -73,7 +110,7 @@ func importOne(ctx context.Context, store *db.Store, name, title, url, published
 		fmt.Fprintf(stdout, "%d\t%s\texists already (same text), not imported again\n", id, d.Title)
 		return nil
 	}
-	fmt.Fprintf(stdout, "%d\t%s\t%d claims\n", id, orUntitled(title), n)
+	fmt.Fprintf(stdout, "%d\t%s\t%d claims\n", id, orUntitled(p.title), n)
 	return nil
 }
 
