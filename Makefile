@@ -33,11 +33,21 @@ test: check-generated lint
 	$(GO) test -run='^$$' -fuzz='^FuzzSegment$$' -fuzztime=5s -fuzzminimizetime=2s ./extract/
 	$(GO) test -run='^$$' -fuzz='^FuzzExtract$$' -fuzztime=5s -fuzzminimizetime=2s ./extract/
 	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=5s -fuzzminimizetime=2s ./ingest/
+	# Hostile input: export writers and query-string parsing.
+	$(GO) test -run='^$$' -fuzz='^FuzzWriters$$' -fuzztime=5s -fuzzminimizetime=2s ./export/
+	$(GO) test -run='^$$' -fuzz='^FuzzParseCursor$$' -fuzztime=5s -fuzzminimizetime=2s ./db/
+	$(GO) test -run='^$$' -fuzz='^FuzzParseStatuses$$' -fuzztime=5s -fuzzminimizetime=2s ./db/
+	$(GO) test -run='^$$' -fuzz='^FuzzQueueQuery$$' -fuzztime=5s -fuzzminimizetime=2s ./handlers/
 
 fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzSegment$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./extract/
 	$(GO) test -run='^$$' -fuzz='^FuzzExtract$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./extract/
 	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./ingest/
+	# Hostile input: export writers and query-string parsing.
+	$(GO) test -run='^$$' -fuzz='^FuzzWriters$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./export/
+	$(GO) test -run='^$$' -fuzz='^FuzzParseCursor$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./db/
+	$(GO) test -run='^$$' -fuzz='^FuzzParseStatuses$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./db/
+	$(GO) test -run='^$$' -fuzz='^FuzzQueueQuery$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./handlers/
 
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./extract/ ./db/
@@ -50,3 +60,27 @@ bench:
 
 clean:
 	rm -rf bin
+
+# Nothing lost: the concurrency and crash tests at full size. `make test`
+# runs them smaller (2,000 changes; 3 SIGKILLs).
+.PHONY: stress crash
+STRESS_CHANGES ?= 10000
+CRASH_ITERATIONS ?= 20
+
+stress:
+	FACTDESK_STRESS_CHANGES=$(STRESS_CHANGES) $(GO) test -count=1 -timeout=20m -run='^TestConcurrentReviewers$$' -v ./web/
+
+crash:
+	FACTDESK_CRASH_ITERATIONS=$(CRASH_ITERATIONS) $(GO) test -count=1 -timeout=20m -run='^TestCrashKeepsAcknowledgedWrites$$' -v ./cmd/factdesk/
+
+# Export and API: short fuzz runs of claim anchoring and of API request
+# bodies through the router, as extra prerequisites of test and fuzz.
+.PHONY: fuzz-api-short fuzz-api
+test: fuzz-api-short
+fuzz: fuzz-api
+fuzz-api-short:
+	$(GO) test -run='^$$' -fuzz='^FuzzAnchor$$' -fuzztime=5s -fuzzminimizetime=2s ./anchor/
+	$(GO) test -run='^$$' -fuzz='^FuzzAPIRequests$$' -fuzztime=5s -fuzzminimizetime=2s ./web/
+fuzz-api:
+	$(GO) test -run='^$$' -fuzz='^FuzzAnchor$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./anchor/
+	$(GO) test -run='^$$' -fuzz='^FuzzAPIRequests$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./web/

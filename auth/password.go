@@ -4,10 +4,13 @@ package auth
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"unicode/utf8"
 
@@ -32,8 +35,11 @@ const (
 
 var ErrWeakPassword = errors.New("password too weak")
 
-// CheckPasswordRules returns a user-facing reason when pw is not acceptable.
-func CheckPasswordRules(pw string) error {
+// CheckPasswordRules returns a user-facing reason when pw is not acceptable:
+// fewer than 12 or more than 128 characters (never truncated), or common
+// and easy to guess (see isGuessable). context holds words the password
+// must not be built on, such as the user's name.
+func CheckPasswordRules(pw string, context ...string) error {
 	n := utf8.RuneCountInString(pw)
 	switch {
 	case !utf8.ValidString(pw):
@@ -42,6 +48,8 @@ func CheckPasswordRules(pw string) error {
 		return fmt.Errorf("%w: use at least %d characters", ErrWeakPassword, MinPasswordLen)
 	case n > MaxPasswordLen:
 		return fmt.Errorf("%w: use at most %d characters", ErrWeakPassword, MaxPasswordLen)
+	case isGuessable(pw, context):
+		return fmt.Errorf("%w: this password is common or easy to guess; choose another, such as a few unrelated words", ErrWeakPassword)
 	}
 	return nil
 }
@@ -52,7 +60,7 @@ func HashPassword(pw string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	key := idKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
 		argon2.Version, argonMemory, argonTime, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
@@ -83,7 +91,7 @@ func CheckPassword(encoded, pw string) bool {
 	if err != nil || len(want) == 0 {
 		return false
 	}
-	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(want)))
+	got := idKey([]byte(pw), salt, t, m, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
 
@@ -100,4 +108,20 @@ var dummyHash = fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
 func CheckNoUser(pw string) bool {
 	CheckPassword(dummyHash, pw)
 	return false
+}
+
+func hashHex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16])
+}
+
+// hashSlots bounds how many argon2 hashes run at once. Each takes 19 MiB:
+// without a bound, a burst of logins (from many addresses, so throttling
+// does not stop it) would take memory without limit; with it, they queue.
+var hashSlots = make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))
+
+func idKey(pw, salt []byte, t, m uint32, p uint8, n uint32) []byte {
+	hashSlots <- struct{}{}
+	defer func() { <-hashSlots }()
+	return argon2.IDKey(pw, salt, t, m, p, n)
 }

@@ -6,9 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Statuses a claim can have.
@@ -57,16 +60,28 @@ type Claim struct {
 	Version       int64
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+
+	// Team review state (0004_team.sql).
+	Dismissed     bool   // "not a claim": out of the queue, kept with its history
+	DismissReason string // why it was dismissed
+	AssigneeID    int64  // 0 when nobody is assigned
+	Assignee      string // the assignee's user name
 }
 
+// claimCols reads the assignee's name with a subquery rather than a join,
+// so that every query selecting claimCols FROM claims c JOIN documents d
+// keeps working.
 const claimCols = `c.id, c.document_id, d.title, c.start, c."end", c.text, c.score, c.kind, c.speaker,
-	c.status, c.version, c.created_at, c.updated_at`
+	c.status, c.version, c.created_at, c.updated_at,
+	c.dismissed, c.dismiss_reason, coalesce(c.assignee_id, 0),
+	coalesce((SELECT username FROM users WHERE id = c.assignee_id), '')`
 
 func scanClaim(row interface{ Scan(...any) error }) (Claim, error) {
 	var c Claim
 	var created, updated string
 	err := row.Scan(&c.ID, &c.DocumentID, &c.DocumentTitle, &c.Start, &c.End, &c.Text, &c.Score, &c.Kind, &c.Speaker,
-		&c.Status, &c.Version, &created, &updated)
+		&c.Status, &c.Version, &created, &updated,
+		&c.Dismissed, &c.DismissReason, &c.AssigneeID, &c.Assignee)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, ErrNotFound
 	}
@@ -130,9 +145,14 @@ func ParseCursor(s string) (Cursor, error) {
 type QueueFilter struct {
 	Status     string // "" for every status
 	DocumentID int64  // 0 for every document
-	After      *Cursor
-	Before     *Cursor
-	Limit      int
+	AssigneeID int64  // 0 for anyone's claims
+	Unassigned bool   // only claims assigned to nobody
+	// BlindFor leaves out, when filtering by status, the claims on which
+	// this user owes a second opinion: the filter would tell them the verdict.
+	BlindFor int64
+	After    *Cursor
+	Before   *Cursor
+	Limit    int
 }
 
 // QueuePage is one page of the queue, with cursors to its neighbours.
@@ -198,8 +218,10 @@ func (s *Store) Queue(ctx context.Context, f QueueFilter) (QueuePage, error) {
 }
 
 // queueQueries returns the queries of a queue page: its total and its
-// claims. Totals over every document come from claim_counts, kept by
-// triggers; one document's claims are counted in its index range.
+// claims. Totals that claim_counts holds (every document; by status and
+// whether assigned) are read from it, kept by triggers; the others are
+// counted in an index range: one document's claims, one reviewer's, or the
+// few claims on which a reviewer owes a second opinion, taken from a total.
 //
 // A cursor splits the page into two index ranges, each a seek: the rest of
 // the cursor's score (scores tie often: they are rounded), then the lower
@@ -207,8 +229,17 @@ func (s *Store) Queue(ctx context.Context, f QueueFilter) (QueuePage, error) {
 // makes SQLite walk the index from the top, so that deep pages would cost
 // as much as every page before them.
 func queueQueries(f QueueFilter) (countSQL string, countArgs []any, pageSQL string, pageArgs []any) {
-	var where []string
+	// Dismissed sentences are not claims: they leave the queue.
+	where := []string{"c.dismissed = 0"}
 	var args []any
+	switch {
+	case f.AssigneeID > 0:
+		where = append(where, "c.assignee_id = ?")
+		args = append(args, f.AssigneeID)
+	case f.Unassigned:
+		where = append(where, "c.assignee_id IS NULL")
+	}
+	blind := f.Status != "" && f.BlindFor > 0
 	if f.Status != "" {
 		where = append(where, "c.status = ?")
 		args = append(args, f.Status)
@@ -217,13 +248,35 @@ func queueQueries(f QueueFilter) (countSQL string, countArgs []any, pageSQL stri
 		where = append(where, "c.document_id = ?")
 		args = append(args, f.DocumentID)
 	}
-	switch {
-	case f.DocumentID > 0:
-		countSQL, countArgs = "SELECT count(*) FROM claims c WHERE "+strings.Join(where, " AND "), args
-	case f.Status != "":
-		countSQL, countArgs = "SELECT coalesce(sum(n), 0) FROM claim_counts WHERE status = ?", []any{f.Status}
-	default:
+	// The claims owed a blind second opinion by the reader, among those the
+	// other conditions select: left out when filtering by status, as the
+	// filter would tell the verdict.
+	owed := `SELECT count(*) FROM second_opinions o JOIN claims c ON c.id = o.claim_id
+		WHERE o.second_user_id = ? AND o.second_at IS NULL AND ` + strings.Join(where, " AND ")
+	owedArgs := append([]any{f.BlindFor}, args...)
+
+	if f.DocumentID > 0 || f.AssigneeID > 0 {
+		countSQL, countArgs = "SELECT count(*) FROM claims c WHERE "+strings.Join(where, " AND "), slices.Clone(args)
+	} else {
+		var cw []string
+		if f.Status != "" {
+			cw = append(cw, "status = ?")
+			countArgs = append(countArgs, f.Status)
+		}
+		if f.Unassigned {
+			cw = append(cw, "assigned = 0")
+		}
 		countSQL = "SELECT coalesce(sum(n), 0) FROM claim_counts"
+		if len(cw) > 0 {
+			countSQL += " WHERE " + strings.Join(cw, " AND ")
+		}
+	}
+	if blind {
+		countSQL = "SELECT (" + countSQL + ") - (" + owed + ")"
+		countArgs = append(countArgs, owedArgs...)
+		where = append(where, `NOT EXISTS (SELECT 1 FROM second_opinions o
+			WHERE o.claim_id = c.id AND o.second_user_id = ? AND o.second_at IS NULL)`)
+		args = append(args, f.BlindFor)
 	}
 	pageSQL, pageArgs = queueSQL(where, args, f)
 	return countSQL, countArgs, pageSQL, pageArgs
@@ -236,9 +289,12 @@ func queueSQL(where []string, args []any, f QueueFilter) (string, []any) {
 		base = strings.Join(where, " AND ") + " AND "
 	}
 	limit := f.Limit + 1
-	cur, order, tie, rest, tieOrder := f.After, "c.score DESC, c.id ASC", "c.id > ?", "c.score < ?", "c.id ASC"
+	// Both ranges are ordered by score and id, though the first has one
+	// score: that is the order of the score indexes, which SQLite then walks
+	// rather than collecting the whole tie and sorting it.
+	cur, order, tie, rest := f.After, "c.score DESC, c.id ASC", "c.id > ?", "c.score < ?"
 	if f.Before != nil {
-		cur, order, tie, rest, tieOrder = f.Before, "c.score ASC, c.id DESC", "c.id < ?", "c.score > ?", "c.id DESC"
+		cur, order, tie, rest = f.Before, "c.score ASC, c.id DESC", "c.id < ?", "c.score > ?"
 	}
 	if cur == nil {
 		q := `SELECT ` + claimCols + ` FROM claims c JOIN documents d ON d.id = c.document_id`
@@ -251,7 +307,7 @@ func queueSQL(where []string, args []any, f QueueFilter) (string, []any) {
 	// score); only its rows are then read whole.
 	q := `SELECT ` + claimCols + ` FROM claims c JOIN documents d ON d.id = c.document_id WHERE c.id IN (
 		SELECT id FROM (
-			SELECT id, score FROM (SELECT c.id, c.score FROM claims c WHERE ` + base + `c.score = ? AND ` + tie + ` ORDER BY ` + tieOrder + ` LIMIT ?)
+			SELECT id, score FROM (SELECT c.id, c.score FROM claims c WHERE ` + base + `c.score = ? AND ` + tie + ` ORDER BY ` + order + ` LIMIT ?)
 			UNION ALL
 			SELECT id, score FROM (SELECT c.id, c.score FROM claims c WHERE ` + base + rest + ` ORDER BY ` + order + ` LIMIT ?)
 			ORDER BY ` + strings.ReplaceAll(order, "c.", "") + ` LIMIT ?)
@@ -279,22 +335,31 @@ func (e *StaleError) Is(target error) bool { return target == ErrStale }
 const (
 	sqlSetStatusRead = `SELECT ` + claimCols + `
 		FROM claims c JOIN documents d ON d.id = c.document_id WHERE c.id = ?`
-	sqlSetStatusUpdate  = `UPDATE claims SET status = ?, version = version + 1, updated_at = ? WHERE id = ?`
-	sqlSetStatusHistory = `INSERT INTO status_history (claim_id, from_status, to_status, user_id, note, created_at)
-		VALUES (?, ?, ?, ?, ?, ?)`
+	sqlSetStatusUpdate = `UPDATE claims SET status = ?, version = version + 1, updated_at = ? WHERE id = ?`
 )
 
 // SetStatus records a review: in one transaction it checks that the claim is
 // still at seenVersion, sets its status, bumps its version and appends a
 // history row. Keeping the same status is allowed only with a note, so that
 // every history row says something.
-func (s *Store) SetStatus(ctx context.Context, claimID, userID, seenVersion int64, to, note string) (Claim, error) {
+//
+// Evidence given with the change is attached to its history row in the
+// same transaction.
+func (s *Store) SetStatus(ctx context.Context, claimID, userID, seenVersion int64, to, note string, evidence ...NewEvidence) (Claim, error) {
 	if !ValidStatus(to) {
 		return Claim{}, fmt.Errorf("%w: unknown status %q (use unverified, confirmed or disputed)", ErrInvalid, to)
 	}
 	note = strings.TrimSpace(note)
 	if len(note) > 10000 {
 		return Claim{}, fmt.Errorf("%w: the note is longer than 10,000 bytes", ErrInvalid)
+	}
+	if err := checkNote(note); err != nil {
+		return Claim{}, err
+	}
+	for i := range evidence {
+		if err := evidence[i].normalize(); err != nil {
+			return Claim{}, err
+		}
 	}
 	var c Claim
 	err := s.tx(ctx, func(tx *sql.Tx) error {
@@ -306,6 +371,9 @@ func (s *Store) SetStatus(ctx context.Context, claimID, userID, seenVersion int6
 		if c.Version != seenVersion {
 			return &StaleError{Current: c}
 		}
+		if err := checkReviewable(ctx, tx, c, userID); err != nil {
+			return err
+		}
 		if c.Status == to && note == "" {
 			return fmt.Errorf("%w: the claim is already %s; add a note to record a review without a change", ErrInvalid, to)
 		}
@@ -313,7 +381,12 @@ func (s *Store) SetStatus(ctx context.Context, claimID, userID, seenVersion int6
 		if _, err := s.txExec(ctx, tx, sqlSetStatusUpdate, to, formatTime(now), claimID); err != nil {
 			return err
 		}
-		if _, err := s.txExec(ctx, tx, sqlSetStatusHistory, claimID, c.Status, to, userID, note, formatTime(now)); err != nil {
+		historyID, err := appendHistory(ctx, tx, historyRecord{ClaimID: claimID, From: c.Status, To: to, UserID: userID,
+			Note: note, CreatedAt: formatTime(now)})
+		if err != nil {
+			return err
+		}
+		if err := recordStatusChange(ctx, tx, c, historyID, userID, to, note, evidence, now); err != nil {
 			return err
 		}
 		c.Status, c.Version, c.UpdatedAt = to, c.Version+1, now.UTC()
@@ -329,6 +402,7 @@ func (s *Store) SetStatus(ctx context.Context, claimID, userID, seenVersion int6
 type HistoryEntry struct {
 	ID        int64
 	ClaimID   int64
+	Action    string // "status", "dismiss" or "restore"
 	From, To  string
 	UserID    int64
 	Username  string
@@ -338,7 +412,7 @@ type HistoryEntry struct {
 
 // History returns a claim's history, newest first.
 func (s *Store) History(ctx context.Context, claimID int64) ([]HistoryEntry, error) {
-	rows, err := s.query(ctx, `SELECT h.id, h.claim_id, h.from_status, h.to_status, h.user_id, u.username, h.note, h.created_at
+	rows, err := s.query(ctx, `SELECT h.id, h.claim_id, h.action, h.from_status, h.to_status, h.user_id, u.username, h.note, h.created_at
 		FROM status_history h JOIN users u ON u.id = h.user_id
 		WHERE h.claim_id = ? ORDER BY h.id DESC`, claimID)
 	if err != nil {
@@ -349,11 +423,26 @@ func (s *Store) History(ctx context.Context, claimID int64) ([]HistoryEntry, err
 	for rows.Next() {
 		var h HistoryEntry
 		var created string
-		if err := rows.Scan(&h.ID, &h.ClaimID, &h.From, &h.To, &h.UserID, &h.Username, &h.Note, &created); err != nil {
+		if err := rows.Scan(&h.ID, &h.ClaimID, &h.Action, &h.From, &h.To, &h.UserID, &h.Username, &h.Note, &created); err != nil {
 			return nil, err
 		}
 		h.CreatedAt = parseTime(created)
 		out = append(out, h)
 	}
 	return out, rows.Err()
+}
+
+// checkNote refuses a note that is not plain text: history is kept for good,
+// so invalid UTF-8 or control characters (other than tabs and line breaks)
+// are refused rather than stored.
+func checkNote(note string) error {
+	if !utf8.ValidString(note) {
+		return fmt.Errorf("%w: the note is not valid text (UTF-8)", ErrInvalid)
+	}
+	for _, r := range note {
+		if unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' {
+			return fmt.Errorf("%w: the note holds control characters; use plain text", ErrInvalid)
+		}
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"runtime"
@@ -118,7 +119,9 @@ func (s *Store) Demo(ctx context.Context, o DemoOptions) (DemoStats, error) {
 	if err := s.w.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM claims`).Scan(&w.claimID); err != nil {
 		return st, err
 	}
-	if err := s.w.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM status_history`).Scan(&w.histID); err != nil {
+	// History rows extend the hash chain from the last row there is.
+	err = s.w.QueryRowContext(ctx, `SELECT id, hash FROM status_history ORDER BY id DESC LIMIT 1`).Scan(&w.histID, &w.prevHash)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return st, err
 	}
 	// A larger page cache for the writer while it fills the indexes; the
@@ -253,17 +256,19 @@ func demoNextStatus(r *rand.Rand, from string) string {
 // row count: one statement per few hundred rows instead of one per row.
 type demoWriter struct {
 	claimID, histID int64
+	prevHash        string // the hash chain's last link
 }
 
 const (
 	demoClaimCols = 12
-	demoHistCols  = 7
+	demoHistCols  = 9
+	demoActCols   = 8
 	// Rows per statement, within SQLite's limit of 32766 variables.
 	demoRowsPerStmt = 500
 )
 
 func (w *demoWriter) write(ctx context.Context, tx *sql.Tx, b []demoDoc) error {
-	var claims, hist []any
+	var claims, hist, acts []any
 	for _, d := range b {
 		var docID int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO documents (title, url, publisher, published_at, body, sha256, created_by, created_at)
@@ -277,17 +282,30 @@ func (w *demoWriter) write(ctx context.Context, tx *sql.Tx, b []demoDoc) error {
 			claims = append(claims, w.claimID, docID, c.c.Start, c.c.End, c.c.Text, c.c.Score, c.c.Kind, c.c.Speaker,
 				c.status, c.version, d.created, c.updated)
 		}
+		// Each review is a history row, sealed into the hash chain as
+		// appendHistory seals it, and a line of the activity feed as
+		// recordStatusChange writes it. (The feed's ids follow the
+		// documents, not the review times, as a desk's would.)
 		for _, e := range d.history {
 			w.histID++
-			hist = append(hist, w.histID, first+int64(e.claim), e.from, e.to, e.user, e.note, e.at)
+			r := chainRow{ID: w.histID, ClaimID: first + int64(e.claim), From: e.from, To: e.to, UserID: e.user,
+				Note: e.note, CreatedAt: e.at, PrevHash: w.prevHash}
+			r.Hash = chainHash(r)
+			w.prevHash = r.Hash
+			hist = append(hist, r.ID, r.ClaimID, r.From, r.To, r.UserID, r.Note, r.CreatedAt, r.PrevHash, r.Hash)
+			acts = append(acts, e.at, e.user, ActStatus, docID, r.ClaimID, e.from, e.to, excerpt(e.note))
 		}
 	}
 	if err := insertRows(ctx, tx, `INSERT INTO claims (id, document_id, start, "end", text, score, kind, speaker,
 		status, version, created_at, updated_at) VALUES `, demoClaimCols, claims); err != nil {
 		return err
 	}
-	return insertRows(ctx, tx, `INSERT INTO status_history (id, claim_id, from_status, to_status, user_id, note, created_at) VALUES `,
-		demoHistCols, hist)
+	if err := insertRows(ctx, tx, `INSERT INTO status_history (id, claim_id, from_status, to_status, user_id, note, created_at,
+		prev_hash, hash) VALUES `, demoHistCols, hist); err != nil {
+		return err
+	}
+	return insertRows(ctx, tx, `INSERT INTO activity (created_at, user_id, action, document_id, claim_id, from_status, to_status,
+		detail) VALUES `, demoActCols, acts)
 }
 
 // insertRows inserts args as rows of cols values, demoRowsPerStmt rows per

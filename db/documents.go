@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"factdesk/extract"
@@ -75,6 +76,27 @@ func CheckMeta(rawURL, published string) error {
 	return nil
 }
 
+// maxTitleRunes bounds a title typed in a form or on the command line.
+const maxTitleRunes = 500
+
+// cleanTitle turns runs of white space (tabs and line breaks included) into
+// single spaces and refuses a title that is not plain text.
+func cleanTitle(t string) (string, error) {
+	if !utf8.ValidString(t) {
+		return "", fmt.Errorf("%w: the title is not valid text (UTF-8)", ErrInvalid)
+	}
+	t = strings.Join(strings.Fields(t), " ")
+	for _, r := range t {
+		if unicode.IsControl(r) {
+			return "", fmt.Errorf("%w: the title holds control characters; use plain text", ErrInvalid)
+		}
+	}
+	if utf8.RuneCountInString(t) > maxTitleRunes {
+		return "", fmt.Errorf("%w: the title is longer than %d characters", ErrInvalid, maxTitleRunes)
+	}
+	return t, nil
+}
+
 // ImportDocument extracts the claims of a document and stores both, the one
 // path every way of importing shares. When the same body was imported before,
 // nothing is written and the existing document's id comes back with existed
@@ -82,6 +104,9 @@ func CheckMeta(rawURL, published string) error {
 // not held during CPU work.
 func (s *Store) ImportDocument(ctx context.Context, d NewDocument) (id int64, claims int, existed bool, err error) {
 	if err := CheckMeta(d.URL, d.PublishedAt); err != nil {
+		return 0, 0, false, err
+	}
+	if d.Title, err = cleanTitle(d.Title); err != nil {
 		return 0, 0, false, err
 	}
 	if d.Body == "" || !utf8.ValidString(d.Body) {
@@ -187,9 +212,9 @@ func (s *Store) ListDocuments(ctx context.Context, beforeID int64, limit int) ([
 		beforeID = 1<<63 - 1
 	}
 	rows, err := s.query(ctx, `SELECT d.id, d.title, d.url, d.published_at, d.created_at,
-			(SELECT count(*) FROM claims c WHERE c.document_id = d.id AND c.status = 'unverified'),
-			(SELECT count(*) FROM claims c WHERE c.document_id = d.id AND c.status = 'confirmed'),
-			(SELECT count(*) FROM claims c WHERE c.document_id = d.id AND c.status = 'disputed')
+			(SELECT count(*) FROM claims c WHERE c.document_id = d.id AND c.status = 'unverified' AND c.dismissed = 0),
+			(SELECT count(*) FROM claims c WHERE c.document_id = d.id AND c.status = 'confirmed' AND c.dismissed = 0),
+			(SELECT count(*) FROM claims c WHERE c.document_id = d.id AND c.status = 'disputed' AND c.dismissed = 0)
 		FROM documents d WHERE d.id < ? ORDER BY d.id DESC LIMIT ?`, beforeID, limit)
 	if err != nil {
 		return nil, err
@@ -222,6 +247,10 @@ type Extracted struct {
 // extraction and the writes each have a core.
 func ExtractDocument(d NewDocument) (Extracted, error) {
 	if err := CheckMeta(d.URL, d.PublishedAt); err != nil {
+		return Extracted{}, err
+	}
+	var err error
+	if d.Title, err = cleanTitle(d.Title); err != nil {
 		return Extracted{}, err
 	}
 	if d.Body == "" || !utf8.ValidString(d.Body) {

@@ -8,63 +8,211 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
+	"unicode/utf8"
 
 	"factdesk/export"
 )
 
-// ExportFilter selects the claims to export.
-type ExportFilter struct {
-	Statuses []string // empty means confirmed and disputed
+// ClaimFilter selects claims for exports and the API: the queue's filters.
+// The zero value selects every claim.
+type ClaimFilter struct {
+	Statuses   []string // empty: every status (but see ExportClaims)
+	Kinds      []string // empty: every kind
+	DocumentID int64    // 0: every document
+	Reviewer   string   // claims whose status this user changed at least once
+	From, To   string   // YYYY-MM-DD, inclusive: the claim's last change (UTC)
+	ClaimID    int64    // 0: every claim
+	Published  bool     // only claims with a public page
+	// BlindFor leaves out the claims on which this user owes a second
+	// opinion: every export format carries the verdict they must not see,
+	// and a claim's presence under a status filter would tell it too.
+	BlindFor int64
+	// Quotes fills export.Record's Prefix and Suffix (the text around the
+	// claim, for Web Annotation), which costs a read of the document text.
+	Quotes bool
+
+	// walk keeps the index on update times out of the conditions, for an
+	// export that walks every claim in id order once: through the index,
+	// each batch would collect and sort the whole date range again.
+	walk bool
 }
+
+// ExportFilter selects the claims to export.
+type ExportFilter = ClaimFilter
 
 // DefaultExportStatuses are the verified statuses.
 var DefaultExportStatuses = []string{StatusConfirmed, StatusDisputed}
+
+// QuoteContext is how many code points of text around a claim an exported
+// TextQuoteSelector carries as prefix and suffix, as Hypothesis does.
+const QuoteContext = 32
+
+// ParseKinds splits a comma-separated list of kinds.
+func ParseKinds(list string) ([]string, error) {
+	var out []string
+	for _, k := range strings.Split(list, ",") {
+		k = strings.TrimSpace(k)
+		if k == "" {
+			continue
+		}
+		if utf8.RuneCountInString(k) > 50 || len(out) >= 20 {
+			return nil, fmt.Errorf("%w: the kind filter takes up to 20 kinds of up to 50 characters", ErrInvalid)
+		}
+		out = append(out, k)
+	}
+	return out, nil
+}
+
+// where turns the filter into SQL over claims c, checking it first.
+func (f ClaimFilter) where(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}) (string, []any, error) {
+	// Dismissed sentences are not claims: exports and the API leave them out.
+	conds := []string{"c.dismissed = 0"}
+	var args []any
+	if len(f.Statuses) > 0 {
+		for _, st := range f.Statuses {
+			if !ValidStatus(st) {
+				return "", nil, fmt.Errorf("%w: unknown status %q (use unverified, confirmed or disputed)", ErrInvalid, st)
+			}
+			args = append(args, st)
+		}
+		// The unary + keeps SQLite from using the status index: for a
+		// keyset page in id order (exports, the API) it would collect and
+		// sort every claim of those statuses for each page, which is what it
+		// chose with no statistics and with the ones PRAGMA optimize
+		// leaves; walking the primary key from the cursor reads one page.
+		conds = append(conds, "+c.status IN ("+placeholders(len(f.Statuses))+")")
+	}
+	if len(f.Kinds) > 0 {
+		for _, k := range f.Kinds {
+			args = append(args, k)
+		}
+		conds = append(conds, "c.kind IN ("+placeholders(len(f.Kinds))+")")
+	}
+	if f.DocumentID < 0 || f.ClaimID < 0 {
+		return "", nil, fmt.Errorf("%w: document and claim numbers are positive", ErrInvalid)
+	}
+	if f.DocumentID > 0 {
+		conds = append(conds, "c.document_id = ?")
+		args = append(args, f.DocumentID)
+	}
+	if f.ClaimID > 0 {
+		conds = append(conds, "c.id = ?")
+		args = append(args, f.ClaimID)
+	}
+	if f.Reviewer != "" {
+		var uid int64
+		err := q.QueryRowContext(ctx, `SELECT id FROM users WHERE username = ?`, f.Reviewer).Scan(&uid)
+		if errors.Is(err, sql.ErrNoRows) {
+			return "", nil, fmt.Errorf("%w: there is no user named %q to filter by", ErrInvalid, f.Reviewer)
+		}
+		if err != nil {
+			return "", nil, err
+		}
+		conds = append(conds, "EXISTS (SELECT 1 FROM status_history r WHERE r.claim_id = c.id AND r.user_id = ?)")
+		args = append(args, uid)
+	}
+	var from, to time.Time
+	for _, d := range []struct {
+		s   string
+		dst *time.Time
+	}{{f.From, &from}, {f.To, &to}} {
+		if d.s == "" {
+			continue
+		}
+		t, err := time.Parse(time.DateOnly, d.s)
+		if err != nil {
+			return "", nil, fmt.Errorf("%w: dates look like 2024-12-31, not %q", ErrInvalid, d.s)
+		}
+		*d.dst = t
+	}
+	if !from.IsZero() && !to.IsZero() && to.Before(from) {
+		return "", nil, fmt.Errorf("%w: the date range ends before it starts", ErrInvalid)
+	}
+	updated := "c.updated_at"
+	if f.walk {
+		updated = "+c.updated_at"
+	}
+	if !from.IsZero() {
+		conds = append(conds, updated+" >= ?")
+		args = append(args, formatTime(from))
+	}
+	if !to.IsZero() {
+		conds = append(conds, updated+" < ?")
+		args = append(args, formatTime(to.AddDate(0, 0, 1)))
+	}
+	if f.Published {
+		conds = append(conds, "p.claim_id IS NOT NULL")
+	}
+	if f.BlindFor > 0 {
+		conds = append(conds, `NOT EXISTS (SELECT 1 FROM second_opinions o
+			WHERE o.claim_id = c.id AND o.second_user_id = ? AND o.second_at IS NULL)`)
+		args = append(args, f.BlindFor)
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args, nil
+}
 
 // exportBatch is how many claims are read per query, so that memory holds
 // one batch at a time.
 const exportBatch = 1000
 
 // exportHistorySQL packs a claim's whole history into one text value: per
-// row "id,user_id,created_at,from,to,N,note" where N is the note's length
-// in bytes, so that a note may hold any character. Reading the history as
-// rows of its own, or joined to the claims, costs a column read per field
-// per row; through the driver that was most of the time of a large export.
-// One range query per batch rather than one lookup per claim. The rows come
-// in index order (claim_id, id); unpackHistory checks the ids and sorts if
-// they are not, which costs less than ORDER BY inside group_concat.
+// row "id,user_id,created_at,from,to,action,N,note" where N is the note's
+// length in bytes, so that a note may hold any character. Reading the
+// history as rows of its own, or joined to the claims, costs a column read
+// per field per row; through the driver that was most of the time of a large
+// export. One range query per batch rather than one lookup per claim. The
+// rows come in index order (claim_id, id); unpackHistory checks the ids and
+// sorts if they are not, which costs less than ORDER BY inside group_concat.
+// (group_concat and concat_ws are SQLite's; PostgreSQL has string_agg.)
 const exportHistorySQL = `SELECT h.claim_id, group_concat(concat_ws(',', h.id, h.user_id, h.created_at,
-	h.from_status, h.to_status, octet_length(h.note), h.note), '')
+	h.from_status, h.to_status, h.action, octet_length(h.note), h.note), '')
 	FROM status_history h WHERE h.claim_id BETWEEN ? AND ? GROUP BY h.claim_id ORDER BY h.claim_id`
 
-// exportClaimsSQL reads the next batch of claims with one of n statuses.
-// The unary + keeps SQLite from using the status index: it would collect and
-// sort every claim of those statuses for each batch of 1000 (the planner
-// chose that with no statistics, and with the ones PRAGMA optimize leaves),
-// where walking the primary key from the cursor reads one batch.
-func exportClaimsSQL(n int) string {
-	return `SELECT c.id, c.document_id, c.text, c.start, c."end", c.status, c.score, c.kind, c.speaker
-		FROM claims c WHERE c.id > ? AND +c.status IN (` + placeholders(n) + `) ORDER BY c.id LIMIT ?`
+// exportClaimsSQL reads the next batch of claims matching where (from
+// ClaimFilter.where, which keeps the status index out of it) after a cursor.
+func exportClaimsSQL(where string, quotes bool) string {
+	// SQLite's substr counts characters, which for valid UTF-8 are code
+	// points, the unit of every offset that leaves the program.
+	cols, join := `'', ''`, ``
+	if quotes {
+		cols = fmt.Sprintf(`substr(d.body, max(1, c.start - %d), min(c.start, %d)), substr(d.body, c."end" + 1, %d)`,
+			QuoteContext-1, QuoteContext, QuoteContext)
+		join = ` JOIN documents d ON d.id = c.document_id`
+	}
+	return `SELECT c.id, c.document_id, c.text, c.start, c."end", c.status, c.score, c.kind, c.speaker,
+			c.created_at, c.updated_at, coalesce(p.published_at, ''), ` + cols + `
+		FROM claims c` + join + ` LEFT JOIN claim_publications p ON p.claim_id = c.id` + where + ` AND c.id > ?
+		ORDER BY c.id LIMIT ?`
 }
 
 // ExportClaims streams matching claims with their history, in id order, to
-// fn. It reads inside one transaction so that claims and history agree.
-// Claims come in batches by id (keyset: each batch one primary key range),
-// and the history of a batch in one range of the history index.
+// fn; dismissed sentences are not claims and are left out. With no status
+// given it exports the verified ones (confirmed and disputed). It reads
+// inside one transaction so that claims and history agree. Claims come in
+// batches by id (keyset: each batch one primary key range), and the history
+// of a batch in one range of the history index.
 func (s *Store) ExportClaims(ctx context.Context, f ExportFilter, fn func(*export.Record) error) error {
-	statuses := f.Statuses
-	if len(statuses) == 0 {
-		statuses = DefaultExportStatuses
+	if len(f.Statuses) == 0 {
+		f.Statuses = DefaultExportStatuses
 	}
 	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+	f.walk = true
+	where, fargs, err := f.where(ctx, tx)
+	if err != nil {
+		return err
+	}
 	users, err := usernames(ctx, tx)
 	if err != nil {
 		return err
 	}
-	claimsQ, err := tx.PrepareContext(ctx, exportClaimsSQL(len(statuses)))
+	claimsQ, err := tx.PrepareContext(ctx, exportClaimsSQL(where, f.Quotes))
 	if err != nil {
 		return err
 	}
@@ -74,20 +222,19 @@ func (s *Store) ExportClaims(ctx context.Context, f ExportFilter, fn func(*expor
 		return err
 	}
 	defer histQ.Close()
-	docQ, err := tx.PrepareContext(ctx, `SELECT title, url FROM documents WHERE id = ?`)
+	docQ, err := tx.PrepareContext(ctx, `SELECT title, url, published_at, publisher, sha256 FROM documents WHERE id = ?`)
 	if err != nil {
 		return err
 	}
 	defer docQ.Close()
 
-	args := make([]any, 0, len(statuses)+2)
-	args = append(args, int64(0))
-	for _, st := range statuses {
-		args = append(args, st)
+	args := append(fargs, int64(0), exportBatch)
+	after := &args[len(args)-2]
+	var doc struct {
+		id                                         int64
+		title, url, publishedAt, publisher, sha256 string
 	}
-	args = append(args, exportBatch)
-	var docID int64 = -1
-	var docTitle, docURL string
+	doc.id = -1
 	// read returns the next batch, complete; an empty one at the end.
 	read := func(ctx context.Context) ([]export.Record, error) {
 		batch := make([]export.Record, 0, exportBatch)
@@ -97,9 +244,16 @@ func (s *Store) ExportClaims(ctx context.Context, f ExportFilter, fn func(*expor
 		}
 		for rows.Next() {
 			var r export.Record
-			if err := rows.Scan(&r.ID, &r.DocumentID, &r.Text, &r.Start, &r.End, &r.Status, &r.Score, &r.Kind, &r.Speaker); err != nil {
+			var created, updated, published string
+			if err := rows.Scan(&r.ID, &r.DocumentID, &r.Text, &r.Start, &r.End, &r.Status, &r.Score, &r.Kind, &r.Speaker,
+				&created, &updated, &published, &r.Prefix, &r.Suffix); err != nil {
 				rows.Close()
 				return nil, err
+			}
+			r.CreatedAt, r.UpdatedAt = parseTime(created), parseTime(updated)
+			if published != "" {
+				t := parseTime(published)
+				r.PublishedAt = &t
 			}
 			r.History = []export.Event{}
 			batch = append(batch, r)
@@ -108,21 +262,23 @@ func (s *Store) ExportClaims(ctx context.Context, f ExportFilter, fn func(*expor
 		if err := rows.Err(); err != nil || len(batch) == 0 {
 			return nil, err
 		}
-		args[0] = batch[len(batch)-1].ID
+		*after = batch[len(batch)-1].ID
 		if err := exportHistory(ctx, histQ, batch, users); err != nil {
 			return nil, err
 		}
 		for i := range batch {
 			r := &batch[i]
-			// A document's claims have neighbouring ids: its title is
+			// A document's claims have neighbouring ids: its columns are
 			// read once per run of them.
-			if r.DocumentID != docID {
-				if err := docQ.QueryRowContext(ctx, r.DocumentID).Scan(&docTitle, &docURL); err != nil {
+			if r.DocumentID != doc.id {
+				if err := docQ.QueryRowContext(ctx, r.DocumentID).Scan(&doc.title, &doc.url, &doc.publishedAt,
+					&doc.publisher, &doc.sha256); err != nil {
 					return nil, err
 				}
-				docID = r.DocumentID
+				doc.id = r.DocumentID
 			}
-			r.DocumentTitle, r.DocumentURL = docTitle, docURL
+			r.DocumentTitle, r.DocumentURL, r.DocumentPublishedAt = doc.title, doc.url, doc.publishedAt
+			r.DocumentPublisher, r.DocumentSHA256 = doc.publisher, doc.sha256
 			if n := len(r.History); n > 0 {
 				last := r.History[n-1]
 				r.LastReviewer, r.LastReviewedAt = last.User, &last.Time
@@ -177,7 +333,7 @@ func (s *Store) ExportClaims(ctx context.Context, f ExportFilter, fn func(*expor
 }
 
 // exportHistory adds their history to a batch of claims in id order. The
-// range also holds claims of other statuses; their history is skipped.
+// range also holds claims the filter left out; their history is skipped.
 func exportHistory(ctx context.Context, q *sql.Stmt, batch []export.Record, users map[int64]string) error {
 	rows, err := q.QueryContext(ctx, batch[0].ID, batch[len(batch)-1].ID)
 	if err != nil {
@@ -209,11 +365,11 @@ func exportHistory(ctx context.Context, q *sql.Stmt, batch []export.Record, user
 
 // unpackHistory reads what exportHistorySQL packed, oldest first.
 func unpackHistory(s string, users map[int64]string) ([]export.Event, error) {
-	out := make([]export.Event, 0, strings.Count(s, ",")/6)
+	out := make([]export.Event, 0, strings.Count(s, ",")/7)
 	var ids []int64
 	sorted := true
 	for s != "" {
-		var f [6]string
+		var f [7]string
 		for i := range f {
 			j := strings.IndexByte(s, ',')
 			if j < 0 {
@@ -223,7 +379,7 @@ func unpackHistory(s string, users map[int64]string) ([]export.Event, error) {
 		}
 		id, err0 := strconv.ParseInt(f[0], 10, 64)
 		uid, err1 := strconv.ParseInt(f[1], 10, 64)
-		n, err2 := strconv.Atoi(f[5])
+		n, err2 := strconv.Atoi(f[6])
 		if err0 != nil || err1 != nil || err2 != nil || n < 0 || n > len(s) {
 			return nil, errors.New("history packed wrongly")
 		}
@@ -231,7 +387,11 @@ func unpackHistory(s string, users map[int64]string) ([]export.Event, error) {
 			sorted = false
 		}
 		ids = append(ids, id)
-		out = append(out, export.Event{User: users[uid], Time: parseTime(f[2]), From: f[3], To: f[4], Note: s[:n]})
+		e := export.Event{User: users[uid], Time: parseTime(f[2]), From: f[3], To: f[4], Note: s[:n]}
+		if f[5] != HistoryStatus {
+			e.Action = f[5]
+		}
+		out = append(out, e)
 		s = s[n:]
 	}
 	if !sorted {
@@ -266,4 +426,43 @@ func usernames(ctx context.Context, tx *sql.Tx) (map[int64]string, error) {
 		m[id] = name
 	}
 	return m, rows.Err()
+}
+
+// ListClaims returns up to limit claims matching f with ids above afterID,
+// in id order (keyset pagination: a page costs the same however deep), and
+// whether more follow.
+func (s *Store) ListClaims(ctx context.Context, f ClaimFilter, afterID int64, limit int) ([]Claim, bool, error) {
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	where, args, err := f.where(ctx, s.r)
+	if err != nil {
+		return nil, false, err
+	}
+	where += " AND c.id > ?"
+	args = append(args, afterID, limit+1)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+claimCols+`
+		FROM claims c JOIN documents d ON d.id = c.document_id
+		LEFT JOIN claim_publications p ON p.claim_id = c.id`+where+`
+		ORDER BY c.id LIMIT ?`, args...)
+	if err != nil {
+		return nil, false, err
+	}
+	claims, err := collectClaims(rows)
+	if err != nil {
+		return nil, false, err
+	}
+	more := len(claims) > limit
+	if more {
+		claims = claims[:limit]
+	}
+	return claims, more, nil
+}
+
+// CheckFilter reports what is wrong with a filter (an unknown status or
+// reviewer, a reversed date range), so that a stream can refuse it before
+// it starts.
+func (s *Store) CheckFilter(ctx context.Context, f ClaimFilter) error {
+	_, _, err := f.where(ctx, s.r)
+	return err
 }

@@ -14,7 +14,8 @@ import (
 
 // The queue's keyset queries and its totals must give exactly what a plain
 // ORDER BY over the table gives, for every filter, paging both ways, on data
-// with many tied scores, and the totals must follow status changes.
+// with many tied scores, and the totals must follow status changes,
+// dismissals, assignments and second opinions.
 func TestQueueMatchesPlainOrder(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
@@ -22,8 +23,8 @@ func TestQueueMatchesPlainOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Some changes after the demo, so that the totals are the triggers' work.
-	reviewer := st.Users[2].ID
+	admin, rev1, rev2, rev3 := st.Users[0].ID, st.Users[2].ID, st.Users[3].ID, st.Users[4].ID
+	// Changes after the demo, so that the totals are the triggers' work.
 	for id := int64(1); id <= 40; id++ {
 		c, err := s.Claim(ctx, id)
 		if err != nil {
@@ -33,13 +34,39 @@ func TestQueueMatchesPlainOrder(t *testing.T) {
 		if c.Status == StatusDisputed {
 			to = StatusConfirmed
 		}
-		if _, err := s.SetStatus(ctx, id, reviewer, c.Version, to, ""); err != nil {
+		if _, err := s.SetStatus(ctx, id, rev1, c.Version, to, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
+	for id := int64(30); id <= 45; id++ {
+		c, _ := s.Claim(ctx, id)
+		if _, err := s.Dismiss(ctx, id, rev1, c.Version, "not a claim"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, _ := s.Claim(ctx, 44)
+	if _, err := s.Restore(ctx, 44, admin, c.Version, ""); err != nil {
+		t.Fatal(err)
+	}
+	var assign []int64
+	for id := int64(20); id <= 120; id++ {
+		assign = append(assign, id)
+	}
+	if _, err := s.AssignClaims(ctx, admin, rev2, assign); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AssignClaims(ctx, admin, 0, []int64{100, 101}); err != nil {
+		t.Fatal(err)
+	}
+	for id := int64(1); id <= 8; id++ {
+		if _, err := s.RequestSecondOpinion(ctx, id, admin, rev3); err != nil {
+			t.Fatal(err)
+		}
+	}
+
 	check := func(f QueueFilter) {
 		t.Helper()
-		q := `SELECT id FROM claims WHERE 1 = 1`
+		q := `SELECT id FROM claims c WHERE dismissed = 0`
 		var args []any
 		if f.Status != "" {
 			q += ` AND status = ?`
@@ -48,6 +75,17 @@ func TestQueueMatchesPlainOrder(t *testing.T) {
 		if f.DocumentID > 0 {
 			q += ` AND document_id = ?`
 			args = append(args, f.DocumentID)
+		}
+		if f.AssigneeID > 0 {
+			q += ` AND assignee_id = ?`
+			args = append(args, f.AssigneeID)
+		}
+		if f.Unassigned {
+			q += ` AND assignee_id IS NULL`
+		}
+		if f.BlindFor > 0 && f.Status != "" {
+			q += ` AND id NOT IN (SELECT claim_id FROM second_opinions WHERE second_user_id = ? AND second_at IS NULL)`
+			args = append(args, f.BlindFor)
 		}
 		rows, err := s.r.Query(q+` ORDER BY score DESC, id`, args...)
 		if err != nil {
@@ -60,7 +98,7 @@ func TestQueueMatchesPlainOrder(t *testing.T) {
 			want = append(want, id)
 		}
 		rows.Close()
-		name := fmt.Sprintf("status %q document %d", f.Status, f.DocumentID)
+		name := fmt.Sprintf("%+v", f)
 
 		// Forward to the end, then back to the start.
 		var got []int64
@@ -98,8 +136,27 @@ func TestQueueMatchesPlainOrder(t *testing.T) {
 		}
 	}
 	for _, status := range append([]string{""}, Statuses...) {
-		for _, doc := range []int64{0, 3} {
+		for _, doc := range []int64{0, 1, 3} {
 			check(QueueFilter{Status: status, DocumentID: doc})
+			check(QueueFilter{Status: status, DocumentID: doc, AssigneeID: rev2})
+			check(QueueFilter{Status: status, DocumentID: doc, Unassigned: true})
+			check(QueueFilter{Status: status, DocumentID: doc, BlindFor: rev3})
+			check(QueueFilter{Status: status, DocumentID: doc, Unassigned: true, BlindFor: rev3})
+		}
+	}
+	// The triggers' counts agree with a count of the table.
+	rows, err := s.r.Query(`SELECT k.status, k.assigned, k.n, (SELECT count(*) FROM claims c WHERE c.dismissed = 0
+		AND c.status = k.status AND (c.assignee_id IS NOT NULL) = k.assigned) FROM claim_counts k`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var status string
+		var assigned, n, want int
+		rows.Scan(&status, &assigned, &n, &want)
+		if n != want {
+			t.Errorf("claim_counts %s/%d = %d, the table holds %d", status, assigned, n, want)
 		}
 	}
 }
@@ -160,18 +217,18 @@ func TestExportHistoryWithAwkwardNotes(t *testing.T) {
 // back in id order.
 func TestUnpackHistoryOrdersByID(t *testing.T) {
 	users := map[int64]string{1: "ann", 2: "bob"}
-	packed := "9,2,2024-01-02T00:00:00.000Z,confirmed,disputed,3,b,c" +
-		"4,1,2024-01-01T00:00:00.000Z,unverified,confirmed,0," +
-		"12,1,2024-01-03T00:00:00.000Z,disputed,unverified,2,é"
+	packed := "9,2,2024-01-02T00:00:00.000Z,confirmed,disputed,status,3,b,c" +
+		"4,1,2024-01-01T00:00:00.000Z,unverified,confirmed,status,0," +
+		"12,1,2024-01-03T00:00:00.000Z,disputed,disputed,dismiss,2,é"
 	got, err := unpackHistory(packed, users)
 	if err != nil || len(got) != 3 {
 		t.Fatalf("%+v %v", got, err)
 	}
 	if got[0].User != "ann" || got[0].To != "confirmed" || got[1].Note != "b,c" || got[1].User != "bob" || got[2].Note != "é" ||
-		got[1].Time.Day() != 2 {
+		got[1].Time.Day() != 2 || got[0].Action != "" || got[2].Action != "dismiss" {
 		t.Fatalf("%+v", got)
 	}
-	for _, bad := range []string{"1,2,3", "x,1,t,a,b,0,", "1,1,t,a,b,9,short"} {
+	for _, bad := range []string{"1,2,3", "x,1,t,a,b,status,0,", "1,1,t,a,b,status,9,short"} {
 		if _, err := unpackHistory(bad, users); err == nil {
 			t.Errorf("%q accepted", bad)
 		}

@@ -33,18 +33,73 @@ func (s *Store) Session(ctx context.Context, token string) (Session, error) {
 	return ss, err
 }
 
-// SaveSession creates or replaces the session stored under token.
-func (s *Store) SaveSession(ctx context.Context, token string, userID int64, data string, expires time.Time) error {
-	now := formatTime(s.now())
+// SessionTimeouts bound a session's life: it ends after Idle without a
+// request, and after Absolute in any case.
+type SessionTimeouts struct {
+	Idle     time.Duration
+	Absolute time.Duration
+}
+
+// expiry is when a session created at created and last seen at seen ends.
+func (t SessionTimeouts) expiry(created, seen time.Time) time.Time {
+	idle, abs := seen.Add(t.Idle), created.Add(t.Absolute)
+	if abs.Before(idle) {
+		return abs
+	}
+	return idle
+}
+
+// SaveSession creates or replaces the session stored under token. An
+// existing session keeps its creation time, so saving it never extends its
+// absolute lifetime.
+func (s *Store) SaveSession(ctx context.Context, token string, userID int64, data string, t SessionTimeouts) error {
+	now := s.now()
 	uid := sql.NullInt64{Int64: userID, Valid: userID > 0}
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (id, user_id, data, created_at, last_seen, expires_at)
+		created := now
+		var c string
+		err := tx.QueryRowContext(ctx, `SELECT created_at FROM sessions WHERE id = ?`, hashToken(token)).Scan(&c)
+		switch {
+		case err == nil:
+			created = parseTime(c)
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO sessions (id, user_id, data, created_at, last_seen, expires_at)
 			VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, data = excluded.data,
 				last_seen = excluded.last_seen, expires_at = excluded.expires_at`,
-			hashToken(token), uid, data, now, now, formatTime(expires))
+			hashToken(token), uid, data, formatTime(created), formatTime(now), formatTime(t.expiry(created, now)))
 		return err
 	})
+}
+
+// TouchSession records a request on a live session, moving its idle expiry
+// on (never past its absolute one).
+func (s *Store) TouchSession(ctx context.Context, token string, t SessionTimeouts) error {
+	now := s.now()
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		var c string
+		err := tx.QueryRowContext(ctx, `SELECT created_at FROM sessions WHERE id = ? AND expires_at > ?`,
+			hashToken(token), formatTime(now)).Scan(&c)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE sessions SET last_seen = ?, expires_at = ? WHERE id = ?`,
+			formatTime(now), formatTime(t.expiry(parseTime(c), now)), hashToken(token))
+		return err
+	})
+}
+
+// CountUserSessions returns how many live sessions a user has.
+func (s *Store) CountUserSessions(ctx context.Context, userID int64) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM sessions WHERE user_id = ? AND expires_at > ?`,
+		userID, formatTime(s.now())).Scan(&n)
+	return n, err
 }
 
 // DeleteSession ends one session on the server.
@@ -76,3 +131,7 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context) (int64, error) {
 	})
 	return n, err
 }
+
+// Now is the store's clock, so that decisions about session age made outside
+// the store agree with it (tests set the clock with SetClock).
+func (s *Store) Now() time.Time { return s.now() }

@@ -95,7 +95,7 @@ func (s *Store) txQueryRow(ctx context.Context, tx *sql.Tx, query string, args .
 // prepared on the writer when the store opens: inside a transaction the
 // writer's one connection is taken, so they cannot be prepared on first use
 // as reads are.
-var keptWrites = []string{sqlSetStatusRead, sqlSetStatusUpdate, sqlSetStatusHistory}
+var keptWrites = []string{sqlSetStatusRead, sqlSetStatusUpdate}
 
 func (s *Store) prepareWrites(ctx context.Context) error {
 	c := &s.wstmts

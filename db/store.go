@@ -103,6 +103,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
+	// History rows from before the hash chain get their hashes once.
+	if err := s.sealHistory(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
 	if err := s.prepareWrites(ctx); err != nil {
 		s.closeStmts()
 		w.Close()

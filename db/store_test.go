@@ -138,7 +138,8 @@ func TestSessions(t *testing.T) {
 	u := mustUser(t, s, "ann", "reviewer")
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	s.SetClock(func() time.Time { return now })
-	if err := s.SaveSession(ctx, "tokA", u.ID, `{"k":"v"}`, now.Add(time.Hour)); err != nil {
+	hour := SessionTimeouts{Idle: time.Hour, Absolute: 24 * time.Hour}
+	if err := s.SaveSession(ctx, "tokA", u.ID, `{"k":"v"}`, hour); err != nil {
 		t.Fatal(err)
 	}
 	ss, err := s.Session(ctx, "tokA")
@@ -157,8 +158,8 @@ func TestSessions(t *testing.T) {
 	if n, err := s.DeleteExpiredSessions(ctx); err != nil || n != 1 {
 		t.Fatalf("DeleteExpiredSessions = %d, %v", n, err)
 	}
-	s.SaveSession(ctx, "t1", u.ID, "{}", now.Add(time.Hour))
-	s.SaveSession(ctx, "t2", u.ID, "{}", now.Add(time.Hour))
+	s.SaveSession(ctx, "t1", u.ID, "{}", hour)
+	s.SaveSession(ctx, "t2", u.ID, "{}", hour)
 	s.DeleteSession(ctx, "t1")
 	if _, err := s.Session(ctx, "t1"); !errors.Is(err, ErrNotFound) {
 		t.Fatal("deleted session still there")

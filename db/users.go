@@ -164,3 +164,109 @@ func (s *Store) CreateFirstAdmin(ctx context.Context, token, username, passwordH
 	})
 	return u, err
 }
+
+// --- Managing users (admin pages and `factdesk user`) ---
+
+// ListUsers returns every account, by name.
+func (s *Store) ListUsers(ctx context.Context) ([]User, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+userCols+` FROM users ORDER BY username`)
+	if err != nil {
+		return nil, err
+	}
+	return collectUsers(rows)
+}
+
+// keepAnAdmin refuses a change that would leave no enabled admin, so that
+// nobody is locked out of managing users.
+func keepAnAdmin(ctx context.Context, tx *sql.Tx, u User) error {
+	if u.Role != "admin" || u.Disabled {
+		return nil
+	}
+	var others int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0 AND id <> ?`,
+		u.ID).Scan(&others); err != nil {
+		return err
+	}
+	if others == 0 {
+		return fmt.Errorf("%w: %s is the only admin left; make someone else an admin first", ErrInvalid, u.Username)
+	}
+	return nil
+}
+
+func userForUpdate(ctx context.Context, tx *sql.Tx, id int64) (User, error) {
+	return scanUser(tx.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, id))
+}
+
+// SetRole changes a user's role; it takes effect on their next request.
+func (s *Store) SetRole(ctx context.Context, userID int64, role string) (User, error) {
+	if rank[role] == 0 {
+		return User{}, fmt.Errorf("%w: unknown role %q (use admin, editor, reviewer or viewer)", ErrInvalid, role)
+	}
+	var u User
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if u, err = userForUpdate(ctx, tx, userID); err != nil {
+			return err
+		}
+		if u.Role == role {
+			return nil
+		}
+		if role != "admin" {
+			if err := keepAnAdmin(ctx, tx, u); err != nil {
+				return err
+			}
+		}
+		u.Role = role
+		_, err = tx.ExecContext(ctx, `UPDATE users SET role = ? WHERE id = ?`, role, userID)
+		return err
+	})
+	return u, err
+}
+
+// SetPassword replaces a user's password hash and ends their sessions in
+// the same transaction, so a leaked password stops working everywhere.
+func (s *Store) SetPassword(ctx context.Context, userID int64, passwordHash string) (User, error) {
+	var u User
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if u, err = userForUpdate(ctx, tx, userID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, passwordHash, userID); err != nil {
+			return err
+		}
+		u.PasswordHash = passwordHash
+		_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID)
+		return err
+	})
+	return u, err
+}
+
+// SetDisabled disables or enables a user. Disabling ends their sessions in
+// the same transaction: they are logged out at once.
+func (s *Store) SetDisabled(ctx context.Context, userID int64, disabled bool) (User, error) {
+	var u User
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if u, err = userForUpdate(ctx, tx, userID); err != nil {
+			return err
+		}
+		if u.Disabled == disabled {
+			return nil
+		}
+		if disabled {
+			if err := keepAnAdmin(ctx, tx, u); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET disabled = ? WHERE id = ?`, disabled, userID); err != nil {
+			return err
+		}
+		u.Disabled = disabled
+		if disabled {
+			_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID)
+		}
+		return err
+	})
+	return u, err
+}

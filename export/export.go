@@ -1,5 +1,6 @@
-// Package export writes reviewed claims as JSON, JSON Lines and CSV. Every
-// writer streams: records are written as they come, never held in memory.
+// Package export writes reviewed claims as JSON, JSON Lines, CSV, schema.org
+// ClaimReview and W3C Web Annotation. Every writer streams: records are
+// written as they come, never held in memory.
 package export
 
 import (
@@ -20,6 +21,10 @@ type Event struct {
 	From string    `json:"from"`
 	To   string    `json:"to"`
 	Note string    `json:"note"`
+
+	// Action is "dismiss" or "restore" for a row that marked the claim as
+	// not a claim or restored it; empty for a status change.
+	Action string `json:"action,omitempty"`
 }
 
 // Record is one exported claim. Start and End are Unicode code point offsets
@@ -39,10 +44,22 @@ type Record struct {
 	LastReviewer   string     `json:"last_reviewer"`
 	LastReviewedAt *time.Time `json:"last_reviewed_at"`
 	History        []Event    `json:"history"`
+
+	// DocumentPublishedAt is the article's publication date (YYYY-MM-DD).
+	DocumentPublishedAt string `json:"document_published_at,omitempty"`
+	// PublishedAt is when the claim's review was published, if it is.
+	PublishedAt *time.Time `json:"published_at,omitempty"`
+
+	// For ClaimReview and Web Annotation only, not part of the JSON record.
+	DocumentPublisher string    `json:"-"`
+	DocumentSHA256    string    `json:"-"`
+	CreatedAt         time.Time `json:"-"`
+	UpdatedAt         time.Time `json:"-"`
+	Prefix, Suffix    string    `json:"-"` // text just before and after the claim, when asked for
 }
 
 // Formats lists the formats New accepts.
-var Formats = []string{"json", "jsonl", "csv"}
+var Formats = []string{"json", "jsonl", "csv", "claimreview", "annotation"}
 
 // Writer writes records in one format. Close finishes the output (closing
 // brackets, flushing) and must be called once after the last Write.
@@ -58,17 +75,40 @@ func ContentType(format string) (mediaType, ext string) {
 		return "application/x-ndjson", "jsonl"
 	case "csv":
 		return "text/csv; charset=utf-8", "csv"
+	case "claimreview":
+		return "application/ld+json", "json"
+	case "annotation":
+		return `application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"`, "jsonld"
 	default:
 		return "application/json", "json"
 	}
 }
 
 // New returns a writer for format, or an error naming the formats there are.
-func New(format string, w io.Writer) (Writer, error) {
+// ClaimReview needs Options: use NewWith.
+func New(format string, w io.Writer) (Writer, error) { return NewWith(format, w, Options{}) }
+
+// NewWith returns a writer for format with the options ClaimReview and Web
+// Annotation use, or an error that says what is missing.
+func NewWith(format string, w io.Writer, opt Options) (Writer, error) {
+	if format == "claimreview" {
+		if err := opt.CheckClaimReview(); err != nil {
+			return nil, err
+		}
+	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	switch format {
 	case "json":
-		return &jsonWriter{w: bw}, nil
+		return &jsonWriter{w: bw, enc: json.NewEncoder(bw)}, nil
+	case "claimreview":
+		return &jsonWriter{w: bw, enc: json.NewEncoder(bw), conv: func(r *Record) (any, bool) {
+			cr, ok := NewClaimReview(r, opt)
+			return cr, ok
+		}}, nil
+	case "annotation":
+		return &jsonWriter{w: bw, enc: json.NewEncoder(bw), conv: func(r *Record) (any, bool) {
+			return NewAnnotation(r, opt), true
+		}}, nil
 	case "jsonl":
 		return &jsonlWriter{w: bw}, nil
 	case "csv":
@@ -78,13 +118,24 @@ func New(format string, w io.Writer) (Writer, error) {
 	return nil, fmt.Errorf("unknown export format %q (use %s)", format, strings.Join(Formats, ", "))
 }
 
+// jsonWriter writes a JSON array, one element per record; conv, when set,
+// turns a record into the element, or skips it.
 type jsonWriter struct {
 	w     *bufio.Writer
+	enc   *json.Encoder
 	buf   []byte
 	count int
+	conv  func(*Record) (any, bool)
 }
 
 func (j *jsonWriter) Write(r *Record) error {
+	var v any = r
+	if j.conv != nil {
+		var ok bool
+		if v, ok = j.conv(r); !ok {
+			return nil
+		}
+	}
 	sep := ",\n"
 	if j.count == 0 {
 		sep = "[\n"
@@ -93,7 +144,10 @@ func (j *jsonWriter) Write(r *Record) error {
 	if _, err := j.w.WriteString(sep); err != nil {
 		return err
 	}
-	// Each record ends in a newline; a JSON array tolerates the whitespace.
+	// Each element ends in a newline; a JSON array tolerates the whitespace.
+	if j.conv != nil {
+		return j.enc.Encode(v)
+	}
 	var err error
 	if j.buf, err = appendRecord(j.buf[:0], r); err != nil {
 		return err

@@ -70,9 +70,23 @@ func appendRecord(b []byte, r *Record) ([]byte, error) {
 			b = appendString(b, e.To)
 			b = append(b, `,"note":`...)
 			b = appendString(b, e.Note)
+			if e.Action != "" {
+				b = append(b, `,"action":`...)
+				b = appendString(b, e.Action)
+			}
 			b = append(b, '}')
 		}
 		b = append(b, ']')
+	}
+	if r.DocumentPublishedAt != "" {
+		b = append(b, `,"document_published_at":`...)
+		b = appendString(b, r.DocumentPublishedAt)
+	}
+	if r.PublishedAt != nil {
+		b = append(b, `,"published_at":`...)
+		if b, err = appendTime(b, *r.PublishedAt); err != nil {
+			return b, err
+		}
 	}
 	return append(b, "}\n"...), nil
 }

@@ -33,7 +33,8 @@ func TestAppendRecordMatchesEncodingJSON(t *testing.T) {
 	)
 	for i, s := range awkward {
 		recs = append(recs, &Record{ID: int64(i), DocumentTitle: s, DocumentURL: s, Text: s, Status: s, Kind: s, Speaker: s,
-			LastReviewer: s, LastReviewedAt: &at, History: []Event{{User: s, Time: at, From: s, To: s, Note: s}, {Note: s + s}}})
+			LastReviewer: s, LastReviewedAt: &at, History: []Event{{User: s, Time: at, From: s, To: s, Note: s, Action: s}, {Note: s + s}},
+			DocumentPublishedAt: s, PublishedAt: &at, DocumentPublisher: s, DocumentSHA256: s, Prefix: s, Suffix: s})
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 500 {
@@ -58,7 +59,8 @@ func TestAppendRecordMatchesEncodingJSON(t *testing.T) {
 
 func TestAppendRecordRefusesWhatEncodingJSONRefuses(t *testing.T) {
 	far := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
-	for _, rec := range []*Record{{Score: math.NaN()}, {Score: math.Inf(1)}, {LastReviewedAt: &far}, {History: []Event{{Time: far}}}} {
+	for _, rec := range []*Record{{Score: math.NaN()}, {Score: math.Inf(1)}, {LastReviewedAt: &far}, {History: []Event{{Time: far}}},
+		{PublishedAt: &far}} {
 		if _, err := encodingJSON(t, rec); err == nil {
 			t.Fatalf("encoding/json accepts %+v", rec)
 		}

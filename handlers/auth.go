@@ -2,9 +2,13 @@ package handlers
 
 import (
 	"errors"
+	"fmt"
+	"math"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -18,47 +22,140 @@ func (h *Handler) LoginForm(c echo.Context) error {
 	if CurrentUser(c) != nil {
 		return c.Redirect(http.StatusSeeOther, "/")
 	}
-	return Render(c, http.StatusOK, views.LoginView(views.LoginPage{
-		Base: h.Base(c, "Log in", ""), Next: safeNext(c.QueryParam("next")),
-	}))
+	p := views.LoginPage{Base: h.Base(c, "Log in", ""), Next: safeNext(c.QueryParam("next"))}
+	if c.QueryParam("ended") == "all" {
+		p.Notice = "You are logged out everywhere: every session of yours has ended."
+	}
+	return Render(c, http.StatusOK, views.LoginView(p))
 }
 
-// Login checks the credentials and starts a new session. Unknown users and
-// wrong passwords get the same answer after the same work.
+// maxLoginHold is the longest a throttled login attempt is held back before
+// its password is checked; an attempt that would have to wait longer is
+// refused at once with 429 and how long to wait.
+const maxLoginHold = 5 * time.Second
+
+// Login checks the credentials and starts a new session. Attempts are
+// throttled per account and per client address (see auth.Throttle); unknown
+// users, wrong passwords and disabled accounts get the same answer after the
+// same work.
 func (h *Handler) Login(c echo.Context) error {
+	ctx := c.Request().Context()
 	name := strings.TrimSpace(c.FormValue("username"))
 	pw := c.FormValue("password")
 	next := safeNext(c.FormValue("next"))
-	u, err := h.Store.UserByName(c.Request().Context(), name)
-	ok := false
+	ip := c.RealIP()
+	refuse := func(code int, msg string) error {
+		return Render(c, code, views.LoginView(views.LoginPage{
+			Base: h.Base(c, "Log in", ""), Username: name, Next: next, Error: msg,
+		}))
+	}
+
+	acct, client := auth.AccountKey(name), auth.ClientKey(ip)
+	wait, ok, err := h.Store.ReserveLoginAttempt(ctx, []db.LoginLimit{
+		{Key: acct, Delay: auth.AccountThrottle.Delay, Forget: auth.AccountThrottle.Forget},
+		{Key: client, Delay: auth.ClientThrottle.Delay, Forget: auth.ClientThrottle.Forget},
+	}, maxLoginHold)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		h.Log.Warn("login throttled", "user", name, "ip", ip, "wait", wait.Round(time.Second))
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		return refuse(http.StatusTooManyRequests, "Too many attempts; try again in "+minutes(wait)+".")
+	}
+	if wait > 0 {
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		}
+	}
+
+	u, err := h.Store.UserByName(ctx, name)
+	reason := ""
 	switch {
 	case errors.Is(err, db.ErrNotFound):
 		auth.CheckNoUser(pw)
+		reason = "unknown user"
 	case err != nil:
 		return err
-	default:
-		ok = auth.CheckPassword(u.PasswordHash, pw) && !u.Disabled
+	case !auth.CheckPassword(u.PasswordHash, pw):
+		reason = "wrong password"
+	case u.Disabled:
+		reason = "account disabled"
 	}
-	if !ok {
-		h.Log.Warn("login failed", "user", name, "ip", c.RealIP())
-		return Render(c, http.StatusUnauthorized, views.LoginView(views.LoginPage{
-			Base: h.Base(c, "Log in", ""), Username: name, Next: next,
-			Error: "Wrong user name or password.",
-		}))
+	if reason != "" {
+		h.Log.Warn("login failed", "user", name, "ip", ip, "reason", reason)
+		if err := h.Store.RecordAudit(ctx, db.AuditEvent{
+			Event: db.AuditLoginFailed, TargetID: u.ID, Target: name, IP: ip, Detail: reason,
+		}); err != nil {
+			return err
+		}
+		return refuse(http.StatusUnauthorized, "Wrong user name or password.")
+	}
+	if err := h.Store.LoginSucceeded(ctx, []string{acct}, []string{client}); err != nil {
+		return err
 	}
 	if err := h.Sessions.Login(c, u.ID); err != nil {
 		return err
 	}
-	h.Log.Info("login", "user", u.Username, "ip", c.RealIP())
+	if err := h.Store.RecordAudit(ctx, db.AuditEvent{Event: db.AuditLogin, ActorID: u.ID, Actor: u.Username, IP: ip}); err != nil {
+		return err
+	}
+	h.Log.Info("login", "user", u.Username, "ip", ip)
 	return seeOther(c, next)
+}
+
+// minutes says how long to wait, in whole minutes rounded up.
+func minutes(d time.Duration) string {
+	n := max(1, int(math.Ceil(d.Minutes())))
+	if n == 1 {
+		return "1 minute"
+	}
+	return strconv.Itoa(n) + " minutes"
 }
 
 // Logout ends the session on the server.
 func (h *Handler) Logout(c echo.Context) error {
+	u := CurrentUser(c)
 	if err := h.Sessions.Logout(c); err != nil {
 		return err
 	}
+	if u != nil {
+		if err := h.Store.RecordAudit(c.Request().Context(), db.AuditEvent{
+			Event: db.AuditLogout, ActorID: u.ID, Actor: u.Username, IP: c.RealIP(),
+		}); err != nil {
+			return err
+		}
+	}
 	return seeOther(c, "/login")
+}
+
+// LogoutEverywhere ends every session of the user, on every device, this one
+// included: for a lost laptop or a session left open somewhere.
+func (h *Handler) LogoutEverywhere(c echo.Context) error {
+	ctx := c.Request().Context()
+	u := CurrentUser(c)
+	n, err := h.Store.CountUserSessions(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	if err := h.Store.DeleteUserSessions(ctx, u.ID); err != nil {
+		return err
+	}
+	if err := h.Sessions.Logout(c); err != nil {
+		return err
+	}
+	if err := h.Store.RecordAudit(ctx, db.AuditEvent{
+		Event: db.AuditLogoutEverywhere, ActorID: u.ID, Actor: u.Username, IP: c.RealIP(),
+		Detail: fmt.Sprintf("%d sessions ended", n),
+	}); err != nil {
+		return err
+	}
+	h.Log.Info("logged out everywhere", "user", u.Username, "sessions", n)
+	return seeOther(c, "/login?ended=all")
 }
 
 // safeNext keeps a redirect target on this site: a local path only.
@@ -100,7 +197,7 @@ func (h *Handler) Setup(c echo.Context) error {
 	if pw != pw2 {
 		return fail("The two passwords differ.")
 	}
-	if err := auth.CheckPasswordRules(pw); err != nil {
+	if err := auth.CheckPasswordRules(pw, name); err != nil {
 		return fail(UserMessage(err))
 	}
 	hash, err := auth.HashPassword(pw)
@@ -112,6 +209,12 @@ func (h *Handler) Setup(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusNotFound, "This setup link is not valid: it was used already or replaced by a newer one.")
 	}
 	if err != nil {
+		return err
+	}
+	if err := h.Store.RecordAudit(c.Request().Context(), db.AuditEvent{
+		Event: db.AuditUserCreated, TargetID: u.ID, Target: u.Username, IP: c.RealIP(),
+		Detail: "first admin, created with the setup link",
+	}); err != nil {
 		return err
 	}
 	h.Log.Info("first admin created", "user", u.Username)

@@ -20,17 +20,21 @@ func claimRow(c db.Claim) views.ClaimRow {
 	return views.ClaimRow{
 		ID: c.ID, DocumentID: c.DocumentID, DocumentTitle: c.DocumentTitle, Text: c.Text, Status: c.Status,
 		Score: c.Score, Kind: c.Kind, Speaker: c.Speaker, Version: c.Version, UpdatedAt: c.UpdatedAt,
+		Dismissed: c.Dismissed, Assignee: c.Assignee,
 	}
 }
 
 // queueURL builds a queue link that keeps the current filters.
-func queueURL(status string, docID int64, key, cursor string) string {
+func queueURL(status string, docID int64, assignee, key, cursor string) string {
 	q := url.Values{}
 	if status != "" {
 		q.Set("status", status)
 	}
 	if docID > 0 {
 		q.Set("document", strconv.FormatInt(docID, 10))
+	}
+	if assignee != "" {
+		q.Set("assignee", assignee)
 	}
 	if key != "" {
 		q.Set(key, cursor)
@@ -44,25 +48,13 @@ func queueURL(status string, docID int64, key, cursor string) string {
 // Queue lists claims by check-worthiness, filtered by status and document.
 func (h *Handler) Queue(c echo.Context) error {
 	ctx := c.Request().Context()
-	f := db.QueueFilter{Limit: queuePageSize, Status: c.QueryParam("status")}
-	if f.Status != "" && !db.ValidStatus(f.Status) {
-		return fmt.Errorf("%w: unknown status %q (use unverified, confirmed or disputed)", db.ErrInvalid, f.Status)
+	f, err := parseQueueFilter(c.QueryParams())
+	if err != nil {
+		return err
 	}
-	if d := c.QueryParam("document"); d != "" {
-		id, err := strconv.ParseInt(d, 10, 64)
-		if err != nil || id <= 0 {
-			return fmt.Errorf("%w: the document filter must be a document number", db.ErrInvalid)
-		}
-		f.DocumentID = id
-	}
-	for key, dst := range map[string]**db.Cursor{"after": &f.After, "before": &f.Before} {
-		if v := c.QueryParam(key); v != "" {
-			cur, err := db.ParseCursor(v)
-			if err != nil {
-				return err
-			}
-			*dst = &cur
-		}
+	assignee, err := h.assigneeFilter(c, &f)
+	if err != nil {
+		return err
 	}
 	p := views.QueuePage{Base: h.Base(c, "Review queue", "queue"), Status: f.Status, DocumentID: f.DocumentID}
 	if f.DocumentID > 0 {
@@ -81,20 +73,24 @@ func (h *Handler) Queue(c echo.Context) error {
 		p.Claims = append(p.Claims, claimRow(cl))
 	}
 	if page.Next != nil {
-		p.NextURL = queueURL(f.Status, f.DocumentID, "after", page.Next.String())
+		p.NextURL = queueURL(f.Status, f.DocumentID, assignee, "after", page.Next.String())
 	}
 	if page.Prev != nil {
-		p.PrevURL = queueURL(f.Status, f.DocumentID, "before", page.Prev.String())
+		p.PrevURL = queueURL(f.Status, f.DocumentID, assignee, "before", page.Prev.String())
 	}
-	p.StatusURLs = append(p.StatusURLs, views.FilterLink{Label: "All", URL: queueURL("", f.DocumentID, "", ""), Current: f.Status == ""})
+	p.StatusURLs = append(p.StatusURLs, views.FilterLink{Label: "All", URL: queueURL("", f.DocumentID, assignee, "", ""), Current: f.Status == ""})
 	for _, s := range db.Statuses {
-		p.StatusURLs = append(p.StatusURLs, views.FilterLink{Label: views.StatusLabel(s), URL: queueURL(s, f.DocumentID, "", ""), Current: f.Status == s})
+		p.StatusURLs = append(p.StatusURLs, views.FilterLink{Label: views.StatusLabel(s), URL: queueURL(s, f.DocumentID, assignee, "", ""), Current: f.Status == s})
 	}
 	st := f.Status
 	if st == "" {
 		st = strings.Join(db.Statuses, ",")
 	}
 	p.ExportURL = "/export?format=json&status=" + url.QueryEscape(st)
+	p.Download = downloadForm(st, f.DocumentID)
+	if err := h.queueTeam(c, &p, f, assignee); err != nil {
+		return err
+	}
 	return Render(c, http.StatusOK, views.QueueView(p))
 }
 
@@ -119,8 +115,24 @@ func (h *Handler) claimPage(c echo.Context, id int64) (views.ClaimPage, error) {
 		DocURL: fmt.Sprintf("/documents/%d#claim-%d", d.ID, cl.ID),
 	}
 	p.Before, p.After = passage(d.Body, cl.Start, cl.End)
+	if p.Publish, err = h.publishBox(c, cl); err != nil {
+		return views.ClaimPage{}, err
+	}
 	for _, e := range hist {
-		p.History = append(p.History, views.HistoryRow{User: e.Username, At: e.CreatedAt, From: e.From, To: e.To, Note: e.Note})
+		p.History = append(p.History, views.HistoryRow{ID: e.ID, Action: e.Action,
+			User: e.Username, At: e.CreatedAt, From: e.From, To: e.To, Note: e.Note})
+	}
+	if err := h.claimTeam(c, &p, cl); err != nil {
+		return views.ClaimPage{}, err
+	}
+	// Cheap: this claim's rows and their neighbours in the chain only.
+	var chainErr *db.ChainError
+	p.HistoryChecked, err = h.Store.VerifyClaimHistory(ctx, id)
+	if errors.As(err, &chainErr) {
+		p.HistoryProblem = chainErr.Error()
+		h.Log.Error("claim history does not verify", "claim", id, "problem", chainErr.Error())
+	} else if err != nil {
+		return views.ClaimPage{}, err
 	}
 	return p, nil
 }
@@ -148,11 +160,12 @@ func (h *Handler) SetStatus(c echo.Context) error {
 	status, note := c.FormValue("status"), c.FormValue("note")
 	version, verr := strconv.ParseInt(c.FormValue("version"), 10, 64)
 	u := CurrentUser(c)
+	ev := evidenceFromForm(c, "evidence_")
 	var cl db.Claim
 	if verr != nil {
 		err = fmt.Errorf("%w: the form is missing the claim version; reload the page", db.ErrInvalid)
 	} else {
-		cl, err = h.Store.SetStatus(c.Request().Context(), id, u.ID, version, status, note)
+		cl, err = h.Store.SetStatus(c.Request().Context(), id, u.ID, version, status, note, ev...)
 	}
 	code, msg, conflict := http.StatusOK, "", false
 	var stale *db.StaleError
@@ -180,6 +193,7 @@ func (h *Handler) SetStatus(c echo.Context) error {
 	p.Error, p.Conflict = msg, conflict
 	if code != http.StatusOK {
 		p.Note = note
+		p.Team.StatusEv = evidenceKept(c, "evidence_")
 	} else {
 		p.Saved = "Saved: " + views.StatusLabel(cl.Status) + "."
 	}

@@ -48,6 +48,15 @@ func (h *Handler) importPage(c echo.Context) views.ImportPage {
 
 // CreateDocument imports a pasted or uploaded article.
 func (h *Handler) CreateDocument(c echo.Context) error {
+	// Read the form first: an upload without a length (chunked) is cut off
+	// at the body limit while it is parsed, and that must be "too large",
+	// not an empty form.
+	if _, err := c.MultipartForm(); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		if errors.Is(err, echo.ErrStatusRequestEntityTooLarge) {
+			return echo.ErrStatusRequestEntityTooLarge
+		}
+		return fmt.Errorf("%w: the upload could not be read; try again", db.ErrInvalid)
+	}
 	p := h.importPage(c)
 	p.Title = c.FormValue("title")
 	p.URL = strings.TrimSpace(c.FormValue("url"))
@@ -113,14 +122,22 @@ func (h *Handler) Document(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	d, err := h.Store.Document(ctx, id)
+	p, err := h.documentPage(c, id)
 	if err != nil {
 		return err
 	}
+	return Render(c, http.StatusOK, views.DocumentView(p))
+}
+
+func (h *Handler) documentPage(c echo.Context, id int64) (views.DocumentPage, error) {
+	ctx := c.Request().Context()
+	d, err := h.Store.Document(ctx, id)
+	if err != nil {
+		return views.DocumentPage{}, err
+	}
 	claims, err := h.Store.DocumentClaims(ctx, id)
 	if err != nil {
-		return err
+		return views.DocumentPage{}, err
 	}
 	p := views.DocumentPage{
 		Base: h.Base(c, d.Title, "documents"), ID: d.ID, DocTitle: d.Title, URL: d.URL,
@@ -128,16 +145,32 @@ func (h *Handler) Document(c echo.Context) error {
 	}
 	for _, cl := range claims {
 		p.Claims = append(p.Claims, claimRow(cl))
+	}
+	p.Progress = views.Progress(progressOf(claims))
+	if err := h.documentTeam(c, &p); err != nil {
+		return views.DocumentPage{}, err
+	}
+	return p, nil
+}
+
+// progressOf counts a document's claims by status, as the document page
+// and the API show them: dismissed sentences are not claims and not counted.
+func progressOf(claims []db.Claim) db.Progress {
+	var p db.Progress
+	for _, cl := range claims {
+		if cl.Dismissed {
+			continue
+		}
 		switch cl.Status {
 		case db.StatusConfirmed:
-			p.Progress.Confirmed++
+			p.Confirmed++
 		case db.StatusDisputed:
-			p.Progress.Disputed++
+			p.Disputed++
 		default:
-			p.Progress.Unverified++
+			p.Unverified++
 		}
 	}
-	return Render(c, http.StatusOK, views.DocumentView(p))
+	return p
 }
 
 // pathID reads the :id parameter; a malformed id is a missing page.

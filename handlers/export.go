@@ -3,41 +3,94 @@ package handlers
 import (
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"factdesk/db"
 	"factdesk/export"
+	"factdesk/views"
 )
 
-// Export downloads claims as JSON, JSON Lines or CSV, streamed.
+// claimFilter reads the queue's filters from the query string: status and
+// kind (comma-separated lists), document, reviewer, and from and to dates.
+func claimFilter(c echo.Context) (db.ClaimFilter, error) {
+	var f db.ClaimFilter
+	var err error
+	if f.Statuses, err = db.ParseStatuses(c.QueryParam("status")); err != nil {
+		return f, err
+	}
+	if f.Kinds, err = db.ParseKinds(c.QueryParam("kind")); err != nil {
+		return f, err
+	}
+	if d := c.QueryParam("document"); d != "" {
+		f.DocumentID, err = strconv.ParseInt(d, 10, 64)
+		if err != nil || f.DocumentID <= 0 {
+			return f, fmt.Errorf("%w: the document filter must be a document number", db.ErrInvalid)
+		}
+	}
+	f.Reviewer = strings.TrimSpace(c.QueryParam("reviewer"))
+	f.From, f.To = strings.TrimSpace(c.QueryParam("from")), strings.TrimSpace(c.QueryParam("to"))
+	return f, nil
+}
+
+// Export downloads claims in any export format, with the queue's filters,
+// streamed.
 func (h *Handler) Export(c echo.Context) error {
+	return h.streamExport(c)
+}
+
+// streamExport is the export shared by the web app and the API.
+func (h *Handler) streamExport(c echo.Context) error {
 	format := c.QueryParam("format")
 	if format == "" {
 		format = "json"
 	}
-	statuses, err := db.ParseStatuses(c.QueryParam("status"))
+	f, err := claimFilter(c)
 	if err != nil {
 		return err
 	}
+	f.Quotes = export.NeedsQuotes(format)
+	// Every format carries the verdict, which a reviewer who owes a second
+	// opinion must not see: those claims are left out of their exports.
+	f.BlindFor = CurrentUser(c).ID
 	mediaType, ext := export.ContentType(format)
 	res := c.Response()
 	// The writer is made first so that a bad format is an error page, not a
 	// half-written download.
-	w, err := export.New(format, res)
+	w, err := export.NewWith(format, res, h.ExportOptions)
 	if err != nil {
 		return fmt.Errorf("%w: %s", db.ErrInvalid, err.Error())
+	}
+	// Check the filter (an unknown reviewer, a reversed date range) before
+	// the status goes out, for the same reason.
+	if err := h.Store.CheckFilter(c.Request().Context(), f); err != nil {
+		return err
 	}
 	res.Header().Set(echo.HeaderContentType, mediaType)
 	res.Header().Set(echo.HeaderContentDisposition,
 		fmt.Sprintf(`attachment; filename="factdesk-claims-%s.%s"`, time.Now().UTC().Format("20060102-150405"), ext))
 	res.WriteHeader(http.StatusOK)
-	if err := h.Store.ExportClaims(c.Request().Context(), db.ExportFilter{Statuses: statuses}, w.Write); err != nil {
+	if err := h.Store.ExportClaims(c.Request().Context(), f, w.Write); err != nil {
 		// The status is sent already: abort the stream so the client sees a
 		// failed download, not a short file that looks complete.
 		h.Log.Error("export failed", "err", err, "request_id", res.Header().Get(echo.HeaderXRequestID))
 		panic(http.ErrAbortHandler)
 	}
 	return w.Close()
+}
+
+// exportFormats are the download choices, in the order shown.
+var exportFormats = []views.FormatChoice{
+	{Value: "json", Label: "JSON"},
+	{Value: "jsonl", Label: "JSON Lines"},
+	{Value: "csv", Label: "CSV"},
+	{Value: "claimreview", Label: "ClaimReview (schema.org)"},
+	{Value: "annotation", Label: "Web Annotation (W3C)"},
+}
+
+func downloadForm(statuses string, docID int64) views.DownloadForm {
+	return views.DownloadForm{Status: statuses, DocumentID: docID, Formats: exportFormats}
 }

@@ -11,6 +11,7 @@ import (
 
 	"factdesk/auth"
 	"factdesk/db"
+	"factdesk/export"
 	"factdesk/views"
 )
 
@@ -32,6 +33,9 @@ type Handler struct {
 	Sessions    Sessions
 	Log         *slog.Logger
 	MaxDocBytes int
+
+	// Export and API: who publishes ClaimReviews, and where.
+	ExportOptions export.Options
 }
 
 // Context keys set by the web middleware.
@@ -64,6 +68,7 @@ func (h *Handler) Base(c echo.Context, title, nav string) views.Base {
 		if h.Sessions != nil {
 			b.Flash = h.Sessions.TakeFlash(c)
 		}
+		h.teamBase(c, u, b.User)
 	}
 	return b
 }

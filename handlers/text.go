@@ -28,7 +28,11 @@ func segments(body string, claims []db.Claim) []views.Segment {
 		if b0 > pos {
 			out = append(out, views.Segment{Text: body[pos:b0]})
 		}
-		out = append(out, views.Segment{Text: body[b0:b1], ClaimID: c.ID, Status: c.Status})
+		st := c.Status
+		if c.Dismissed {
+			st = "dismissed"
+		}
+		out = append(out, views.Segment{Text: body[b0:b1], ClaimID: c.ID, Status: st})
 		pos = b1
 	}
 	if pos < len(body) {

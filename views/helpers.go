@@ -3,6 +3,7 @@ package views
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 
 	"github.com/a-h/templ"
 )
@@ -58,3 +59,13 @@ func score(s float64) string { return fmt.Sprintf("%.2f", s) }
 func claimURL(id int64) templ.SafeURL { return templ.URL(fmt.Sprintf("/claims/%d", id)) }
 
 func docURL(id int64) templ.SafeURL { return templ.URL(fmt.Sprintf("/documents/%d", id)) }
+
+// linkHost is the host of an evidence link, shown beside its title so that
+// a reader sees where it leads.
+func linkHost(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.Host
+}

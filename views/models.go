@@ -18,6 +18,11 @@ type User struct {
 	Name      string
 	Role      string
 	CanReview bool
+
+	// Team work: editors assign, restore and act in bulk; admins manage users.
+	CanEdit bool
+	IsAdmin bool
+	Unread  int // unread inbox entries, shown beside the inbox link
 }
 
 // LoginPage is the login form.
@@ -26,6 +31,7 @@ type LoginPage struct {
 	Username string
 	Next     string
 	Error    string
+	Notice   string // a message that is not an error, such as after logging out everywhere
 }
 
 // SetupPage creates the first admin account.
@@ -90,6 +96,9 @@ type DocumentPage struct {
 	Segments    []Segment
 	Claims      []ClaimRow
 	Progress    Progress
+
+	Assignable  []Option // whom an editor may assign the document's claims to
+	AssignError string
 }
 
 // ClaimRow is a claim as lists and the claim page show it.
@@ -104,6 +113,10 @@ type ClaimRow struct {
 	Speaker       string
 	Version       int64
 	UpdatedAt     time.Time
+
+	Dismissed bool   // "not a claim": shown struck through, out of the queue
+	Assignee  string // "" when nobody is assigned
+	Hidden    bool   // the viewer owes a second opinion: the status is not shown
 }
 
 // QueuePage is one page of the review queue.
@@ -118,6 +131,13 @@ type QueuePage struct {
 	PrevURL       string
 	StatusURLs    []FilterLink
 	ExportURL     string
+
+	Assignee     string       // the assignee filter: "", "me", "none" or a user name
+	AssigneeURLs []FilterLink // All, Mine, Unassigned, each reviewer
+	Assignable   []Option     // for the bulk assign form
+	Here         string       // this page's URL, to come back to after a bulk action
+
+	Download DownloadForm // the export of the queue's current filter
 }
 
 // FilterLink is one choice of a filter.
@@ -134,6 +154,10 @@ type HistoryRow struct {
 	From string
 	To   string
 	Note string
+
+	ID       int64
+	Action   string        // "status", "dismiss" or "restore"
+	Evidence []EvidenceRow // links given with this change
 }
 
 // ClaimPage shows one claim beside its source passage, with the review form.
@@ -148,6 +172,14 @@ type ClaimPage struct {
 	Error    string
 	Conflict bool
 	Saved    string // confirmation after an in-page (htmx) change
+	Team     ClaimTeam
+
+	// The claim's history checked against the history hash chain.
+	HistoryChecked int    // rows whose hashes and links hold
+	HistoryProblem string // what does not hold, when something does not
+
+	// Publication state and buttons.
+	Publish PublishBox
 }
 
 // ErrorPage is shown for every error.
@@ -171,6 +203,261 @@ func StatusLabel(s string) string {
 		return "Disputed"
 	case "unverified":
 		return "Unverified"
+	case "dismissed":
+		return "Dismissed"
+	case "hidden":
+		return "Hidden"
 	}
 	return s
+}
+
+// --- Team work: users, review work, comments, evidence, second opinions ---
+
+// UserRow is one account on the users page.
+type UserRow struct {
+	ID        int64
+	Name      string
+	Role      string
+	Disabled  bool
+	CreatedAt time.Time
+	Me        bool // the admin looking at the page
+}
+
+// UsersPage lists accounts with the forms to manage them.
+type UsersPage struct {
+	Base
+	Users   []UserRow
+	Roles   []string
+	Error   string
+	NewName string // kept when adding a user fails
+	NewRole string
+}
+
+// Option is a choice in a select: a user to assign, ask or filter by.
+type Option struct {
+	ID   int64
+	Name string
+}
+
+// EvidenceRow is a link given as evidence.
+type EvidenceRow struct {
+	URL     string
+	Title   string
+	Excerpt string
+	User    string
+	At      time.Time
+}
+
+// EvidenceForm keeps what was typed into an evidence form.
+type EvidenceForm struct {
+	URL, Title, Excerpt string
+}
+
+// TextPart is a run of comment text; Mention marks an @name of a user.
+type TextPart struct {
+	Text    string
+	Mention bool
+}
+
+// CommentRow is one comment on a claim.
+type CommentRow struct {
+	ID    int64
+	User  string
+	At    time.Time
+	Parts []TextPart
+}
+
+// OpinionRow is a second opinion: asked for, and answered or not yet.
+type OpinionRow struct {
+	RequestedBy  string
+	RequestedAt  time.Time
+	FirstUser    string
+	FirstStatus  string
+	SecondUser   string
+	SecondStatus string // "" while open, and when withdrawn
+	SecondNote   string
+	SecondAt     time.Time // when answered or withdrawn
+	WithdrawnBy  string    // the editor who withdrew the request unanswered
+}
+
+// Open reports whether the second verdict is still to come.
+func (o OpinionRow) Open() bool { return o.SecondStatus == "" && o.WithdrawnBy == "" }
+
+// ClaimTeam is the team side of the claim page.
+type ClaimTeam struct {
+	// Blind is set for a reviewer who owes a second opinion on the claim:
+	// the verdict, its history, the comments and the evidence stay hidden
+	// until they give theirs.
+	Blind         bool
+	Dismissed     bool
+	DismissReason string
+	Assignee      string
+	AssigneeID    int64
+	Assignable    []Option // whom an editor may assign the claim to
+	Askable       []Option // whom an editor may ask for a second opinion
+	CanAsk        bool     // an editor may ask for a second opinion now
+	Opinions      []OpinionRow
+	Evidence      []EvidenceRow // attached to the claim itself
+	Comments      []CommentRow
+
+	// What was typed, kept when a form is refused, and the refusal.
+	CommentBody   string
+	CommentError  string
+	Ev            EvidenceForm // the evidence form
+	EvidenceError string
+	StatusEv      EvidenceForm // evidence given with a status change
+	Reason        string       // dismissal reason or restoration note
+	ToolsError    string       // dismiss, restore, assign, ask for an opinion
+	OpinionNote   string
+	OpinionError  string
+}
+
+// InboxRow is a mention or a request for a second opinion.
+type InboxRow struct {
+	ID         int64
+	Kind       string // "mention" or "opinion"
+	ClaimID    int64
+	ClaimText  string
+	DocumentID int64
+	DocTitle   string
+	Actor      string
+	Comment    string
+	At         time.Time
+	Read       bool
+	Blind      bool // the comment is hidden until the user gives their second opinion
+}
+
+// InboxPage lists a user's mentions and second-opinion requests.
+type InboxPage struct {
+	Base
+	Items    []InboxRow
+	NextURL  string
+	NewestID int64 // "mark as read" stops here, so a newer entry stays unread
+}
+
+// ActivityRow is one action in the feed.
+type ActivityRow struct {
+	At         time.Time
+	User       string
+	Action     string
+	DocumentID int64
+	DocTitle   string
+	ClaimID    int64
+	ClaimText  string
+	Subject    string
+	From, To   string
+	Detail     string
+}
+
+// ActivityPage is the feed, for every document or one.
+type ActivityPage struct {
+	Base
+	DocumentID int64 // 0 for every document
+	DocTitle   string
+	Entries    []ActivityRow
+	NextURL    string
+	FirstURL   string // back to the newest, from a later page
+}
+
+// AgreementRow is the agreement of a pair of reviewers, or overall when A is "".
+type AgreementRow struct {
+	A, B    string
+	N       int
+	Agreed  int
+	Percent float64
+	Kappa   float64
+	KappaOK bool
+}
+
+// AgreementPage shows agreement between first and second opinions.
+type AgreementPage struct {
+	Base
+	Overall AgreementRow
+	Pairs   []AgreementRow
+	Matrix  [][]int // first verdict (row) by second verdict (column), in Statuses order
+}
+
+// Export, publishing and API tokens.
+
+// DownloadForm exports the claims a list shows, in a chosen format.
+type DownloadForm struct {
+	Status     string // comma-separated statuses
+	DocumentID int64
+	Formats    []FormatChoice
+}
+
+// FormatChoice is one export format.
+type FormatChoice struct {
+	Value, Label string
+}
+
+// PublishBox is the claim page's publication panel.
+type PublishBox struct {
+	ClaimID     int64
+	CanPublish  bool // the user is an editor or admin
+	Reviewed    bool // confirmed or disputed: a verdict to publish
+	Published   bool
+	PublishedAt time.Time
+	By          string
+	PublicPath  string
+	NoMarkup    bool // no organisation configured: pages go out without ClaimReview
+	CSRF        string
+}
+
+// PublicClaimPage is the public page of a published review.
+type PublicClaimPage struct {
+	Base
+	Text          string
+	Status        string
+	Speaker       string
+	DocumentTitle string
+	DocumentURL   string
+	DocumentDate  string
+	OrgName       string
+	OrgURL        string
+	PublishedAt   time.Time
+	ClaimReview   any // the schema.org ClaimReview, embedded as JSON-LD; nil when not configured
+}
+
+// TokensPage lists the user's API tokens; NewToken is shown once, after
+// creation.
+type TokensPage struct {
+	Base
+	Tokens   []TokenRow
+	NewToken string
+	Label    string // kept when creation is refused
+	Error    string
+}
+
+// TokenRow is one API token.
+type TokenRow struct {
+	ID         int64
+	Label      string
+	Prefix     string
+	CreatedAt  time.Time
+	LastUsedAt time.Time
+	RevokedAt  time.Time
+}
+
+// Security pages.
+
+// AuditPage is one page of the audit log, newest first.
+type AuditPage struct {
+	Base
+	Events    []AuditRow
+	Event     string // the kind shown, "" for all
+	Filters   []FilterLink
+	NextURL   string // older events
+	NewestURL string
+	Paged     bool // not the first page
+}
+
+// AuditRow is one security event.
+type AuditRow struct {
+	At     time.Time
+	Event  string
+	Actor  string
+	Target string
+	IP     string
+	Detail string
 }

@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"runtime"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -61,7 +63,11 @@ func requestLog(log *slog.Logger) echo.MiddlewareFunc {
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
-func securityHeaders(tls bool) echo.MiddlewareFunc {
+// securityHeaders sets the headers every response carries, errors and
+// assets included; it runs before anything that can fail. HSTS goes out only
+// over HTTPS: on a TLS connection, from a trusted proxy that says so, or when
+// the operator declared the site HTTPS-only (--secure).
+func securityHeaders(secure bool) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			h := c.Response().Header()
@@ -70,10 +76,84 @@ func securityHeaders(tls bool) echo.MiddlewareFunc {
 			h.Set("X-Frame-Options", "DENY")
 			h.Set("Referrer-Policy", "same-origin")
 			h.Set("Cross-Origin-Opener-Policy", "same-origin")
-			if tls {
+			h.Set("Cross-Origin-Resource-Policy", "same-origin")
+			h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()")
+			// Pages show unpublished reviews: no shared or back-button cache.
+			// Assets override this with their own long-lived caching.
+			h.Set("Cache-Control", "no-store")
+			if secure || c.Scheme() == "https" {
 				h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 			}
 			return next(c)
+		}
+	}
+}
+
+// clientExtractors decide the client address and the scheme of a request.
+// Without trusted proxies only the connection counts: anyone can send an
+// X-Forwarded-For header. With them, the forwarding headers are believed
+// only when the connection comes from one of those proxies, which must then
+// overwrite (not pass on) what the client sent.
+func clientExtractors(trusted []*net.IPNet) (echo.IPExtractor, echo.SchemeExtractor) {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect(), echo.ExtractSchemeDirect()
+	}
+	// echo trusts private and loopback addresses by default: only the
+	// configured ranges count here.
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range trusted {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...), echo.ExtractSchemeFromHeaders(opts...)
+}
+
+// ParseCIDRs reads a comma-separated list of CIDR ranges or single addresses.
+func ParseCIDRs(list string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, s := range strings.Split(list, ",") {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		if !strings.Contains(s, "/") {
+			ip := net.ParseIP(s)
+			if ip == nil {
+				return nil, fmt.Errorf("%q is not an IP address or CIDR range", s)
+			}
+			bits := 128
+			if ip.To4() != nil {
+				bits = 32
+			}
+			out = append(out, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)})
+			continue
+		}
+		_, n, err := net.ParseCIDR(s)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an IP address or CIDR range", s)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// handlerTimeout gives every handler's context a deadline (echo's
+// ContextTimeout, not its deprecated Timeout middleware), so a stuck query
+// ends in a 503 rather than holding a connection; the routes listed in
+// noHandlerTimeout run without one.
+func handlerTimeout(d time.Duration) echo.MiddlewareFunc {
+	deadline := middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{
+		Timeout: d,
+		Skipper: func(c echo.Context) bool { return noHandlerTimeout[c.Path()] },
+	})
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		h := deadline(next)
+		return func(c echo.Context) error {
+			// The deadline's context is cancelled when the handler returns;
+			// the error page is rendered after that, under the request's own.
+			req := c.Request()
+			err := h(c)
+			c.SetRequest(req)
+			return err
 		}
 	}
 }
@@ -149,6 +229,10 @@ func errorHandler(h *handlers.Handler, log *slog.Logger) echo.HTTPErrorHandler {
 			log.Warn("error after response started", "err", err, "request_id", requestID(c))
 			return
 		}
+		if isAPI(c) {
+			apiError(c, err, h.MaxDocBytes, log)
+			return
+		}
 		upload := c.Request().Method == http.MethodPost && c.Request().URL.Path == "/documents"
 		code, heading, msg := classify(err, h.MaxDocBytes, upload)
 		rid := requestID(c)
@@ -199,6 +283,8 @@ func classify(err error, maxDoc int, upload bool) (int, string, string) {
 			return he.Code, "Too large", "The request is larger than this form accepts. Shorten the text and try again."
 		case http.StatusMethodNotAllowed:
 			return he.Code, "Not allowed", "This address does not accept that kind of request."
+		case http.StatusServiceUnavailable:
+			return he.Code, "Too slow", "factdesk took too long to answer and stopped. Reload the page to see what was saved, then try again."
 		}
 		if he.Code >= 500 {
 			break

@@ -15,6 +15,7 @@ import (
 
 	"factdesk/assets"
 	"factdesk/db"
+	"factdesk/export"
 	"factdesk/handlers"
 	"factdesk/ingest"
 	"factdesk/views"
@@ -26,7 +27,26 @@ type Config struct {
 	Log         *slog.Logger
 	MaxDocBytes int  // largest document accepted; 0 means ingest.DefaultMaxBytes
 	Secure      bool // served over TLS: Secure cookies
+
+	// Security settings.
+	TLS             bool         // served over built-in TLS (--tls-cert): as Secure, and more
+	TrustedProxies  []*net.IPNet // reverse proxies whose X-Forwarded-For/-Proto are believed
+	SessionIdle     time.Duration
+	SessionAbsolute time.Duration
+	HandlerTimeout  time.Duration // deadline for a handler's context; 0 means DefaultHandlerTimeout
+
+	// Export and API.
+	Export   export.Options // ClaimReview's organisation and the public base URL
+	APIRate  float64        // API requests a second per token; 0 means 10
+	APIBurst int            // requests a token may send at once; 0 means 50
 }
+
+// Defaults for the security settings.
+const (
+	DefaultSessionIdle     = 12 * time.Hour
+	DefaultSessionAbsolute = 7 * 24 * time.Hour
+	DefaultHandlerTimeout  = 30 * time.Second
+)
 
 // New builds the echo instance with every route and middleware.
 func New(cfg Config) *echo.Echo {
@@ -36,18 +56,33 @@ func New(cfg Config) *echo.Echo {
 	if cfg.MaxDocBytes <= 0 {
 		cfg.MaxDocBytes = ingest.DefaultMaxBytes
 	}
+	cfg.Secure = cfg.Secure || cfg.TLS
+	if cfg.SessionIdle <= 0 {
+		cfg.SessionIdle = DefaultSessionIdle
+	}
+	if cfg.SessionAbsolute <= 0 {
+		cfg.SessionAbsolute = DefaultSessionAbsolute
+	}
+	if cfg.HandlerTimeout <= 0 {
+		cfg.HandlerTimeout = DefaultHandlerTimeout
+	}
 	views.AssetVersion = assets.Version()
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
+	e.IPExtractor, e.SchemeExtractor = clientExtractors(cfg.TrustedProxies)
 	store := NewSessionStore(cfg.Store, cfg.Secure)
+	store.Timeouts = db.SessionTimeouts{Idle: cfg.SessionIdle, Absolute: cfg.SessionAbsolute}
+	store.Options.MaxAge = int(cfg.SessionAbsolute / time.Second)
 	sm := &sessionManager{store: store, name: sessionCookieName(cfg.Secure), log: cfg.Log}
 	h := &handlers.Handler{Store: cfg.Store, Sessions: sm, Log: cfg.Log, MaxDocBytes: cfg.MaxDocBytes}
+	h.ExportOptions = cfg.Export
 	e.HTTPErrorHandler = errorHandler(h, cfg.Log)
 
 	e.Use(middleware.RequestID())
+	e.Use(securityHeaders(cfg.Secure))
 	e.Use(recoverer(cfg.Log))
 	e.Use(requestLog(cfg.Log))
-	e.Use(securityHeaders(cfg.Secure))
+	e.Use(handlerTimeout(cfg.HandlerTimeout))
 	e.Use(sm.loadUser(cfg.Store))
 	routes(e, h, cfg)
 	return e
@@ -89,19 +124,111 @@ func routes(e *echo.Echo, h *handlers.Handler, cfg Config) {
 	e.GET("/documents/new", h.NewDocument, small, requireLogin, csrf, reviewer)
 	e.POST("/documents", h.CreateDocument, upload, requireLogin, csrf, reviewer)
 	e.POST("/claims/:id/status", h.SetStatus, small, requireLogin, csrf, reviewer)
+
+	// Team work: users, assignment, dismissals, comments, evidence, second
+	// opinions, the inbox, the activity feed and bulk actions.
+	editor := requireRole("editor")
+	admin := requireRole("admin")
+	e.GET("/admin/users", h.Users, small, requireLogin, csrf, admin)
+	e.POST("/admin/users", h.CreateUser, small, requireLogin, csrf, admin)
+	e.POST("/admin/users/:id/role", h.SetUserRole, small, requireLogin, csrf, admin)
+	e.POST("/admin/users/:id/password", h.ResetPassword, small, requireLogin, csrf, admin)
+	e.POST("/admin/users/:id/disable", h.DisableUser, small, requireLogin, csrf, admin)
+	e.POST("/admin/users/:id/enable", h.EnableUser, small, requireLogin, csrf, admin)
+	e.GET("/inbox", h.Inbox, small, requireLogin, csrf)
+	e.POST("/inbox/read", h.MarkInboxRead, small, requireLogin, csrf)
+	e.GET("/activity", h.Activity, small, requireLogin, csrf)
+	e.GET("/documents/:id/activity", h.DocumentActivity, small, requireLogin, csrf)
+	e.GET("/agreement", h.Agreement, small, requireLogin, csrf)
+	e.POST("/claims/:id/dismiss", h.Dismiss, small, requireLogin, csrf, reviewer)
+	e.POST("/claims/:id/comments", h.AddComment, small, requireLogin, csrf, reviewer)
+	e.POST("/claims/:id/evidence", h.AddEvidence, small, requireLogin, csrf, reviewer)
+	e.POST("/claims/:id/opinion", h.SubmitOpinion, small, requireLogin, csrf, reviewer)
+	e.POST("/claims/:id/restore", h.Restore, small, requireLogin, csrf, editor)
+	e.POST("/claims/:id/assign", h.AssignClaim, small, requireLogin, csrf, editor)
+	e.POST("/claims/:id/second-opinion", h.RequestOpinion, small, requireLogin, csrf, editor)
+	e.POST("/claims/:id/second-opinion/withdraw", h.WithdrawOpinion, small, requireLogin, csrf, editor)
+	e.POST("/documents/:id/assign", h.AssignDocument, small, requireLogin, csrf, editor)
+	e.POST("/claims/bulk", h.Bulk, small, requireLogin, csrf, editor)
+
+	// Publishing, API tokens and the public review pages.
+	e.POST("/claims/:id/publish", h.Publish, small, requireLogin, csrf, editor)
+	e.POST("/claims/:id/unpublish", h.Unpublish, small, requireLogin, csrf, editor)
+	e.GET("/tokens", h.Tokens, small, requireLogin, csrf)
+	e.POST("/tokens", h.CreateToken, small, requireLogin, csrf)
+	e.POST("/tokens/:id/revoke", h.RevokeToken, small, requireLogin, csrf)
+	e.GET("/public/claims/:id", h.PublicClaim, small) // anyone: published reviews only
+
+	// The JSON API (/api/v1): a bearer token instead of the session (so no
+	// cookie, and no CSRF to check), a rate limit per token, the same roles.
+	bearer := apiAuth(cfg.Store, cfg.Log)
+	limit := apiRateLimit(cfg.APIRate, cfg.APIBurst)
+	// JSON escapes can double a text's size.
+	apiUpload := middleware.BodyLimit(bodyLimit(2*cfg.MaxDocBytes + 64<<10))
+	viewer := requireRole("viewer")
+	e.GET("/api/v1/openapi.json", h.OpenAPI, small)
+	e.GET("/api/v1/me", h.APIMe, small, bearer, limit, viewer)
+	e.GET("/api/v1/documents", h.APIDocuments, small, bearer, limit, viewer)
+	e.POST("/api/v1/documents", h.APICreateDocument, apiUpload, bearer, limit, reviewer)
+	e.GET("/api/v1/documents/:id", h.APIDocument, small, bearer, limit, viewer)
+	e.POST("/api/v1/documents/:id/claims", h.APIAddClaims, apiUpload, bearer, limit, reviewer)
+	e.GET("/api/v1/claims", h.APIClaims, small, bearer, limit, viewer)
+	e.GET("/api/v1/claims/:id", h.APIClaim, small, bearer, limit, viewer)
+	e.POST("/api/v1/claims/:id/status", h.APISetStatus, small, bearer, limit, reviewer)
+	e.PUT("/api/v1/claims/:id/publication", h.APIPublish, small, bearer, limit, editor)
+	e.DELETE("/api/v1/claims/:id/publication", h.APIUnpublish, small, bearer, limit, editor)
+	e.GET("/api/v1/export", h.APIExport, small, bearer, limit, viewer)
+
+	// The JSON API for team work: comments, evidence, dismissals,
+	// assignment, second opinions, bulk actions, the inbox, the activity
+	// feed, agreement and, for admins, users.
+	e.GET("/api/v1/claims/:id/comments", h.APIComments, small, bearer, limit, viewer)
+	e.POST("/api/v1/claims/:id/comments", h.APIAddComment, small, bearer, limit, reviewer)
+	e.GET("/api/v1/claims/:id/evidence", h.APIEvidence, small, bearer, limit, viewer)
+	e.POST("/api/v1/claims/:id/evidence", h.APIAddEvidence, small, bearer, limit, reviewer)
+	e.POST("/api/v1/claims/:id/dismiss", h.APIDismiss, small, bearer, limit, reviewer)
+	e.POST("/api/v1/claims/:id/restore", h.APIRestore, small, bearer, limit, editor)
+	e.POST("/api/v1/claims/:id/assign", h.APIAssignClaim, small, bearer, limit, editor)
+	e.POST("/api/v1/documents/:id/assign", h.APIAssignDocument, small, bearer, limit, editor)
+	e.POST("/api/v1/claims/:id/second-opinion", h.APIRequestOpinion, small, bearer, limit, editor)
+	e.DELETE("/api/v1/claims/:id/second-opinion", h.APIWithdrawOpinion, small, bearer, limit, editor)
+	e.POST("/api/v1/claims/:id/opinion", h.APISubmitOpinion, small, bearer, limit, reviewer)
+	e.POST("/api/v1/claims/bulk", h.APIBulk, small, bearer, limit, editor)
+	e.GET("/api/v1/inbox", h.APIInbox, small, bearer, limit, viewer)
+	e.POST("/api/v1/inbox/read", h.APIMarkInboxRead, small, bearer, limit, viewer)
+	e.GET("/api/v1/activity", h.APIActivityFeed, small, bearer, limit, viewer)
+	e.GET("/api/v1/documents/:id/activity", h.APIDocumentActivity, small, bearer, limit, viewer)
+	e.GET("/api/v1/agreement", h.APIAgreement, small, bearer, limit, viewer)
+	e.GET("/api/v1/reviewers", h.APIReviewers, small, bearer, limit, viewer)
+	e.GET("/api/v1/users", h.APIUsers, small, bearer, limit, admin)
+	e.POST("/api/v1/users", h.APICreateUser, small, bearer, limit, admin)
+	e.POST("/api/v1/users/:id/role", h.APISetUserRole, small, bearer, limit, admin)
+	e.POST("/api/v1/users/:id/password", h.APIResetPassword, small, bearer, limit, admin)
+	e.POST("/api/v1/users/:id/disable", h.APIDisableUser, small, bearer, limit, admin)
+	e.POST("/api/v1/users/:id/enable", h.APIEnableUser, small, bearer, limit, admin)
+
+	// Security: ending all of one's sessions, and the audit log for admins.
+	e.POST("/logout/everywhere", h.LogoutEverywhere, small, requireLogin, csrf)
+	e.GET("/admin/audit", h.AuditLog, small, requireLogin, csrf, requireRole("admin"))
 }
 
-// Serve runs the server until ctx ends, then drains in-flight requests.
+// noHandlerTimeout lists the routes that outlive a handler's deadline (see
+// handlerTimeout): event streams stay open as long as their page, exports of
+// a large database stream for minutes. The server's WriteTimeout still
+// bounds an export.
+var noHandlerTimeout = map[string]bool{"/events": true, "/export": true, "/api/v1/export": true}
+
+// drainTimeout bounds how long a shutdown waits for requests in flight.
+const drainTimeout = 15 * time.Second
+
+// Serve runs the server until ctx ends, then stops accepting connections and
+// lets the requests in flight finish before it returns, so that the caller
+// closes the database after the last write. It serves through e.Server, so
+// handlers of long-lived responses (event streams) can end themselves at
+// shutdown with e.Server.RegisterOnShutdown instead of holding it up.
 func Serve(ctx context.Context, e *echo.Echo, ln net.Listener, log *slog.Logger) error {
-	srv := &http.Server{
-		Handler:           e,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       2 * time.Minute,
-		WriteTimeout:      10 * time.Minute, // exports of large databases stream for a while
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	srv := e.Server
+	configureServer(srv, e, log)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -109,13 +236,30 @@ func Serve(ctx context.Context, e *echo.Echo, ln net.Listener, log *slog.Logger)
 		return err
 	case <-ctx.Done():
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	log.Info("shutting down: finishing requests in flight")
+	shutdown, cancel := context.WithTimeout(context.Background(), drainTimeout)
 	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil {
-		return err
+	err := srv.Shutdown(shutdown)
+	if errors.Is(err, context.DeadlineExceeded) {
+		// Their transactions either committed or roll back; only the
+		// answers are lost. Stopping beats hanging on a stuck client.
+		log.Warn("requests still running after the drain timeout were cut off", "timeout", drainTimeout)
+		err = srv.Close()
 	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-		return err
+	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) {
+		return serr
 	}
-	return nil
+	return err
+}
+
+// configureServer bounds what a slow or idle client can hold: headers must
+// arrive within ReadHeaderTimeout, a whole request within ReadTimeout.
+func configureServer(srv *http.Server, h http.Handler, log *slog.Logger) {
+	srv.Handler = h
+	srv.ReadHeaderTimeout = 10 * time.Second
+	srv.ReadTimeout = 2 * time.Minute
+	srv.WriteTimeout = 10 * time.Minute // exports of large databases stream for a while
+	srv.IdleTimeout = 2 * time.Minute
+	srv.MaxHeaderBytes = 64 << 10
+	srv.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
 }

@@ -14,8 +14,9 @@ import (
 	"factdesk/db"
 )
 
-// sessionLifetime is how long a session lives without being saved again.
-const sessionLifetime = 12 * time.Hour
+// touchEvery is how often a request moves a session's idle expiry on: often
+// enough for the idle timeout, rarely enough not to write on every request.
+const touchEvery = time.Minute
 
 // userKey holds the logged-in user's id in session.Values; the store keeps it
 // in its own column so that a user's sessions can be ended at once.
@@ -25,20 +26,21 @@ const userKey = "user_id"
 // The cookie carries only a random token; the server keeps the data, so
 // deleting the row ends the session whatever the browser holds.
 type SessionStore struct {
-	db      *db.Store
-	Options sessions.Options
+	db       *db.Store
+	Options  sessions.Options
+	Timeouts db.SessionTimeouts
 }
 
 // NewSessionStore returns a store whose cookies are HttpOnly, SameSite=Lax,
-// and Secure when secure is set.
+// and Secure when secure is set, with the default timeouts.
 func NewSessionStore(s *db.Store, secure bool) *SessionStore {
 	return &SessionStore{db: s, Options: sessions.Options{
 		Path:     "/",
-		MaxAge:   int(sessionLifetime / time.Second),
+		MaxAge:   int(DefaultSessionAbsolute / time.Second),
 		HttpOnly: true,
 		Secure:   secure,
 		SameSite: http.SameSiteLaxMode,
-	}}
+	}, Timeouts: db.SessionTimeouts{Idle: DefaultSessionIdle, Absolute: DefaultSessionAbsolute}}
 }
 
 // Get returns the request's session, cached per request by gorilla.
@@ -76,6 +78,11 @@ func (st *SessionStore) New(r *http.Request, name string) (*sessions.Session, er
 	}
 	sess.ID = ck.Value
 	sess.IsNew = false
+	if st.db.Now().Sub(row.LastSeen) >= touchEvery {
+		if err := st.db.TouchSession(r.Context(), ck.Value, st.Timeouts); err != nil && !errors.Is(err, db.ErrNotFound) {
+			return sess, err
+		}
+	}
 	return sess, nil
 }
 
@@ -116,8 +123,7 @@ func (st *SessionStore) Save(r *http.Request, w http.ResponseWriter, sess *sessi
 	if err != nil {
 		return err
 	}
-	expires := time.Now().Add(time.Duration(sess.Options.MaxAge) * time.Second)
-	if err := st.db.SaveSession(ctx, sess.ID, uid, string(data), expires); err != nil {
+	if err := st.db.SaveSession(ctx, sess.ID, uid, string(data), st.Timeouts); err != nil {
 		return err
 	}
 	sess.IsNew = false

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"log/slog"
 
 	"github.com/a-h/templ"
@@ -30,13 +31,18 @@ type sessionManager struct {
 
 const flashKey = "flash"
 
-// loadUser puts the logged-in user, if any, into the request context. A
-// disabled or deleted user counts as nobody, at once.
+// loadUser puts the logged-in user, if any, into the request context. The
+// user is read from the database on every request, so disabling a user or
+// changing their role takes effect on their next request; a disabled or
+// deleted user's session ends there and then.
 func (m *sessionManager) loadUser(store *db.Store) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			if _, err := c.Request().Cookie(m.name); err != nil {
 				return next(c)
+			}
+			if isAPI(c) {
+				return next(c) // the API authenticates by token only
 			}
 			sess, err := m.store.Get(c.Request(), m.name)
 			if err != nil {
@@ -44,8 +50,15 @@ func (m *sessionManager) loadUser(store *db.Store) echo.MiddlewareFunc {
 			}
 			if uid, ok := sess.Values[userKey].(int64); ok && uid > 0 {
 				u, err := store.UserByID(c.Request().Context(), uid)
-				if err == nil && !u.Disabled {
+				switch {
+				case err == nil && !u.Disabled:
 					handlers.SetUser(c, &u)
+				case err == nil || errors.Is(err, db.ErrNotFound):
+					if err := m.Logout(c); err != nil {
+						return err
+					}
+				default:
+					return err
 				}
 			}
 			return next(c)

@@ -2,20 +2,31 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 
 	"factdesk/db"
 	"factdesk/export"
 )
 
+const exportUsage = "[--format json|jsonl|csv|claimreview|annotation] [--status S,...] [--kind K,...] [--document ID] " +
+	"[--reviewer NAME] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--org-name N --public-url U [--org-url U]] [--out FILE]"
+
 func runExport(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs, dbPath := newFlags("export", "[--format json|jsonl|csv] [--status S,...] [--out FILE]", stderr)
-	format := fs.String("format", "json", "output `format`: json, jsonl or csv")
+	fs, dbPath := newFlags("export", exportUsage, stderr)
+	format := fs.String("format", "json", "output `format`: "+strings.Join(export.Formats, ", "))
 	status := fs.String("status", "confirmed,disputed", "comma-separated `statuses` to export")
+	kind := fs.String("kind", "", "comma-separated claim `kinds` (quantity, quote, event, ...)")
+	document := fs.Int64("document", 0, "only the claims of this document `ID`")
+	reviewer := fs.String("reviewer", "", "only claims this `user` reviewed")
+	from := fs.String("from", "", "only claims last changed on or after this `date` (YYYY-MM-DD, UTC)")
+	to := fs.String("to", "", "only claims last changed on or before this `date` (YYYY-MM-DD, UTC)")
+	opts := orgFlags(fs)
 	out := fs.String("out", "", "write to `FILE` instead of standard output")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -27,7 +38,18 @@ func runExport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	if err != nil {
 		return usageError{fmt.Sprintf("unknown status in %q (use unverified, confirmed or disputed)", *status)}
 	}
-	if _, err := export.New(*format, io.Discard); err != nil {
+	kinds, err := db.ParseKinds(*kind)
+	if err != nil {
+		return usageError{userText(err)}
+	}
+	if *document < 0 {
+		return usageError{"--document takes a document number"}
+	}
+	o := opts()
+	if _, err := export.NewWith(*format, io.Discard, o); err != nil {
+		return usageError{err.Error()}
+	}
+	if err := export.CheckURLs(o); err != nil {
 		return usageError{err.Error()}
 	}
 	if _, err := os.Stat(*dbPath); err != nil {
@@ -43,6 +65,11 @@ func runExport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	// soft limit keeps the process small whatever the database holds.
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(48 << 20))
+	f := db.ExportFilter{Statuses: statuses, Kinds: kinds, DocumentID: *document, Reviewer: *reviewer,
+		From: *from, To: *to, Quotes: export.NeedsQuotes(*format)}
+	if err := store.CheckFilter(ctx, f); err != nil {
+		return usageError{userText(err)}
+	}
 
 	dst := stdout
 	var tmp *os.File
@@ -57,8 +84,8 @@ func runExport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		defer tmp.Close()
 		dst = tmp
 	}
-	w, _ := export.New(*format, dst)
-	if err := store.ExportClaims(ctx, db.ExportFilter{Statuses: statuses}, w.Write); err != nil {
+	w, _ := export.NewWith(*format, dst, o)
+	if err := store.ExportClaims(ctx, f, w.Write); err != nil {
 		return err
 	}
 	if err := w.Close(); err != nil {
@@ -80,4 +107,23 @@ func runExport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		}
 	}
 	return nil
+}
+
+// orgFlags adds the flags that say who publishes ClaimReviews and where,
+// shared by serve and export; the returned function reads them after parsing.
+func orgFlags(fs *flag.FlagSet) func() export.Options {
+	name := fs.String("org-name", os.Getenv("FACTDESK_ORG_NAME"), "the fact-checking organisation's `name`, ClaimReview's author ($FACTDESK_ORG_NAME)")
+	orgURL := fs.String("org-url", os.Getenv("FACTDESK_ORG_URL"), "the organisation's home page `URL` (default: --public-url) ($FACTDESK_ORG_URL)")
+	public := fs.String("public-url", os.Getenv("FACTDESK_PUBLIC_URL"), "base `URL` where published claims are public, e.g. https://factcheck.example.org ($FACTDESK_PUBLIC_URL)")
+	return func() export.Options {
+		return export.Options{OrgName: strings.TrimSpace(*name), OrgURL: strings.TrimSpace(*orgURL), PublicURL: strings.TrimSpace(*public)}
+	}
+}
+
+// userText is a db error's message without its category prefix.
+func userText(err error) string {
+	for _, e := range []error{db.ErrInvalid, db.ErrNotFound, db.ErrNotAllowed} {
+		err = fmt.Errorf("%s", strings.TrimPrefix(err.Error(), e.Error()+": "))
+	}
+	return err.Error()
 }

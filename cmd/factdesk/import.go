@@ -2,23 +2,38 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
+	"factdesk/auth"
 	"factdesk/db"
+	"factdesk/handlers"
 	"factdesk/ingest"
 )
 
 func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs, dbPath := newFlags("import", "[--title T] [--url U] [--published YYYY-MM-DD] FILE...", stderr)
+	fs, dbPath := newFlags("import", "[--title T] [--url U] [--published YYYY-MM-DD] [--no-extract] FILE... | --claims FILE --user NAME DOC_ID", stderr)
 	title := fs.String("title", "", "document `title` (default: from the text)")
 	url := fs.String("url", "", "source `URL` of the article")
 	published := fs.String("published", "", "publication `date`, YYYY-MM-DD")
 	maxMB := fs.Float64("max-doc-mb", float64(ingest.DefaultMaxBytes)/(1<<20), "largest document accepted, in `MB`")
+	// Claims from other tools, and documents that will get them.
+	claims := fs.String("claims", "", "add the claims in `FILE` (JSON Lines, a JSON array or Web Annotations; - for stdin) to document DOC_ID")
+	noExtract := fs.Bool("no-extract", false, "store the text without extracting claims (to add them with --claims)")
+	user := fs.String("user", "", "with --claims: the `user` who adds them, named in the activity feed (a reviewer or above)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *claims != "" {
+		return importClaims(ctx, *dbPath, *claims, *user, fs.Args(), stdin, stdout, stderr)
+	}
+	if *user != "" {
+		return usageError{"--user goes with --claims: it says who adds the claims"}
 	}
 	files := fs.Args()
 	if len(files) == 0 {
@@ -37,7 +52,7 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	defer store.Close()
 	max := int(*maxMB * (1 << 20))
 	failed := 0
-	for p := range readAhead(ctx, files, *title, *url, *published, max, stdin) {
+	for p := range readAhead(ctx, files, *title, *url, *published, max, *noExtract, stdin) {
 		if err := storeOne(ctx, store, p, stdout); err != nil {
 			fmt.Fprintf(stderr, "factdesk: %v\n", err)
 			failed++
@@ -53,10 +68,13 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	return nil
 }
 
-// prepared is one file read, parsed and extracted, or the error doing so.
+// prepared is one file read, parsed and extracted (unless bare), or the
+// error doing so.
 type prepared struct {
 	name  string
 	title string
+	bare  bool // stored without extraction (--no-extract)
+	doc   db.NewDocument
 	x     db.Extracted
 	err   error
 }
@@ -65,12 +83,12 @@ type prepared struct {
 // its own, a few files ahead of the writes: extraction is CPU work that
 // needs no database, so with two cores an import of many files runs at the
 // speed of the slower half instead of the sum of both.
-func readAhead(ctx context.Context, files []string, title, url, published string, max int, stdin io.Reader) <-chan prepared {
+func readAhead(ctx context.Context, files []string, title, url, published string, max int, noExtract bool, stdin io.Reader) <-chan prepared {
 	out := make(chan prepared, 4)
 	go func() {
 		defer close(out)
 		for _, name := range files {
-			p := prepared{name: name}
+			p := prepared{name: name, bare: noExtract}
 			doc, err := readInput(name, stdin, max)
 			p.title = title
 			if p.title == "" {
@@ -79,10 +97,14 @@ func readAhead(ctx context.Context, files []string, title, url, published string
 			if p.title == "" && name != "-" {
 				p.title = strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))
 			}
-			if err != nil {
+			p.doc = db.NewDocument{Title: p.title, URL: url, PublishedAt: published, Body: doc.Body}
+			switch {
+			case err != nil:
 				p.err = err
-			} else if p.x, err = db.ExtractDocument(db.NewDocument{Title: p.title, URL: url, PublishedAt: published, Body: doc.Body}); err != nil {
-				p.err = fmt.Errorf("%s: %w", name, err)
+			case !noExtract:
+				if p.x, err = db.ExtractDocument(p.doc); err != nil {
+					p.err = fmt.Errorf("%s: %w", name, err)
+				}
 			}
 			select {
 			case out <- p:
@@ -98,7 +120,15 @@ func storeOne(ctx context.Context, store *db.Store, p prepared, stdout io.Writer
 	if p.err != nil {
 		return p.err
 	}
-	id, n, existed, err := store.ImportExtracted(ctx, p.x)
+	var id int64
+	var n int
+	var existed bool
+	var err error
+	if p.bare {
+		id, existed, err = store.ImportBareDocument(ctx, p.doc)
+	} else {
+		id, n, existed, err = store.ImportExtracted(ctx, p.x)
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", p.name, err)
 	}
@@ -119,4 +149,75 @@ func orUntitled(t string) string {
 		return "Untitled"
 	}
 	return strings.TrimSpace(t)
+}
+
+// maxClaimsFile bounds a claims file: 10,000 claims with their context.
+const maxClaimsFile = 64 << 20
+
+// importClaims places claims from another tool on a document, the same way
+// POST /api/v1/documents/{id}/claims does, and prints one line per claim:
+// index, outcome, claim id, offsets and method; or index, "failed", the
+// code and the reason. Claims that could not be placed make the exit
+// status 1, after every line is printed.
+func importClaims(ctx context.Context, dbPath, file, user string, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) != 1 {
+		return usageError{"import --claims FILE takes the document's number: import --claims FILE --user NAME DOC_ID"}
+	}
+	if user == "" {
+		return usageError{"import --claims needs --user NAME: the activity feed says who added the claims"}
+	}
+	docID, err := strconv.ParseInt(args[0], 10, 64)
+	if err != nil || docID <= 0 {
+		return usageError{fmt.Sprintf("%q is not a document number", args[0])}
+	}
+	r := stdin
+	if file != "-" {
+		f, err := os.Open(file)
+		if err != nil {
+			return fmt.Errorf("%s: cannot open: %w", file, pathErr(err))
+		}
+		defer f.Close()
+		r = f
+	}
+	data, err := ingest.ReadLimited(r, maxClaimsFile)
+	if err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	store, err := db.Open(ctx, dbPath)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	u, err := store.UserByName(ctx, user)
+	if errors.Is(err, db.ErrNotFound) {
+		return fmt.Errorf("there is no user named %q", user)
+	}
+	if err != nil {
+		return err
+	}
+	// The role the API asks of a token that adds claims.
+	if u.Disabled || !auth.CanReview(u.Role) {
+		return fmt.Errorf("%s cannot add claims: that takes an enabled reviewer, editor or admin", u.Username)
+	}
+	res, err := handlers.PlaceClaims(ctx, store, docID, u.ID, data)
+	switch {
+	case errors.Is(err, db.ErrNotFound):
+		return fmt.Errorf("there is no document %d", docID)
+	case errors.Is(err, handlers.ErrBadRequest):
+		return fmt.Errorf("%s: %s", file, strings.TrimPrefix(err.Error(), handlers.ErrBadRequest.Error()+": "))
+	case err != nil:
+		return err
+	}
+	for _, it := range res.Items {
+		if it.Outcome == "failed" {
+			fmt.Fprintf(stdout, "%d\tfailed\t%s\t%s\n", it.Index, it.Code, it.Reason)
+			continue
+		}
+		fmt.Fprintf(stdout, "%d\t%s\t%d\t%d..%d\t%s\n", it.Index, it.Outcome, it.ClaimID, *it.Start, *it.End, it.Method)
+	}
+	fmt.Fprintf(stderr, "document %d: %d claims added, %d there already, %d not placed\n", docID, res.Created, res.Existing, res.Failed)
+	if res.Failed > 0 {
+		return errReported
+	}
+	return nil
 }

@@ -10,7 +10,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"factdesk/auth"
 	"factdesk/db"
 )
 
@@ -203,6 +205,106 @@ func TestHelp(t *testing.T) {
 		_, errOut, err := c.run("", cmd, "-h")
 		if !errors.Is(err, errHelp) || !strings.Contains(errOut, "Usage: factdesk "+cmd) {
 			t.Errorf("%s -h: %v %q", cmd, err, errOut)
+		}
+	}
+}
+
+func TestUserCommands(t *testing.T) {
+	c := newCLI(t)
+	for _, a := range [][]string{
+		{"a long enough password\n", "add", "--role", "admin", "ada"},
+		{"a long enough password\n", "add", "--role", "editor", "ed"},
+		{"a long enough password\n", "add", "rita"},
+	} {
+		if _, _, err := c.run(a[0], append([]string{"user"}, a[1:]...)...); err != nil {
+			t.Fatalf("user %v: %v", a[1:], err)
+		}
+	}
+	// A live session for rita, to see disable and passwd end it.
+	ctx := context.Background()
+	session := func(tok string) {
+		s, err := db.Open(ctx, c.db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		u, _ := s.UserByName(ctx, "rita")
+		if err := s.SaveSession(ctx, tok, u.ID, "{}", db.SessionTimeouts{Idle: time.Hour, Absolute: time.Hour}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	alive := func(tok string) bool {
+		s, err := db.Open(ctx, c.db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		_, err = s.Session(ctx, tok)
+		return err == nil
+	}
+	session("t1")
+	out, _, err := c.run("", "user", "disable", "RITA")
+	if err != nil || !strings.Contains(out, "rita is disabled") || alive("t1") {
+		t.Fatalf("disable: %q %v (session alive %v)", out, err, alive("t1"))
+	}
+	out, _, err = c.run("", "user", "list")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if err != nil || len(lines) != 4 || !strings.HasPrefix(lines[0], "NAME") ||
+		!strings.Contains(lines[1], "ada") || !strings.Contains(lines[1], "admin") || !strings.Contains(lines[3], "disabled") {
+		t.Fatalf("list: %q %v", out, err)
+	}
+	if out, _, err := c.run("", "user", "enable", "rita"); err != nil || !strings.Contains(out, "enabled") {
+		t.Fatalf("enable: %q %v", out, err)
+	}
+	if out, _, err := c.run("", "user", "role", "rita", "editor"); err != nil || !strings.Contains(out, "role editor") {
+		t.Fatalf("role: %q %v", out, err)
+	}
+	session("t2")
+	if out, _, err := c.run("another long password\n", "user", "passwd", "rita"); err != nil || !strings.Contains(out, "new password") || alive("t2") {
+		t.Fatalf("passwd: %q %v", out, err)
+	}
+	s, _ := db.Open(ctx, c.db)
+	u, _ := s.UserByName(ctx, "rita")
+	s.Close()
+	if !auth.CheckPassword(u.PasswordHash, "another long password") || u.Role != "editor" || u.Disabled {
+		t.Fatalf("rita = %+v", u)
+	}
+	// Mistakes: one line, exit status 1 or 2, nothing changed.
+	bad := []struct {
+		args  []string
+		stdin string
+		want  string
+	}{
+		{[]string{"user", "role", "rita", "god"}, "", "unknown role"},
+		{[]string{"user", "role", "rita"}, "", "a user name and a role"},
+		{[]string{"user", "role", "nobody", "viewer"}, "", "no user named"},
+		{[]string{"user", "role", "ada", "viewer"}, "", "only admin"},
+		{[]string{"user", "disable", "ada"}, "", "only admin"},
+		{[]string{"user", "passwd", "rita"}, "short\n", "12"},
+		{[]string{"user", "passwd"}, "", "one user name"},
+		{[]string{"user", "enable", "nobody"}, "", "no user named"},
+		{[]string{"user", "list", "extra"}, "", "no arguments"},
+		{[]string{"user", "delete", "rita"}, "", "unknown user subcommand"},
+		{[]string{"user"}, "", "subcommand"},
+	}
+	for _, tc := range bad {
+		out, _, err := c.run(tc.stdin, tc.args...)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || out != "" || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%v: %v (stdout %q), want %q", tc.args, err, out, tc.want)
+		}
+		if strings.Contains(err.Error(), "invalid input") {
+			t.Errorf("%v: internal wording in %q", tc.args, err)
+		}
+	}
+	s, _ = db.Open(ctx, c.db)
+	defer s.Close()
+	if u, _ := s.UserByName(ctx, "ada"); u.Role != "admin" || u.Disabled {
+		t.Fatalf("a refused command changed ada: %+v", u)
+	}
+	for _, sub := range []string{"add", "list", "role", "passwd", "disable", "enable"} {
+		_, errOut, err := c.run("", "user", sub, "-h")
+		if !errors.Is(err, errHelp) || !strings.Contains(errOut, "Usage: factdesk user "+sub) {
+			t.Errorf("user %s -h: %v %q", sub, err, errOut)
 		}
 	}
 }

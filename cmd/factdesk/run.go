@@ -30,13 +30,18 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "[--addr ADDR] [--db FILE]", "serve the review app (the default)", runServe},
-		{"import", "[--title T] [--url U] [--published YYYY-MM-DD] FILE...", "import articles (.txt, .md, .html; - for stdin) and extract their claims", runImport},
+		{"import", "[--title T] [--url U] [--published YYYY-MM-DD] [--no-extract] FILE... | --claims FILE --user NAME DOC_ID", "import articles (.txt, .md, .html; - for stdin) and extract their claims, or add claims from other tools", runImport},
 		{"extract", "[--json] FILE", "print the claims found in a file, without a database", runExtract},
-		{"export", "[--format json|jsonl|csv] [--status S,...] [--out FILE]", "export reviewed claims", runExport},
-		{"user", "add [--role admin|reviewer|viewer] NAME", "add a user; the password comes from stdin or a prompt", runUser},
+		{"export", "[--format json|jsonl|csv|claimreview|annotation] [--status S,...] [--kind K,...] [--document ID]\n" +
+			"           [--reviewer NAME] [--from DATE] [--to DATE] [--org-name N] [--public-url U] [--out FILE]", "export claims", runExport},
+		{"user", "add|list|role|passwd|disable|enable ...", "manage users ('factdesk user -h' for each command)", runUser},
+		// Keeping the data safe.
+		{"verify", "[--db FILE] [--head HASH]", "check the database and that no history was changed; print the chain head", runVerify},
+		{"backup", "[--db FILE] [--force] FILE", "write a consistent copy of the database while the server runs", runBackup},
+		// API tokens.
+		{"token", "create --user NAME LABEL | list --user NAME | revoke --user NAME ID", "manage personal API tokens (printed once at creation)", runToken},
 		// Performance: generated data at scale.
 		{"demo", "--docs N [--seed S]", "fill a new database with generated articles, claims, users and reviews", runDemo},
-
 		{"help", "", "show this help", nil},
 	}
 }

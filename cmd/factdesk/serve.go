@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -10,17 +11,26 @@ import (
 	"time"
 
 	"factdesk/db"
+	"factdesk/export"
 	"factdesk/ingest"
 	"factdesk/web"
 )
 
 func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs, dbPath := newFlags("serve", "[--addr ADDR] [--db FILE] [--max-doc-mb N] [--secure]", stderr)
+	fs, dbPath := newFlags("serve", "[--addr ADDR] [--db FILE] [--max-doc-mb N] [--secure] [--org-name N] [--org-url U] [--public-url U] [--api-rate N] [--tls-cert FILE --tls-key FILE] [--trusted-proxy CIDR,...] [--session-idle D] [--session-max D]", stderr)
 	addr := fs.String("addr", envOr("FACTDESK_ADDR", "127.0.0.1:8080"), "listen `address` ($FACTDESK_ADDR)")
 	secure := fs.Bool("secure", os.Getenv("FACTDESK_SECURE") == "1",
 		"the app is reached over HTTPS (through a TLS proxy): Secure __Host- cookies and HSTS ($FACTDESK_SECURE=1)")
 	maxMB := fs.Float64("max-doc-mb", float64(ingest.DefaultMaxBytes)/(1<<20), "largest document accepted, in `MB`")
+	// ClaimReview, publishing and the API.
+	opts := orgFlags(fs)
+	apiRate := fs.Float64("api-rate", 10, "API `requests` a second allowed per token (bursts of 5 seconds' worth)")
+	sec := securityFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	wcfg, err := sec.config()
+	if err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -28,6 +38,12 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	}
 	if *maxMB <= 0 || *maxMB > 1024 {
 		return usageError{"--max-doc-mb must be between 0 and 1024"}
+	}
+	if err := export.CheckURLs(opts()); err != nil {
+		return usageError{err.Error()}
+	}
+	if *apiRate <= 0 {
+		return usageError{"--api-rate must be more than 0"}
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	store, err := db.Open(ctx, *dbPath)
@@ -39,12 +55,29 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
-	url := "http://" + displayAddr(ln.Addr().String())
+	scheme := "http://"
+	if wcfg.TLS {
+		tln, err := web.ListenTLS(ln, *sec.cert, *sec.key)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		ln, scheme = tln, "https://"
+	}
+	url := scheme + displayAddr(ln.Addr().String())
 	if err := printSetupLink(ctx, store, url, stdout); err != nil {
 		ln.Close()
 		return err
 	}
-	e := web.New(web.Config{Store: store, Log: log, MaxDocBytes: int(*maxMB * (1 << 20)), Secure: *secure})
+	cfg := wcfg
+	cfg.Store, cfg.Log, cfg.MaxDocBytes, cfg.Secure = store, log, int(*maxMB*(1<<20)), *secure
+	// Published claims are public under --public-url; without one, under
+	// the address served, which suits a trial on one machine.
+	cfg.Export, cfg.APIRate, cfg.APIBurst = opts(), *apiRate, max(1, int(*apiRate*5))
+	if cfg.Export.PublicURL == "" {
+		cfg.Export.PublicURL = url
+	}
+	e := web.New(cfg)
 	go sweepSessions(ctx, store, log)
 	log.Info("factdesk serving", "url", url, "db", *dbPath)
 	err = web.Serve(ctx, e, ln, log)
@@ -81,6 +114,9 @@ func sweepSessions(ctx context.Context, store *db.Store, log *slog.Logger) {
 		} else if n > 0 {
 			log.Info("expired sessions removed", "count", n)
 		}
+		if _, err := store.DeleteForgottenLoginThrottles(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("removing old login throttles", "err", err)
+		}
 		select {
 		case <-ctx.Done():
 			return
@@ -99,4 +135,43 @@ func displayAddr(addr string) string {
 		host = "localhost"
 	}
 	return net.JoinHostPort(host, port)
+}
+
+// serveSecurity holds serve's TLS, proxy and session flags.
+type serveSecurity struct {
+	cert, key, proxies *string
+	idle, max          *time.Duration
+}
+
+func securityFlags(fs *flag.FlagSet) serveSecurity {
+	return serveSecurity{
+		cert: fs.String("tls-cert", os.Getenv("FACTDESK_TLS_CERT"), "serve HTTPS with this PEM certificate `file` (and --tls-key) ($FACTDESK_TLS_CERT)"),
+		key:  fs.String("tls-key", os.Getenv("FACTDESK_TLS_KEY"), "the PEM private key `file` of --tls-cert ($FACTDESK_TLS_KEY)"),
+		proxies: fs.String("trusted-proxy", os.Getenv("FACTDESK_TRUSTED_PROXY"),
+			"believe X-Forwarded-For and X-Forwarded-Proto only from these reverse proxies: comma-separated `CIDR`s or addresses ($FACTDESK_TRUSTED_PROXY)"),
+		idle: fs.Duration("session-idle", web.DefaultSessionIdle, "end a session after this long without a request (`duration`, e.g. 12h)"),
+		max:  fs.Duration("session-max", web.DefaultSessionAbsolute, "end a session this long after login, however active (`duration`, e.g. 168h)"),
+	}
+}
+
+// config checks the flags and turns them into the web settings they stand for.
+func (s serveSecurity) config() (web.Config, error) {
+	var cfg web.Config
+	if (*s.cert == "") != (*s.key == "") {
+		return cfg, usageError{"--tls-cert and --tls-key go together"}
+	}
+	cfg.TLS = *s.cert != ""
+	nets, err := web.ParseCIDRs(*s.proxies)
+	if err != nil {
+		return cfg, usageError{"--trusted-proxy: " + err.Error()}
+	}
+	cfg.TrustedProxies = nets
+	if *s.idle < time.Minute || *s.max < time.Minute {
+		return cfg, usageError{"--session-idle and --session-max must be at least 1m"}
+	}
+	if *s.idle > *s.max {
+		return cfg, usageError{"--session-idle must not be longer than --session-max"}
+	}
+	cfg.SessionIdle, cfg.SessionAbsolute = *s.idle, *s.max
+	return cfg, nil
 }

@@ -1,33 +1,44 @@
--- Claims per status, kept by triggers: the queue shows its total on every
--- page, and counting a million rows each time is what made it slow. A status
--- added later gets its row from the first claim that has it.
+-- Claims in the queue (not dismissed) by status and by whether they are
+-- assigned, kept by triggers: the queue shows its total on every page, and
+-- counting a million rows each time is what made it slow. A status added
+-- later gets its row from the first claim that has it.
 CREATE TABLE claim_counts (
-    status TEXT    PRIMARY KEY,
-    n      INTEGER NOT NULL
+    status   TEXT    NOT NULL,
+    assigned INTEGER NOT NULL CHECK (assigned IN (0, 1)),
+    n        INTEGER NOT NULL,
+    PRIMARY KEY (status, assigned)
 );
-INSERT INTO claim_counts (status, n)
-    SELECT status, count(*) FROM claims GROUP BY status;
+INSERT INTO claim_counts (status, assigned, n)
+    SELECT status, assignee_id IS NOT NULL, count(*) FROM claims WHERE dismissed = 0
+    GROUP BY status, assignee_id IS NOT NULL;
 
 CREATE TRIGGER claim_counts_insert
 AFTER INSERT ON claims
+WHEN NEW.dismissed = 0
 BEGIN
-    INSERT INTO claim_counts (status, n) VALUES (NEW.status, 1)
-        ON CONFLICT (status) DO UPDATE SET n = n + 1;
+    INSERT INTO claim_counts (status, assigned, n) VALUES (NEW.status, NEW.assignee_id IS NOT NULL, 1)
+        ON CONFLICT (status, assigned) DO UPDATE SET n = n + 1;
 END;
 
 CREATE TRIGGER claim_counts_delete
 AFTER DELETE ON claims
+WHEN OLD.dismissed = 0
 BEGIN
-    UPDATE claim_counts SET n = n - 1 WHERE status = OLD.status;
+    UPDATE claim_counts SET n = n - 1 WHERE status = OLD.status AND assigned = (OLD.assignee_id IS NOT NULL);
 END;
 
+-- A change of status, dismissal or assignment moves the claim from one
+-- count to another (or out of the counts, or back in).
 CREATE TRIGGER claim_counts_update
-AFTER UPDATE OF status ON claims
-WHEN OLD.status IS NOT NEW.status
+AFTER UPDATE OF status, dismissed, assignee_id ON claims
+WHEN OLD.status IS NOT NEW.status OR OLD.dismissed IS NOT NEW.dismissed
+  OR (OLD.assignee_id IS NULL) IS NOT (NEW.assignee_id IS NULL)
 BEGIN
-    UPDATE claim_counts SET n = n - 1 WHERE status = OLD.status;
-    INSERT INTO claim_counts (status, n) VALUES (NEW.status, 1)
-        ON CONFLICT (status) DO UPDATE SET n = n + 1;
+    UPDATE claim_counts SET n = n - 1
+        WHERE OLD.dismissed = 0 AND status = OLD.status AND assigned = (OLD.assignee_id IS NOT NULL);
+    INSERT INTO claim_counts (status, assigned, n)
+        SELECT NEW.status, NEW.assignee_id IS NOT NULL, 1 WHERE NEW.dismissed = 0
+        ON CONFLICT (status, assigned) DO UPDATE SET n = n + 1;
 END;
 
 -- One document's queue over every status ("Review these claims"): without

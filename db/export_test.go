@@ -1,0 +1,357 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"factdesk/export"
+	"factdesk/extract"
+)
+
+// filterFixture: one document with three claims of different kinds,
+// reviewed by different people on different days.
+func filterFixture(t *testing.T) (*Store, []Claim, User, User) {
+	t.Helper()
+	s := openTest(t)
+	ctx := context.Background()
+	ann := mustUser(t, s, "ann", "reviewer")
+	bob := mustUser(t, s, "bob", "editor")
+	claims := []extract.Claim{
+		claimAt(t, testBody, "“Prices rose 3.5% in May,” the minister said — officials disagree."),
+		claimAt(t, testBody, "В Москве 10,000 человек вышли на улицы."),
+		claimAt(t, testBody, "東京の人口は1400万人です。"),
+	}
+	claims[0].Kind, claims[1].Kind, claims[2].Kind = "quote", "quantity", "quantity"
+	claims[0].Speaker = "the minister"
+	day := func(d int) func() time.Time {
+		return func() time.Time { return time.Date(2026, 3, d, 12, 0, 0, 0, time.UTC) }
+	}
+	s.SetClock(day(1))
+	docID, _, err := s.createDocument(ctx, NewDocument{Title: "T", URL: "https://example.org/a", PublishedAt: "2026-02-27",
+		Publisher: "Daily", Body: testBody}, claims)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, _ := s.DocumentClaims(ctx, docID)
+	s.SetClock(day(2))
+	if _, err := s.SetStatus(ctx, cs[0].ID, ann.ID, 1, StatusDisputed, "no"); err != nil {
+		t.Fatal(err)
+	}
+	s.SetClock(day(4))
+	if _, err := s.SetStatus(ctx, cs[2].ID, bob.ID, 1, StatusConfirmed, "yes"); err != nil {
+		t.Fatal(err)
+	}
+	s.SetClock(time.Now)
+	return s, cs, ann, bob
+}
+
+func exportIDs(t *testing.T, s *Store, f ExportFilter) ([]int64, error) {
+	t.Helper()
+	var ids []int64
+	err := s.ExportClaims(context.Background(), f, func(r *export.Record) error { ids = append(ids, r.ID); return nil })
+	return ids, err
+}
+
+func TestExportFilters(t *testing.T) {
+	s, cs, _, _ := filterFixture(t)
+	all := []string{StatusUnverified, StatusConfirmed, StatusDisputed}
+	cases := []struct {
+		name string
+		f    ExportFilter
+		want []int64
+	}{
+		{"default: verified", ExportFilter{}, []int64{cs[0].ID, cs[2].ID}},
+		{"status", ExportFilter{Statuses: []string{StatusUnverified}}, []int64{cs[1].ID}},
+		{"kind", ExportFilter{Statuses: all, Kinds: []string{"quantity"}}, []int64{cs[1].ID, cs[2].ID}},
+		{"kind and status", ExportFilter{Kinds: []string{"quantity"}}, []int64{cs[2].ID}},
+		{"document", ExportFilter{Statuses: all, DocumentID: cs[0].DocumentID}, []int64{cs[0].ID, cs[1].ID, cs[2].ID}},
+		{"other document", ExportFilter{Statuses: all, DocumentID: cs[0].DocumentID + 1}, nil},
+		{"reviewer", ExportFilter{Statuses: all, Reviewer: "ANN"}, []int64{cs[0].ID}},
+		{"from", ExportFilter{Statuses: all, From: "2026-03-02"}, []int64{cs[0].ID, cs[2].ID}},
+		{"to", ExportFilter{Statuses: all, To: "2026-03-02"}, []int64{cs[0].ID, cs[1].ID}},
+		{"one day", ExportFilter{Statuses: all, From: "2026-03-04", To: "2026-03-04"}, []int64{cs[2].ID}},
+		{"claim", ExportFilter{Statuses: all, ClaimID: cs[1].ID}, []int64{cs[1].ID}},
+		{"published", ExportFilter{Statuses: all, Published: true}, nil},
+	}
+	for _, tc := range cases {
+		got, err := exportIDs(t, s, tc.f)
+		if err != nil || fmt.Sprint(got) != fmt.Sprint(tc.want) {
+			t.Errorf("%s: got %v (%v), want %v", tc.name, got, err, tc.want)
+		}
+		// The API's list applies the same filters.
+		if len(tc.f.Statuses) > 0 {
+			list, _, err := s.ListClaims(context.Background(), tc.f, 0, 10)
+			var ids []int64
+			for _, c := range list {
+				ids = append(ids, c.ID)
+			}
+			if err != nil || fmt.Sprint(ids) != fmt.Sprint(tc.want) {
+				t.Errorf("%s: ListClaims %v (%v), want %v", tc.name, ids, err, tc.want)
+			}
+		}
+	}
+	for name, f := range map[string]ExportFilter{
+		"unknown status":   {Statuses: []string{"maybe"}},
+		"unknown reviewer": {Reviewer: "nobody"},
+		"bad date":         {From: "03/02/2026"},
+		"reversed range":   {From: "2026-03-04", To: "2026-03-01"},
+		"negative id":      {DocumentID: -1},
+	} {
+		if _, err := exportIDs(t, s, f); !errors.Is(err, ErrInvalid) {
+			t.Errorf("%s: %v", name, err)
+		}
+		if _, _, err := s.ListClaims(context.Background(), f, 0, 10); !errors.Is(err, ErrInvalid) {
+			t.Errorf("%s (list): %v", name, err)
+		}
+	}
+	if _, err := ParseKinds(" quote, ,quantity "); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestListClaimsPages(t *testing.T) {
+	s, cs, _, _ := filterFixture(t)
+	ctx := context.Background()
+	var seen []int64
+	after := int64(0)
+	for {
+		page, more, err := s.ListClaims(ctx, ClaimFilter{}, after, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range page {
+			seen = append(seen, c.ID)
+		}
+		if !more {
+			break
+		}
+		after = page[len(page)-1].ID
+	}
+	if fmt.Sprint(seen) != fmt.Sprint([]int64{cs[0].ID, cs[1].ID, cs[2].ID}) {
+		t.Fatalf("pages gave %v", seen)
+	}
+}
+
+func TestExportQuotesAndPublication(t *testing.T) {
+	s, cs, ann, bob := filterFixture(t)
+	ctx := context.Background()
+	var recs []export.Record
+	err := s.ExportClaims(ctx, ExportFilter{Statuses: Statuses, Quotes: true}, func(r *export.Record) error {
+		recs = append(recs, *r)
+		return nil
+	})
+	if err != nil || len(recs) != 3 {
+		t.Fatal(err, len(recs))
+	}
+	runes := []rune(testBody)
+	for _, r := range recs {
+		pre := string(runes[max(0, r.Start-QuoteContext):r.Start])
+		suf := string(runes[r.End:min(len(runes), r.End+QuoteContext)])
+		if r.Prefix != pre || r.Suffix != suf {
+			t.Errorf("claim %d: prefix %q suffix %q, want %q %q", r.ID, r.Prefix, r.Suffix, pre, suf)
+		}
+		if r.DocumentPublishedAt != "2026-02-27" || r.DocumentPublisher != "Daily" || r.DocumentSHA256 != BodySHA256(testBody) || r.CreatedAt.IsZero() {
+			t.Errorf("claim %d: document fields %+v", r.ID, r)
+		}
+	}
+	if recs[0].Prefix != "" || recs[0].Speaker != "the minister" {
+		t.Errorf("first claim: prefix %q speaker %q", recs[0].Prefix, recs[0].Speaker)
+	}
+
+	// Only reviewed claims can be published.
+	if _, err := s.Publish(ctx, cs[1].ID, bob.ID); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("publishing an unverified claim: %v", err)
+	}
+	if _, err := s.Publish(ctx, 999, bob.ID); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("publishing an unknown claim: %v", err)
+	}
+	if _, err := s.PublishedRecord(ctx, cs[0].ID); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("unpublished record: %v", err)
+	}
+	ch, stop := s.Subscribe()
+	defer stop()
+	at := time.Date(2026, 3, 5, 9, 0, 0, 0, time.UTC)
+	s.SetClock(func() time.Time { return at })
+	if _, err := s.Publish(ctx, cs[0].ID, bob.ID); err != nil {
+		t.Fatal(err)
+	}
+	if ev := <-ch; ev.Action != "publish" || ev.ClaimID != cs[0].ID {
+		t.Fatalf("change = %+v", ev)
+	}
+	s.SetClock(func() time.Time { return at.Add(time.Hour) })
+	if _, err := s.Publish(ctx, cs[0].ID, ann.ID); err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.Publication(ctx, cs[0].ID)
+	if err != nil || !p.Published || !p.PublishedAt.Equal(at) || p.By != "bob" {
+		t.Fatalf("publication = %+v, %v", p, err)
+	}
+	rec, err := s.PublishedRecord(ctx, cs[0].ID)
+	if err != nil || rec.PublishedAt == nil || !rec.PublishedAt.Equal(at) || rec.Status != StatusDisputed {
+		t.Fatalf("published record = %+v, %v", rec, err)
+	}
+	if ids, _ := exportIDs(t, s, ExportFilter{Published: true}); fmt.Sprint(ids) != fmt.Sprint([]int64{cs[0].ID}) {
+		t.Fatalf("published filter = %v", ids)
+	}
+	// Set back to unverified: no review to show, though still marked published.
+	if _, err := s.SetStatus(ctx, cs[0].ID, ann.ID, 2, StatusUnverified, "reopened"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PublishedRecord(ctx, cs[0].ID); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("reopened claim still public: %v", err)
+	}
+	<-ch // the status change
+	if _, err := s.Unpublish(ctx, cs[0].ID, bob.ID); err != nil {
+		t.Fatal(err)
+	}
+	if ev := <-ch; ev.Action != "unpublish" {
+		t.Fatalf("change = %+v", ev)
+	}
+	if p, _ := s.Publication(ctx, cs[0].ID); p.Published {
+		t.Fatal("still published")
+	}
+	var events int
+	s.r.QueryRow(`SELECT count(*) FROM publication_events WHERE claim_id = ?`, cs[0].ID).Scan(&events)
+	if events != 2 {
+		t.Fatalf("%d publication events, want publish and unpublish", events)
+	}
+	if _, err := s.w.Exec(`DELETE FROM publication_events`); err == nil {
+		t.Fatal("publication events deleted")
+	}
+}
+
+// bulkClaims fills a document with n claims, each with one history row,
+// straight in SQL: extraction would take longer than the export it tests.
+func bulkClaims(tb testing.TB, s *Store, n int) {
+	tb.Helper()
+	ctx := context.Background()
+	u, err := s.CreateUser(ctx, "bulk", "h", "reviewer")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	now := formatTime(s.now())
+	if _, err := s.w.ExecContext(ctx, `INSERT INTO documents (id, title, body, sha256, created_at)
+		VALUES (1, 'Bulk', ?, 'bulk', ?)`, "The port handled 10,000 containers a day. ", now); err != nil {
+		tb.Fatal(err)
+	}
+	_, err = s.w.ExecContext(ctx, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+		INSERT INTO claims (id, document_id, start, "end", text, score, kind, status, version, created_at, updated_at)
+		SELECT i, 1, i, i + 40, 'The port handled 10,000 containers a day.', 0.5, 'quantity', 'confirmed', 2, ?, ? FROM n`, n, now, now)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	// History goes through the hash chain, as every history write must.
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		for id := 1; id <= n; id++ {
+			if _, err := appendHistory(ctx, tx, historyRecord{ClaimID: int64(id), From: StatusUnverified, To: StatusConfirmed,
+				UserID: u.ID, Note: "checked against the annual report", CreatedAt: now}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// Exports stream: the live heap after exporting many claims is what it was
+// after the first few, whatever the format.
+func TestExportMemoryIsFlat(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds 40,000 claims")
+	}
+	s := openTest(t)
+	const n = 40000
+	bulkClaims(t, s, n)
+	opts := export.Options{OrgName: "Desk", OrgURL: "https://desk.example", PublicURL: "https://desk.example"}
+	for _, format := range export.Formats {
+		w, err := export.NewWith(format, io.Discard, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var early, late uint64
+		count := 0
+		heap := func() uint64 {
+			runtime.GC()
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			return ms.HeapAlloc
+		}
+		err = s.ExportClaims(context.Background(), ExportFilter{Quotes: true}, func(r *export.Record) error {
+			count++
+			switch count {
+			case 1000:
+				early = heap()
+			case n:
+				late = heap()
+			}
+			return w.Write(r)
+		})
+		if err != nil || w.Close() != nil {
+			t.Fatal(err)
+		}
+		if count != n {
+			t.Fatalf("%s: exported %d of %d", format, count, n)
+		}
+		growth := int64(late) - int64(early)
+		t.Logf("%s: live heap after 1,000 claims %d KB, after %d claims %d KB", format, early>>10, n, late>>10)
+		if growth > 1<<20 {
+			t.Errorf("%s: live heap grew by %d KB over %d claims: the export holds claims in memory", format, growth>>10, n-1000)
+		}
+	}
+}
+
+// BenchmarkExport reports allocations and bytes per exported claim (`make bench`).
+func BenchmarkExport(b *testing.B) {
+	s, err := Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	const n = 20000
+	bulkClaims(b, s, n)
+	opts := export.Options{OrgName: "Desk", OrgURL: "https://desk.example", PublicURL: "https://desk.example"}
+	for _, format := range export.Formats {
+		b.Run(format, func(b *testing.B) {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			for b.Loop() {
+				w, _ := export.NewWith(format, io.Discard, opts)
+				if err := s.ExportClaims(context.Background(), ExportFilter{Quotes: format == "annotation"}, w.Write); err != nil {
+					b.Fatal(err)
+				}
+				w.Close()
+			}
+			runtime.ReadMemStats(&after)
+			claims := float64(b.N) * n
+			b.ReportMetric(float64(after.Mallocs-before.Mallocs)/claims, "allocs/claim")
+			b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/claims, "B/claim")
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/claims, "ns/claim")
+		})
+	}
+}
+
+func TestDismissedClaimsAreNotExportedOrPublished(t *testing.T) {
+	s, cs, _, bob := filterFixture(t)
+	ctx := context.Background()
+	if _, err := s.Dismiss(ctx, cs[2].ID, bob.ID, 2, "a caption, not a claim"); err != nil {
+		t.Fatal(err)
+	}
+	if ids, _ := exportIDs(t, s, ExportFilter{Statuses: Statuses}); fmt.Sprint(ids) != fmt.Sprint([]int64{cs[0].ID, cs[1].ID}) {
+		t.Fatalf("export with a dismissed claim: %v", ids)
+	}
+	if list, _, _ := s.ListClaims(ctx, ClaimFilter{}, 0, 10); len(list) != 2 {
+		t.Fatalf("list with a dismissed claim: %d", len(list))
+	}
+	if _, err := s.Publish(ctx, cs[2].ID, bob.ID); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("publishing a dismissed claim: %v", err)
+	}
+}

@@ -1,0 +1,279 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// SecondOpinion is an editor's request for an independent second verdict on
+// a claim, and the answer once given.
+type SecondOpinion struct {
+	ID           int64
+	ClaimID      int64
+	RequestedBy  string
+	RequestedAt  time.Time
+	FirstUserID  int64
+	FirstUser    string
+	FirstStatus  string
+	SecondUserID int64
+	SecondUser   string
+	SecondStatus string // "" while open, and when withdrawn
+	SecondNote   string
+	SecondAt     time.Time // when answered or withdrawn
+	CancelledBy  string    // the editor who withdrew the request
+}
+
+// Open reports whether the second verdict is still to come.
+func (o SecondOpinion) Open() bool { return o.SecondAt.IsZero() }
+
+// RequestSecondOpinion asks secondUserID for a verdict on a claim without
+// seeing the current one. The current verdict, from the claim's latest
+// status change, is the first opinion. The second reviewer must be someone
+// other than the first reviewer and than the editor asking, who has seen it.
+func (s *Store) RequestSecondOpinion(ctx context.Context, claimID, editorID, secondUserID int64) (SecondOpinion, error) {
+	var c Claim
+	var o SecondOpinion
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if c, err = claimForUpdate(ctx, tx, claimID); err != nil {
+			return err
+		}
+		if c.Dismissed {
+			return fmt.Errorf("%w: this sentence was dismissed as not a claim", ErrInvalid)
+		}
+		var open int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM second_opinions WHERE claim_id = ? AND second_at IS NULL`,
+			claimID).Scan(&open); err != nil {
+			return err
+		}
+		if open > 0 {
+			return fmt.Errorf("%w: a second opinion on this claim is pending already", ErrInvalid)
+		}
+		var histID, firstID int64
+		var firstStatus, firstName string
+		err = tx.QueryRowContext(ctx, `SELECT h.id, h.user_id, h.to_status, u.username FROM status_history h
+			JOIN users u ON u.id = h.user_id
+			WHERE h.claim_id = ? AND h.action = 'status' ORDER BY h.id DESC LIMIT 1`, claimID).
+			Scan(&histID, &firstID, &firstStatus, &firstName)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("%w: this claim has no verdict yet; a second opinion needs a first one", ErrInvalid)
+		}
+		if err != nil {
+			return err
+		}
+		second, err := checkAssignee(ctx, tx, secondUserID)
+		if err != nil {
+			return err
+		}
+		switch secondUserID {
+		case 0:
+			return fmt.Errorf("%w: choose who gives the second opinion", ErrInvalid)
+		case firstID:
+			return fmt.Errorf("%w: %s gave the first verdict; ask someone else for the second", ErrInvalid, firstName)
+		case editorID:
+			return fmt.Errorf("%w: you have seen the first verdict; ask someone who has not", ErrInvalid)
+		}
+		now := s.now()
+		res, err := tx.ExecContext(ctx, `INSERT INTO second_opinions
+			(claim_id, requested_by, requested_at, first_user_id, first_status, first_history_id, second_user_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, claimID, editorID, formatTime(now), firstID, firstStatus, histID, secondUserID)
+		if err != nil {
+			return err
+		}
+		id, err := res.LastInsertId()
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO notifications (user_id, kind, claim_id, actor_id, created_at)
+			VALUES (?, 'opinion', ?, ?, ?)`, secondUserID, claimID, editorID, formatTime(now)); err != nil {
+			return err
+		}
+		o = SecondOpinion{ID: id, ClaimID: claimID, RequestedAt: now.UTC(), FirstUserID: firstID, FirstUser: firstName,
+			FirstStatus: firstStatus, SecondUserID: secondUserID, SecondUser: second.Username}
+		return logActivity(ctx, tx, now, activityRow{userID: editorID, action: ActOpinionRequest, documentID: c.DocumentID,
+			claimID: claimID, subjectID: secondUserID})
+	})
+	if err != nil {
+		return SecondOpinion{}, err
+	}
+	s.publish(Change{ClaimID: c.ID, DocumentID: c.DocumentID, Version: c.Version, Status: c.Status, UserID: editorID, Action: ActOpinion})
+	return o, nil
+}
+
+// SubmitSecondOpinion records the second reviewer's verdict. It does not
+// change the claim's status: the two verdicts stand side by side on the
+// claim page for an editor to settle.
+func (s *Store) SubmitSecondOpinion(ctx context.Context, claimID, userID int64, verdict, note string) (SecondOpinion, error) {
+	if !ValidStatus(verdict) {
+		return SecondOpinion{}, fmt.Errorf("%w: unknown status %q (use unverified, confirmed or disputed)", ErrInvalid, verdict)
+	}
+	note = strings.TrimSpace(note)
+	if len(note) > 10000 {
+		return SecondOpinion{}, fmt.Errorf("%w: the note is longer than 10,000 bytes", ErrInvalid)
+	}
+	var c Claim
+	var id int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if c, err = claimForUpdate(ctx, tx, claimID); err != nil {
+			return err
+		}
+		err = tx.QueryRowContext(ctx, `SELECT id FROM second_opinions WHERE claim_id = ? AND second_user_id = ? AND second_at IS NULL`,
+			claimID, userID).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("%w: no second opinion of yours is pending on this claim", ErrInvalid)
+		}
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		if _, err := tx.ExecContext(ctx, `UPDATE second_opinions SET second_status = ?, second_note = ?, second_at = ? WHERE id = ?`,
+			verdict, note, formatTime(now), id); err != nil {
+			return err
+		}
+		return logActivity(ctx, tx, now, activityRow{userID: userID, action: ActOpinion, documentID: c.DocumentID,
+			claimID: claimID, to: verdict, detail: note})
+	})
+	if err != nil {
+		return SecondOpinion{}, err
+	}
+	s.publish(Change{ClaimID: c.ID, DocumentID: c.DocumentID, Version: c.Version, Status: c.Status, UserID: userID, Action: ActOpinion})
+	all, err := s.SecondOpinions(ctx, claimID)
+	if err != nil {
+		return SecondOpinion{}, err
+	}
+	for _, o := range all {
+		if o.ID == id {
+			return o, nil
+		}
+	}
+	return SecondOpinion{}, ErrNotFound
+}
+
+// WithdrawSecondOpinion closes a claim's open request unanswered, for
+// example when the reviewer asked is away: the blind is lifted and another
+// reviewer can be asked.
+func (s *Store) WithdrawSecondOpinion(ctx context.Context, claimID, editorID int64) (SecondOpinion, error) {
+	var c Claim
+	var id, second int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if c, err = claimForUpdate(ctx, tx, claimID); err != nil {
+			return err
+		}
+		err = tx.QueryRowContext(ctx, `SELECT id, second_user_id FROM second_opinions WHERE claim_id = ? AND second_at IS NULL`,
+			claimID).Scan(&id, &second)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("%w: no second opinion is pending on this claim", ErrInvalid)
+		}
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		if _, err := tx.ExecContext(ctx, `UPDATE second_opinions SET second_at = ?, cancelled_by = ? WHERE id = ?`,
+			formatTime(now), editorID, id); err != nil {
+			return err
+		}
+		return logActivity(ctx, tx, now, activityRow{userID: editorID, action: ActOpinionWithdraw, documentID: c.DocumentID,
+			claimID: claimID, subjectID: second})
+	})
+	if err != nil {
+		return SecondOpinion{}, err
+	}
+	s.publish(Change{ClaimID: c.ID, DocumentID: c.DocumentID, Version: c.Version, Status: c.Status, UserID: editorID, Action: ActOpinion})
+	all, err := s.SecondOpinions(ctx, claimID)
+	if err != nil {
+		return SecondOpinion{}, err
+	}
+	for _, o := range all {
+		if o.ID == id {
+			return o, nil
+		}
+	}
+	return SecondOpinion{}, ErrNotFound
+}
+
+const opinionCols = `o.id, o.claim_id, r.username, o.requested_at, o.first_user_id, f.username, o.first_status,
+	o.second_user_id, s.username, coalesce(o.second_status, ''), o.second_note, coalesce(o.second_at, ''), coalesce(x.username, '')`
+
+const opinionJoins = ` FROM second_opinions o
+	JOIN users r ON r.id = o.requested_by
+	JOIN users f ON f.id = o.first_user_id
+	JOIN users s ON s.id = o.second_user_id
+	LEFT JOIN users x ON x.id = o.cancelled_by`
+
+func scanOpinion(row interface{ Scan(...any) error }) (SecondOpinion, error) {
+	var o SecondOpinion
+	var req, at string
+	err := row.Scan(&o.ID, &o.ClaimID, &o.RequestedBy, &req, &o.FirstUserID, &o.FirstUser, &o.FirstStatus,
+		&o.SecondUserID, &o.SecondUser, &o.SecondStatus, &o.SecondNote, &at, &o.CancelledBy)
+	o.RequestedAt, o.SecondAt = parseTime(req), parseTime(at)
+	return o, err
+}
+
+// SecondOpinions returns a claim's second opinions, oldest first.
+func (s *Store) SecondOpinions(ctx context.Context, claimID int64) ([]SecondOpinion, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+opinionCols+opinionJoins+` WHERE o.claim_id = ? ORDER BY o.id`, claimID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []SecondOpinion
+	for rows.Next() {
+		o, err := scanOpinion(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// PendingOpinions returns the ids of the claims on which userID owes a
+// second opinion: pages hide those claims' verdicts from them.
+func (s *Store) PendingOpinions(ctx context.Context, userID int64) (map[int64]bool, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT claim_id FROM second_opinions WHERE second_user_id = ? AND second_at IS NULL`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}
+
+// OpinionPair is a completed second opinion: two reviewers' verdicts on one claim.
+type OpinionPair struct {
+	FirstUser, SecondUser     string
+	FirstStatus, SecondStatus string
+}
+
+// OpinionPairs returns every answered second opinion, for agreement figures.
+func (s *Store) OpinionPairs(ctx context.Context) ([]OpinionPair, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT f.username, s.username, o.first_status, o.second_status
+		FROM second_opinions o JOIN users f ON f.id = o.first_user_id JOIN users s ON s.id = o.second_user_id
+		WHERE o.second_status IS NOT NULL ORDER BY o.id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []OpinionPair
+	for rows.Next() {
+		var p OpinionPair
+		if err := rows.Scan(&p.FirstUser, &p.SecondUser, &p.FirstStatus, &p.SecondStatus); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}

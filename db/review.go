@@ -1,0 +1,133 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// History row actions (status_history.action).
+const (
+	HistoryStatus  = "status"
+	HistoryDismiss = "dismiss"
+	HistoryRestore = "restore"
+)
+
+// checkReviewable refuses a verdict on a dismissed sentence, and one from a
+// reviewer who owes a second opinion on the claim: their verdict must come
+// through the second-opinion form, blind to the first.
+func checkReviewable(ctx context.Context, tx *sql.Tx, c Claim, userID int64) error {
+	if c.Dismissed {
+		return fmt.Errorf("%w: this sentence was dismissed as not a claim; restore it before reviewing it", ErrInvalid)
+	}
+	pending, err := opinionPending(ctx, tx, c.ID, userID)
+	if err != nil {
+		return err
+	}
+	if pending {
+		return fmt.Errorf("%w: you were asked for a second opinion on this claim: give your verdict in the second-opinion form", ErrInvalid)
+	}
+	return nil
+}
+
+// opinionPending reports whether userID owes a second opinion on claimID.
+func opinionPending(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, claimID, userID int64) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM second_opinions
+		WHERE claim_id = ? AND second_user_id = ? AND second_at IS NULL`, claimID, userID).Scan(&n)
+	return n > 0, err
+}
+
+// recordStatusChange adds what accompanies a status change in its
+// transaction: the evidence given with it and the activity row.
+func recordStatusChange(ctx context.Context, tx *sql.Tx, c Claim, historyID, userID int64, to, note string, evidence []NewEvidence, now time.Time) error {
+	for _, ev := range evidence {
+		if _, err := insertEvidence(ctx, tx, c.ID, historyID, userID, ev, now); err != nil {
+			return err
+		}
+	}
+	return logActivity(ctx, tx, now, activityRow{userID: userID, action: ActStatus, documentID: c.DocumentID, claimID: c.ID,
+		from: c.Status, to: to, detail: note})
+}
+
+// reasonLimit bounds a dismissal reason or restoration note.
+const reasonLimit = 1000
+
+func claimForUpdate(ctx context.Context, tx *sql.Tx, claimID int64) (Claim, error) {
+	return scanClaim(tx.QueryRowContext(ctx, `SELECT `+claimCols+`
+		FROM claims c JOIN documents d ON d.id = c.document_id WHERE c.id = ?`, claimID))
+}
+
+// Dismiss marks an extracted sentence as not a claim, with a reason: it
+// leaves the queue and the progress counts, keeps its status, and the
+// history gets a 'dismiss' row. Like SetStatus it checks the version seen.
+func (s *Store) Dismiss(ctx context.Context, claimID, userID, seenVersion int64, reason string) (Claim, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return Claim{}, fmt.Errorf("%w: say why this is not a claim", ErrInvalid)
+	}
+	if utf8.RuneCountInString(reason) > reasonLimit {
+		return Claim{}, fmt.Errorf("%w: the reason is longer than %d characters", ErrInvalid, reasonLimit)
+	}
+	return s.setDismissed(ctx, claimID, userID, seenVersion, true, reason)
+}
+
+// Restore puts a dismissed sentence back in the queue; the note is optional.
+func (s *Store) Restore(ctx context.Context, claimID, userID, seenVersion int64, note string) (Claim, error) {
+	note = strings.TrimSpace(note)
+	if utf8.RuneCountInString(note) > reasonLimit {
+		return Claim{}, fmt.Errorf("%w: the note is longer than %d characters", ErrInvalid, reasonLimit)
+	}
+	return s.setDismissed(ctx, claimID, userID, seenVersion, false, note)
+}
+
+func (s *Store) setDismissed(ctx context.Context, claimID, userID, seenVersion int64, dismiss bool, note string) (Claim, error) {
+	var c Claim
+	action := HistoryRestore
+	if dismiss {
+		action = HistoryDismiss
+	}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if c, err = claimForUpdate(ctx, tx, claimID); err != nil {
+			return err
+		}
+		if c.Version != seenVersion {
+			return &StaleError{Current: c}
+		}
+		if c.Dismissed == dismiss {
+			if dismiss {
+				return fmt.Errorf("%w: this sentence is dismissed already", ErrInvalid)
+			}
+			return fmt.Errorf("%w: this claim is not dismissed", ErrInvalid)
+		}
+		now := s.now()
+		reason := ""
+		if dismiss {
+			reason = note
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE claims SET dismissed = ?, dismiss_reason = ?, version = version + 1, updated_at = ?
+			WHERE id = ?`, dismiss, reason, formatTime(now), claimID); err != nil {
+			return err
+		}
+		if _, err := appendHistory(ctx, tx, historyRecord{ClaimID: claimID, From: c.Status, To: c.Status, UserID: userID,
+			Note: note, CreatedAt: formatTime(now), Later: map[string]string{"action": action}}); err != nil {
+			return err
+		}
+		if err := logActivity(ctx, tx, now, activityRow{userID: userID, action: action, documentID: c.DocumentID,
+			claimID: claimID, detail: note}); err != nil {
+			return err
+		}
+		c.Dismissed, c.DismissReason, c.Version, c.UpdatedAt = dismiss, reason, c.Version+1, now.UTC()
+		return nil
+	})
+	if err == nil {
+		s.publish(Change{ClaimID: c.ID, DocumentID: c.DocumentID, Version: c.Version, Status: c.Status, UserID: userID, Action: action})
+	}
+	return c, err
+}

@@ -1,0 +1,67 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"factdesk/views"
+)
+
+// AddComment adds a comment to a claim; @names notify those users.
+func (h *Handler) AddComment(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	body := c.FormValue("body")
+	u := CurrentUser(c)
+	cm, err := h.Store.AddComment(c.Request().Context(), id, u.ID, body)
+	if err != nil {
+		return h.claimRefused(c, id, err, func(p *views.ClaimPage, msg string) {
+			p.Team.CommentBody, p.Team.CommentError = body, msg
+		})
+	}
+	msg := "Comment added."
+	if len(cm.Mentioned) > 0 {
+		msg = "Comment added; the users it mentions see it in their inbox."
+	}
+	return h.claimDone(c, id, fmt.Sprintf("comment-%d", cm.ID), msg)
+}
+
+// Inbox lists the user's mentions and second-opinion requests, newest first.
+func (h *Handler) Inbox(c echo.Context) error {
+	before, _ := strconv.ParseInt(c.QueryParam("before"), 10, 64)
+	u := CurrentUser(c)
+	items, next, err := h.Store.Inbox(c.Request().Context(), u.ID, before, 50)
+	if err != nil {
+		return err
+	}
+	p := views.InboxPage{Base: h.Base(c, "Inbox", "inbox")}
+	for _, n := range items {
+		p.Items = append(p.Items, views.InboxRow{ID: n.ID, Kind: n.Kind, ClaimID: n.ClaimID, ClaimText: n.ClaimText,
+			DocumentID: n.DocumentID, DocTitle: n.DocTitle, Actor: n.Actor, Comment: n.Comment, At: n.At, Read: n.Read, Blind: n.Blind})
+	}
+	if next > 0 {
+		p.NextURL = fmt.Sprintf("/inbox?before=%d", next)
+	}
+	if len(items) > 0 && before == 0 {
+		p.NewestID = items[0].ID
+	}
+	return Render(c, http.StatusOK, views.InboxView(p))
+}
+
+// MarkInboxRead marks the inbox read up to the newest entry the page showed.
+func (h *Handler) MarkInboxRead(c echo.Context) error {
+	upTo, _ := strconv.ParseInt(c.FormValue("upto"), 10, 64)
+	n, err := h.Store.MarkInboxRead(c.Request().Context(), CurrentUser(c).ID, upTo)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		h.Sessions.SetFlash(c, "Marked as read.")
+	}
+	return seeOther(c, "/inbox")
+}

@@ -1,0 +1,97 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"factdesk/auth"
+	"factdesk/db"
+	"factdesk/export"
+	"factdesk/views"
+)
+
+// publishBox fills the claim page's publication panel.
+func (h *Handler) publishBox(c echo.Context, cl db.Claim) (views.PublishBox, error) {
+	pub, err := h.Store.Publication(c.Request().Context(), cl.ID)
+	if err != nil {
+		return views.PublishBox{}, err
+	}
+	u := CurrentUser(c)
+	return views.PublishBox{
+		ClaimID:     cl.ID,
+		CanPublish:  u != nil && auth.Allows(u.Role, auth.RoleEditor),
+		Reviewed:    cl.Status == db.StatusConfirmed || cl.Status == db.StatusDisputed,
+		Published:   pub.Published,
+		PublishedAt: pub.PublishedAt,
+		By:          pub.By,
+		PublicPath:  fmt.Sprintf("%s%d", export.PublicClaimPath, cl.ID),
+		NoMarkup:    h.ExportOptions.CheckClaimReview() != nil,
+		CSRF:        CSRFToken(c),
+	}, nil
+}
+
+// Publish makes a reviewed claim's review public, with its ClaimReview.
+func (h *Handler) Publish(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	u := CurrentUser(c)
+	if _, err := h.Store.Publish(c.Request().Context(), id, u.ID); err != nil {
+		return err
+	}
+	h.Log.Info("claim published", "claim", id, "user", u.Username)
+	h.Sessions.SetFlash(c, "Published: the review now has a public page.")
+	return seeOther(c, fmt.Sprintf("/claims/%d", id))
+}
+
+// Unpublish removes a claim's public page.
+func (h *Handler) Unpublish(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	u := CurrentUser(c)
+	if _, err := h.Store.Unpublish(c.Request().Context(), id, u.ID); err != nil {
+		return err
+	}
+	h.Log.Info("claim unpublished", "claim", id, "user", u.Username)
+	h.Sessions.SetFlash(c, "Unpublished: the public page is gone.")
+	return seeOther(c, fmt.Sprintf("/claims/%d", id))
+}
+
+// PublicClaim is the public, read-only page of a published review. It
+// embeds the same ClaimReview the export writes, as JSON-LD, for search
+// engines and fact-check aggregators. Anything not published is not found.
+func (h *Handler) PublicClaim(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	rec, err := h.Store.PublishedRecord(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	cr, _ := export.NewClaimReview(rec, h.ExportOptions)
+	p := views.PublicClaimPage{
+		Base:          views.Base{Title: "Fact check: " + views.StatusLabel(rec.Status)},
+		Text:          rec.Text,
+		Status:        rec.Status,
+		Speaker:       rec.Speaker,
+		DocumentTitle: rec.DocumentTitle,
+		DocumentURL:   rec.DocumentURL,
+		DocumentDate:  rec.DocumentPublishedAt,
+		OrgName:       cr.Author.Name,
+		OrgURL:        cr.Author.URL,
+		PublishedAt:   *rec.PublishedAt,
+	}
+	if h.ExportOptions.CheckClaimReview() == nil {
+		p.ClaimReview = cr
+	}
+	// Public and read-only: caches may keep it briefly, but not so long
+	// that an unpublished review lingers.
+	c.Response().Header().Set("Cache-Control", "public, max-age=300")
+	return Render(c, http.StatusOK, views.PublicClaimView(p))
+}

@@ -1,0 +1,545 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	_ "modernc.org/sqlite"
+
+	"factdesk/db"
+	"factdesk/handlers"
+	"factdesk/web"
+)
+
+// apiClient calls the API with a bearer token and no cookies.
+type apiClient struct {
+	a     *app
+	token string
+}
+
+type apiResp struct {
+	code int
+	hdr  http.Header
+	body []byte
+}
+
+// token makes an API token for a user, as `factdesk token create` does.
+func (a *app) token(user string) apiClient {
+	a.t.Helper()
+	u, err := a.store.UserByName(context.Background(), user)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	secret, _, err := a.store.CreateToken(context.Background(), u.ID, "test "+user)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return apiClient{a: a, token: secret}
+}
+
+// do sends body as JSON (a string or []byte as it is); hdr pairs override headers.
+func (c apiClient) do(method, path string, body any, hdr ...string) apiResp {
+	c.a.t.Helper()
+	var r io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		r = strings.NewReader(b)
+	case []byte:
+		r = bytes.NewReader(b)
+	default:
+		data, err := json.Marshal(b)
+		if err != nil {
+			c.a.t.Fatal(err)
+		}
+		r = bytes.NewReader(data)
+	}
+	req, _ := http.NewRequest(method, c.a.srv.URL+path, r)
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		if hdr[i+1] == "" {
+			req.Header.Del(hdr[i])
+		} else {
+			req.Header.Set(hdr[i], hdr[i+1])
+		}
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.a.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return apiResp{code: res.StatusCode, hdr: res.Header, body: b}
+}
+
+func (r apiResp) decode(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.body, v); err != nil {
+		t.Fatalf("response %d is not the JSON expected: %v\n%s", r.code, err, r.body)
+	}
+}
+
+// apiErr checks an error answer: the status, JSON with the stable code, and
+// a message.
+func (r apiResp) apiErr(t *testing.T, status int, code string) handlers.APIError {
+	t.Helper()
+	var e handlers.APIError
+	if err := json.Unmarshal(r.body, &e); err != nil || r.code != status || e.Code != code || e.Message == "" {
+		t.Fatalf("got %d %s, want %d with code %q", r.code, r.body, status, code)
+	}
+	if !strings.HasPrefix(r.hdr.Get("Content-Type"), "application/json") {
+		t.Fatalf("error Content-Type %q", r.hdr.Get("Content-Type"))
+	}
+	return e
+}
+
+// setDisabled flips a user's disabled flag straight in the database file.
+func (a *app) setDisabled(user string, disabled bool) {
+	a.t.Helper()
+	a.rawExec(`UPDATE users SET disabled = ? WHERE username = ?`, disabled, user)
+}
+
+// rawExec runs SQL on the app's database file behind the store's back.
+func (a *app) rawExec(query string, args ...any) {
+	a.t.Helper()
+	sdb, err := sql.Open("sqlite", "file:"+appDBPath[a]+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	defer sdb.Close()
+	if _, err := sdb.Exec(query, args...); err != nil {
+		a.t.Fatal(err)
+	}
+}
+
+func TestAPIOpenAPIMatchesRoutes(t *testing.T) {
+	e := web.New(web.Config{Store: openStore(t), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	var spec struct {
+		OpenAPI    string                                `json:"openapi"`
+		Paths      map[string]map[string]json.RawMessage `json:"paths"`
+		Components map[string]map[string]json.RawMessage `json:"components"`
+	}
+	if err := json.Unmarshal(handlers.OpenAPIDocument, &spec); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(spec.OpenAPI, "3.") {
+		t.Fatalf("openapi = %q", spec.OpenAPI)
+	}
+	param := regexp.MustCompile(`:([a-z_]+)`)
+	routed := map[string]bool{}
+	for _, r := range e.Routes() {
+		if !strings.HasPrefix(r.Path, "/api/") {
+			continue
+		}
+		path := param.ReplaceAllString(r.Path, "{$1}")
+		key := strings.ToLower(r.Method) + " " + path
+		routed[key] = true
+		if _, ok := spec.Paths[path][strings.ToLower(r.Method)]; !ok {
+			t.Errorf("route %s %s is not in openapi.json", r.Method, path)
+		}
+	}
+	if len(routed) < 10 {
+		t.Fatalf("only %d API routes found", len(routed))
+	}
+	ops := map[string]bool{}
+	for path, methods := range spec.Paths {
+		for method, raw := range methods {
+			if !routed[method+" "+path] {
+				t.Errorf("openapi.json has %s %s, which is not routed", strings.ToUpper(method), path)
+			}
+			var op struct {
+				OperationID string                     `json:"operationId"`
+				Responses   map[string]json.RawMessage `json:"responses"`
+			}
+			json.Unmarshal(raw, &op)
+			if op.OperationID == "" || ops[op.OperationID] || len(op.Responses) == 0 {
+				t.Errorf("%s %s: operationId %q (duplicate: %v), %d responses", method, path, op.OperationID, ops[op.OperationID], len(op.Responses))
+			}
+			ops[op.OperationID] = true
+		}
+	}
+	// Every $ref points at something defined.
+	refs := regexp.MustCompile(`"\$ref":\s*"#/components/([a-zA-Z]+)/([a-zA-Z]+)"`)
+	for _, m := range refs.FindAllStringSubmatch(string(handlers.OpenAPIDocument), -1) {
+		if _, ok := spec.Components[m[1]][m[2]]; !ok {
+			t.Errorf("$ref to undefined %s/%s", m[1], m[2])
+		}
+	}
+	// Served without a token.
+	a := newAppWith(t, nil)
+	r := apiClient{a: a}.do(http.MethodGet, "/api/v1/openapi.json", nil)
+	if r.code != http.StatusOK || !bytes.Equal(r.body, handlers.OpenAPIDocument) {
+		t.Fatalf("GET openapi.json: %d", r.code)
+	}
+}
+
+func openStore(t *testing.T) *db.Store {
+	t.Helper()
+	s, err := db.Open(context.Background(), filepath.Join(t.TempDir(), "spec.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestAPIAuthentication(t *testing.T) {
+	a := newAppWith(t, nil)
+	rita := a.token("rita")
+	if r := rita.do(http.MethodGet, "/api/v1/me", nil); r.code != http.StatusOK || !strings.Contains(string(r.body), `"rita"`) {
+		t.Fatalf("me: %d %s", r.code, r.body)
+	}
+	for name, hdr := range map[string][]string{
+		"no header":      {"Authorization", ""},
+		"empty bearer":   {"Authorization", "Bearer "},
+		"basic auth":     {"Authorization", "Basic cml0YTpwdw=="},
+		"unknown token":  {"Authorization", "Bearer fdk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"},
+		"not a token":    {"Authorization", "Bearer hello"},
+		"token in query": {"Authorization", ""},
+	} {
+		path := "/api/v1/me"
+		if name == "token in query" {
+			path += "?access_token=" + rita.token
+		}
+		r := rita.do(http.MethodGet, path, nil, hdr...)
+		r.apiErr(t, http.StatusUnauthorized, "unauthorized")
+		if !strings.HasPrefix(r.hdr.Get("WWW-Authenticate"), "Bearer") {
+			t.Errorf("%s: WWW-Authenticate %q", name, r.hdr.Get("WWW-Authenticate"))
+		}
+	}
+	// A logged-in browser session counts for nothing on the API.
+	browser := a.client()
+	browser.login("rita")
+	r := browser.get("/api/v1/me")
+	if r.code != http.StatusUnauthorized || !strings.Contains(r.body, `"unauthorized"`) {
+		t.Fatalf("session cookie on the API: %d %s", r.code, r.body)
+	}
+	// Bearer requests need no CSRF token, even flagged cross-site: they
+	// carry no ambient credential for another site to borrow.
+	browser.importText("Port plan", article)
+	id := firstClaimID(t, a)
+	r2 := rita.do(http.MethodPost, "/api/v1/claims/"+itoa(id)+"/status", map[string]any{"status": "confirmed", "version": 1},
+		"Sec-Fetch-Site", "cross-site")
+	if r2.code != http.StatusOK {
+		t.Fatalf("bearer POST: %d %s", r2.code, r2.body)
+	}
+
+	// Disabling the user stops the token at once; enabling restores it.
+	a.setDisabled("rita", true)
+	rita.do(http.MethodGet, "/api/v1/me", nil).apiErr(t, http.StatusUnauthorized, "unauthorized")
+	a.setDisabled("rita", false)
+	if r := rita.do(http.MethodGet, "/api/v1/me", nil); r.code != http.StatusOK {
+		t.Fatalf("re-enabled: %d", r.code)
+	}
+	// Revoked tokens stop at once.
+	u, tok, _ := a.store.TokenUser(context.Background(), rita.token)
+	if err := a.store.RevokeToken(context.Background(), u.ID, tok.ID); err != nil {
+		t.Fatal(err)
+	}
+	rita.do(http.MethodGet, "/api/v1/me", nil).apiErr(t, http.StatusUnauthorized, "unauthorized")
+	// Use is recorded.
+	toks, _ := a.store.Tokens(context.Background(), u.ID)
+	if toks[0].LastUsedAt.IsZero() {
+		t.Fatal("last use not recorded")
+	}
+}
+
+func TestAPIRoles(t *testing.T) {
+	a := newAppWith(t, nil)
+	vic, rita, ed := a.token("vic"), a.token("rita"), a.token("ed")
+	newDoc := map[string]any{"title": "Port plan", "text": article}
+	vic.do(http.MethodPost, "/api/v1/documents", newDoc).apiErr(t, http.StatusForbidden, "forbidden")
+	if a.documentCount() != 0 {
+		t.Fatal("a viewer imported a document")
+	}
+	if r := rita.do(http.MethodPost, "/api/v1/documents", newDoc); r.code != http.StatusCreated {
+		t.Fatalf("reviewer import: %d %s", r.code, r.body)
+	}
+	id := itoa(firstClaimID(t, a))
+	vic.do(http.MethodPost, "/api/v1/claims/"+id+"/status", map[string]any{"status": "confirmed", "version": 1}).apiErr(t, http.StatusForbidden, "forbidden")
+	vic.do(http.MethodPost, "/api/v1/documents/1/claims", `[{"text":"x"}]`).apiErr(t, http.StatusForbidden, "forbidden")
+	for _, p := range []string{"/api/v1/documents", "/api/v1/documents/1", "/api/v1/claims", "/api/v1/claims/" + id, "/api/v1/export?format=csv"} {
+		if r := vic.do(http.MethodGet, p, nil); r.code != http.StatusOK {
+			t.Errorf("viewer GET %s: %d", p, r.code)
+		}
+	}
+	if r := rita.do(http.MethodPost, "/api/v1/claims/"+id+"/status", map[string]any{"status": "disputed", "version": 1}); r.code != http.StatusOK {
+		t.Fatalf("review: %d %s", r.code, r.body)
+	}
+	rita.do(http.MethodPut, "/api/v1/claims/"+id+"/publication", nil).apiErr(t, http.StatusForbidden, "forbidden")
+	if r := ed.do(http.MethodPut, "/api/v1/claims/"+id+"/publication", nil); r.code != http.StatusOK {
+		t.Fatalf("editor publish: %d %s", r.code, r.body)
+	}
+}
+
+func TestAPIRateLimitPerToken(t *testing.T) {
+	a := newAppWith(t, func(c *web.Config) { c.APIRate, c.APIBurst = 0.5, 3 })
+	rita, rob := a.token("rita"), a.token("rob")
+	for i := range 3 {
+		if r := rita.do(http.MethodGet, "/api/v1/me", nil); r.code != http.StatusOK {
+			t.Fatalf("request %d: %d", i, r.code)
+		}
+	}
+	r := rita.do(http.MethodGet, "/api/v1/me", nil)
+	r.apiErr(t, http.StatusTooManyRequests, "rate_limited")
+	if ra, err := strconv.Atoi(r.hdr.Get("Retry-After")); err != nil || ra < 1 {
+		t.Fatalf("Retry-After %q", r.hdr.Get("Retry-After"))
+	}
+	// Another token has its own allowance.
+	if r := rob.do(http.MethodGet, "/api/v1/me", nil); r.code != http.StatusOK {
+		t.Fatalf("other token: %d", r.code)
+	}
+}
+
+func TestAPIErrors(t *testing.T) {
+	a := newAppWith(t, nil)
+	rita := a.token("rita")
+	rita.do(http.MethodPost, "/api/v1/documents", map[string]any{"title": "Port plan", "text": article})
+	id := itoa(firstClaimID(t, a))
+	status := "/api/v1/claims/" + id + "/status"
+	cases := []struct {
+		name, method, path string
+		body               any
+		hdr                []string
+		code               int
+		errCode, msg       string
+	}{
+		{"bad JSON", "POST", status, `{"status":`, nil, 400, "bad_request", "invalid JSON"},
+		{"unknown field", "POST", status, `{"status":"confirmed","version":1,"notes":"x"}`, nil, 400, "bad_request", "notes"},
+		{"wrong type", "POST", status, `{"status":"confirmed","version":"1"}`, nil, 400, "bad_request", "version"},
+		{"two objects", "POST", status, `{"status":"confirmed","version":1}{}`, nil, 400, "bad_request", "one JSON object"},
+		{"empty body", "POST", status, ``, nil, 400, "bad_request", "empty"},
+		{"form body", "POST", status, `status=confirmed&version=1`, []string{"Content-Type", "application/x-www-form-urlencoded"}, 415, "unsupported_media_type", "JSON"},
+		{"no version", "POST", status, map[string]any{"status": "confirmed"}, nil, 422, "invalid", "version is required"},
+		{"unknown status", "POST", status, map[string]any{"status": "true", "version": 1}, nil, 422, "invalid", "unknown status"},
+		{"unknown claim", "POST", "/api/v1/claims/99999/status", map[string]any{"status": "confirmed", "version": 1}, nil, 404, "not_found", ""},
+		{"claim id not a number", "GET", "/api/v1/claims/abc", nil, nil, 404, "not_found", ""},
+		{"unknown route", "GET", "/api/v1/nothing", nil, nil, 404, "not_found", ""},
+		{"wrong method", "DELETE", "/api/v1/documents", nil, nil, 405, "method_not_allowed", ""},
+		{"bad cursor", "GET", "/api/v1/claims?cursor=abc", nil, nil, 422, "invalid", "cursor"},
+		{"bad limit", "GET", "/api/v1/claims?limit=1000", nil, nil, 422, "invalid", "limit"},
+		{"bad filter", "GET", "/api/v1/claims?status=maybe", nil, nil, 422, "invalid", "unknown status"},
+		{"unknown reviewer", "GET", "/api/v1/export?reviewer=nobody", nil, nil, 422, "invalid", "no user named"},
+		{"bad format", "GET", "/api/v1/export?format=pdf", nil, nil, 422, "invalid", "claimreview"},
+		{"text and html", "POST", "/api/v1/documents", map[string]any{"text": "a", "html": "<p>a</p>"}, nil, 422, "invalid", "either text or html"},
+		{"neither text nor html", "POST", "/api/v1/documents", map[string]any{"title": "x"}, nil, 422, "invalid", "either text or html"},
+		{"empty text", "POST", "/api/v1/documents", map[string]any{"text": "  \n"}, nil, 422, "invalid", "empty"},
+		{"bad URL", "POST", "/api/v1/documents", map[string]any{"text": "Prices rose 5% in May, officials said.", "url": "javascript:x"}, nil, 422, "invalid", "http"},
+		{"bad date", "POST", "/api/v1/documents", map[string]any{"text": "Prices rose 5% in May, officials said.", "published_at": "May 2024"}, nil, 422, "invalid", "2024-12-31"},
+		{"too large", "POST", "/api/v1/documents", map[string]any{"text": strings.Repeat("Prices rose 5% in May. ", 10000)}, nil, 413, "too_large", "MB"},
+		{"too large status body", "POST", status, map[string]any{"status": "confirmed", "version": 1, "note": strings.Repeat("n", 100<<10)}, nil, 413, "too_large", ""},
+		{"claims not JSON", "POST", "/api/v1/documents/1/claims", `hello`, nil, 400, "bad_request", "expected JSON"},
+		{"claims for unknown document", "POST", "/api/v1/documents/999/claims", `[{"text":"x"}]`, nil, 404, "not_found", ""},
+		{"publish unverified", "PUT", "/api/v1/claims/" + id + "/publication", nil, nil, 403, "forbidden", "editor"},
+	}
+	for _, tc := range cases {
+		r := rita.do(tc.method, tc.path, tc.body, tc.hdr...)
+		var e handlers.APIError
+		if err := json.Unmarshal(r.body, &e); err != nil || r.code != tc.code || e.Code != tc.errCode || !strings.Contains(strings.ToLower(e.Message), strings.ToLower(tc.msg)) {
+			t.Errorf("%s: %d %s, want %d %s with %q", tc.name, r.code, r.body, tc.code, tc.errCode, tc.msg)
+		}
+	}
+	cl, _ := a.store.Claim(context.Background(), firstClaimID(t, a))
+	if cl.Version != 1 || a.documentCount() != 1 {
+		t.Fatal("a refused request changed something")
+	}
+
+	// Stale: 409 with the claim as it is now.
+	if r := rita.do(http.MethodPost, status, map[string]any{"status": "confirmed", "version": 1}); r.code != http.StatusOK {
+		t.Fatalf("first change: %d", r.code)
+	}
+	e := rita.do(http.MethodPost, status, map[string]any{"status": "disputed", "version": 1, "note": "late"}).apiErr(t, http.StatusConflict, "stale")
+	if e.Current == nil || e.Current.Status != "confirmed" || e.Current.Version != 2 {
+		t.Fatalf("stale answer: %+v", e)
+	}
+
+}
+
+// An internal error after authentication answers 500 in JSON, with a
+// request id to find the details in the log.
+func TestAPIInternalError(t *testing.T) {
+	a := newAppWith(t, nil)
+	rita := a.token("rita")
+	// Rename a table the list needs, behind the store's back.
+	a.rawExec(`ALTER TABLE documents RENAME TO documents_gone`)
+	r := rita.do(http.MethodGet, "/api/v1/documents", nil)
+	e := r.apiErr(t, http.StatusInternalServerError, "internal")
+	if strings.Contains(strings.ToLower(e.Message), "sql") || strings.Contains(e.Message, "documents") || !strings.Contains(e.Message, "Request id") {
+		t.Fatalf("message %q", e.Message)
+	}
+	rid := r.hdr.Get("X-Request-Id")
+	if rid == "" || !strings.Contains(e.Message, rid) || !strings.Contains(a.log.String(), rid) {
+		t.Fatalf("request id %q not in message and log", rid)
+	}
+}
+
+// apiRouteAccess classifies every API route by the least role it needs. A
+// new API route must be added here, or TestAPIRoutesCheckTheirRole fails.
+var apiRouteAccess = map[string]string{
+	"GET /api/v1/openapi.json":              accessPublic,
+	"GET /api/v1/me":                        accessLogin,
+	"GET /api/v1/documents":                 accessLogin,
+	"GET /api/v1/documents/:id":             accessLogin,
+	"GET /api/v1/claims":                    accessLogin,
+	"GET /api/v1/claims/:id":                accessLogin,
+	"GET /api/v1/export":                    accessLogin,
+	"POST /api/v1/documents":                accessReviewer,
+	"POST /api/v1/documents/:id/claims":     accessReviewer,
+	"POST /api/v1/claims/:id/status":        accessReviewer,
+	"PUT /api/v1/claims/:id/publication":    accessEditor,
+	"DELETE /api/v1/claims/:id/publication": accessEditor,
+
+	// Team work.
+	"GET /api/v1/claims/:id/comments":          accessLogin,
+	"GET /api/v1/claims/:id/evidence":          accessLogin,
+	"GET /api/v1/inbox":                        accessLogin,
+	"POST /api/v1/inbox/read":                  accessLogin,
+	"GET /api/v1/activity":                     accessLogin,
+	"GET /api/v1/documents/:id/activity":       accessLogin,
+	"GET /api/v1/agreement":                    accessLogin,
+	"GET /api/v1/reviewers":                    accessLogin,
+	"POST /api/v1/claims/:id/comments":         accessReviewer,
+	"POST /api/v1/claims/:id/evidence":         accessReviewer,
+	"POST /api/v1/claims/:id/dismiss":          accessReviewer,
+	"POST /api/v1/claims/:id/opinion":          accessReviewer,
+	"POST /api/v1/claims/:id/restore":          accessEditor,
+	"POST /api/v1/claims/:id/assign":           accessEditor,
+	"POST /api/v1/documents/:id/assign":        accessEditor,
+	"POST /api/v1/claims/:id/second-opinion":   accessEditor,
+	"DELETE /api/v1/claims/:id/second-opinion": accessEditor,
+	"POST /api/v1/claims/bulk":                 accessEditor,
+	"GET /api/v1/users":                        accessAdmin,
+	"POST /api/v1/users":                       accessAdmin,
+	"POST /api/v1/users/:id/role":              accessAdmin,
+	"POST /api/v1/users/:id/password":          accessAdmin,
+	"POST /api/v1/users/:id/disable":           accessAdmin,
+	"POST /api/v1/users/:id/enable":            accessAdmin,
+}
+
+// Every API route refuses a request without a token (401) and a token whose
+// role is too low (403, saying which role it needs), and lets the others
+// through to the handler.
+func TestAPIRoutesCheckTheirRole(t *testing.T) {
+	a := newAppWith(t, nil)
+	tokens := map[string]apiClient{"": {a: a}}
+	for _, id := range identities[1:] {
+		user := id.user
+		switch id.role {
+		case "editor":
+			user = "ed"
+		}
+		tokens[id.role] = a.token(user)
+	}
+	e := web.New(web.Config{Store: a.store, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	seen := map[string]bool{}
+	for _, r := range e.Routes() {
+		key := r.Method + " " + r.Path
+		if !strings.HasPrefix(r.Path, "/api/") || seen[key] {
+			continue
+		}
+		seen[key] = true
+		access, ok := apiRouteAccess[key]
+		if !ok {
+			t.Errorf("API route %s is not in apiRouteAccess: classify it", key)
+			continue
+		}
+		for _, id := range identities {
+			var body any
+			if r.Method == http.MethodPost {
+				body = "{}"
+			}
+			res := tokens[id.role].do(r.Method, fillPath(r.Path), body)
+			who := id.role
+			if who == "" {
+				who = "no token"
+			}
+			var e handlers.APIError
+			json.Unmarshal(res.body, &e)
+			want := allowed(access, id.role)
+			switch {
+			case res.code >= 500:
+				t.Errorf("%s with %s: %d %s", key, who, res.code, res.body)
+			case want && (res.code == http.StatusUnauthorized || res.code == http.StatusForbidden):
+				t.Errorf("%s with %s: refused (%d %s), want allowed", key, who, res.code, res.body)
+			case !want && id.role == "" && (res.code != http.StatusUnauthorized || e.Code != "unauthorized"):
+				t.Errorf("%s with no token: %d %s, want 401", key, res.code, res.body)
+			case !want && id.role != "" && (res.code != http.StatusForbidden || !strings.Contains(e.Message, "it needs the")):
+				t.Errorf("%s with %s: %d %s, want 403 for the role", key, who, res.code, res.body)
+			}
+		}
+	}
+	for key := range apiRouteAccess {
+		if !seen[key] {
+			t.Errorf("apiRouteAccess lists %s, which the server does not have", key)
+		}
+	}
+}
+
+// A reviewer asked for a second opinion gives it blind: the API withholds
+// the first verdict from them, as the web pages do.
+func TestAPIBlindSecondOpinion(t *testing.T) {
+	a := newAppWith(t, nil)
+	rita, rob := a.token("rita"), a.token("rob")
+	rita.do(http.MethodPost, "/api/v1/documents", map[string]any{"title": "Port plan", "text": article})
+	id := firstClaimID(t, a)
+	if r := rita.do(http.MethodPost, "/api/v1/claims/"+itoa(id)+"/status", map[string]any{"status": "disputed", "version": 1, "note": "first look"}); r.code != http.StatusOK {
+		t.Fatalf("first verdict: %d %s", r.code, r.body)
+	}
+	ctx := context.Background()
+	ed, _ := a.store.UserByName(ctx, "ed")
+	robUser, _ := a.store.UserByName(ctx, "rob")
+	if _, err := a.store.RequestSecondOpinion(ctx, id, ed.ID, robUser.ID); err != nil {
+		t.Fatal(err)
+	}
+	var cl handlers.APIClaimDetail
+	rob.do(http.MethodGet, "/api/v1/claims/"+itoa(id), nil).decode(t, &cl)
+	if !cl.Blind || cl.Status != "" || len(cl.History) != 0 {
+		t.Fatalf("blind reviewer sees %+v", cl)
+	}
+	var page handlers.APIPage[handlers.APIClaim]
+	rob.do(http.MethodGet, "/api/v1/claims?status=disputed", nil).decode(t, &page)
+	if len(page.Items) != 0 {
+		t.Fatalf("status filter shows the blind claim: %+v", page.Items)
+	}
+	page = handlers.APIPage[handlers.APIClaim]{}
+	rob.do(http.MethodGet, "/api/v1/claims?document=1", nil).decode(t, &page)
+	for _, it := range page.Items {
+		if it.ID == id && (!it.Blind || it.Status != "") {
+			t.Fatalf("list shows the verdict: %+v", it)
+		}
+	}
+	// A stale version must not reveal the verdict either.
+	e := rob.do(http.MethodPost, "/api/v1/claims/"+itoa(id)+"/status", map[string]any{"status": "confirmed", "version": 1}).apiErr(t, http.StatusUnprocessableEntity, "invalid")
+	if e.Current != nil || !strings.Contains(e.Message, "second opinion") {
+		t.Fatalf("blind status change: %+v", e)
+	}
+	// Others see it as it is; once rob answers, so does he.
+	cl = handlers.APIClaimDetail{}
+	rita.do(http.MethodGet, "/api/v1/claims/"+itoa(id), nil).decode(t, &cl)
+	if cl.Blind || cl.Status != "disputed" {
+		t.Fatalf("first reviewer sees %+v", cl)
+	}
+	if _, err := a.store.SubmitSecondOpinion(ctx, id, robUser.ID, "confirmed", "looks right"); err != nil {
+		t.Fatal(err)
+	}
+	cl = handlers.APIClaimDetail{}
+	rob.do(http.MethodGet, "/api/v1/claims/"+itoa(id), nil).decode(t, &cl)
+	if cl.Blind || cl.Status != "disputed" || len(cl.History) == 0 {
+		t.Fatalf("after answering: %+v", cl)
+	}
+}
