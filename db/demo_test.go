@@ -96,6 +96,14 @@ func TestDemoData(t *testing.T) {
 	if len(statuses) != 3 {
 		t.Errorf("statuses %v", statuses)
 	}
+	// The history is sealed into the hash chain as the app seals it, and
+	// every status change is in the activity feed.
+	if rep, err := s.VerifyHistory(ctx); err != nil {
+		t.Fatalf("the demo's history does not verify: %v (%+v)", err, rep)
+	}
+	if err := s.r.QueryRow(`SELECT count(*) FROM activity WHERE action = 'status'`).Scan(&n); err != nil || n != st.History {
+		t.Fatalf("%d status rows in the activity feed for %d history rows (%v)", n, st.History, err)
+	}
 
 	// The same seed gives the same data; another database is not needed
 	// for the articles themselves.

@@ -46,7 +46,7 @@ import (
 
 // benchPassword is the demo users' password in the generated database,
 // which only ever serves loopback benchmarks.
-const benchPassword = "factdesk bench password"
+const benchPassword = "loopback lantern orchard 7"
 
 // reviewer is the demo account the load clients log in as.
 const reviewer = "demo-reviewer-1"
