@@ -255,9 +255,16 @@ func queueQueries(f QueueFilter) (countSQL string, countArgs []any, pageSQL stri
 		WHERE o.second_user_id = ? AND o.second_at IS NULL AND ` + strings.Join(where, " AND ")
 	owedArgs := append([]any{f.BlindFor}, args...)
 
-	if f.DocumentID > 0 || f.AssigneeID > 0 {
+	switch {
+	case f.AssigneeID > 0 || (f.DocumentID > 0 && f.Unassigned):
 		countSQL, countArgs = "SELECT count(*) FROM claims c WHERE "+strings.Join(where, " AND "), slices.Clone(args)
-	} else {
+	case f.DocumentID > 0:
+		countSQL, countArgs = "SELECT coalesce(sum(n), 0) FROM doc_counts WHERE document_id = ?", []any{f.DocumentID}
+		if f.Status != "" {
+			countSQL += " AND status = ?"
+			countArgs = append(countArgs, f.Status)
+		}
+	default:
 		var cw []string
 		if f.Status != "" {
 			cw = append(cw, "status = ?")

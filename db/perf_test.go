@@ -159,6 +159,22 @@ func TestQueueMatchesPlainOrder(t *testing.T) {
 			t.Errorf("claim_counts %s/%d = %d, the table holds %d", status, assigned, n, want)
 		}
 	}
+	// So do the per-document ones, and the document list shows them.
+	docs, err := s.ListDocuments(ctx, 0, 50)
+	if err != nil || len(docs) != 12 {
+		t.Fatalf("documents: %d %v", len(docs), err)
+	}
+	for _, d := range docs {
+		var want Progress
+		if err := s.r.QueryRow(`SELECT count(*) FILTER (WHERE status = 'unverified'), count(*) FILTER (WHERE status = 'confirmed'),
+			count(*) FILTER (WHERE status = 'disputed') FROM claims WHERE document_id = ? AND dismissed = 0`, d.ID).
+			Scan(&want.Unverified, &want.Confirmed, &want.Disputed); err != nil {
+			t.Fatal(err)
+		}
+		if d.Progress != want {
+			t.Errorf("document %d: progress %+v, the table holds %+v", d.ID, d.Progress, want)
+		}
+	}
 }
 
 func ids(cs []Claim) []int64 {

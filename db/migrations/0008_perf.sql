@@ -41,6 +41,44 @@ BEGIN
         ON CONFLICT (status, assigned) DO UPDATE SET n = n + 1;
 END;
 
+-- The same per document, for the progress the document list shows for
+-- each of its fifty documents: counted with a dismissed flag that no index
+-- holds, that was two thirds of the list's time.
+CREATE TABLE doc_counts (
+    document_id INTEGER NOT NULL REFERENCES documents (id),
+    status      TEXT    NOT NULL,
+    n           INTEGER NOT NULL,
+    PRIMARY KEY (document_id, status)
+);
+INSERT INTO doc_counts (document_id, status, n)
+    SELECT document_id, status, count(*) FROM claims WHERE dismissed = 0 GROUP BY document_id, status;
+
+CREATE TRIGGER doc_counts_insert
+AFTER INSERT ON claims
+WHEN NEW.dismissed = 0
+BEGIN
+    INSERT INTO doc_counts (document_id, status, n) VALUES (NEW.document_id, NEW.status, 1)
+        ON CONFLICT (document_id, status) DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER doc_counts_delete
+AFTER DELETE ON claims
+WHEN OLD.dismissed = 0
+BEGIN
+    UPDATE doc_counts SET n = n - 1 WHERE document_id = OLD.document_id AND status = OLD.status;
+END;
+
+CREATE TRIGGER doc_counts_update
+AFTER UPDATE OF status, dismissed, document_id ON claims
+WHEN OLD.status IS NOT NEW.status OR OLD.dismissed IS NOT NEW.dismissed OR OLD.document_id IS NOT NEW.document_id
+BEGIN
+    UPDATE doc_counts SET n = n - 1
+        WHERE OLD.dismissed = 0 AND document_id = OLD.document_id AND status = OLD.status;
+    INSERT INTO doc_counts (document_id, status, n)
+        SELECT NEW.document_id, NEW.status, 1 WHERE NEW.dismissed = 0
+        ON CONFLICT (document_id, status) DO UPDATE SET n = n + 1;
+END;
+
 -- One document's queue over every status ("Review these claims"): without
 -- it, a page after the first walks every claim of the cursor's score.
 CREATE INDEX claims_doc_score ON claims (document_id, score DESC, id);
