@@ -217,7 +217,7 @@ func scanOpinion(row interface{ Scan(...any) error }) (SecondOpinion, error) {
 
 // SecondOpinions returns a claim's second opinions, oldest first.
 func (s *Store) SecondOpinions(ctx context.Context, claimID int64) ([]SecondOpinion, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+opinionCols+opinionJoins+` WHERE o.claim_id = ? ORDER BY o.id`, claimID)
+	rows, err := s.query(ctx, `SELECT `+opinionCols+opinionJoins+` WHERE o.claim_id = ? ORDER BY o.id`, claimID)
 	if err != nil {
 		return nil, err
 	}

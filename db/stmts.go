@@ -58,6 +58,25 @@ func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows
 	return s.r.QueryContext(ctx, query, args...)
 }
 
+// txReadRow is tx.QueryRowContext in a read transaction through the kept
+// reader statement, which database/sql reuses on the transaction's
+// connection.
+func (s *Store) txReadRow(ctx context.Context, tx *sql.Tx, query string, args ...any) *sql.Row {
+	if st := s.readStmt(ctx, query); st != nil {
+		return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
+	return tx.QueryRowContext(ctx, query, args...)
+}
+
+// txReadQuery is tx.QueryContext in a read transaction through the kept
+// reader statement.
+func (s *Store) txReadQuery(ctx context.Context, tx *sql.Tx, query string, args ...any) (*sql.Rows, error) {
+	if st := s.readStmt(ctx, query); st != nil {
+		return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	}
+	return tx.QueryContext(ctx, query, args...)
+}
+
 // closeStmts closes the kept statements; Close calls it before the pools.
 func (s *Store) closeStmts() error {
 	var first error
