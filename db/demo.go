@@ -52,19 +52,18 @@ const demoBatch = 100
 // extractor finds in them, demo users and review histories: about 100 claims
 // per article, two thirds of them reviewed with one to eight history rows.
 // The same seed gives the same articles, claims and reviews (dates follow
-// the clock). Articles are generated and
-// extracted on every core while one writer inserts batches with multi-row
-// prepared statements.
+// the clock). Articles are generated and extracted on every core while one
+// writer inserts batches with multi-row prepared statements.
 func (s *Store) Demo(ctx context.Context, o DemoOptions) (DemoStats, error) {
 	var st DemoStats
 	if o.Docs <= 0 {
 		return st, fmt.Errorf("%w: the number of documents must be positive", ErrInvalid)
 	}
-	var any int
-	if err := s.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM documents)`).Scan(&any); err != nil {
+	var filled int
+	if err := s.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM documents)`).Scan(&filled); err != nil {
 		return st, err
 	}
-	if any == 1 {
+	if filled == 1 {
 		return st, fmt.Errorf("%w: the database holds documents already; demo data goes into a new database", ErrInvalid)
 	}
 	users, err := s.demoUsers(ctx, o.PasswordHash)
