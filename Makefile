@@ -84,3 +84,14 @@ fuzz-api-short:
 fuzz-api:
 	$(GO) test -run='^$$' -fuzz='^FuzzAnchor$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./anchor/
 	$(GO) test -run='^$$' -fuzz='^FuzzAPIRequests$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./web/
+
+# Claim extraction: `make train` fits the scoring model and rewrites
+# extract/model_gen.go; `make eval` measures the extractor on the labelled
+# news corpus and the CheckThat! dev-test set.
+.PHONY: train eval
+train:
+	$(GO) run ./cmd/cwtrain
+	gofmt -l extract/model_gen.go
+
+eval:
+	$(GO) run ./cmd/cweval

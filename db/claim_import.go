@@ -49,8 +49,9 @@ func (s *Store) AddClaims(ctx context.Context, docID, userID int64, claims []ext
 			return err
 		}
 		defer find.Close()
-		ins, err := tx.PrepareContext(ctx, `INSERT INTO claims (document_id, start, "end", text, score, kind, speaker, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		// origin 'added': factdesk reextract leaves these claims alone.
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO claims (document_id, start, "end", text, score, kind, speaker, created_at, updated_at, origin)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'added')`)
 		if err != nil {
 			return err
 		}
@@ -124,5 +125,6 @@ func (s *Store) ImportBareDocument(ctx context.Context, d NewDocument) (id int64
 	if err := CheckMeta(d.URL, d.PublishedAt); err != nil {
 		return 0, false, err
 	}
+	d.NoExtract = true
 	return s.createDocument(ctx, d, nil)
 }

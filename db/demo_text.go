@@ -152,9 +152,9 @@ func newDemoArticle(seed uint64, i int, year int) demoArticle {
 	b.WriteString("\n\nBy ")
 	b.WriteString(pick(r, demoFirst) + " " + pick(r, demoLast))
 	b.WriteString("\n\n")
-	// 31 to 94 paragraphs of one to three sentences: about 100 claims per
+	// 30 to 89 paragraphs of one to three sentences: about 100 claims per
 	// article on average, from short items to long features.
-	paras := 31 + r.IntN(64)
+	paras := 30 + r.IntN(60)
 	for p := 0; p < paras; p++ {
 		if p > 0 && r.IntN(12) == 0 {
 			b.WriteString(g.fill(pick(r, demoFurniture)))

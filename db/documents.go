@@ -37,6 +37,10 @@ type NewDocument struct {
 	PublishedAt string
 	Body        string
 	CreatedBy   int64 // 0 for imports from the command line
+
+	// NoExtract marks a document whose claims come from elsewhere
+	// (ImportBareDocument): factdesk reextract leaves it alone.
+	NoExtract bool
 }
 
 // Progress counts a document's claims by status.
@@ -148,8 +152,8 @@ func (s *Store) createDocument(ctx context.Context, d NewDocument, claims []extr
 		if d.CreatedBy > 0 {
 			by = sql.NullInt64{Int64: d.CreatedBy, Valid: true}
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO documents (title, url, publisher, published_at, body, sha256, created_by, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, d.Title, d.URL, d.Publisher, d.PublishedAt, d.Body, sum, by, now)
+		res, err := tx.ExecContext(ctx, `INSERT INTO documents (title, url, publisher, published_at, body, sha256, created_by, created_at, extracted)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.Title, d.URL, d.Publisher, d.PublishedAt, d.Body, sum, by, now, !d.NoExtract)
 		if err != nil {
 			return err
 		}

@@ -27,7 +27,10 @@ func init() {
 		"story continues below", "story continues below advertisement",
 		"article continues below advertisement", "continue reading",
 		"scroll to continue with content", "view comments", "show comments",
-		"load comments"} {
+		"load comments", "accept all cookies", "accept cookies", "reject all",
+		"manage preferences", "cookie settings", "copy link", "key events",
+		"show key events only", "order reprints", "today's paper",
+		"today’s paper", "yes", "no", "more", "search", "sections"} {
 		boilerExact[s] = true
 	}
 	for _, s := range []string{"other topics of interest", "related",
@@ -76,12 +79,152 @@ var boilerPrefixes = []string{
 	"(credit", "[photo", "(ap photo", "ap photo", "afp photo", "getty images",
 	"reuters/", "(file", "listen to this article", "audio:",
 	"please enable javascript", "we use cookies", "by clicking",
+	"skip to", "by continuing", "accept all", "manage preferences",
+	"this site uses cookies", "this website uses cookies", "claim:",
+	"verdict:", "rating:", "our rating:", "this interview has been",
+	"this interview was", "this conversation has been", "this transcript",
+	"the views expressed", "views expressed", "the opinions expressed",
+	"a version of this article", "a version of this story",
+	"please turn on javascript", "have your say", "was this article",
+	"did you find this", "order reprints", "sign up", "newsletter:",
+}
+
+// tailHeaders open the closing sections of a press release or article: the
+// company description, legal notices, contacts. Everything under them is
+// furniture until the next heading.
+var tailHeaders = map[string]bool{}
+
+func init() {
+	for _, s := range []string{"forward-looking statements",
+		"forward looking statements", "cautionary statement",
+		"safe harbor statement", "media contact", "media contacts",
+		"press contact", "press contacts", "media enquiries", "media inquiries",
+		"investor contact", "investor contacts", "investor relations", "contact",
+		"contacts", "notes to editors", "note to editors", "editor's notes",
+		"editor’s notes", "for more information", "###", "# # #", "-ends-",
+		"- ends -", "ends", "about the author", "about the authors"} {
+		tailHeaders[s] = true
+	}
+}
+
+// isTailHeader reports the heading of a press release's closing section:
+// one of tailHeaders, or "About" and a name ("About Corvanta").
+func isTailHeader(s string) bool {
+	var buf [48]byte
+	k, ok := lineKey(s, &buf)
+	if !ok {
+		return false
+	}
+	if tailHeaders[string(k)] {
+		return true
+	}
+	if len(s) < 7 || s[:6] != "About " || !(s[6] >= 'A' && s[6] <= 'Z' || s[6] >= '0' && s[6] <= '9') {
+		return false
+	}
+	words := 1
+	for i := 0; i < len(s); i++ {
+		if s[i] == ' ' {
+			words++
+		}
+	}
+	return words <= 6 && isTitleCase(s[6:]) && !endsSentence(s)
+}
+
+// lineKey lower-cases a short line into buf, dropping a final colon and
+// surrounding spaces; ok is false for lines too long to be a heading.
+func lineKey(s string, buf *[48]byte) ([]byte, bool) {
+	s = trimSpace(s)
+	if len(s) > len(buf) {
+		return nil, false
+	}
+	n := copy(buf[:], s)
+	for i := 0; i < n; i++ {
+		if c := buf[i]; c >= 'A' && c <= 'Z' {
+			buf[i] = c + 'a' - 'A'
+		}
+	}
+	for n > 0 && (buf[n-1] == ':' || buf[n-1] == ' ') {
+		n--
+	}
+	return buf[:n], true
+}
+
+// maxHeadlineWords bounds isHeadlineLike: a longer line without final
+// punctuation is more likely prose that lost its full stop.
+const maxHeadlineWords = 20
+
+// isHeadlineLike reports a line of one sentence that does not end like a
+// sentence: headlines and standfirsts in sentence case ("Ruling says data
+// retention rules violate privacy"), navigation, teasers, section names,
+// credits. Prose ends with punctuation. A text of that one line alone is
+// left to the other tests: someone pasting a single sentence may have left
+// off its full stop.
+func isHeadlineLike(text string, sents []span) bool {
+	if len(sents) != 1 {
+		return false
+	}
+	sp := sents[0]
+	st := text[sp.bs:sp.be]
+	if endsSentence(st) {
+		return false
+	}
+	words := 0
+	for i := 0; i < len(st); i++ {
+		if st[i] == ' ' {
+			words++
+			if words >= maxHeadlineWords {
+				return false
+			}
+		}
+	}
+	return len(trimSpace(text)) != len(st)
+}
+
+// endsSentence reports text that ends with terminal punctuation, possibly
+// inside closing quotes or brackets.
+func endsSentence(s string) bool {
+	for j := len(s); j > 0; {
+		r, w := decodeLast(s[:j])
+		if isCloser(r) {
+			j -= w
+			continue
+		}
+		return isTerminal(r)
+	}
+	return false
+}
+
+// bioAfterIs betray an author's note after " is ": "Jane Doe is a
+// columnist for ...".
+var bioAfterIs = []string{"a columnist", "a contributing", "a freelance", "a staff writer",
+	"a senior fellow", "the author of", "a regular contributor", "a correspondent for",
+	"a reporter for"}
+
+// hasBio reports an author's note in a short line.
+func hasBio(s string) bool {
+	if len(s) > 300 {
+		return false
+	}
+	for i := 0; ; {
+		k := strings.Index(s[i:], " is ")
+		if k < 0 {
+			break
+		}
+		i += k + 4
+		for _, m := range bioAfterIs {
+			if strings.HasPrefix(s[i:], m) {
+				return true
+			}
+		}
+	}
+	return strings.Contains(s, " writes about ")
 }
 
 // creditMarkers betray a photo caption or credit anywhere in a line.
 var creditMarkers = []string{
 	"AFP PHOTO", "AFP/", "/AFP", "Getty Images", "(Photo", "Photo:", "PHOTO:",
-	"Photo by", "Photo credit", "AP Photo", "Reuters/", "/Reuters", "EPA-EFE",
+	"Photo by", "Photo credit", "AP Photo", "Reuters/", "/Reuters", "REUTERS/",
+	"/REUTERS", "EPA-EFE",
 	"EPA/", "/EPA", "Shutterstock", "Courtesy of", "Photograph:", "Image credit",
 	"Image:", "Picture:", "Pictured:", "FILE PHOTO", "File photo",
 	"Handout photo", "(Image", "via Getty", "/Getty", "Ctrl + Enter",
@@ -116,10 +259,23 @@ func isBoiler(s string, credits bool) bool {
 	if isBracketed(s) || isExactBoiler(s) || hasBoilerPrefix(s) || (credits && hasCredit(s)) {
 		return true
 	}
-	if isByline(s) || isDateStamp(s) {
+	if isByline(s) || isDateStamp(s) || hasBio(s) {
 		return true
 	}
 	return isTitleCase(s)
+}
+
+// isBoilerSentence is isBoiler for one sentence of a paragraph of prose,
+// where a short sentence such as "She was 88." is not a headline: it needs
+// at least two capitalised words, and half of its words capitalised. An
+// author's note is looked for in the whole paragraph (see block).
+func isBoilerSentence(s string, credits bool) bool {
+	if isBracketed(s) || isExactBoiler(s) || hasBoilerPrefix(s) || (credits && hasCredit(s)) ||
+		isByline(s) || isDateStamp(s) {
+		return true
+	}
+	caps, words, ok := titleCase(s)
+	return ok && caps >= 2 && 2*caps >= words
 }
 
 func trimSpace(s string) string {
@@ -235,10 +391,37 @@ func equalFoldASCII(s, p string) bool {
 	return true
 }
 
-func hasCredit(s string) bool {
+// creditIndex groups creditMarkers by first byte: hasCredit scans for each
+// distinct first byte once, instead of once per marker.
+var creditIndex = func() (idx [][]string) {
+	pos := map[byte]int{}
 	for _, m := range creditMarkers {
-		if strings.Contains(s, m) {
-			return true
+		k, ok := pos[m[0]]
+		if !ok {
+			k = len(idx)
+			pos[m[0]] = k
+			idx = append(idx, nil)
+		}
+		idx[k] = append(idx[k], m)
+	}
+	return idx
+}()
+
+func hasCredit(s string) bool {
+	for _, group := range creditIndex {
+		c := group[0][0]
+		for i := 0; ; {
+			k := strings.IndexByte(s[i:], c)
+			if k < 0 {
+				break
+			}
+			i += k
+			for _, m := range group {
+				if strings.HasPrefix(s[i:], m) {
+					return true
+				}
+			}
+			i++
 		}
 	}
 	// "..., Photo, Jane Doe." at the end of a caption.
@@ -265,7 +448,7 @@ func isDateStamp(s string) bool {
 	for _, p := range []string{"updated", "published", "posted", "last updated",
 		"first published", "last modified", "modified"} {
 		if len(s) > len(p) && equalFoldASCII(s[:len(p)], p) && !isASCIILetter(s[len(p)]) {
-			_, ok := titleCase(s[len(p):])
+			_, _, ok := titleCase(s[len(p):])
 			return ok && strings.ContainsAny(s, "0123456789")
 		}
 	}
@@ -277,14 +460,13 @@ func isDateStamp(s string) bool {
 // Prose always has lower-case verbs and nouns; headlines, bylines, datelines,
 // section names and "Advertisement" do not.
 func isTitleCase(s string) bool {
-	caps, ok := titleCase(s)
+	caps, _, ok := titleCase(s)
 	return ok && caps > 0
 }
 
-// titleCase counts capitalised words; ok is false when s has a significant
-// lower-case word or more than 25 words.
-func titleCase(s string) (caps int, ok bool) {
-	words := 0
+// titleCase counts capitalised words and words; ok is false when s has a
+// significant lower-case word or more than 25 words.
+func titleCase(s string) (caps, words int, ok bool) {
 	for i := 0; i < len(s); {
 		r, w := decode(s, i)
 		if !isWordRune(r) {
@@ -300,7 +482,7 @@ func titleCase(s string) (caps int, ok bool) {
 				continue
 			}
 			if (r2 == '\'' || r2 == '’' || r2 == '-' || r2 == '.') && i+w2 < len(s) {
-				if r3, _ := decode(s, i+w2); unicode.IsLetter(r3) {
+				if r3, _ := decode(s, i+w2); isLetter(r3) {
 					i += w2
 					continue
 				}
@@ -309,20 +491,20 @@ func titleCase(s string) (caps int, ok bool) {
 		}
 		words++
 		if words > 25 {
-			return caps, false
+			return caps, words, false
 		}
 		switch {
-		case r >= 'A' && r <= 'Z' || r >= utf8.RuneSelf && unicode.IsUpper(r):
+		case r >= 'A' && r <= 'Z' || r >= utf8.RuneSelf && isUpper(r):
 			caps++
-		case r >= 'a' && r <= 'z' || r >= utf8.RuneSelf && unicode.IsLower(r):
+		case r >= 'a' && r <= 'z' || r >= utf8.RuneSelf && isLower(r):
 			if lookupWord(s[start:i])&lxSmall == 0 {
-				return caps, false
+				return caps, words, false
 			}
-		case r >= utf8.RuneSelf && unicode.IsLetter(r):
+		case r >= utf8.RuneSelf && isLetter(r):
 			// A caseless script (Chinese, Arabic, ...) has no title case;
 			// stop rather than scan the whole text.
-			return caps, false
+			return caps, words, false
 		}
 	}
-	return caps, true
+	return caps, words, true
 }

@@ -4,13 +4,18 @@
 //
 // The pipeline: Segment splits the text into blocks (lines) and sentences;
 // boilerplate.go drops page furniture; features.go describes each remaining
-// sentence; score.go weighs the description; speaker.go finds who said it.
+// sentence; speaker.go finds who said it, also across a quotation that runs
+// over several sentences; model.go weighs the description with weights
+// learnt by cmd/cwtrain; spans.go marks the numbers and dates of a claim.
 package extract
-
-import "unicode"
 
 // Claim is one check-worthy sentence (or part of one) found in a text.
 // text[Start:End], counted in code points, is always exactly Text.
+//
+// Speaker is who the claim is attributed to, and text[SpeakerStart:SpeakerEnd]
+// is exactly Speaker. The speaker usually lies inside the claim; for a
+// quotation that runs over several sentences, or a pronoun ("he said"), it
+// points at the sentence that names the speaker.
 type Claim struct {
 	Start        int     `json:"start"`
 	End          int     `json:"end"`
@@ -20,6 +25,17 @@ type Claim struct {
 	Speaker      string  `json:"speaker,omitempty"`
 	SpeakerStart int     `json:"speaker_start,omitempty"`
 	SpeakerEnd   int     `json:"speaker_end,omitempty"`
+	Numbers      []Span  `json:"numbers,omitempty"`
+	Dates        []Span  `json:"dates,omitempty"`
+}
+
+// Span is a stretch of text inside a claim, such as a number ("$4.5
+// million", "40%", "hundreds") or a date ("Nov. 21", "last week"). Start and
+// End are code point offsets into the whole text, like the claim's.
+type Span struct {
+	Start int    `json:"start"`
+	End   int    `json:"end"`
+	Text  string `json:"text"`
 }
 
 // Extract returns the claims in text, in order of position, never overlapping.
@@ -30,18 +46,68 @@ func Extract(text string) []Claim {
 	return x.claims
 }
 
+// Verdicts of Analyze: why a sentence was or was not returned.
+const (
+	VerdictClaim       = "claim"       // returned by Extract
+	VerdictLow         = "low"         // scored below MinScore
+	VerdictBoilerplate = "boilerplate" // page furniture
+	VerdictTeaser      = "teaser"      // a teaser for another story
+	VerdictQuestion    = "question"    // a question, or an interviewer's turn
+	VerdictShort       = "short"       // too few words to be a claim
+	VerdictRepeat      = "repeat"      // the same text was seen before
+)
+
+// Analysis is what Extract decided about one sentence, for tools that
+// evaluate and train the extractor. Start and End are code point offsets of
+// the sentence as scored (past a dateline or bullet); Features is set for
+// scored sentences (VerdictClaim and VerdictLow), and Score is -1 otherwise.
+type Analysis struct {
+	Start, End int
+	Text       string
+	Verdict    string
+	Score      float64
+	Features   Features
+}
+
+// Analyze returns every sentence of text with what Extract made of it.
+func Analyze(text string) []Analysis {
+	var out []Analysis
+	x := extractor{text: text, cur: cpCursor{s: text}}
+	x.report = func(bs, be int, verdict string, score float64, f *Features) {
+		a := Analysis{Start: x.cur.at(bs), Text: text[bs:be], Verdict: verdict, Score: score}
+		a.End = x.cur.at(be)
+		if f != nil {
+			a.Features = *f
+		}
+		out = append(out, a)
+	}
+	scan(text, x.block)
+	return out
+}
+
 // caption lines longer than this are prose that merely mentions a credit; only
 // the offending sentence is dropped from them.
 const maxCaptionBytes = 600
 
 type extractor struct {
-	text    string
-	cur     cpCursor
-	claims  []Claim
-	words   []word // reused between sentences
-	seen    map[string]bool
+	text   string
+	cur    cpCursor
+	claims []Claim
+	spans  []Span // backing array of the claims' Numbers and Dates
+	words  []word // words of the current block, reused between blocks
+	sents  []sent // sentences of the current block, reused
+	seen   map[string]bool
+	f      Features // of the sentence being scored
+	report func(bs, be int, verdict string, score float64, f *Features)
+
 	related int  // relNone, relHeader or relHeadline
-	started bool // a story sentence has been seen
+	tail    bool // inside the "About ..." and contact sections of a press release
+	blocks  int  // blocks with story text seen so far
+
+	// The last speaker named in the text, for "he said" and for quotations
+	// that continue into the next paragraph.
+	last     speakerRef
+	lastQuot speakerRef // speaker of the previous block's closing quotation
 }
 
 // Where the extractor is relative to a teaser section.
@@ -51,115 +117,206 @@ const (
 	relHeadline        // after a teaser headline: the next paragraph is its blurb
 )
 
+// sent is one sentence of the current block while the block is processed.
+type sent struct {
+	bs, be    int // byte range as scored
+	w0, w1    int // its words: x.words[w0:w1]
+	info      sentInfo
+	openStart bool // a quotation is open where the sentence starts
+	openEnd   bool // and where it ends
+	verdict   string
+	spk       speakerMatch // in x.words indexes
+	ref       speakerRef   // the resolved speaker, if any
+}
+
+func (x *extractor) drop(bs, be int, verdict string) {
+	if x.report != nil {
+		x.report(bs, be, verdict, -1, nil)
+	}
+}
+
+func (x *extractor) dropAll(sents []span, verdict string) {
+	for _, sp := range sents {
+		x.drop(sp.bs, sp.be, verdict)
+	}
+}
+
 func (x *extractor) block(bs, be int, sents []span) {
 	bt := x.text[bs:be]
 	if isRelatedHeader(bt) {
 		x.related = relHeader
+		x.dropAll(sents, VerdictTeaser)
+		return
+	}
+	if isTailHeader(bt) {
+		x.tail = true
+		x.dropAll(sents, VerdictBoilerplate)
 		return
 	}
 	furniture := isBracketed(bt) || isExactBoiler(bt) || hasBoilerPrefix(bt) ||
-		isByline(bt) || isDateStamp(bt) || isTitleCase(bt)
+		isByline(bt) || isDateStamp(bt) || isTitleCase(bt) || isHeadlineLike(x.text, sents)
+	if x.tail {
+		if !furniture || isExactBoiler(bt) {
+			x.dropAll(sents, VerdictBoilerplate)
+			return
+		}
+		x.tail = false // another heading: the press release's tail has ended
+	}
 	// A teaser section: headlines after the header, then one summary
 	// paragraph, then the story resumes.
 	if x.related != relNone {
 		if isExactBoiler(bt) {
-			return // "Advertisement" inside the teaser section changes nothing
+			x.dropAll(sents, VerdictBoilerplate) // "Advertisement" inside the teaser section changes nothing
+			return
 		}
 		if furniture {
 			x.related = relHeadline
+			x.dropAll(sents, VerdictTeaser)
 			return
 		}
 		teaser := x.related == relHeadline
 		x.related = relNone
 		if teaser {
+			x.dropAll(sents, VerdictTeaser)
 			return
 		}
 	}
 	if furniture {
+		x.dropAll(sents, VerdictBoilerplate)
 		return
 	}
 	short := len(bt) <= maxCaptionBytes
-	if short && hasCredit(bt) {
+	if short && (hasCredit(bt) || hasBio(bt)) {
+		x.dropAll(sents, VerdictBoilerplate)
 		return
 	}
+	if isInterviewerTurn(bt) {
+		x.dropAll(sents, VerdictQuestion)
+		return
+	}
+	x.blocks++
+	x.prose(bs, sents, short)
+}
+
+// prose handles a block of story text in two passes: the first tokenizes
+// every sentence and finds its speaker, following quotations across
+// sentences; the second scores the sentences and keeps the claims.
+func (x *extractor) prose(bs int, sents []span, short bool) {
+	text := x.text
+	x.words = x.words[:0]
+	x.sents = x.sents[:0]
+	quoted := false
 	for i, sp := range sents {
 		if i == 0 {
-			sp.bs = skipDateline(x.text, sp.bs, sp.be)
+			sp.bs = skipDateline(text, sp.bs, sp.be)
 		}
-		sp.bs = skipBullet(x.text, sp.bs, sp.be)
-		st := x.text[sp.bs:sp.be]
+		sp.bs = skipBullet(text, sp.bs, sp.be)
+		s := sent{bs: sp.bs, be: sp.be, openStart: quoted}
+		st := text[sp.bs:sp.be]
 		if len(sents) > 1 || sp.bs != bs {
-			if isBoiler(st, !short) {
-				continue
+			if isBoilerSentence(st, !short) {
+				s.verdict = VerdictBoilerplate
 			}
 		} else if !short && hasCredit(st) {
-			continue // the block tests above covered the rest
+			s.verdict = VerdictBoilerplate // the block tests above covered the rest
 		}
-		first := !x.started
-		x.started = true
-		if first && startsLower(st) {
-			continue // the scrape cut the lede mid-sentence
+		s.w0 = len(x.words)
+		x.words, s.info, quoted = tokenize(text, sp.bs, sp.be, x.words, quoted)
+		s.w1 = len(x.words)
+		s.openEnd = quoted
+		if s.verdict == "" {
+			if m := findSpeaker(text, x.words[s.w0:s.w1]); m.ok {
+				m.from += s.w0
+				m.to += s.w0
+				s.spk = m
+			}
 		}
-		x.sentence(sp, first)
+		x.sents = append(x.sents, s)
+	}
+	x.attribute()
+	for i := range x.sents {
+		x.sentence(&x.sents[i])
 	}
 }
 
 // sentence scores one sentence and keeps it when it is check-worthy.
-func (x *extractor) sentence(sp span, first bool) {
+func (x *extractor) sentence(s *sent) {
+	if s.verdict != "" {
+		x.drop(s.bs, s.be, s.verdict)
+		return
+	}
 	text := x.text
-	ws, info := tokenize(text, sp.bs, sp.be, x.words)
-	x.words = ws
-	if len(ws) < 5 || info.question {
+	ws := x.words[s.w0:s.w1]
+	if s.info.question {
+		x.drop(s.bs, s.be, VerdictQuestion)
 		return
 	}
-	if first && truncated(text, ws) {
+	if len(ws) < 5 {
+		x.drop(s.bs, s.be, VerdictShort)
 		return
 	}
-	spk := findSpeaker(text, ws)
-	f, t := computeFeatures(text, ws, info, spk.ok && !spk.according, spk.according)
-	score := f.Score()
+	attributed := s.spk.ok && !s.spk.according || s.ref.ok && !s.ref.according
+	// The features live in the extractor, not on the stack: report would
+	// make a local escape, and allocate, for every sentence.
+	var t traits
+	x.f, t = computeFeatures(text, ws, s.info, attributed, s.spk.ok && s.spk.according)
+	f := &x.f
+	f[fNews] = 1
+	score := x.score(f, ws)
+	st := text[s.bs:s.be]
 	if score < MinScore {
+		if x.report != nil {
+			x.report(s.bs, s.be, VerdictLow, score, f)
+		}
 		return
 	}
-	st := text[sp.bs:sp.be]
 	if x.seen[st] {
-		return // teasers and pull quotes repeat story text
+		x.drop(s.bs, s.be, VerdictRepeat) // teasers and pull quotes repeat story text
+		return
 	}
 	if x.seen == nil {
 		x.seen = make(map[string]bool)
 	}
 	x.seen[st] = true
+	if x.report != nil {
+		x.report(s.bs, s.be, VerdictClaim, score, f)
+	}
 	c := Claim{
-		Start: x.cur.at(sp.bs),
+		Start: x.cur.at(s.bs),
 		Text:  st,
 		Score: float64(int(score*1000+0.5)) / 1000,
-		Kind:  kindOf(t, spk.ok),
+		Kind:  kindOf(t, attributed),
 	}
-	if spk.ok {
-		sb, se := ws[spk.from].s, ws[spk.to-1].e
-		c.Speaker = text[sb:se]
-		c.SpeakerStart = c.Start + runeCount(text[sp.bs:sb])
-		c.SpeakerEnd = c.SpeakerStart + runeCount(text[sb:se])
+	if s.ref.ok {
+		// The speaker may sit before the claim (a pronoun's antecedent, the
+		// opening of a quotation) or after it (the end of a quotation that
+		// runs over several sentences); count from the claim's start.
+		c.Speaker = text[s.ref.bs:s.ref.be]
+		if s.ref.bs >= s.bs {
+			c.SpeakerStart = c.Start + runeCount(text[s.bs:s.ref.bs])
+		} else {
+			c.SpeakerStart = c.Start - runeCount(text[s.ref.bs:s.bs])
+		}
+		c.SpeakerEnd = c.SpeakerStart + runeCount(c.Speaker)
 	}
-	c.End = x.cur.at(sp.be)
+	c.Numbers, c.Dates = x.findSpans(s.bs, c.Start, ws)
+	c.End = x.cur.at(s.be)
 	x.claims = append(x.claims, c)
 }
 
-// startsLower reports a sentence that starts in lower case (past any opening
-// quotes): a fragment, not the start of a sentence.
-func startsLower(s string) bool {
-	for i := 0; i < len(s); {
-		r, w := decode(s, i)
-		if !isOpener(r) {
-			return isLowerRune(r)
-		}
-		i += w
-	}
-	return false
+// isInterviewerTurn reports a paragraph that opens with "Q:" or
+// "Question:": the interviewer speaking, not a claim.
+func isInterviewerTurn(s string) bool {
+	return len(s) > 3 && (s[:2] == "Q:" || s[:2] == "Q." && s[2] == ' ') ||
+		len(s) > 9 && equalFoldASCII(s[:9], "question:")
 }
 
-// skipBullet steps over a list bullet ("• ", "- ", "* ") opening a sentence.
+// skipBullet steps over a list bullet ("• ", "- ", "* ") or an interview's
+// answer label ("A: ") opening a sentence.
 func skipBullet(text string, bs, be int) int {
+	if be-bs > 3 && text[bs] == 'A' && text[bs+1] == ':' && text[bs+2] == ' ' {
+		return bs + 3
+	}
 	r, w := decode(text, bs)
 	switch r {
 	case '•', '-', '*', '–', '—', '·', '▪', '►':
@@ -233,25 +390,5 @@ func isLowerRune(r rune) bool {
 	if r < 0x80 {
 		return r >= 'a' && r <= 'z'
 	}
-	return unicode.IsLower(r)
-}
-
-// truncated spots a first sentence that the scrape cut at the start: "1,000
-// reportedly been killed ..." has lost its subject and auxiliary, which shows
-// as "been" with no have/has/had before it.
-func truncated(text string, ws []word) bool {
-	for i := 0; i < len(ws) && i < 4; i++ {
-		if !wordIs(text, ws[i], "been") {
-			continue
-		}
-		for k := i - 1; k >= 0 && k >= i-2; k-- {
-			if wordIs(text, ws[k], "have") || wordIs(text, ws[k], "has") ||
-				wordIs(text, ws[k], "had") || wordIs(text, ws[k], "having") ||
-				wordIs(text, ws[k], "it's") || wordIs(text, ws[k], "it’s") {
-				return false
-			}
-		}
-		return true
-	}
-	return false
+	return isLower(r)
 }

@@ -3,6 +3,7 @@ package extract
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -45,9 +46,12 @@ func checkClaims(t testing.TB, text string, cs []Claim) {
 		default:
 			t.Fatalf("claim %d: kind %q", i, c.Kind)
 		}
-		if IsBoilerplate(c.Text) {
+		// The test for a sentence inside a paragraph: IsBoilerplate judges
+		// whole lines, where "She was 88." alone would be a headline.
+		if isBoilerSentence(c.Text, true) {
 			t.Fatalf("claim %d is boilerplate: %q", i, c.Text)
 		}
+		checkSpans(t, text, c)
 	}
 }
 
@@ -180,12 +184,21 @@ func TestExtractDropsNonClaims(t *testing.T) {
 		"Advertisement",
 		"AFP PHOTO / Jane Doe",
 		"Storm Leaves 2,000 Homes Without Power in Northern Towns",
-		"the rest of the sentence that was cut off by the scraper, officials said on Monday in Oslo.",
-		"1,000 reportedly been killed in the fighting near Eastbrook since March, according to the army.",
 	} {
 		if cs := Extract(s); len(cs) != 0 {
 			t.Errorf("Extract(%q) = %q, want none", s, cs[0].Text)
 		}
+	}
+}
+
+// A scrape that cut the headline and the start of the first sentence still
+// leaves a claim worth checking; it is kept as it stands.
+func TestTruncatedLede(t *testing.T) {
+	text := "1,000 reportedly been killed in the fighting near Eastbrook since March, according to the army. The army gave no details."
+	cs := Extract(text)
+	checkClaims(t, text, cs)
+	if len(cs) != 1 || !strings.HasPrefix(cs[0].Text, "1,000 reportedly") || cs[0].Speaker != "the army" {
+		t.Fatalf("got %+v", cs)
 	}
 }
 
@@ -219,6 +232,7 @@ func TestIsBoilerplate(t *testing.T) {
 		"News Desk", "Jane Doe Views", "By Jane Doe", "By Jane Doe and John Roe, Reuters",
 		"AFP PHOTO/KCNA VIA KNS", "Soldiers fire a gun near the front line. Photo, Jane Doe.",
 		"Children play in the park. (Photo by John Roe/Getty Images)",
+		"Soldiers carry a coffin in Talvik on June 17. REUTERS/Jane Roe",
 		"This picture taken on May 3, 2024 shows a dam in the north.",
 		"[Warning: graphic video]", "Read more: How the dam was built",
 		"To suggest a correction or clarification, write to us here",
@@ -309,6 +323,17 @@ func TestSeeds(t *testing.T) {
 				t.Errorf("%s: question claim %q", filepath.Base(f), c.Text)
 			}
 		}
+		// The lede, the first sentence after the page furniture, is the
+		// story's main claim: kept even when the scrape cut its start.
+		for _, a := range Analyze(text) {
+			if a.Verdict == VerdictBoilerplate || a.Verdict == VerdictTeaser {
+				continue
+			}
+			if a.Verdict != VerdictClaim {
+				t.Errorf("%s: lede %q is %s (%.2f)", filepath.Base(f), a.Text, a.Verdict, a.Score)
+			}
+			break
+		}
 	}
 }
 
@@ -325,5 +350,65 @@ func TestExtractTeaserSection(t *testing.T) {
 	}
 	if len(cs) != 2 || !strings.HasPrefix(cs[0].Text, "The council") || !strings.HasPrefix(cs[1].Text, "The mayor") {
 		t.Fatalf("got %q, want the council and mayor sentences only", got)
+	}
+}
+
+// TestPageFurniture covers furniture that only shows in context: a press
+// release's closing sections, headlines in sentence case, an interviewer's
+// turns, a columnist's note.
+func TestPageFurniture(t *testing.T) {
+	text := "Skip to main content\n" +
+		"We use cookies to improve your experience. By continuing to browse, you agree to our use of cookies.\n" +
+		"Ruling says data retention rules violate the right to privacy\n" +
+		"Gregor Lindahl is a columnist for the Courier. The views expressed are his own.\n\n" +
+		"The court struck down the 2021 law on Thursday by 7 votes to 2, the ruling shows.\n\n" +
+		"Q: Did the ruling surprise you? The government said in 2022 that 3,500 cases used the data.\n\n" +
+		"A: The police used the records in 3,500 investigations since 2021.\n\n" +
+		"About Corvanta\n" +
+		"Corvanta AG employs 4,000 people in 11 countries and was founded in 1952.\n\n" +
+		"Media Contact:\n" +
+		"Julia Kessler, +41 61 555 01 23, media@corvanta.example\n\n" +
+		"Related\n" +
+		"Ostmark election: how the results unfolded\n" +
+		"Five things we learned from the vote on Sunday\n"
+	cs := Extract(text)
+	checkClaims(t, text, cs)
+	var got []string
+	for _, c := range cs {
+		got = append(got, c.Text)
+	}
+	want := []string{
+		"The court struck down the 2021 law on Thursday by 7 votes to 2, the ruling shows.",
+		"The police used the records in 3,500 investigations since 2021.", // "A: " is not part of it
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("claims:\n%q\nwant\n%q", got, want)
+	}
+	// A single line without a full stop, alone, is still read.
+	if cs := Extract("The council approved the $1.2 billion budget by 9 votes to 2 on Monday"); len(cs) != 1 {
+		t.Errorf("a lone line without a full stop: %d claims", len(cs))
+	}
+}
+
+func TestAnalyzeVerdicts(t *testing.T) {
+	text := "Storm Floods Eastbrook\nBy Maria Lindqvist\n\nThe authority said 2,400 homes lost water on Tuesday. Will it hold? It rained.\n\nI think it was a lovely day out there.\n\nAdvertisement"
+	an := Analyze(text)
+	want := []string{VerdictBoilerplate, VerdictBoilerplate, VerdictClaim, VerdictQuestion, VerdictShort, VerdictLow, VerdictBoilerplate}
+	var got []string
+	r := []rune(text)
+	for _, a := range an {
+		got = append(got, a.Verdict)
+		if string(r[a.Start:a.End]) != a.Text {
+			t.Errorf("%q at %d..%d", a.Text, a.Start, a.End)
+		}
+		if (a.Verdict == VerdictClaim || a.Verdict == VerdictLow) != (a.Score >= 0) {
+			t.Errorf("%q: verdict %s with score %v", a.Text, a.Verdict, a.Score)
+		}
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("verdicts %q, want %q", got, want)
+	}
+	if cs := Extract(text); len(cs) != 1 || cs[0].Score != float64(int(an[2].Score*1000+0.5))/1000 {
+		t.Fatalf("Extract and Analyze disagree: %+v vs %+v", cs, an[2])
 	}
 }

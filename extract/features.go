@@ -17,6 +17,8 @@ type word struct {
 	shape  uint8  // sh* bits
 	pre    uint8  // punctuation between the previous word and this one (p*)
 	quoted bool   // inside quotation marks
+	date   bool   // part of a date span (spans.go)
+	h      uint64 // hash of the normalised word (normWord)
 }
 
 // Word shapes.
@@ -47,18 +49,19 @@ type sentInfo struct {
 	exclaim  bool // ends with an exclamation mark
 }
 
-// tokenize appends the words of text[bs:be] to ws[:0].
-func tokenize(text string, bs, be int, ws []word) ([]word, sentInfo) {
-	ws = ws[:0]
+// tokenize appends the words of text[bs:be] to ws. quoted says whether a
+// quotation is open where the sentence starts; the result says whether one is
+// open where it ends, so that a quotation can run over several sentences.
+func tokenize(text string, bs, be int, ws []word, quoted bool) ([]word, sentInfo, bool) {
 	var info sentInfo
 	var pre uint8
-	quoted := false
-	unmarked := 0 // first word after the last closing quotation mark
+	unmarked := len(ws) // first word after the last closing quotation mark
 	for i := bs; i < be; {
 		r, w := decode(text, i)
 		if isWordRune(r) {
 			if isCJK(r) { // CJK has no spaces: every character is a word
-				ws = append(ws, word{s: i, e: i + w, pre: pre, quoted: quoted, shape: shLetter})
+				ws = append(ws, word{s: i, e: i + w, pre: pre, quoted: quoted, shape: shLetter,
+					h: fnvString(fnvOffset, text[i:i+w])})
 				pre = 0
 				i += w
 				continue
@@ -67,31 +70,45 @@ func tokenize(text string, bs, be int, ws []word) ([]word, sentInfo) {
 			shape := uint8(0)
 			digits, letters, uppers := 0, 0, 0
 			first := true
+			// The hash of the normalised word (see normWord), computed on
+			// the way: it finds the word in the lexicon and the model.
+			h, n := uint64(fnvOffset), 0
+			aposH, aposN := uint64(0), -1 // the hash before an apostrophe, for possessives
 			for i < be {
 				r2, w2 := decode(text, i)
 				if isWordRune(r2) && !isCJK(r2) {
 					switch {
 					case r2 >= '0' && r2 <= '9':
 						digits++
+						h, n = fnvByte(h, n, byte(r2))
 					case r2 >= 'a' && r2 <= 'z':
 						letters++
 						if first {
 							shape |= shLower
 						}
+						h, n = fnvByte(h, n, byte(r2))
 					case r2 >= 'A' && r2 <= 'Z':
 						letters++
 						uppers++
 						if first {
 							shape |= shCap
 						}
-					case unicode.IsLetter(r2):
+						h, n = fnvByte(h, n, byte(r2)+'a'-'A')
+					default:
+						for k := i; k < i+w2; k++ {
+							h, n = fnvByte(h, n, text[k])
+						}
+					}
+					switch {
+					case r2 < utf8.RuneSelf:
+					case isLetter(r2):
 						letters++
-						if unicode.IsUpper(r2) {
+						if isUpper(r2) {
 							uppers++
 							if first {
 								shape |= shCap
 							}
-						} else if first && unicode.IsLower(r2) {
+						} else if first && isLower(r2) {
 							shape |= shLower
 						}
 					}
@@ -100,6 +117,17 @@ func tokenize(text string, bs, be int, ws []word) ([]word, sentInfo) {
 					continue
 				}
 				if i+w2 < be && isJoiner(text, r2, i, w2) {
+					switch {
+					case r2 == '\'' || r2 == '’':
+						aposH, aposN = h, n
+						h, n = fnvByte(h, n, '\'')
+					case r2 < utf8.RuneSelf:
+						h, n = fnvByte(h, n, byte(r2))
+					default:
+						for k := i; k < i+w2; k++ {
+							h, n = fnvByte(h, n, text[k])
+						}
+					}
 					i += w2
 					continue
 				}
@@ -111,12 +139,24 @@ func tokenize(text string, bs, be int, ws []word) ([]word, sentInfo) {
 				(isInitials(text[st:i]) || lookupAbbrev(text[st:i]) != abNone) {
 				i++
 			}
+			var fl uint32
+			if letters > 0 && n < maxNormWord {
+				var ok bool
+				if fl, ok = lexiconH[h]; !ok && aposN >= 0 && n == aposN+2 && text[i-1] == 's' {
+					fl = lexiconH[aposH] // a possessive takes its noun's flags
+				}
+			}
 			if digits > 0 {
 				shape |= shDigit
-				if letters == 0 {
+				switch {
+				case letters == 0:
 					shape |= shNumber
-				} else if isOrdinal(text[st:i]) {
+					h = hashNumber
+				case isOrdinal(text[st:i]):
 					shape |= shOrdinal
+					h = hashOrdinal
+				default:
+					h = hashAlnum
 				}
 			}
 			if letters > 0 {
@@ -125,11 +165,7 @@ func tokenize(text string, bs, be int, ws []word) ([]word, sentInfo) {
 					shape |= shUpper
 				}
 			}
-			var fl uint32
-			if letters > 0 && i-st <= 24 {
-				fl = lookupWord(text[st:i])
-			}
-			ws = append(ws, word{s: st, e: i, flags: fl, shape: shape, pre: pre, quoted: quoted})
+			ws = append(ws, word{s: st, e: i, flags: fl, shape: shape, pre: pre, quoted: quoted, h: h})
 			pre = 0
 			continue
 		}
@@ -182,7 +218,7 @@ func tokenize(text string, bs, be int, ws []word) ([]word, sentInfo) {
 		info.exclaim = r == '!' || r == '！'
 		break
 	}
-	return ws, info
+	return ws, info, quoted
 }
 
 func isWordRune(r rune) bool {
@@ -193,7 +229,7 @@ func isWordRune(r rune) bool {
 }
 
 func isWordRuneSlow(r rune) bool {
-	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r))
+	return r != utf8.RuneError && runeClassOf(r)&(rcLetter|rcDigit|rcMark) != 0
 }
 
 func isCJK(r rune) bool {
@@ -211,7 +247,7 @@ func isJoiner(text string, r rune, i, w int) bool {
 		return isWordRune(prev) && isWordRune(next)
 	case '.':
 		return (isDigitRune(prev) && isDigitRune(next)) ||
-			(unicode.IsLetter(prev) && unicode.IsLetter(next) && isDottedAbbrev(text, i))
+			(isLetter(prev) && isLetter(next) && isDottedAbbrev(text, i))
 	case ',':
 		return isDigitRune(prev) && isDigitRune(next)
 	}
@@ -269,6 +305,8 @@ const (
 	fAbstract              // concerns, implications, increasingly
 	fNegatedFinding        // "no further details", "did not provide"
 	fReported              // reportedly, reports indicate, is estimated
+	fBareQuote             // mostly a quotation with no number, date or name in it
+	fNews                  // the text is news, not a spoken debate (see Score)
 	numFeatures
 )
 
@@ -279,7 +317,7 @@ var FeatureNames = [numFeatures]string{
 	"quote", "entities", "causal", "predict", "law", "event_verb", "hedge",
 	"opinion", "first_person", "first_quoted", "second_person", "question",
 	"exclaim", "short", "long", "lower_start", "abstract", "negated_finding",
-	"reported",
+	"reported", "bare_quote", "news",
 }
 
 // Features is the feature vector of one sentence.
@@ -298,12 +336,17 @@ func computeFeatures(text string, ws []word, info sentInfo, speaker, according b
 	var t traits
 	f[fBias] = 1
 	quantity, numWords, entities, hedges, opinions := 0, 0, 0, 0, 0
-	quotedWords := 0
+	quotedWords, quotedFacts := 0, 0
 	date, prevEntity := false, false
 	for i, w := range ws {
 		fl := w.flags
 		if w.quoted {
 			quotedWords++
+			// Numbers, dates and names make a quotation checkable.
+			if w.shape&shDigit != 0 || fl&(lxNumber|lxMonth|lxWeekday) != 0 ||
+				(isEntityWord(w, i) && fl&(lxPronoun|lxFirst|lxDet|lxSmall) == 0) {
+				quotedFacts++
+			}
 		}
 		if w.shape&shDigit != 0 {
 			prevEntity = false
@@ -452,6 +495,9 @@ func computeFeatures(text string, ws []word, info sentInfo, speaker, according b
 	if len(ws) > 0 && ws[0].shape&shLower != 0 {
 		f[fLowerStart] = 1
 	}
+	if 2*quotedWords >= len(ws) && quotedFacts == 0 && len(ws) > 0 {
+		f[fBareQuote] = 1
+	}
 	return f, t
 }
 
@@ -485,16 +531,10 @@ func isDateNumber(text string, ws []word, i int) bool {
 	if len(s) <= 2 && nearMonth(text, ws, i) {
 		return true
 	}
-	if i+1 < len(ws) {
-		n := ws[i+1]
-		if wordIs(text, n, "a.m") || wordIs(text, n, "p.m") || wordIs(text, n, "am") ||
-			wordIs(text, n, "pm") || wordIs(text, n, "gmt") || wordIs(text, n, "utc") {
-			return true
-		}
+	if isClock(text, ws, i) {
+		return true // 4 p.m., 10:30
 	}
-	// 10:30 tokenizes as 10 and 30 with a colon between.
-	if i+1 < len(ws) && ws[i+1].shape&shNumber != 0 && ws[i+1].e-ws[i+1].s == 2 &&
-		ws[i].e < len(text) && text[ws[i].e] == ':' {
+	if i+1 < len(ws) && (wordIs(text, ws[i+1], "gmt") || wordIs(text, ws[i+1], "utc")) {
 		return true
 	}
 	if i > 0 && ws[i].e-ws[i].s == 2 && ws[i].s > 0 && text[ws[i].s-1] == ':' {
@@ -512,9 +552,20 @@ func isEntityWord(w word, i int) bool {
 // FeaturesOf returns the feature vector of one sentence, as Extract computes
 // it (names in FeatureNames). It is meant for tools that label sentences and
 // fit weights.
-func FeaturesOf(sentence string) Features {
-	ws, info := tokenize(sentence, 0, len(sentence), nil)
+//
+// news sets the news feature: true for a sentence of news, false for one
+// of spoken debate (the CheckThat! data).
+func FeaturesOf(sentence string, news bool) Features {
+	f, _ := featuresOf(sentence, news)
+	return f
+}
+
+func featuresOf(sentence string, news bool) (Features, []word) {
+	ws, info, _ := tokenize(sentence, 0, len(sentence), nil, false)
 	spk := findSpeaker(sentence, ws)
 	f, _ := computeFeatures(sentence, ws, info, spk.ok && !spk.according, spk.according)
-	return f
+	if news {
+		f[fNews] = 1
+	}
+	return f, ws
 }

@@ -36,6 +36,8 @@ const (
 	lxReported                       // reportedly, indicate: relayed facts
 	lxOrdinal                        // first, second: "its second year"
 	lxInverts                        // speech verb that may precede its speaker: "said Kim"
+	lxNumber                         // a number in words: six, hundreds, million, percent
+	lxSpanLead                       // may open a date or number: last, next, a, several
 )
 
 var lexicon = map[string]uint32{}
@@ -56,7 +58,8 @@ func init() {
 		"pledged", "promised", "mentioned", "revealed", "disclosed", "predicted",
 		"predicts", "stressed", "emphasized", "emphasised", "assessed", "believes",
 		"contends", "conceded", "admitted", "denied", "replied", "responded",
-		"suggested", "described", "tells", "told")
+		"suggested", "described", "tells", "told", "accused", "accuses",
+		"urged", "urges", "demanded", "called")
 	addWords(lxInverts, "said", "says", "added", "adds", "wrote", "writes",
 		"noted", "explained", "continued", "insisted", "asked", "recalled",
 		"warned", "argued", "stated")
@@ -80,7 +83,9 @@ func init() {
 		"association", "organization", "organisation", "firm", "watchdog",
 		"network", "broadcaster", "website", "figures", "data", "estimates",
 		"statistics", "forecasters", "economists", "economist", "engineers",
-		"engineer", "spokeswomen", "operator", "airline", "manufacturer")
+		"engineer", "spokeswomen", "operator", "airline", "manufacturer",
+		"executive", "executives", "inspectorate", "charity", "campaigners",
+		"inspector", "inspectors", "monitors", "observers", "mission")
 	addWords(lxModifier, "state", "senior", "top", "former", "unnamed",
 		"anonymous", "local", "military", "intelligence", "western", "foreign",
 		"government", "defense", "defence", "deputy", "chief", "press",
@@ -115,8 +120,19 @@ func init() {
 		"trillion", "trillions", "dozen", "dozens", "half", "percent",
 		"percentage", "tens", "twice", "tripled", "doubled", "halved", "majority",
 		"minority")
+	addWords(lxNumber, "two", "three", "four", "five", "six", "seven", "eight",
+		"nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen",
+		"sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty",
+		"forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred",
+		"hundreds", "thousand", "thousands", "million", "millions", "billion",
+		"billions", "trillion", "trillions", "dozen", "dozens", "half", "tens",
+		"percent")
+	addWords(lxSpanLead, "last", "next", "this", "past", "a", "several", "few",
+		"many", "one")
 	addWords(lxCurrency, "dollars", "dollar", "euros", "euro", "pounds",
-		"yuan", "yen", "rubles", "roubles", "won", "rupees", "usd", "eur")
+		"yuan", "yen", "rubles", "roubles", "won", "rupees", "usd", "eur",
+		"crowns", "crown", "krone", "kroner", "kronor", "francs", "franc",
+		"pesos", "rand", "cents")
 	addWords(lxCausal, "because", "caused", "causes", "causing", "resulted",
 		"blamed", "therefore", "consequently", "triggered", "sparked",
 		"prompted", "attributed", "fueled", "fuelled", "thanks")
@@ -181,7 +197,9 @@ func init() {
 	addWords(lxSmall, "a", "an", "the", "and", "or", "but", "nor", "of", "in",
 		"on", "at", "to", "for", "by", "with", "from", "as", "vs", "via", "into",
 		"onto", "over", "up", "off", "per", "is", "are", "was", "be", "de",
-		"la", "le", "du", "von", "van", "der", "al", "bin", "than", "out")
+		"la", "le", "du", "von", "van", "der", "al", "bin", "than", "out",
+		"am", "pm", "a.m", "p.m")
+	buildLexiconH()
 }
 
 // Abbreviation classes for the segmenter: how a period after the word behaves.
@@ -253,37 +271,32 @@ func init() {
 	}
 }
 
-// lookupWord returns the lexicon flags of an ASCII word, matched without
-// regard to case; a curly apostrophe counts as a straight one.
+// lexiconH is the lexicon keyed by the hash of each word (fnv of its
+// normalised form, as tokenize computes it), so that reading a word costs one
+// hash for both the lexicon and the model.
+var lexiconH map[uint64]uint32
+
+func buildLexiconH() {
+	lexiconH = make(map[uint64]uint32, len(lexicon))
+	for w, fl := range lexicon {
+		lexiconH[fnv([]byte(w))] |= fl
+	}
+}
+
+// lookupWord returns the lexicon flags of a word, matched without regard to
+// case; a curly apostrophe counts as a straight one, and a possessive takes
+// the flags of its noun ("the authority’s").
 func lookupWord(w string) uint32 {
-	if len(w) > 1 && w[len(w)-1] == '.' { // "Dec." as "dec"
-		w = w[:len(w)-1]
+	var buf [maxNormWord]byte
+	k := normWord(buf[:0], w, 0)
+	if len(k) >= maxNormWord {
+		return 0
 	}
-	var buf [24]byte
-	n := 0
-	for i := 0; i < len(w); i++ {
-		c := w[i]
-		switch {
-		case c >= 'A' && c <= 'Z':
-			c += 'a' - 'A'
-		case c == 0xE2 && i+2 < len(w) && w[i+1] == 0x80 && w[i+2] == 0x99: // ’
-			c = '\''
-			i += 2
-		case c >= 0x80:
-			return 0
-		}
-		if n == len(buf) {
-			return 0
-		}
-		buf[n] = c
-		n++
-	}
-	if fl, ok := lexicon[string(buf[:n])]; ok {
+	if fl, ok := lexiconH[fnv(k)]; ok {
 		return fl
 	}
-	// A possessive takes the flags of its noun: "the authority’s".
-	if n > 2 && buf[n-2] == '\'' && buf[n-1] == 's' {
-		return lexicon[string(buf[:n-2])]
+	if n := len(k); n > 2 && k[n-2] == '\'' && k[n-1] == 's' {
+		return lexiconH[fnv(k[:n-2])]
 	}
 	return 0
 }

@@ -122,7 +122,7 @@ func continuesLine(text string, p int) bool {
 			return false
 		}
 		if !isSpace(r) {
-			return unicode.IsLower(r)
+			return isLower(r)
 		}
 		p += w
 	}
@@ -197,7 +197,7 @@ func sentenceEnd(text string, sentStart, i int, r rune, w int) (int, bool) {
 		}
 		nk += w2
 	}
-	if unicode.IsLower(nr) || isTerminal(nr) || nr == ',' || nr == ';' {
+	if isLower(nr) || isTerminal(nr) || nr == ',' || nr == ';' {
 		return j, false
 	}
 	if qe || cjk {
@@ -206,7 +206,7 @@ func sentenceEnd(text string, sentStart, i int, r rune, w int) (int, bool) {
 	if ell || dots >= 3 {
 		// An ellipsis ends a sentence only when a capital (or a caseless
 		// letter) follows; "... 10" or "… raises" carries on.
-		return j, unicode.IsUpper(nr) || (unicode.IsLetter(nr) && !unicode.IsLower(nr))
+		return j, isUpper(nr) || (isLetter(nr) && !isLower(nr))
 	}
 	if closed {
 		return j, true

@@ -23,32 +23,18 @@ type speakerMatch struct {
 	ok        bool
 }
 
+// findSpeaker finds the speaker of one sentence's words. Speech verbs inside
+// a quotation ("we said at the time") belong to the quoted speaker, not to
+// the sentence, and are skipped.
 func findSpeaker(text string, ws []word) speakerMatch {
-	for i := range ws {
-		var start int
-		switch {
-		case wordIs(text, ws[i], "according") && nextIs(text, ws, i, "to"):
-			start = i + 2
-		case wordIs(text, ws[i], "citing"):
-			start = i + 1
-		default:
-			continue
-		}
-		if start < len(ws) && ws[start].pre == 0 {
-			if from, to, ok := phraseAfter(text, ws, start); ok {
-				return speakerMatch{from: from, to: to, according: true, ok: true}
-			}
-			// "according to the port authority": after "according to" the
-			// source needs no capital; take the phrase up to punctuation.
-			end := start
-			for j := start; j < len(ws) && j-start < 6 && (j == start || ws[j].pre == 0); j++ {
-				end = j + 1
-			}
-			return speakerMatch{from: start, to: end, according: true, ok: true}
-		}
+	// "according to X" names the source outright; "citing X" names the
+	// source of the sentence's subject, who is the speaker when there is a
+	// speech verb ("The government suggested ..., citing intercepted calls").
+	if m := sourceAfter(text, ws, "according"); m.ok {
+		return m
 	}
 	for v := range ws {
-		if ws[v].flags&lxAttrib == 0 || ws[v].shape&shLower == 0 {
+		if ws[v].flags&lxAttrib == 0 || ws[v].shape&shLower == 0 || ws[v].quoted {
 			continue
 		}
 		// "...,” said Hong Min" / ", said the official."
@@ -61,6 +47,37 @@ func findSpeaker(text string, ws []word) speakerMatch {
 		if from, to, ok := phraseBefore(text, ws, v); ok {
 			return speakerMatch{from: from, to: to, ok: true}
 		}
+	}
+	return sourceAfter(text, ws, "citing")
+}
+
+// sourceAfter finds the source named after "according to" or "citing".
+func sourceAfter(text string, ws []word, marker string) speakerMatch {
+	for i := range ws {
+		if ws[i].quoted || !wordIs(text, ws[i], marker) {
+			continue
+		}
+		start := i + 1
+		if marker == "according" {
+			if !nextIs(text, ws, i, "to") {
+				continue
+			}
+			start = i + 2
+		}
+		if start >= len(ws) || ws[start].pre != 0 {
+			continue
+		}
+		if from, to, ok := phraseAfter(text, ws, start); ok {
+			return speakerMatch{from: from, to: to, according: true, ok: true}
+		}
+		// "according to the port authority": after "according to" the
+		// source needs no capital; take the phrase up to punctuation or a
+		// clause word ("communications in which ...").
+		end := start
+		for j := start; j < len(ws) && j-start < maxSpeakerWords && (j == start || ws[j].pre == 0 && ws[j].flags&lxClause == 0); j++ {
+			end = j + 1
+		}
+		return speakerMatch{from: start, to: end, according: true, ok: true}
 	}
 	return speakerMatch{}
 }
@@ -86,11 +103,27 @@ loop:
 		case w.flags&lxModifier != 0:
 		case w.flags&lxConnector != 0 && j > i && ws[j-1].shape&shCap != 0 &&
 			j+1 < len(ws) && ws[j+1].shape&shCap != 0:
+		case w.shape&shLower != 0 && w.flags&(lxClause|lxAttrib|lxAux) == 0 && roleAhead(ws, j):
+			// "Estrian customs data": plain words before a role noun.
 		default:
 			break loop
 		}
 	}
 	return i, end, head
+}
+
+// roleAhead reports a role noun within two words after j, with no
+// punctuation between.
+func roleAhead(ws []word, j int) bool {
+	for k := j + 1; k < len(ws) && k <= j+2; k++ {
+		if ws[k].pre != 0 {
+			return false
+		}
+		if ws[k].flags&lxRole != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // phraseBefore reads a speaker phrase backward from the speech verb at v.
@@ -232,10 +265,10 @@ func isPreposition(text string, w word) bool {
 }
 
 // detBefore looks back from the plain lower-case word k for a determiner at
-// most two words away, with nothing but plain words and no punctuation
+// most three words away ("the national civil protection agency"), with nothing but plain words and no punctuation
 // between; it returns the determiner's index or -1.
 func detBefore(text string, ws []word, k int) int {
-	for d := k; d >= 0 && k-d <= 2; d-- {
+	for d := k; d >= 0 && k-d <= 3; d-- {
 		w := ws[d]
 		if d < k && ws[d+1].pre != 0 {
 			return -1
@@ -253,4 +286,111 @@ func detBefore(text string, ws []word, k int) int {
 
 func hasSuffix(text string, w word, suf string) bool {
 	return w.e-w.s > len(suf)+1 && text[w.e-len(suf):w.e] == suf
+}
+
+// speakerRef is a resolved speaker: the byte range of the phrase that names
+// them, wherever it is in the text.
+type speakerRef struct {
+	bs, be    int
+	ok        bool
+	according bool // "according to X": a source rather than a speaker
+	plural    bool // "officials", "sources": not what "he" or "she" refers to
+	block     int  // the block it was found in (extractor.blocks)
+}
+
+// pronounReach is how many blocks back "he" or "she" may find the person it
+// stands for.
+const pronounReach = 3
+
+// attribute resolves the speakers of the current block's sentences: each
+// sentence's own speaker, "he" and "she" to the last person named, and a
+// quotation that runs over several sentences to the speaker named anywhere
+// in it ("“A. B,” she said." gives A its speaker too). A quotation that opens
+// right after an attributed quotation continues it ("“A,” she said. “B.”"),
+// also across a paragraph break.
+func (x *extractor) attribute() {
+	text, ws, ss := x.text, x.words, x.sents
+	for i := range ss {
+		s := &ss[i]
+		if !s.spk.ok {
+			continue
+		}
+		from, to := s.spk.from, s.spk.to
+		if to-from == 1 && ws[from].flags&lxPronoun != 0 {
+			if (wordIs(text, ws[from], "he") || wordIs(text, ws[from], "she")) &&
+				x.last.ok && x.blocks-x.last.block <= pronounReach {
+				s.ref = x.last
+				s.ref.according = false
+			}
+			continue
+		}
+		head := ws[to-1]
+		s.ref = speakerRef{bs: ws[from].s, be: head.e, ok: true, according: s.spk.according,
+			plural: head.shape&shLower != 0 && hasSuffix(text, head, "s") && !hasSuffix(text, head, "ss"),
+			block:  x.blocks}
+		if !s.ref.according && !s.ref.plural {
+			x.last = s.ref
+		}
+	}
+	// Quotations over several sentences: a run of sentences joined by an
+	// open quotation shares the speaker named in one of them.
+	prev := -1 // the sentence before the run, when it quoted someone
+	if x.lastQuot.ok && x.lastQuot.block == x.blocks-1 {
+		prev = -2 // the previous paragraph ended with an attributed quotation
+	}
+	for i := 0; i < len(ss); {
+		j := i
+		for j+1 < len(ss) && ss[j].openEnd && ss[j+1].openStart {
+			j++
+		}
+		owner := -1
+		for k := i; k <= j; k++ {
+			if ss[k].spk.ok && !ss[k].spk.according {
+				owner = k
+				break
+			}
+		}
+		opens := ss[i].w1 > ss[i].w0 && ws[ss[i].w0].pre&pQuoteOpen != 0
+		switch {
+		case owner >= 0:
+			for k := i; k <= j; k++ {
+				if !ss[k].spk.ok {
+					ss[k].spk = speakerMatch{ok: true, from: -1, to: -1}
+					ss[k].ref = ss[owner].ref
+				}
+			}
+		case opens && prev == -2:
+			for k := i; k <= j; k++ {
+				ss[k].spk = speakerMatch{ok: true, from: -1, to: -1}
+				ss[k].ref = x.lastQuot
+			}
+		case opens && prev >= 0:
+			for k := i; k <= j; k++ {
+				ss[k].spk = speakerMatch{ok: true, from: -1, to: -1}
+				ss[k].ref = ss[prev].ref
+			}
+		}
+		prev = -1
+		if ss[j].spk.ok && !ss[j].spk.according && quotes(ws[ss[j].w0:ss[j].w1]) {
+			prev = j
+		}
+		i = j + 1
+	}
+	x.lastQuot = speakerRef{}
+	if n := len(ss); n > 0 && ss[n-1].spk.ok && !ss[n-1].spk.according && ss[n-1].ref.ok &&
+		quotes(ws[ss[n-1].w0:ss[n-1].w1]) {
+		x.lastQuot = ss[n-1].ref
+		x.lastQuot.block = x.blocks
+	}
+}
+
+// quotes reports a sentence that quotes someone: three quoted words or more.
+func quotes(ws []word) bool {
+	n := 0
+	for _, w := range ws {
+		if w.quoted {
+			n++
+		}
+	}
+	return n >= 3
 }

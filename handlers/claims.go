@@ -115,6 +115,7 @@ func (h *Handler) claimPage(c echo.Context, id int64) (views.ClaimPage, error) {
 		DocURL: fmt.Sprintf("/documents/%d#claim-%d", d.ID, cl.ID),
 	}
 	p.Before, p.After = passage(d.Body, cl.Start, cl.End)
+	p.Numbers, p.Dates = numbersAndDates(cl.Text)
 	if p.Publish, err = h.publishBox(c, cl); err != nil {
 		return views.ClaimPage{}, err
 	}

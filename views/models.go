@@ -180,6 +180,11 @@ type ClaimPage struct {
 
 	// Publication state and buttons.
 	Publish PublishBox
+
+	// What the extractor finds in the claim's text, for the fact-checker to
+	// look up: "$4.5 million, 40%" and "Nov. 21, last week"; empty when none.
+	Numbers string
+	Dates   string
 }
 
 // ErrorPage is shown for every error.

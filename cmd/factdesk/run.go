@@ -40,6 +40,8 @@ func commands() []command {
 		{"backup", "[--db FILE] [--force] FILE", "write a consistent copy of the database while the server runs", runBackup},
 		// API tokens.
 		{"token", "create --user NAME LABEL | list --user NAME | revoke --user NAME ID", "manage personal API tokens (printed once at creation)", runToken},
+		// Claim extraction.
+		{"reextract", "[--doc ID]", "run the current extractor over stored documents again; reviewed claims stay as they are", runReextract},
 		// Performance: generated data at scale.
 		{"demo", "--docs N [--seed S]", "fill a new database with generated articles, claims, users and reviews", runDemo},
 		{"help", "", "show this help", nil},
