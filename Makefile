@@ -51,6 +51,12 @@ fuzz:
 
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./extract/ ./db/
+	# Performance at scale (BENCHMARKS.md): the app on 10,000 generated
+	# articles under 32 clients; writes bench/results.json.
+	$(MAKE) build
+	CGO_ENABLED=0 $(GO) build -o bin/loadgen ./cmd/loadgen
+	CGO_ENABLED=0 $(GO) build -o bin/benchrun ./cmd/benchrun
+	./bin/benchrun $(BENCHFLAGS)
 
 clean:
 	rm -rf bin

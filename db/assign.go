@@ -128,7 +128,7 @@ func (s *Store) publishAssigned(claims []Claim, actorID int64) {
 
 // Assignable lists the users claims can be assigned to, by name.
 func (s *Store) Assignable(ctx context.Context) ([]User, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+userCols+` FROM users
+	rows, err := s.query(ctx, `SELECT `+userCols+` FROM users
 		WHERE disabled = 0 AND role IN ('reviewer', 'editor', 'admin') ORDER BY username`)
 	if err != nil {
 		return nil, err

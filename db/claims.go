@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -90,13 +91,13 @@ func scanClaim(row interface{ Scan(...any) error }) (Claim, error) {
 
 // Claim returns one claim.
 func (s *Store) Claim(ctx context.Context, id int64) (Claim, error) {
-	return scanClaim(s.r.QueryRowContext(ctx, `SELECT `+claimCols+`
+	return scanClaim(s.queryRow(ctx, `SELECT `+claimCols+`
 		FROM claims c JOIN documents d ON d.id = c.document_id WHERE c.id = ?`, id))
 }
 
 // DocumentClaims returns a document's claims in text order.
 func (s *Store) DocumentClaims(ctx context.Context, docID int64) ([]Claim, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+claimCols+`
+	rows, err := s.query(ctx, `SELECT `+claimCols+`
 		FROM claims c JOIN documents d ON d.id = c.document_id
 		WHERE c.document_id = ? ORDER BY c.start, c.id`, docID)
 	if err != nil {
@@ -162,9 +163,10 @@ type QueuePage struct {
 	Total  int
 }
 
-// conditions are the filter's WHERE terms on claims c, with their
-// arguments; the queue and stepping through it (QueueNeighbours) share them.
-func (f QueueFilter) conditions() ([]string, []any) {
+// queueWhere is the filter's WHERE terms on claims c and their arguments,
+// but for leaving out the claims owed a blind second opinion (see
+// queueQueries and conditions).
+func queueWhere(f QueueFilter) ([]string, []any) {
 	// Dismissed sentences are not claims: they leave the queue.
 	where := []string{"c.dismissed = 0"}
 	var args []any
@@ -178,15 +180,22 @@ func (f QueueFilter) conditions() ([]string, []any) {
 	if f.Status != "" {
 		where = append(where, "c.status = ?")
 		args = append(args, f.Status)
-		if f.BlindFor > 0 {
-			where = append(where, `NOT EXISTS (SELECT 1 FROM second_opinions o
-				WHERE o.claim_id = c.id AND o.second_user_id = ? AND o.second_at IS NULL)`)
-			args = append(args, f.BlindFor)
-		}
 	}
 	if f.DocumentID > 0 {
 		where = append(where, "c.document_id = ?")
 		args = append(args, f.DocumentID)
+	}
+	return where, args
+}
+
+// conditions is every WHERE term of the queue that f selects, so that a
+// claim page steps through the same claims as the queue (QueueNeighbours).
+func (f QueueFilter) conditions() ([]string, []any) {
+	where, args := queueWhere(f)
+	if f.Status != "" && f.BlindFor > 0 {
+		where = append(where, `NOT EXISTS (SELECT 1 FROM second_opinions o
+			WHERE o.claim_id = c.id AND o.second_user_id = ? AND o.second_at IS NULL)`)
+		args = append(args, f.BlindFor)
 	}
 	return where, args
 }
@@ -200,34 +209,12 @@ func (s *Store) Queue(ctx context.Context, f QueueFilter) (QueuePage, error) {
 	if f.Status != "" && !ValidStatus(f.Status) {
 		return QueuePage{}, fmt.Errorf("%w: unknown status %q", ErrInvalid, f.Status)
 	}
-	where, args := f.conditions()
 	var page QueuePage
-	countSQL := "SELECT count(*) FROM claims c"
-	if len(where) > 0 {
-		countSQL += " WHERE " + strings.Join(where, " AND ")
-	}
-	if err := s.r.QueryRowContext(ctx, countSQL, args...).Scan(&page.Total); err != nil {
+	countSQL, countArgs, q, args := queueQueries(f)
+	if err := s.queryRow(ctx, countSQL, countArgs...).Scan(&page.Total); err != nil {
 		return page, err
 	}
-
-	order := "c.score DESC, c.id ASC"
-	backward := f.Before != nil
-	switch {
-	case backward:
-		where = append(where, "(c.score > ? OR (c.score = ? AND c.id < ?))")
-		args = append(args, f.Before.Score, f.Before.Score, f.Before.ID)
-		order = "c.score ASC, c.id DESC"
-	case f.After != nil:
-		where = append(where, "(c.score < ? OR (c.score = ? AND c.id > ?))")
-		args = append(args, f.After.Score, f.After.Score, f.After.ID)
-	}
-	q := `SELECT ` + claimCols + ` FROM claims c JOIN documents d ON d.id = c.document_id`
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
-	q += " ORDER BY " + order + " LIMIT ?"
-	args = append(args, f.Limit+1)
-	rows, err := s.r.QueryContext(ctx, q, args...)
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return page, err
 	}
@@ -239,6 +226,7 @@ func (s *Store) Queue(ctx context.Context, f QueueFilter) (QueuePage, error) {
 	if more {
 		claims = claims[:f.Limit]
 	}
+	backward := f.Before != nil
 	if backward {
 		for i, j := 0, len(claims)-1; i < j; i, j = i+1, j-1 {
 			claims[i], claims[j] = claims[j], claims[i]
@@ -266,6 +254,99 @@ func (s *Store) Queue(ctx context.Context, f QueueFilter) (QueuePage, error) {
 	return page, nil
 }
 
+// queueQueries returns the queries of a queue page: its total and its
+// claims. Totals that claim_counts holds (every document; by status and
+// whether assigned) are read from it, kept by triggers; the others are
+// counted in an index range: one document's claims, one reviewer's, or the
+// few claims on which a reviewer owes a second opinion, taken from a total.
+//
+// A cursor splits the page into two index ranges, each a seek: the rest of
+// the cursor's score (scores tie often: they are rounded), then the lower
+// scores. A single condition such as "score < ? OR (score = ? AND id > ?)"
+// makes SQLite walk the index from the top, so that deep pages would cost
+// as much as every page before them.
+func queueQueries(f QueueFilter) (countSQL string, countArgs []any, pageSQL string, pageArgs []any) {
+	where, args := queueWhere(f)
+	blind := f.Status != "" && f.BlindFor > 0
+	// The claims owed a blind second opinion by the reader, among those the
+	// other conditions select: left out when filtering by status, as the
+	// filter would tell the verdict.
+	owed := `SELECT count(*) FROM second_opinions o JOIN claims c ON c.id = o.claim_id
+		WHERE o.second_user_id = ? AND o.second_at IS NULL AND ` + strings.Join(where, " AND ")
+	owedArgs := append([]any{f.BlindFor}, args...)
+
+	switch {
+	case f.AssigneeID > 0 || (f.DocumentID > 0 && f.Unassigned):
+		countSQL, countArgs = "SELECT count(*) FROM claims c WHERE "+strings.Join(where, " AND "), slices.Clone(args)
+	case f.DocumentID > 0:
+		countSQL, countArgs = "SELECT coalesce(sum(n), 0) FROM doc_counts WHERE document_id = ?", []any{f.DocumentID}
+		if f.Status != "" {
+			countSQL += " AND status = ?"
+			countArgs = append(countArgs, f.Status)
+		}
+	default:
+		var cw []string
+		if f.Status != "" {
+			cw = append(cw, "status = ?")
+			countArgs = append(countArgs, f.Status)
+		}
+		if f.Unassigned {
+			cw = append(cw, "assigned = 0")
+		}
+		countSQL = "SELECT coalesce(sum(n), 0) FROM claim_counts"
+		if len(cw) > 0 {
+			countSQL += " WHERE " + strings.Join(cw, " AND ")
+		}
+	}
+	if blind {
+		countSQL = "SELECT (" + countSQL + ") - (" + owed + ")"
+		countArgs = append(countArgs, owedArgs...)
+		where = append(where, `NOT EXISTS (SELECT 1 FROM second_opinions o
+			WHERE o.claim_id = c.id AND o.second_user_id = ? AND o.second_at IS NULL)`)
+		args = append(args, f.BlindFor)
+	}
+	pageSQL, pageArgs = queueSQL(where, args, f)
+	return countSQL, countArgs, pageSQL, pageArgs
+}
+
+// queueSQL builds the page query from the filter's conditions.
+func queueSQL(where []string, args []any, f QueueFilter) (string, []any) {
+	base := ""
+	if len(where) > 0 {
+		base = strings.Join(where, " AND ") + " AND "
+	}
+	limit := f.Limit + 1
+	// Both ranges are ordered by score and id, though the first has one
+	// score: that is the order of the score indexes, which SQLite then walks
+	// rather than collecting the whole tie and sorting it.
+	cur, order, tie, rest := f.After, "c.score DESC, c.id ASC", "c.id > ?", "c.score < ?"
+	if f.Before != nil {
+		cur, order, tie, rest = f.Before, "c.score ASC, c.id DESC", "c.id < ?", "c.score > ?"
+	}
+	if cur == nil {
+		q := `SELECT ` + claimCols + ` FROM claims c JOIN documents d ON d.id = c.document_id`
+		if len(where) > 0 {
+			q += " WHERE " + strings.Join(where, " AND ")
+		}
+		return q + " ORDER BY " + order + " LIMIT ?", append(args, limit)
+	}
+	// The page is chosen from the two ranges' index entries alone (id and
+	// score); only its rows are then read whole.
+	q := `SELECT ` + claimCols + ` FROM claims c JOIN documents d ON d.id = c.document_id WHERE c.id IN (
+		SELECT id FROM (
+			SELECT id, score FROM (SELECT c.id, c.score FROM claims c WHERE ` + base + `c.score = ? AND ` + tie + ` ORDER BY ` + order + ` LIMIT ?)
+			UNION ALL
+			SELECT id, score FROM (SELECT c.id, c.score FROM claims c WHERE ` + base + rest + ` ORDER BY ` + order + ` LIMIT ?)
+			ORDER BY ` + strings.ReplaceAll(order, "c.", "") + ` LIMIT ?)
+	) ORDER BY ` + order
+	all := make([]any, 0, 2*len(args)+6)
+	all = append(all, args...)
+	all = append(all, cur.Score, cur.ID, limit)
+	all = append(all, args...)
+	all = append(all, cur.Score, limit, limit)
+	return q, all
+}
+
 // StaleError is returned when a change was made on an old version of a
 // claim; Current is the claim as it is now.
 type StaleError struct{ Current Claim }
@@ -276,6 +357,13 @@ func (e *StaleError) Error() string {
 
 // Is makes errors.Is(err, ErrStale) true.
 func (e *StaleError) Is(target error) bool { return target == ErrStale }
+
+// The statements of a status change, kept prepared (see stmts.go).
+const (
+	sqlSetStatusRead = `SELECT ` + claimCols + `
+		FROM claims c JOIN documents d ON d.id = c.document_id WHERE c.id = ?`
+	sqlSetStatusUpdate = `UPDATE claims SET status = ?, version = version + 1, updated_at = ? WHERE id = ?`
+)
 
 // SetStatus records a review: in one transaction it checks that the claim is
 // still at seenVersion, sets its status, bumps its version and appends a
@@ -303,8 +391,7 @@ func (s *Store) SetStatus(ctx context.Context, claimID, userID, seenVersion int6
 	var c Claim
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		c, err = scanClaim(tx.QueryRowContext(ctx, `SELECT `+claimCols+`
-			FROM claims c JOIN documents d ON d.id = c.document_id WHERE c.id = ?`, claimID))
+		c, err = scanClaim(s.txQueryRow(ctx, tx, sqlSetStatusRead, claimID))
 		if err != nil {
 			return err
 		}
@@ -318,8 +405,7 @@ func (s *Store) SetStatus(ctx context.Context, claimID, userID, seenVersion int6
 			return fmt.Errorf("%w: the claim is already %s; add a note to record a review without a change", ErrInvalid, to)
 		}
 		now := s.now()
-		if _, err := tx.ExecContext(ctx, `UPDATE claims SET status = ?, version = version + 1, updated_at = ? WHERE id = ?`,
-			to, formatTime(now), claimID); err != nil {
+		if _, err := s.txExec(ctx, tx, sqlSetStatusUpdate, to, formatTime(now), claimID); err != nil {
 			return err
 		}
 		historyID, err := appendHistory(ctx, tx, historyRecord{ClaimID: claimID, From: c.Status, To: to, UserID: userID,
@@ -353,7 +439,7 @@ type HistoryEntry struct {
 
 // History returns a claim's history, newest first.
 func (s *Store) History(ctx context.Context, claimID int64) ([]HistoryEntry, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT h.id, h.claim_id, h.action, h.from_status, h.to_status, h.user_id, u.username, h.note, h.created_at
+	rows, err := s.query(ctx, `SELECT h.id, h.claim_id, h.action, h.from_status, h.to_status, h.user_id, u.username, h.note, h.created_at
 		FROM status_history h JOIN users u ON u.id = h.user_id
 		WHERE h.claim_id = ? ORDER BY h.id DESC`, claimID)
 	if err != nil {

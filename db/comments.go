@@ -128,7 +128,7 @@ func (s *Store) AddComment(ctx context.Context, claimID, userID int64, body stri
 // Comments returns a claim's comments, oldest first, with their mentions
 // resolved against the current users.
 func (s *Store) Comments(ctx context.Context, claimID int64) ([]Comment, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT c.id, c.claim_id, u.username, c.body, c.created_at
+	rows, err := s.query(ctx, `SELECT c.id, c.claim_id, u.username, c.body, c.created_at
 		FROM comments c JOIN users u ON u.id = c.user_id WHERE c.claim_id = ? ORDER BY c.id`, claimID)
 	if err != nil {
 		return nil, err
@@ -236,7 +236,7 @@ func (s *Store) Inbox(ctx context.Context, userID, beforeID int64, limit int) ([
 // UnreadCount is the number shown beside the inbox link.
 func (s *Store) UnreadCount(ctx context.Context, userID int64) (int, error) {
 	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM notifications WHERE user_id = ? AND read_at IS NULL`, userID).Scan(&n)
+	err := s.queryRow(ctx, `SELECT count(*) FROM notifications WHERE user_id = ? AND read_at IS NULL`, userID).Scan(&n)
 	return n, err
 }
 

@@ -96,7 +96,7 @@ func (s *Store) AddEvidence(ctx context.Context, claimID, userID int64, ev NewEv
 
 // ClaimEvidence returns a claim's evidence, oldest first.
 func (s *Store) ClaimEvidence(ctx context.Context, claimID int64) ([]Evidence, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT e.id, e.claim_id, coalesce(e.history_id, 0), e.url, e.title, e.excerpt, u.username, e.created_at
+	rows, err := s.query(ctx, `SELECT e.id, e.claim_id, coalesce(e.history_id, 0), e.url, e.title, e.excerpt, u.username, e.created_at
 		FROM evidence e JOIN users u ON u.id = e.user_id WHERE e.claim_id = ? ORDER BY e.id`, claimID)
 	if err != nil {
 		return nil, err

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -29,6 +31,11 @@ type ClaimFilter struct {
 	// Quotes fills export.Record's Prefix and Suffix (the text around the
 	// claim, for Web Annotation), which costs a read of the document text.
 	Quotes bool
+
+	// walk keeps the index on update times out of the conditions, for an
+	// export that walks every claim in id order once: through the index,
+	// each batch would collect and sort the whole date range again.
+	walk bool
 }
 
 // ExportFilter selects the claims to export.
@@ -71,13 +78,19 @@ func (f ClaimFilter) where(ctx context.Context, q interface {
 			}
 			args = append(args, st)
 		}
-		conds = append(conds, "c.status IN ("+placeholders(len(f.Statuses))+")")
+		// The unary + keeps SQLite from using the status index: for a
+		// keyset page in id order (exports, the API) it would collect and
+		// sort every claim of those statuses for each page, which is what it
+		// chose with no statistics and with the ones PRAGMA optimize
+		// leaves; walking the primary key from the cursor reads one page.
+		conds = append(conds, "+c.status IN ("+placeholders(len(f.Statuses))+")")
 	}
 	if len(f.Kinds) > 0 {
 		for _, k := range f.Kinds {
 			args = append(args, k)
 		}
-		conds = append(conds, "c.kind IN ("+placeholders(len(f.Kinds))+")")
+		// The same for the dashboard's kind index (claims_live_kind).
+		conds = append(conds, "+c.kind IN ("+placeholders(len(f.Kinds))+")")
 	}
 	if f.DocumentID < 0 || f.ClaimID < 0 {
 		return "", nil, fmt.Errorf("%w: document and claim numbers are positive", ErrInvalid)
@@ -119,12 +132,16 @@ func (f ClaimFilter) where(ctx context.Context, q interface {
 	if !from.IsZero() && !to.IsZero() && to.Before(from) {
 		return "", nil, fmt.Errorf("%w: the date range ends before it starts", ErrInvalid)
 	}
+	updated := "c.updated_at"
+	if f.walk {
+		updated = "+c.updated_at"
+	}
 	if !from.IsZero() {
-		conds = append(conds, "c.updated_at >= ?")
+		conds = append(conds, updated+" >= ?")
 		args = append(args, formatTime(from))
 	}
 	if !to.IsZero() {
-		conds = append(conds, "c.updated_at < ?")
+		conds = append(conds, updated+" < ?")
 		args = append(args, formatTime(to.AddDate(0, 0, 1)))
 	}
 	if f.Published {
@@ -138,10 +155,46 @@ func (f ClaimFilter) where(ctx context.Context, q interface {
 	return " WHERE " + strings.Join(conds, " AND "), args, nil
 }
 
+// exportBatch is how many claims are read per query, so that memory holds
+// one batch at a time.
+const exportBatch = 1000
+
+// exportHistorySQL packs a claim's whole history into one text value: per
+// row "id,user_id,created_at,from,to,action,N,note" where N is the note's
+// length in bytes, so that a note may hold any character. Reading the
+// history as rows of its own, or joined to the claims, costs a column read
+// per field per row; through the driver that was most of the time of a large
+// export. One range query per batch rather than one lookup per claim. The
+// rows come in index order (claim_id, id); unpackHistory checks the ids and
+// sorts if they are not, which costs less than ORDER BY inside group_concat.
+// (group_concat and concat_ws are SQLite's; PostgreSQL has string_agg.)
+const exportHistorySQL = `SELECT h.claim_id, group_concat(concat_ws(',', h.id, h.user_id, h.created_at,
+	h.from_status, h.to_status, h.action, octet_length(h.note), h.note), '')
+	FROM status_history h WHERE h.claim_id BETWEEN ? AND ? GROUP BY h.claim_id ORDER BY h.claim_id`
+
+// exportClaimsSQL reads the next batch of claims matching where (from
+// ClaimFilter.where, which keeps the status index out of it) after a cursor.
+func exportClaimsSQL(where string, quotes bool) string {
+	// SQLite's substr counts characters, which for valid UTF-8 are code
+	// points, the unit of every offset that leaves the program.
+	cols, join := `'', ''`, ``
+	if quotes {
+		cols = fmt.Sprintf(`substr(d.body, max(1, c.start - %d), min(c.start, %d)), substr(d.body, c."end" + 1, %d)`,
+			QuoteContext-1, QuoteContext, QuoteContext)
+		join = ` JOIN documents d ON d.id = c.document_id`
+	}
+	return `SELECT c.id, c.document_id, c.text, c.start, c."end", c.status, c.score, c.kind, c.speaker,
+			c.created_at, c.updated_at, coalesce(p.published_at, ''), ` + cols + `
+		FROM claims c` + join + ` LEFT JOIN claim_publications p ON p.claim_id = c.id` + where + ` AND c.id > ?
+		ORDER BY c.id LIMIT ?`
+}
+
 // ExportClaims streams matching claims with their history, in id order, to
 // fn; dismissed sentences are not claims and are left out. With no status
-// given it exports the verified ones (confirmed and disputed). It reads inside one transaction so that claims and history
-// agree, and holds only one record in memory at a time.
+// given it exports the verified ones (confirmed and disputed). It reads
+// inside one transaction so that claims and history agree. Claims come in
+// batches by id (keyset: each batch one primary key range), and the history
+// of a batch in one range of the history index.
 func (s *Store) ExportClaims(ctx context.Context, f ExportFilter, fn func(*export.Record) error) error {
 	if len(f.Statuses) == 0 {
 		f.Statuses = DefaultExportStatuses
@@ -151,57 +204,52 @@ func (s *Store) ExportClaims(ctx context.Context, f ExportFilter, fn func(*expor
 		return err
 	}
 	defer tx.Rollback()
-	where, args, err := f.where(ctx, tx)
+	f.walk = true
+	where, fargs, err := f.where(ctx, tx)
 	if err != nil {
 		return err
 	}
-	// SQLite's substr counts characters, which for valid UTF-8 are code
-	// points, the unit of every offset that leaves the program.
-	quotes := `'', ''`
-	if f.Quotes {
-		quotes = fmt.Sprintf(`substr(d.body, max(1, c.start - %d), min(c.start, %d)), substr(d.body, c."end" + 1, %d)`,
-			QuoteContext-1, QuoteContext, QuoteContext)
-	}
-	// One row per history entry (or one row for a claim without history),
-	// ordered so that a claim's rows are adjacent.
-	rows, err := tx.QueryContext(ctx, `SELECT c.id, c.document_id, d.title, d.url, d.published_at, d.publisher, d.sha256,
-			c.text, c.start, c."end", c.status, c.score, c.kind, c.speaker, c.created_at, c.updated_at,
-			coalesce(p.published_at, ''), `+quotes+`,
-			h.id, u.username, h.created_at, h.from_status, h.to_status, h.note, h.action
-		FROM claims c
-		JOIN documents d ON d.id = c.document_id
-		LEFT JOIN claim_publications p ON p.claim_id = c.id
-		LEFT JOIN status_history h ON h.claim_id = c.id
-		LEFT JOIN users u ON u.id = h.user_id`+where+`
-		ORDER BY c.id, h.id`, args...)
+	users, err := usernames(ctx, tx)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	var cur *export.Record
-	flush := func() error {
-		if cur == nil {
-			return nil
-		}
-		if n := len(cur.History); n > 0 {
-			last := cur.History[n-1]
-			cur.LastReviewer, cur.LastReviewedAt = last.User, &last.Time
-		}
-		return fn(cur)
+	claimsQ, err := tx.PrepareContext(ctx, exportClaimsSQL(where, f.Quotes))
+	if err != nil {
+		return err
 	}
-	for rows.Next() {
-		var r export.Record
-		var hid sql.NullInt64
-		var created, updated, published string
-		var user, hcreated, from, to, note, action sql.NullString
-		if err := rows.Scan(&r.ID, &r.DocumentID, &r.DocumentTitle, &r.DocumentURL, &r.DocumentPublishedAt, &r.DocumentPublisher,
-			&r.DocumentSHA256, &r.Text, &r.Start, &r.End, &r.Status, &r.Score, &r.Kind, &r.Speaker, &created, &updated,
-			&published, &r.Prefix, &r.Suffix, &hid, &user, &hcreated, &from, &to, &note, &action); err != nil {
-			return err
+	defer claimsQ.Close()
+	histQ, err := tx.PrepareContext(ctx, exportHistorySQL)
+	if err != nil {
+		return err
+	}
+	defer histQ.Close()
+	docQ, err := tx.PrepareContext(ctx, `SELECT title, url, published_at, publisher, sha256 FROM documents WHERE id = ?`)
+	if err != nil {
+		return err
+	}
+	defer docQ.Close()
+
+	args := append(fargs, int64(0), exportBatch)
+	after := &args[len(args)-2]
+	var doc struct {
+		id                                         int64
+		title, url, publishedAt, publisher, sha256 string
+	}
+	doc.id = -1
+	// read returns the next batch, complete; an empty one at the end.
+	read := func(ctx context.Context) ([]export.Record, error) {
+		batch := make([]export.Record, 0, exportBatch)
+		rows, err := claimsQ.QueryContext(ctx, args...)
+		if err != nil {
+			return nil, err
 		}
-		if cur == nil || cur.ID != r.ID {
-			if err := flush(); err != nil {
-				return err
+		for rows.Next() {
+			var r export.Record
+			var created, updated, published string
+			if err := rows.Scan(&r.ID, &r.DocumentID, &r.Text, &r.Start, &r.End, &r.Status, &r.Score, &r.Kind, &r.Speaker,
+				&created, &updated, &published, &r.Prefix, &r.Suffix); err != nil {
+				rows.Close()
+				return nil, err
 			}
 			r.CreatedAt, r.UpdatedAt = parseTime(created), parseTime(updated)
 			if published != "" {
@@ -209,22 +257,176 @@ func (s *Store) ExportClaims(ctx context.Context, f ExportFilter, fn func(*expor
 				r.PublishedAt = &t
 			}
 			r.History = []export.Event{}
-			cur = &r
+			batch = append(batch, r)
 		}
-		if hid.Valid {
-			ev := export.Event{
-				User: user.String, Time: parseTime(hcreated.String), From: from.String, To: to.String, Note: note.String,
+		rows.Close()
+		if err := rows.Err(); err != nil || len(batch) == 0 {
+			return nil, err
+		}
+		*after = batch[len(batch)-1].ID
+		if err := exportHistory(ctx, histQ, batch, users); err != nil {
+			return nil, err
+		}
+		for i := range batch {
+			r := &batch[i]
+			// A document's claims have neighbouring ids: its columns are
+			// read once per run of them.
+			if r.DocumentID != doc.id {
+				if err := docQ.QueryRowContext(ctx, r.DocumentID).Scan(&doc.title, &doc.url, &doc.publishedAt,
+					&doc.publisher, &doc.sha256); err != nil {
+					return nil, err
+				}
+				doc.id = r.DocumentID
 			}
-			if action.String != HistoryStatus {
-				ev.Action = action.String
+			r.DocumentTitle, r.DocumentURL, r.DocumentPublishedAt = doc.title, doc.url, doc.publishedAt
+			r.DocumentPublisher, r.DocumentSHA256 = doc.publisher, doc.sha256
+			if n := len(r.History); n > 0 {
+				last := r.History[n-1]
+				r.LastReviewer, r.LastReviewedAt = last.User, &last.Time
 			}
-			cur.History = append(cur.History, ev)
+		}
+		return batch, nil
+	}
+
+	// The next batch is read while fn writes the one before, so that the
+	// database and the encoding each have a core. At most three batches are
+	// in memory: one being read, one waiting, one being written.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan []export.Record, 1)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		for {
+			batch, err := read(ctx)
+			if err != nil || len(batch) == 0 {
+				readErr <- err
+				return
+			}
+			select {
+			case batches <- batch:
+			case <-ctx.Done():
+				readErr <- ctx.Err()
+				return
+			}
+			if len(batch) < exportBatch {
+				readErr <- nil
+				return
+			}
+		}
+	}()
+	var werr error
+	for batch := range batches {
+		if werr != nil {
+			continue // drain, so that the reader ends before the transaction does
+		}
+		for i := range batch {
+			if werr = fn(&batch[i]); werr != nil {
+				cancel()
+				break
+			}
 		}
 	}
-	if err := rows.Err(); err != nil {
+	if rerr := <-readErr; werr == nil {
+		werr = rerr
+	}
+	return werr
+}
+
+// exportHistory adds their history to a batch of claims in id order. The
+// range also holds claims the filter left out; their history is skipped.
+func exportHistory(ctx context.Context, q *sql.Stmt, batch []export.Record, users map[int64]string) error {
+	rows, err := q.QueryContext(ctx, batch[0].ID, batch[len(batch)-1].ID)
+	if err != nil {
 		return err
 	}
-	return flush()
+	defer rows.Close()
+	i := 0
+	for rows.Next() {
+		var id int64
+		var packed string
+		if err := rows.Scan(&id, &packed); err != nil {
+			return err
+		}
+		for i < len(batch) && batch[i].ID < id {
+			i++
+		}
+		if i == len(batch) {
+			break
+		}
+		if batch[i].ID != id {
+			continue
+		}
+		if batch[i].History, err = unpackHistory(packed, users); err != nil {
+			return fmt.Errorf("claim %d: %w", id, err)
+		}
+	}
+	return rows.Err()
+}
+
+// unpackHistory reads what exportHistorySQL packed, oldest first.
+func unpackHistory(s string, users map[int64]string) ([]export.Event, error) {
+	out := make([]export.Event, 0, strings.Count(s, ",")/7)
+	var ids []int64
+	sorted := true
+	for s != "" {
+		var f [7]string
+		for i := range f {
+			j := strings.IndexByte(s, ',')
+			if j < 0 {
+				return nil, errors.New("history packed wrongly")
+			}
+			f[i], s = s[:j], s[j+1:]
+		}
+		id, err0 := strconv.ParseInt(f[0], 10, 64)
+		uid, err1 := strconv.ParseInt(f[1], 10, 64)
+		n, err2 := strconv.Atoi(f[6])
+		if err0 != nil || err1 != nil || err2 != nil || n < 0 || n > len(s) {
+			return nil, errors.New("history packed wrongly")
+		}
+		if len(ids) > 0 && id < ids[len(ids)-1] {
+			sorted = false
+		}
+		ids = append(ids, id)
+		e := export.Event{User: users[uid], Time: parseTime(f[2]), From: f[3], To: f[4], Note: s[:n]}
+		if f[5] != HistoryStatus {
+			e.Action = f[5]
+		}
+		out = append(out, e)
+		s = s[n:]
+	}
+	if !sorted {
+		idx := make([]int, len(out))
+		for i := range idx {
+			idx[i] = i
+		}
+		sort.Slice(idx, func(a, b int) bool { return ids[idx[a]] < ids[idx[b]] })
+		byID := make([]export.Event, len(out))
+		for i, k := range idx {
+			byID[i] = out[k]
+		}
+		out = byID
+	}
+	return out, nil
+}
+
+// usernames maps user ids to names; teams are small.
+func usernames(ctx context.Context, tx *sql.Tx) (map[int64]string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, username FROM users`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	m := make(map[int64]string)
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		m[id] = name
+	}
+	return m, rows.Err()
 }
 
 // ListClaims returns up to limit claims matching f with ids above afterID,

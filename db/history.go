@@ -349,13 +349,13 @@ func (s *Store) VerifyClaimHistory(ctx context.Context, claimID int64) (int, err
 	}
 	defer tx.Rollback()
 	var status string
-	err = tx.QueryRowContext(ctx, `SELECT status FROM claims WHERE id = ?`, claimID).Scan(&status)
+	err = s.txReadRow(ctx, tx, `SELECT status FROM claims WHERE id = ?`, claimID).Scan(&status)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, ErrNotFound
 	} else if err != nil {
 		return 0, err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+chainCols()+`,
+	rows, err := s.txReadQuery(ctx, tx, `SELECT `+chainCols()+`,
 			coalesce((SELECT p.id FROM status_history p WHERE p.id < h.id ORDER BY p.id DESC LIMIT 1), 0),
 			coalesce((SELECT p.hash FROM status_history p WHERE p.id < h.id ORDER BY p.id DESC LIMIT 1), ''),
 			(SELECT n.prev_hash FROM status_history n WHERE n.id > h.id ORDER BY n.id LIMIT 1)

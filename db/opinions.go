@@ -217,7 +217,7 @@ func scanOpinion(row interface{ Scan(...any) error }) (SecondOpinion, error) {
 
 // SecondOpinions returns a claim's second opinions, oldest first.
 func (s *Store) SecondOpinions(ctx context.Context, claimID int64) ([]SecondOpinion, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+opinionCols+opinionJoins+` WHERE o.claim_id = ? ORDER BY o.id`, claimID)
+	rows, err := s.query(ctx, `SELECT `+opinionCols+opinionJoins+` WHERE o.claim_id = ? ORDER BY o.id`, claimID)
 	if err != nil {
 		return nil, err
 	}
@@ -236,7 +236,7 @@ func (s *Store) SecondOpinions(ctx context.Context, claimID int64) ([]SecondOpin
 // PendingOpinions returns the ids of the claims on which userID owes a
 // second opinion: pages hide those claims' verdicts from them.
 func (s *Store) PendingOpinions(ctx context.Context, userID int64) (map[int64]bool, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT claim_id FROM second_opinions WHERE second_user_id = ? AND second_at IS NULL`, userID)
+	rows, err := s.query(ctx, `SELECT claim_id FROM second_opinions WHERE second_user_id = ? AND second_at IS NULL`, userID)
 	if err != nil {
 		return nil, err
 	}

@@ -21,7 +21,7 @@ type Publication struct {
 func (s *Store) Publication(ctx context.Context, claimID int64) (Publication, error) {
 	var p Publication
 	var at string
-	err := s.r.QueryRowContext(ctx, `SELECT p.published_at, u.username FROM claim_publications p
+	err := s.queryRow(ctx, `SELECT p.published_at, u.username FROM claim_publications p
 		JOIN users u ON u.id = p.published_by WHERE p.claim_id = ?`, claimID).Scan(&at, &p.By)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, nil

@@ -22,7 +22,7 @@ func (s *Store) Session(ctx context.Context, token string) (Session, error) {
 	var ss Session
 	var uid sql.NullInt64
 	var created, seen, expires string
-	err := s.r.QueryRowContext(ctx, `SELECT user_id, data, created_at, last_seen, expires_at
+	err := s.queryRow(ctx, `SELECT user_id, data, created_at, last_seen, expires_at
 		FROM sessions WHERE id = ? AND expires_at > ?`, hashToken(token), formatTime(s.now())).
 		Scan(&uid, &ss.Data, &created, &seen, &expires)
 	if errors.Is(err, sql.ErrNoRows) {

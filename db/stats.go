@@ -1,9 +1,11 @@
 package db
 
-// Counts for the dashboard. Every query reads an index that covers it
-// (see migrations/0006_search.sql), so none reads the history or claims
-// tables row by row as they grow. Dismissed sentences are not claims and
-// are left out of the progress counts, as on the documents page.
+// Counts for the dashboard. Progress by status and by document reads the
+// counter tables that triggers keep (claim_counts, doc_counts in
+// migrations/0008_perf.sql); by kind and work per reviewer read indexes that
+// cover them (0006_search.sql). None reads the history or claims tables row
+// by row as they grow. Dismissed sentences are not claims and are left out
+// of the progress counts, as on the documents page.
 
 import (
 	"context"
@@ -29,7 +31,7 @@ func (p *Progress) addStatus(status string, n int) {
 // OverallProgress counts every claim by status.
 func (s *Store) OverallProgress(ctx context.Context) (Progress, error) {
 	var p Progress
-	rows, err := s.r.QueryContext(ctx, `SELECT status, count(*) FROM claims WHERE dismissed = 0 GROUP BY status`)
+	rows, err := s.r.QueryContext(ctx, `SELECT status, sum(n) FROM claim_counts GROUP BY status`)
 	if err != nil {
 		return p, err
 	}
@@ -62,10 +64,10 @@ func (s *Store) ProgressByDocument(ctx context.Context, limit int) ([]DocumentPr
 	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM documents`).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT d.id, d.title, c.status, count(c.id)
+	rows, err := s.r.QueryContext(ctx, `SELECT d.id, d.title, c.status, coalesce(c.n, 0)
 		FROM (SELECT id, title FROM documents ORDER BY id DESC LIMIT ?) d
-		LEFT JOIN claims c ON c.document_id = d.id AND c.dismissed = 0
-		GROUP BY d.id, c.status ORDER BY d.id DESC`, limit)
+		LEFT JOIN doc_counts c ON c.document_id = d.id
+		ORDER BY d.id DESC`, limit)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -110,7 +110,7 @@ func NewWith(format string, w io.Writer, opt Options) (Writer, error) {
 			return NewAnnotation(r, opt), true
 		}}, nil
 	case "jsonl":
-		return &jsonlWriter{w: bw, enc: json.NewEncoder(bw)}, nil
+		return &jsonlWriter{w: bw}, nil
 	case "csv":
 		cw := csv.NewWriter(bw)
 		return &csvWriter{w: bw, cw: cw}, nil
@@ -123,6 +123,7 @@ func NewWith(format string, w io.Writer, opt Options) (Writer, error) {
 type jsonWriter struct {
 	w     *bufio.Writer
 	enc   *json.Encoder
+	buf   []byte
 	count int
 	conv  func(*Record) (any, bool)
 }
@@ -143,8 +144,16 @@ func (j *jsonWriter) Write(r *Record) error {
 	if _, err := j.w.WriteString(sep); err != nil {
 		return err
 	}
-	// Encode appends a newline; a JSON array tolerates the whitespace.
-	return j.enc.Encode(v)
+	// Each element ends in a newline; a JSON array tolerates the whitespace.
+	if j.conv != nil {
+		return j.enc.Encode(v)
+	}
+	var err error
+	if j.buf, err = appendRecord(j.buf[:0], r); err != nil {
+		return err
+	}
+	_, err = j.w.Write(j.buf)
+	return err
 }
 
 func (j *jsonWriter) Close() error {
@@ -160,11 +169,19 @@ func (j *jsonWriter) Close() error {
 
 type jsonlWriter struct {
 	w   *bufio.Writer
-	enc *json.Encoder
+	buf []byte
 }
 
-func (j *jsonlWriter) Write(r *Record) error { return j.enc.Encode(r) }
-func (j *jsonlWriter) Close() error          { return j.w.Flush() }
+func (j *jsonlWriter) Write(r *Record) error {
+	var err error
+	if j.buf, err = appendRecord(j.buf[:0], r); err != nil {
+		return err
+	}
+	_, err = j.w.Write(j.buf)
+	return err
+}
+
+func (j *jsonlWriter) Close() error { return j.w.Flush() }
 
 // CSVHeader is the first row of a CSV export.
 var CSVHeader = []string{"id", "document_id", "document_title", "document_url", "text", "start", "end",

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 
 	"factdesk/db"
@@ -59,6 +60,11 @@ func runExport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		return err
 	}
 	defer store.Close()
+	// An export allocates briskly but keeps little: collecting at 4x the
+	// live heap instead of 2x halves the time lost to the collector, and the
+	// soft limit keeps the process small whatever the database holds.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(48 << 20))
 	f := db.ExportFilter{Statuses: statuses, Kinds: kinds, DocumentID: *document, Reviewer: *reviewer,
 		From: *from, To: *to, Quotes: export.NeedsQuotes(*format)}
 	if err := store.CheckFilter(ctx, f); err != nil {

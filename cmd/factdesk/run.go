@@ -42,6 +42,8 @@ func commands() []command {
 		{"token", "create --user NAME LABEL | list --user NAME | revoke --user NAME ID", "manage personal API tokens (printed once at creation)", runToken},
 		// Claim extraction.
 		{"reextract", "[--doc ID]", "run the current extractor over stored documents again; reviewed claims stay as they are", runReextract},
+		// Performance: generated data at scale.
+		{"demo", "--docs N [--seed S]", "fill a new database with generated articles, claims, users and reviews", runDemo},
 		{"help", "", "show this help", nil},
 	}
 }
