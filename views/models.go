@@ -458,6 +458,12 @@ type ClaimLive struct {
 	PrevURL   string // the previous and next claims in that queue, "" at its ends
 	NextURL   string
 	Notice    string // after a live update: who changed the claim, and to what
+
+	// What the page shows besides the version, so that a live re-fetch can
+	// tell comments, evidence, opinions and assignments from no change.
+	Seen     int64  // the newest activity id of the claim
+	Assignee int64  // the assignee's id, 0 for nobody (a whole document's assignment leaves no activity row per claim)
+	Mode     string // ClaimMode: which review panel the page shows
 }
 
 // QueueLive is what the queue page needs to follow changes made by others.
