@@ -327,3 +327,66 @@ func (h *Handler) statusRow(c echo.Context, code int, id int64, msg string) erro
 	}
 	return Render(c, code, views.QueueRow(r))
 }
+
+// documentEventsURL is the stream a document page follows: its claims, or
+// every change when it has more than one stream may follow (the page then
+// ignores the changes of other documents' claims).
+func documentEventsURL(claims []db.Claim) string {
+	if len(claims) > maxWatched {
+		return "/events"
+	}
+	u := "/events?claims="
+	for i, c := range claims {
+		if i > 0 {
+			u += ","
+		}
+		u += fmt.Sprintf("%d.%d", c.ID, c.Version)
+	}
+	return u
+}
+
+// DocMark answers a document page's live re-fetch of one claim's
+// highlight: 204 when it shows the current version, else the highlight as
+// it is now (hidden from a reviewer who owes a second opinion on it).
+func (h *Handler) DocMark(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	shown, err := shownVersion(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	cl, err := h.Store.Claim(ctx, id)
+	if err != nil {
+		return err
+	}
+	if cl.Version == shown {
+		return c.NoContent(http.StatusNoContent)
+	}
+	d, err := h.Store.Document(ctx, cl.DocumentID)
+	if err != nil {
+		return err
+	}
+	segs := segments(d.Body, []db.Claim{cl})
+	var seg views.Segment
+	for _, s := range segs {
+		if s.ClaimID == id {
+			seg = s
+		}
+	}
+	if seg.ClaimID == 0 {
+		// Its place in the text is lost (the document page does not
+		// highlight it either): nothing to update.
+		return c.NoContent(http.StatusNoContent)
+	}
+	rows := []views.ClaimRow{claimRow(cl)}
+	if err := h.hidePending(c, rows); err != nil {
+		return err
+	}
+	if rows[0].Hidden && !cl.Dismissed {
+		seg.Status = "hidden"
+	}
+	return Render(c, http.StatusOK, views.DocMarkUpdate(seg, rows[0]))
+}

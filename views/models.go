@@ -83,6 +83,7 @@ type Segment struct {
 	Text    string
 	ClaimID int64
 	Status  string
+	Version int64 // the claim's version, for live updates of its highlight
 }
 
 // DocumentPage shows a whole document with its claims highlighted.
@@ -99,6 +100,8 @@ type DocumentPage struct {
 
 	Assignable  []Option // whom an editor may assign the document's claims to
 	AssignError string
+
+	EventsURL string // live updates: the stream that follows the document's claims
 }
 
 // ClaimRow is a claim as lists and the claim page show it.

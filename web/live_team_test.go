@@ -173,3 +173,66 @@ func TestClaimLiveTurnsBlind(t *testing.T) {
 		t.Fatalf("second opinion not shown live: %d\n%s", r.code, r.body)
 	}
 }
+
+// The document page follows its claims: a highlight re-fetches itself when
+// its claim changes, and shows a blind reviewer no verdict.
+func TestDocumentHighlightsFollowChanges(t *testing.T) {
+	a, _, _ := newLiveApp(t, web.Config{})
+	ctx := context.Background()
+	eddieU := a.addUser("eddie", "editor")
+	rita, rob := a.client(), a.client()
+	rita.login("rita")
+	rob.login("rob")
+	rita.importText("Port plan", article)
+	id := firstClaimID(t, a)
+	cl, _ := a.store.Claim(ctx, id)
+	doc := "/documents/" + itoa(cl.DocumentID)
+
+	page := rob.get(doc)
+	sse := page.doc.Find("[sse-connect]").AttrOr("sse-connect", "")
+	if !strings.Contains(sse, itoa(id)+".1") {
+		t.Fatalf("sse-connect = %q", sse)
+	}
+	mark := page.doc.Find("#claim-" + itoa(id))
+	u := mark.AttrOr("hx-get", "")
+	if u != "/claims/"+itoa(id)+"/mark?shown=1" || mark.AttrOr("hx-trigger", "") != "sse:claim-"+itoa(id) {
+		t.Fatalf("highlight: hx-get %q, hx-trigger %q", u, mark.AttrOr("hx-trigger", ""))
+	}
+	if r := rob.get(u); r.code != http.StatusNoContent {
+		t.Fatalf("nothing changed: %d", r.code)
+	}
+	ritaU, _ := a.store.UserByName(ctx, "rita")
+	if _, err := a.store.SetStatus(ctx, id, ritaU.ID, 1, "disputed", ""); err != nil {
+		t.Fatal(err)
+	}
+	r := rob.get(u)
+	if r.code != http.StatusOK || r.doc.Find("a#claim-"+itoa(id)+".hl.s-disputed").Length() != 1 {
+		t.Fatalf("after a change: %d\n%s", r.code, r.body)
+	}
+	if next := r.doc.Find("a#claim-" + itoa(id)).AttrOr("hx-get", ""); !strings.HasSuffix(next, "shown=2") {
+		t.Fatalf("next re-fetch = %q", next)
+	}
+	if r.doc.Find(`li#doc-claim-`+itoa(id)+`[hx-swap-oob="true"] .badge.s-disputed`).Length() != 1 {
+		t.Fatalf("list entry (out of band) missing:\n%s", r.body)
+	}
+
+	robU, _ := a.store.UserByName(ctx, "rob")
+	if _, err := a.store.RequestSecondOpinion(ctx, id, eddieU.ID, robU.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.store.SetStatus(ctx, id, ritaU.ID, 2, "confirmed", ""); err != nil {
+		t.Fatal(err)
+	}
+	r = rob.get("/claims/" + itoa(id) + "/mark?shown=2")
+	if r.code != http.StatusOK || r.doc.Find(".s-hidden").Length() != 2 || strings.Contains(r.body, "s-confirmed") || strings.Contains(r.body, "Confirmed") {
+		t.Fatalf("blind reviewer's highlight:\n%s", r.body)
+	}
+	for _, bad := range []string{"/mark", "/mark?shown=0"} {
+		if r := rob.get("/claims/" + itoa(id) + bad); r.code != http.StatusBadRequest {
+			t.Errorf("GET %s: %d", bad, r.code)
+		}
+	}
+	if r := rob.get("/claims/99999/mark?shown=1"); r.code != http.StatusNotFound {
+		t.Errorf("missing claim: %d", r.code)
+	}
+}
