@@ -209,7 +209,7 @@ func TestDocumentHighlightsFollowChanges(t *testing.T) {
 	if r.code != http.StatusOK || r.doc.Find("a#claim-"+itoa(id)+".hl.s-disputed").Length() != 1 {
 		t.Fatalf("after a change: %d\n%s", r.code, r.body)
 	}
-	if next := r.doc.Find("a#claim-" + itoa(id)).AttrOr("hx-get", ""); !strings.HasSuffix(next, "shown=2") {
+	if next := r.doc.Find("a#claim-"+itoa(id)).AttrOr("hx-get", ""); !strings.HasSuffix(next, "shown=2") {
 		t.Fatalf("next re-fetch = %q", next)
 	}
 	if r.doc.Find(`li#doc-claim-`+itoa(id)+`[hx-swap-oob="true"] .badge.s-disputed`).Length() != 1 {
