@@ -345,9 +345,10 @@ func documentEventsURL(claims []db.Claim) string {
 	return u
 }
 
-// DocMark answers a document page's live re-fetch of one claim's
-// highlight: 204 when it shows the current version, else the highlight as
-// it is now (hidden from a reviewer who owes a second opinion on it).
+// DocMark answers a document page's live re-fetch of one claim: 204 when
+// the page shows the current version, else the claim's list entry and its
+// highlight as they are now (hidden from a reviewer who owes a second
+// opinion on it).
 func (h *Handler) DocMark(c echo.Context) error {
 	id, err := pathID(c)
 	if err != nil {

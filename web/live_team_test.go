@@ -193,10 +193,15 @@ func TestDocumentHighlightsFollowChanges(t *testing.T) {
 	if !strings.Contains(sse, itoa(id)+".1") {
 		t.Fatalf("sse-connect = %q", sse)
 	}
-	mark := page.doc.Find("#claim-" + itoa(id))
-	u := mark.AttrOr("hx-get", "")
-	if u != "/claims/"+itoa(id)+"/mark?shown=1" || mark.AttrOr("hx-trigger", "") != "sse:claim-"+itoa(id) {
-		t.Fatalf("highlight: hx-get %q, hx-trigger %q", u, mark.AttrOr("hx-trigger", ""))
+	// The list entry follows the claim; the highlight, in the document's
+	// own text, stays free of htmx attributes.
+	item := page.doc.Find("li#doc-claim-" + itoa(id))
+	u := item.AttrOr("hx-get", "")
+	if u != "/claims/"+itoa(id)+"/mark?shown=1" || item.AttrOr("hx-trigger", "") != "sse:claim-"+itoa(id) {
+		t.Fatalf("list entry: hx-get %q, hx-trigger %q", u, item.AttrOr("hx-trigger", ""))
+	}
+	if page.doc.Find("a#claim-"+itoa(id)+".hl").Length() != 1 {
+		t.Fatal("no highlight")
 	}
 	if r := rob.get(u); r.code != http.StatusNoContent {
 		t.Fatalf("nothing changed: %d", r.code)
@@ -206,14 +211,14 @@ func TestDocumentHighlightsFollowChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := rob.get(u)
-	if r.code != http.StatusOK || r.doc.Find("a#claim-"+itoa(id)+".hl.s-disputed").Length() != 1 {
+	if r.code != http.StatusOK || r.doc.Find(`a#claim-`+itoa(id)+`.hl.s-disputed[hx-swap-oob="true"]`).Length() != 1 {
 		t.Fatalf("after a change: %d\n%s", r.code, r.body)
 	}
-	if next := r.doc.Find("a#claim-"+itoa(id)).AttrOr("hx-get", ""); !strings.HasSuffix(next, "shown=2") {
+	if next := r.doc.Find("li#doc-claim-"+itoa(id)).AttrOr("hx-get", ""); !strings.HasSuffix(next, "shown=2") {
 		t.Fatalf("next re-fetch = %q", next)
 	}
-	if r.doc.Find(`li#doc-claim-`+itoa(id)+`[hx-swap-oob="true"] .badge.s-disputed`).Length() != 1 {
-		t.Fatalf("list entry (out of band) missing:\n%s", r.body)
+	if r.doc.Find(`li#doc-claim-`+itoa(id)+` .badge.s-disputed`).Length() != 1 {
+		t.Fatalf("list entry missing:\n%s", r.body)
 	}
 
 	robU, _ := a.store.UserByName(ctx, "rob")
