@@ -59,3 +59,13 @@ func (s *Store) QueueNeighbours(ctx context.Context, c Claim, f QueueFilter) (Ne
 	}
 	return n, nil
 }
+
+// LatestActivity returns the id of the newest activity row about a claim (0
+// when there is none). Comments, evidence, opinions, assignments and
+// publication leave the claim's version alone, so that they do not refuse a
+// reviewer's open form; pages that follow a claim watch this id as well.
+func (s *Store) LatestActivity(ctx context.Context, claimID int64) (int64, error) {
+	var id sql.NullInt64
+	err := s.r.QueryRowContext(ctx, `SELECT max(id) FROM activity WHERE claim_id = ?`, claimID).Scan(&id)
+	return id.Int64, err
+}

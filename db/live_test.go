@@ -98,3 +98,27 @@ func TestSlowSubscriberIsToldToResync(t *testing.T) {
 		t.Errorf("after catching up: %+v", c)
 	}
 }
+
+func TestLatestActivity(t *testing.T) {
+	f := newSearchFixture(t)
+	ctx := context.Background()
+	bills := f.byText["Water bills will rise 3.5% from July, officials said."]
+	before, err := f.s.LatestActivity(ctx, bills)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.AddComment(ctx, bills, f.rita.ID, "Source?"); err != nil {
+		t.Fatal(err)
+	}
+	after, err := f.s.LatestActivity(ctx, bills)
+	if err != nil || after <= before {
+		t.Errorf("after a comment: %d, %v; want more than %d", after, err, before)
+	}
+	c, err := f.s.Claim(ctx, bills)
+	if err != nil || c.Version != 1 {
+		t.Errorf("a comment changed the version: %d, %v", c.Version, err)
+	}
+	if got, err := f.s.LatestActivity(ctx, 99999); err != nil || got != 0 {
+		t.Errorf("missing claim: %d, %v; want 0", got, err)
+	}
+}

@@ -150,6 +150,7 @@ func (h *Handler) documentPage(c echo.Context, id int64) (views.DocumentPage, er
 	if err := h.documentTeam(c, &p); err != nil {
 		return views.DocumentPage{}, err
 	}
+	p.EventsURL = documentEventsURL(claims)
 	return p, nil
 }
 

@@ -70,9 +70,15 @@ func (h *Handler) claimLive(c echo.Context, p *views.ClaimPage) error {
 		return err
 	}
 	q := filterQuery(status, docID, assignee)
+	seen, err := h.Store.LatestActivity(c.Request().Context(), p.Claim.ID)
+	if err != nil {
+		return err
+	}
 	p.Live = views.ClaimLive{
 		EventsURL: fmt.Sprintf("/events?claims=%d.%d", p.Claim.ID, p.Claim.Version),
 		Query:     q,
+		Seen:      seen,
+		Assignee:  p.Team.AssigneeID,
 	}
 	if n.Prev > 0 {
 		p.Live.PrevURL = string(views.ClaimLinkURL(n.Prev, q))
@@ -121,7 +127,10 @@ func changeNotice(hist []db.HistoryEntry, me *db.User, long, blind bool) string 
 }
 
 // ClaimLive answers a claim page's live re-fetch: 204 when the page shows
-// the current version, else the claim's new state (views.ClaimLiveUpdate).
+// the claim as it is, else its new state (views.ClaimLiveUpdate). The page
+// says what it shows: the version (shown), the newest activity (seen), the
+// assignee and the review panel (mode). A comment, evidence or an opinion
+// leaves the version, and so the review form, alone.
 func (h *Handler) ClaimLive(c echo.Context) error {
 	id, err := pathID(c)
 	if err != nil {
@@ -131,23 +140,105 @@ func (h *Handler) ClaimLive(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cl, err := h.Store.Claim(c.Request().Context(), id)
+	// A page from before seen, assignee and mode were added follows the
+	// version alone (-1 and "": not compared).
+	seen, err := optionalNumber(c, "seen")
 	if err != nil {
 		return err
 	}
-	if cl.Version == shown {
+	assignee, err := optionalNumber(c, "assigned")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	cl, err := h.Store.Claim(ctx, id)
+	if err != nil {
+		return err
+	}
+	latest, err := h.Store.LatestActivity(ctx, id)
+	if err != nil {
+		return err
+	}
+	if cl.Version == shown && (seen < 0 || latest == seen) && (assignee < 0 || cl.AssigneeID == assignee) {
 		return c.NoContent(http.StatusNoContent)
 	}
 	p, err := h.claimPage(c, id)
 	if err != nil {
 		return err
 	}
-	hist, err := h.Store.History(c.Request().Context(), id)
-	if err != nil {
-		return err
+	if cl.Version != shown {
+		hist, err := h.Store.History(ctx, id)
+		if err != nil {
+			return err
+		}
+		p.Live.Notice = changeNotice(hist, CurrentUser(c), true, p.Team.Blind)
+	} else if p.Team.Blind {
+		p.Live.Notice = changeNotice(nil, CurrentUser(c), true, true)
+	} else if latest != seen || seen < 0 {
+		if p.Live.Notice, err = h.activityNotice(c, id); err != nil {
+			return err
+		}
+	} else if cl.Assignee != "" {
+		p.Live.Notice = "This claim is now assigned to " + cl.Assignee + "."
+	} else {
+		p.Live.Notice = "This claim is no longer assigned to anyone."
 	}
-	p.Live.Notice = changeNotice(hist, CurrentUser(c), true, p.Team.Blind)
+	if mode := c.QueryParam("mode"); mode != "" && mode != views.ClaimMode(p) {
+		// The review panel itself changes (a second opinion asked of this
+		// viewer, a dismissal, a restoration): replace the whole body, so
+		// that nothing the viewer may no longer see or do stays on screen.
+		hdr := c.Response().Header()
+		hdr.Set("HX-Retarget", "#claim-main")
+		hdr.Set("HX-Reswap", "outerHTML")
+		return Render(c, http.StatusOK, views.ClaimMain(p))
+	}
 	return Render(c, http.StatusOK, views.ClaimLiveUpdate(p))
+}
+
+// optionalNumber reads a query parameter that is a number from 0 up, or
+// absent (-1).
+func optionalNumber(c echo.Context, name string) (int64, error) {
+	v := c.QueryParam(name)
+	if v == "" {
+		return -1, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("%w: %s must be a number", db.ErrInvalid, name)
+	}
+	return n, nil
+}
+
+// activityVerbs say what an activity row did, for the live notice.
+var activityVerbs = map[string]string{
+	db.ActComment:         "commented",
+	db.ActEvidence:        "attached evidence",
+	db.ActAssign:          "assigned this claim",
+	db.ActOpinionRequest:  "asked for a second opinion",
+	db.ActOpinion:         "gave a second opinion",
+	db.ActOpinionWithdraw: "withdrew a second opinion request",
+	db.ActPublish:         "published this review",
+	db.ActUnpublish:       "unpublished this review",
+}
+
+// activityNotice says who did what to the claim last, without a verdict,
+// comment or evidence the viewer owes a blind second opinion on.
+func (h *Handler) activityNotice(c echo.Context, claimID int64) (string, error) {
+	me := CurrentUser(c)
+	entries, _, err := h.Store.Activity(c.Request().Context(), db.ActivityFilter{ClaimID: claimID, ViewerID: me.ID, Limit: 1})
+	if err != nil || len(entries) == 0 {
+		return "This claim was changed.", err
+	}
+	e := entries[0]
+	verb, ok := activityVerbs[e.Action]
+	if !ok {
+		verb = "changed this claim"
+	}
+	who := e.User
+	if who == me.Username {
+		who = "You"
+	}
+	return fmt.Sprintf("%s %s at %s.", who, verb, e.At.UTC().Format("15:04 UTC")), nil
 }
 
 // QueueRow answers a queue row's live re-fetch: 204 when the row shows the
@@ -235,4 +326,68 @@ func (h *Handler) statusRow(c echo.Context, code int, id int64, msg string) erro
 		r.Notice = "Saved: " + views.StatusLabel(cl.Status)
 	}
 	return Render(c, code, views.QueueRow(r))
+}
+
+// documentEventsURL is the stream a document page follows: its claims, or
+// every change when it has more than one stream may follow (the page then
+// ignores the changes of other documents' claims).
+func documentEventsURL(claims []db.Claim) string {
+	if len(claims) > maxWatched {
+		return "/events"
+	}
+	u := "/events?claims="
+	for i, c := range claims {
+		if i > 0 {
+			u += ","
+		}
+		u += fmt.Sprintf("%d.%d", c.ID, c.Version)
+	}
+	return u
+}
+
+// DocMark answers a document page's live re-fetch of one claim: 204 when
+// the page shows the current version, else the claim's list entry and its
+// highlight as they are now (hidden from a reviewer who owes a second
+// opinion on it).
+func (h *Handler) DocMark(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	shown, err := shownVersion(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	cl, err := h.Store.Claim(ctx, id)
+	if err != nil {
+		return err
+	}
+	if cl.Version == shown {
+		return c.NoContent(http.StatusNoContent)
+	}
+	d, err := h.Store.Document(ctx, cl.DocumentID)
+	if err != nil {
+		return err
+	}
+	segs := segments(d.Body, []db.Claim{cl})
+	var seg views.Segment
+	for _, s := range segs {
+		if s.ClaimID == id {
+			seg = s
+		}
+	}
+	if seg.ClaimID == 0 {
+		// Its place in the text is lost (the document page does not
+		// highlight it either): nothing to update.
+		return c.NoContent(http.StatusNoContent)
+	}
+	rows := []views.ClaimRow{claimRow(cl)}
+	if err := h.hidePending(c, rows); err != nil {
+		return err
+	}
+	if rows[0].Hidden && !cl.Dismissed {
+		seg.Status = "hidden"
+	}
+	return Render(c, http.StatusOK, views.DocMarkUpdate(seg, rows[0]))
 }

@@ -32,7 +32,7 @@ func segments(body string, claims []db.Claim) []views.Segment {
 		if c.Dismissed {
 			st = "dismissed"
 		}
-		out = append(out, views.Segment{Text: body[b0:b1], ClaimID: c.ID, Status: st})
+		out = append(out, views.Segment{Text: body[b0:b1], ClaimID: c.ID, Status: st, Version: c.Version})
 		pos = b1
 	}
 	if pos < len(body) {

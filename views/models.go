@@ -83,6 +83,7 @@ type Segment struct {
 	Text    string
 	ClaimID int64
 	Status  string
+	Version int64 // the claim's version, for live updates of its highlight
 }
 
 // DocumentPage shows a whole document with its claims highlighted.
@@ -99,6 +100,8 @@ type DocumentPage struct {
 
 	Assignable  []Option // whom an editor may assign the document's claims to
 	AssignError string
+
+	EventsURL string // live updates: the stream that follows the document's claims
 }
 
 // ClaimRow is a claim as lists and the claim page show it.
@@ -458,6 +461,12 @@ type ClaimLive struct {
 	PrevURL   string // the previous and next claims in that queue, "" at its ends
 	NextURL   string
 	Notice    string // after a live update: who changed the claim, and to what
+
+	// What the page shows besides the version, so that a live re-fetch can
+	// tell comments, evidence, opinions and assignments from no change.
+	Seen     int64  // the newest activity id of the claim
+	Assignee int64  // the assignee's id, 0 for nobody (a whole document's assignment leaves no activity row per claim)
+	Mode     string // ClaimMode: which review panel the page shows
 }
 
 // QueueLive is what the queue page needs to follow changes made by others.

@@ -425,6 +425,93 @@ func TestTwoReviewersLive(t *testing.T) {
 	b.console.check(t)
 }
 
+// Two reviewers at once, beyond status changes: rita's comment and
+// evidence appear on rob's open claim page, leaving what he is typing and
+// the version his form holds alone; rita's status change recolours the
+// claim's highlight on rob's open document page.
+func TestTwoReviewersSeeTeamWorkLive(t *testing.T) {
+	bt := startBrowserTest(t, 90*time.Second)
+	ctx := context.Background()
+	bt.user("rita", "reviewer")
+	bt.user("rob", "reviewer")
+	docID, _, _, err := bt.store.ImportDocument(ctx, db.NewDocument{Title: browserTitle, Body: browserArticle})
+	browserMust(t, "import", err)
+	page, err := bt.store.Queue(ctx, db.QueueFilter{Limit: 50})
+	browserMust(t, "queue", err)
+	if len(page.Claims) < 2 {
+		t.Fatalf("%d claims", len(page.Claims))
+	}
+	target := page.Claims[0]
+	claimPath := fmt.Sprintf("/claims/%d", target.ID)
+
+	a, b := bt.browser("rita"), bt.browser("rob")
+	a.login("rita")
+	b.login("rob")
+	a.open(claimPath)
+	b.open(claimPath)
+	a.waitLive()
+	b.waitLive()
+	b.js(`window.__noReload = 'yes'`)
+	const robDraft = "Half a thought about the"
+	b.must("type rob's draft comment", chromedp.Do(b.ctx, chromedp.SendKeys(chromedp.CSS("#comment-body"), robDraft)))
+
+	// 1. rita comments (a plain form: her page reloads); rob's page shows it.
+	const ritaComment = "The 3.5% is in the utility's July tariff notice. @rob can you check?"
+	a.must("type rita's comment", chromedp.Do(a.ctx, chromedp.SendKeys(chromedp.CSS("#comment-body"), ritaComment)))
+	start := time.Now()
+	a.click(`#comments form button[type=submit]`)
+	b.waitJS("rita's comment on rob's page", fmt.Sprintf(`[...document.querySelectorAll('#comment-items li')].some(li => li.textContent.includes(%s))`, browserJS(ritaComment)))
+	t.Logf("rita's comment reached rob's page %v after her click", time.Since(start).Round(time.Millisecond))
+	if b.js(`window.__noReload`) != "yes" {
+		t.Fatal("rob's page reloaded to show the comment")
+	}
+	if d := b.js(`document.querySelector('#comment-body').value`); d != robDraft {
+		t.Errorf("rob's draft comment after the live update = %q", d)
+	}
+	if n := b.js(`document.querySelector('#live-notice').textContent`); !strings.Contains(n, "rita commented") {
+		t.Errorf("live notice = %q", n)
+	}
+
+	// 2. rita attaches evidence; rob sees it.
+	a.waitLive()
+	a.js(`(document.querySelector('#evidence details').open = true, 'open')`)
+	a.must("fill the evidence link", chromedp.Do(a.ctx, chromedp.SendKeys(chromedp.CSS("#ev-url"), "https://example.org/tariff-2026")))
+	a.must("fill the evidence title", chromedp.Do(a.ctx, chromedp.SendKeys(chromedp.CSS("#ev-title"), "July tariff notice")))
+	a.click(`#evidence form button[type=submit]`)
+	b.waitJS("rita's evidence on rob's page", `document.querySelector('#evidence-items').textContent.includes('July tariff notice')`)
+	browserScreenshot(t, b.ctx, "live-comments")
+
+	// 3. Neither changed the version rob's review form holds: it saves.
+	b.click(`button[name=status][value=confirmed]`)
+	b.waitJS("rob's save", `(document.querySelector('#review-saved') || {}).textContent?.includes('Confirmed')`)
+
+	// 4. rob watches the document page; rita disputes the claim; the
+	// highlight turns disputed on rob's page.
+	docPath := fmt.Sprintf("/documents/%d", docID)
+	b.open(docPath)
+	b.waitLive()
+	b.js(`window.__noReload = 'yes'`)
+	mark := fmt.Sprintf("#claim-%d", target.ID)
+	b.waitJS("the confirmed highlight", fmt.Sprintf(`document.querySelector(%s).classList.contains('s-confirmed')`, browserJS(mark)))
+	a.open(claimPath)
+	a.waitLive()
+	start = time.Now()
+	a.click(`button[name=status][value=disputed]`)
+	b.waitJS("the highlight turns disputed", fmt.Sprintf(`(() => {
+		const m = document.querySelector(%s);
+		const li = document.querySelector('#doc-claim-%d .badge');
+		return !!m && m.classList.contains('s-disputed') && !!li && li.textContent.trim() === 'Disputed';
+	})()`, browserJS(mark), target.ID))
+	t.Logf("rita's change reached rob's document page %v after her click", time.Since(start).Round(time.Millisecond))
+	if b.js(`window.__noReload`) != "yes" {
+		t.Fatal("rob's document page reloaded")
+	}
+	browserScreenshot(t, b.ctx, "live-document")
+
+	a.console.check(t)
+	b.console.check(t)
+}
+
 // special names a key that has no character of its own.
 func special(name string) string {
 	switch name {

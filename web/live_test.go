@@ -364,7 +364,7 @@ func TestClaimLiveFragment(t *testing.T) {
 	if trig, _ := page.doc.Find("#claim-state").Attr("hx-trigger"); trig != "sse:claim-"+itoa(id) {
 		t.Fatalf("#claim-state hx-trigger = %q", trig)
 	}
-	if get, _ := page.doc.Find("#claim-state").Attr("hx-get"); get != path+"/live?shown=1" {
+	if get, _ := page.doc.Find("#claim-state").Attr("hx-get"); get != path+"/live?shown=1&seen="+itoa(seenOf(t, a, id))+"&assigned=0&mode=review" {
 		t.Fatalf("#claim-state hx-get = %q", get)
 	}
 	if r := rob.get(path + "/live?shown=1"); r.code != http.StatusNoContent {

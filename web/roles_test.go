@@ -84,6 +84,9 @@ var routeAccess = map[string]string{
 	"GET /dashboard":          accessLogin,
 	"POST /logout/everywhere": accessLogin,
 	"GET /admin/audit":        accessAdmin,
+
+	// Live updates of the document page.
+	"GET /claims/:id/mark": accessLogin,
 }
 
 // identities in rising order of rights; "" is anonymous.

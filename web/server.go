@@ -227,6 +227,9 @@ func routes(e *echo.Echo, h *handlers.Handler, cfg Config) {
 	e.GET("/search", h.Search, small, requireLogin, csrf)
 	e.GET("/dashboard", h.Dashboard, small, requireLogin, csrf)
 
+	// Live updates of the document page: a claim's highlight.
+	e.GET("/claims/:id/mark", h.DocMark, small, requireLogin, csrf)
+
 	// Security: ending all of one's sessions, and the audit log for admins.
 	e.POST("/logout/everywhere", h.LogoutEverywhere, small, requireLogin, csrf)
 	e.GET("/admin/audit", h.AuditLog, small, requireLogin, csrf, requireRole("admin"))
