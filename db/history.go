@@ -127,30 +127,45 @@ type historyRecord struct {
 // IMMEDIATE, so "the last row" cannot change until commit. Every write to
 // status_history goes through here; the insert trigger refuses rows that
 // do not extend the chain.
-func appendHistory(ctx context.Context, tx *sql.Tx, rec historyRecord) (int64, error) {
+func appendHistory(ctx context.Context, tx txRunner, rec historyRecord) (int64, error) {
 	var lastID int64
 	var lastHash string
-	err := tx.QueryRowContext(ctx, `SELECT id, hash FROM status_history ORDER BY id DESC LIMIT 1`).Scan(&lastID, &lastHash)
+	err := tx.QueryRowContext(ctx, sqlHistoryLast).Scan(&lastID, &lastHash)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return 0, err
 	}
 	r := chainRow{ID: lastID + 1, ClaimID: rec.ClaimID, From: rec.From, To: rec.To, UserID: rec.UserID,
 		Note: rec.Note, CreatedAt: rec.CreatedAt, PrevHash: lastHash}
-	cols := `id, claim_id, from_status, to_status, user_id, note, created_at, prev_hash, hash`
-	args := []any{r.ID, r.ClaimID, r.From, r.To, r.UserID, r.Note, r.CreatedAt, r.PrevHash, nil}
+	args := make([]any, 0, 9+len(laterColumns))
+	args = append(args, r.ID, r.ClaimID, r.From, r.To, r.UserID, r.Note, r.CreatedAt, r.PrevHash, nil)
+	r.Later = make([]string, 0, len(laterColumns))
 	for _, col := range laterColumns {
 		v, ok := rec.Later[col.Name]
 		if !ok {
 			v = col.Default
 		}
 		r.Later = append(r.Later, v)
-		cols += `, "` + col.Name + `"`
 		args = append(args, v)
 	}
 	r.Hash = chainHash(r)
 	args[8] = r.Hash
-	_, err = tx.ExecContext(ctx, `INSERT INTO status_history (`+cols+`) VALUES (`+placeholders(len(args))+`)`, args...)
+	_, err = tx.ExecContext(ctx, historyInsertSQL(), args...)
 	return r.ID, err
+}
+
+// sqlHistoryLast and historyInsertSQL are the statements appendHistory
+// runs, kept prepared on the writer (keptWrites).
+const sqlHistoryLast = `SELECT id, hash FROM status_history ORDER BY id DESC LIMIT 1`
+
+// historyInsertSQL is built from laterColumns on each call, so that it
+// always names the columns the chain covers; while they are the ones the
+// store opened with, it is the statement kept on the writer.
+func historyInsertSQL() string {
+	cols := `id, claim_id, from_status, to_status, user_id, note, created_at, prev_hash, hash`
+	for _, col := range laterColumns {
+		cols += `, "` + col.Name + `"`
+	}
+	return `INSERT INTO status_history (` + cols + `) VALUES (` + placeholders(9+len(laterColumns)) + `)`
 }
 
 // sealHistory gives hashes to rows written before the chain existed, in one
