@@ -13,9 +13,13 @@ type Change struct {
 	Action     string // what happened: "status", and later actions such as "assign"
 }
 
+// ActionResync is the Action of a marker a subscriber receives after it fell
+// behind and lost changes: it must re-read what it follows.
+const ActionResync = "resync"
+
 // changeHub fans changes out to live subscribers (server-sent events). A slow
-// subscriber loses changes rather than holding up writers; its page reloads
-// state on the next change it does receive.
+// subscriber loses changes rather than holding up writers, and is told so
+// with an ActionResync marker.
 type changeHub struct {
 	mu   sync.Mutex
 	subs map[chan Change]struct{}
@@ -50,6 +54,15 @@ func (s *Store) publish(c Change) {
 		select {
 		case ch <- c:
 		default:
+			// Full: drop the oldest change to make room for the marker.
+			select {
+			case <-ch:
+			default:
+			}
+			select {
+			case ch <- Change{Action: ActionResync}:
+			default:
+			}
 		}
 	}
 }

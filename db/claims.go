@@ -163,6 +163,43 @@ type QueuePage struct {
 	Total  int
 }
 
+// queueWhere is the filter's WHERE terms on claims c and their arguments,
+// but for leaving out the claims owed a blind second opinion (see
+// queueQueries and conditions).
+func queueWhere(f QueueFilter) ([]string, []any) {
+	// Dismissed sentences are not claims: they leave the queue.
+	where := []string{"c.dismissed = 0"}
+	var args []any
+	switch {
+	case f.AssigneeID > 0:
+		where = append(where, "c.assignee_id = ?")
+		args = append(args, f.AssigneeID)
+	case f.Unassigned:
+		where = append(where, "c.assignee_id IS NULL")
+	}
+	if f.Status != "" {
+		where = append(where, "c.status = ?")
+		args = append(args, f.Status)
+	}
+	if f.DocumentID > 0 {
+		where = append(where, "c.document_id = ?")
+		args = append(args, f.DocumentID)
+	}
+	return where, args
+}
+
+// conditions is every WHERE term of the queue that f selects, so that a
+// claim page steps through the same claims as the queue (QueueNeighbours).
+func (f QueueFilter) conditions() ([]string, []any) {
+	where, args := queueWhere(f)
+	if f.Status != "" && f.BlindFor > 0 {
+		where = append(where, `NOT EXISTS (SELECT 1 FROM second_opinions o
+			WHERE o.claim_id = c.id AND o.second_user_id = ? AND o.second_at IS NULL)`)
+		args = append(args, f.BlindFor)
+	}
+	return where, args
+}
+
 // Queue returns a page of claims, highest score first, by keyset pagination
 // so that deep pages cost the same as the first.
 func (s *Store) Queue(ctx context.Context, f QueueFilter) (QueuePage, error) {
@@ -229,25 +266,8 @@ func (s *Store) Queue(ctx context.Context, f QueueFilter) (QueuePage, error) {
 // makes SQLite walk the index from the top, so that deep pages would cost
 // as much as every page before them.
 func queueQueries(f QueueFilter) (countSQL string, countArgs []any, pageSQL string, pageArgs []any) {
-	// Dismissed sentences are not claims: they leave the queue.
-	where := []string{"c.dismissed = 0"}
-	var args []any
-	switch {
-	case f.AssigneeID > 0:
-		where = append(where, "c.assignee_id = ?")
-		args = append(args, f.AssigneeID)
-	case f.Unassigned:
-		where = append(where, "c.assignee_id IS NULL")
-	}
+	where, args := queueWhere(f)
 	blind := f.Status != "" && f.BlindFor > 0
-	if f.Status != "" {
-		where = append(where, "c.status = ?")
-		args = append(args, f.Status)
-	}
-	if f.DocumentID > 0 {
-		where = append(where, "c.document_id = ?")
-		args = append(args, f.DocumentID)
-	}
 	// The claims owed a blind second opinion by the reader, among those the
 	// other conditions select: left out when filtering by status, as the
 	// filter would tell the verdict.

@@ -91,6 +91,7 @@ func (h *Handler) Queue(c echo.Context) error {
 	if err := h.queueTeam(c, &p, f, assignee); err != nil {
 		return err
 	}
+	queueLive(&p)
 	return Render(c, http.StatusOK, views.QueueView(p))
 }
 
@@ -134,6 +135,9 @@ func (h *Handler) claimPage(c echo.Context, id int64) (views.ClaimPage, error) {
 		h.Log.Error("claim history does not verify", "claim", id, "problem", chainErr.Error())
 	} else if err != nil {
 		return views.ClaimPage{}, err
+	}
+	if err := h.claimLive(c, &p); err != nil {
+		return p, err
 	}
 	return p, nil
 }
@@ -186,6 +190,9 @@ func (h *Handler) SetStatus(c echo.Context) error {
 			h.Sessions.SetFlash(c, "Saved: "+views.StatusLabel(cl.Status)+".")
 			return seeOther(c, fmt.Sprintf("/claims/%d", id))
 		}
+	}
+	if isRowTarget(c, id) {
+		return h.statusRow(c, code, id, msg)
 	}
 	p, err := h.claimPage(c, id)
 	if err != nil {

@@ -5,6 +5,7 @@ package handlers
 import (
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -36,6 +37,12 @@ type Handler struct {
 
 	// Export and API: who publishes ClaimReviews, and where.
 	ExportOptions export.Options
+
+	// Live updates (events.go). Shutdown is closed when the server begins
+	// to stop, which ends open event streams; KeepAlive is how often an
+	// idle stream sends a comment (DefaultKeepAlive when zero).
+	Shutdown  <-chan struct{}
+	KeepAlive time.Duration
 }
 
 // Context keys set by the web middleware.

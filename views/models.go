@@ -138,6 +138,8 @@ type QueuePage struct {
 	Here         string       // this page's URL, to come back to after a bulk action
 
 	Download DownloadForm // the export of the queue's current filter
+
+	Live QueueLive // live updates
 }
 
 // FilterLink is one choice of a filter.
@@ -185,6 +187,8 @@ type ClaimPage struct {
 	// look up: "$4.5 million, 40%" and "Nov. 21, last week"; empty when none.
 	Numbers string
 	Dates   string
+
+	Live ClaimLive // live updates and keyboard navigation
 }
 
 // ErrorPage is shown for every error.
@@ -442,6 +446,107 @@ type TokenRow struct {
 	CreatedAt  time.Time
 	LastUsedAt time.Time
 	RevokedAt  time.Time
+}
+
+// ---- Live updates and keyboard navigation (live.templ) ----
+
+// ClaimLive is what the claim page needs to follow changes made by others
+// and to step through the queue.
+type ClaimLive struct {
+	EventsURL string // the server-sent events stream for this claim
+	Query     string // the queue's filter (status, document), kept on claim links
+	PrevURL   string // the previous and next claims in that queue, "" at its ends
+	NextURL   string
+	Notice    string // after a live update: who changed the claim, and to what
+}
+
+// QueueLive is what the queue page needs to follow changes made by others.
+type QueueLive struct {
+	EventsURL string
+	Query     string // the queue's filter, kept on claim links
+}
+
+// QueueRowView is one row of the queue. A live update sets Notice; a change
+// made from the queue that was refused sets Error.
+type QueueRowView struct {
+	Claim   ClaimRow
+	Query   string
+	Notice  string
+	Error   string
+	CanEdit bool // editors get a checkbox for bulk actions
+}
+
+// ---- Search (search.templ) ----
+
+// Fragment is a run of text, marked when it matched a search.
+type Fragment struct {
+	Text string
+	Mark bool
+}
+
+// SearchNote is a review note that matched, cut around the match.
+type SearchNote struct {
+	User    string
+	At      time.Time
+	Snippet []Fragment
+}
+
+// SearchResult is one claim found.
+type SearchResult struct {
+	Claim   ClaimRow
+	Text    []Fragment  // the claim text, matches marked
+	Note    *SearchNote // the best matching note, if a note matched
+	Comment *SearchNote // the best matching comment, if a comment matched
+	Title   []Fragment  // the document title when it matched, else empty
+}
+
+// SearchPage is the search form with its filters, and a page of results.
+type SearchPage struct {
+	Base
+	Query      string
+	Status     string
+	Kind       string
+	DocumentID string
+	Assignee   string   // "", "me", "none" or a user name, as in the queue
+	Assignees  []string // user names to choose from
+	From, To   string
+	Kinds      []string
+	Documents  []Option // ID and title
+	Searched   bool     // a query or a filter was given
+	Error      string
+	Results    []SearchResult
+	Total      int
+	First      int // position of the first result shown, from 1
+	PrevURL    string
+	NextURL    string
+}
+
+// ---- Dashboard (dashboard.templ) ----
+
+// ProgressRow is one bar of a progress chart: a document or a kind.
+type ProgressRow struct {
+	Label    string
+	URL      string // where the row's table link goes; "" for none
+	Progress Progress
+}
+
+// ReviewerRow is one reviewer's status changes per day.
+type ReviewerRow struct {
+	Name   string
+	PerDay []int // one count per day of DashboardPage.Days
+	Total  int
+}
+
+// DashboardPage shows where the work stands.
+type DashboardPage struct {
+	Base
+	Overall        Progress
+	Documents      []ProgressRow // the most recently imported documents
+	DocumentsTotal int
+	Kinds          []ProgressRow
+	Days           []time.Time // the days of the work chart, oldest first
+	Reviewers      []ReviewerRow
+	RangeLinks     []FilterLink // choices of how many days to show
 }
 
 // Security pages.

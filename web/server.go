@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -39,6 +40,10 @@ type Config struct {
 	Export   export.Options // ClaimReview's organisation and the public base URL
 	APIRate  float64        // API requests a second per token; 0 means 10
 	APIBurst int            // requests a token may send at once; 0 means 50
+
+	// Live updates: how often an idle event stream sends a keep-alive
+	// comment; 0 means handlers.DefaultKeepAlive.
+	KeepAlive time.Duration
 }
 
 // Defaults for the security settings.
@@ -76,6 +81,13 @@ func New(cfg Config) *echo.Echo {
 	sm := &sessionManager{store: store, name: sessionCookieName(cfg.Secure), log: cfg.Log}
 	h := &handlers.Handler{Store: cfg.Store, Sessions: sm, Log: cfg.Log, MaxDocBytes: cfg.MaxDocBytes}
 	h.ExportOptions = cfg.Export
+	h.KeepAlive = cfg.KeepAlive
+	// Event streams never end on their own: end them when shutdown begins,
+	// or Serve would wait for them until its drain timeout.
+	streamsDone := make(chan struct{})
+	var endStreams sync.Once
+	e.Server.RegisterOnShutdown(func() { endStreams.Do(func() { close(streamsDone) }) })
+	h.Shutdown = streamsDone
 	e.HTTPErrorHandler = errorHandler(h, cfg.Log)
 
 	e.Use(middleware.RequestID())
@@ -206,6 +218,14 @@ func routes(e *echo.Echo, h *handlers.Handler, cfg Config) {
 	e.POST("/api/v1/users/:id/password", h.APIResetPassword, small, bearer, limit, admin)
 	e.POST("/api/v1/users/:id/disable", h.APIDisableUser, small, bearer, limit, admin)
 	e.POST("/api/v1/users/:id/enable", h.APIEnableUser, small, bearer, limit, admin)
+
+	// Live updates, search and the dashboard: logged-in users of any role.
+	// /events is a stream without a deadline; it sets no cookie, so no csrf.
+	e.GET("/events", h.Events, small, requireLogin)
+	e.GET("/claims/:id/live", h.ClaimLive, small, requireLogin, csrf)
+	e.GET("/claims/:id/row", h.QueueRow, small, requireLogin, csrf)
+	e.GET("/search", h.Search, small, requireLogin, csrf)
+	e.GET("/dashboard", h.Dashboard, small, requireLogin, csrf)
 
 	// Security: ending all of one's sessions, and the audit log for admins.
 	e.POST("/logout/everywhere", h.LogoutEverywhere, small, requireLogin, csrf)

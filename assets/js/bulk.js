@@ -28,7 +28,10 @@
         update();
       });
     }
-    boxes().forEach(function (b) { b.addEventListener("change", update); });
+    // Delegated: rows that live updates swap in bring new boxes.
+    document.addEventListener("change", function (evt) {
+      if (evt.target.matches && evt.target.matches("input[type=checkbox][name=claim][form=bulk]")) update();
+    });
     update();
   }
   if (document.readyState === "loading") {

@@ -1,0 +1,278 @@
+// factdesk: keyboard shortcuts, announcements for screen readers, and the
+// glue between live updates and the forms on a page. No build step; the
+// page works without this file, only slower.
+(function () {
+  "use strict";
+
+  // --- Announcements -------------------------------------------------------
+  // Parts swapped in by htmx are new elements, which screen readers do not
+  // reliably read out even when they are live regions. So their messages
+  // are copied into #announce, a live region that is always on the page.
+  function announce(text) {
+    const region = document.getElementById("announce");
+    if (!region || !text) return;
+    // Clearing first makes the same message read out twice in a row.
+    region.textContent = "";
+    window.setTimeout(function () { region.textContent = text; }, 50);
+  }
+
+  function announceNew() {
+    const els = document.querySelectorAll("[data-announce]:not([data-announced]), #review-saved:not([data-announced])");
+    let text = "";
+    els.forEach(function (el) {
+      el.setAttribute("data-announced", "");
+      const t = (el.getAttribute("data-announce") || el.textContent || "").trim();
+      if (t) text = t;
+    });
+    announce(text);
+  }
+
+  // --- Live updates and in-flight changes --------------------------------
+  // While a reviewer's own change to a claim is on its way, a live re-fetch
+  // of that claim would show their change as if someone else had made it;
+  // the answer to the change shows the new state anyway.
+  const saving = new Set();
+
+  function claimOfPath(path) {
+    const m = /^\/claims\/(\d+)\/status/.exec(path || "");
+    return m ? m[1] : null;
+  }
+
+  function isLiveFetch(elt) {
+    return (elt.getAttribute("hx-trigger") || "").indexOf("sse:") === 0;
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (evt) {
+    const cfg = evt.detail.requestConfig || {};
+    const id = claimOfPath(cfg.path);
+    if (id && cfg.verb === "post") {
+      saving.add(id);
+      return;
+    }
+    const elt = evt.detail.elt;
+    if (elt && isLiveFetch(elt)) {
+      const m = /sse:claim-(\d+)/.exec(elt.getAttribute("hx-trigger"));
+      if (m && saving.has(m[1])) evt.preventDefault();
+    }
+  });
+  document.addEventListener("htmx:afterRequest", function (evt) {
+    const cfg = evt.detail.requestConfig || {};
+    const id = claimOfPath(cfg.path);
+    if (id && cfg.verb === "post") saving.delete(id);
+  });
+
+  // Close the page's event streams when it is left. A browser may keep a
+  // page it left alive for going back (the back/forward cache), streams
+  // open; over HTTP/1.1 a browser allows only six connections to a server,
+  // so a few claims later no page would load. A page restored that way is
+  // stale and has no stream: load it again.
+  const sources = new Set();
+  if (window.htmx && window.htmx.createEventSource) {
+    const create = window.htmx.createEventSource;
+    window.htmx.createEventSource = function (url) {
+      const source = create(url);
+      sources.add(source);
+      return source;
+    };
+  }
+  window.addEventListener("pagehide", function () {
+    sources.forEach(function (s) { s.close(); });
+    sources.clear();
+  });
+  window.addEventListener("pageshow", function (evt) {
+    if (evt.persisted && document.querySelector("[sse-connect]")) window.location.reload();
+  });
+
+  // The stream's state, on the element that opened it: data-live="open"
+  // or "reconnecting", for the stylesheet and for tests to wait on.
+  document.addEventListener("htmx:sseOpen", function (evt) {
+    if (evt.target && evt.target.setAttribute) evt.target.setAttribute("data-live", "open");
+  });
+  document.addEventListener("htmx:sseError", function (evt) {
+    if (evt.target && evt.target.setAttribute) evt.target.setAttribute("data-live", "reconnecting");
+  });
+
+  // --- The queue: a selected row -------------------------------------------
+  let selected = null; // claim id of the selected row
+  let refocus = false; // focus was in a row that htmx is replacing
+
+  function rows() {
+    return Array.prototype.slice.call(document.querySelectorAll("tr[data-claim]"));
+  }
+
+  function select(row, focus) {
+    rows().forEach(function (r) {
+      r.classList.remove("selected");
+      r.removeAttribute("aria-current");
+    });
+    if (!row) return;
+    selected = row.getAttribute("data-claim");
+    row.classList.add("selected");
+    row.setAttribute("aria-current", "true");
+    const link = row.querySelector("td.claim-text a");
+    if (focus && link) link.focus();
+  }
+
+  function selectedRow() {
+    return selected ? document.getElementById("claim-row-" + selected) : null;
+  }
+
+  function moveSelection(step) {
+    const all = rows();
+    if (all.length === 0) return;
+    let i = all.indexOf(selectedRow());
+    i = i < 0 ? 0 : Math.min(all.length - 1, Math.max(0, i + step));
+    select(all[i], true);
+  }
+
+  // Clicking into a row selects it, so mouse and keyboard agree.
+  document.addEventListener("focusin", function (evt) {
+    const row = evt.target.closest && evt.target.closest("tr[data-claim]");
+    if (row && !row.classList.contains("selected")) select(row, false);
+  });
+
+  // A row an editor ticked for a bulk action stays ticked when a live
+  // update replaces it, with the version it was ticked at: the bulk action
+  // then refuses that claim as changed, rather than acting on a state the
+  // editor did not choose.
+  const ticked = new Map(); // claim id -> the box's value (id:version)
+
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    const t = evt.detail.target;
+    const isRow = !!(t && t.matches && t.matches("tr[data-claim]"));
+    refocus = isRow && t.contains(document.activeElement);
+    const box = isRow && t.querySelector("input[type=checkbox][name=claim]");
+    if (box && box.checked) {
+      // A live re-fetch is a GET; the editor's own change (c, d, u) is not,
+      // and what they changed themselves they have seen.
+      const live = (evt.detail.requestConfig || {}).verb === "get";
+      ticked.set(t.getAttribute("data-claim"), live ? box.value : null);
+    }
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    const row = selectedRow();
+    if (row && !row.classList.contains("selected")) select(row, refocus);
+    refocus = false;
+    ticked.forEach(function (value, id) {
+      const box = document.querySelector("#claim-row-" + id + " input[type=checkbox][name=claim]");
+      if (box && !box.checked) {
+        box.checked = true;
+        if (value) box.value = value;
+        box.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+    });
+    ticked.clear();
+    announceNew();
+  });
+
+  function setRowStatus(status) {
+    const row = selectedRow();
+    if (!row || !window.htmx) return;
+    const id = row.getAttribute("data-claim");
+    window.htmx.ajax("POST", "/claims/" + id + "/status", {
+      source: row,
+      target: row,
+      swap: "outerHTML",
+      values: { status: status, version: row.getAttribute("data-version"), q: row.getAttribute("data-query") || "" },
+    });
+  }
+
+  // --- The claim page --------------------------------------------------------
+  function setClaimStatus(status) {
+    const button = document.querySelector('#claim-main form button[name="status"][value="' + status + '"]');
+    if (!button) return;
+    // A form htmx swapped in is wired up only when the swap settles, a few
+    // milliseconds later; a key pressed before that would submit it as a
+    // plain form and reload the page. Wire it up now (htmx skips it later).
+    if (window.htmx) window.htmx.process(button.form);
+    button.click();
+  }
+
+  function follow(rel) {
+    const a = document.querySelector('.claim-nav a[rel="' + rel + '"]');
+    if (a) window.location.assign(a.href);
+  }
+
+  // --- The shortcut list -------------------------------------------------------
+  function openShortcuts() {
+    const d = document.getElementById("shortcuts");
+    if (d && !d.open) d.showModal();
+  }
+
+  document.addEventListener("click", function (evt) {
+    if (evt.target.closest && evt.target.closest("[data-open-shortcuts]")) openShortcuts();
+  });
+
+  // --- Keys ----------------------------------------------------------------------
+  function typing(el) {
+    if (!el || el === document.body) return false;
+    if (el.isContentEditable) return true;
+    const tag = el.tagName;
+    if (tag === "TEXTAREA" || tag === "SELECT") return true;
+    if (tag !== "INPUT") return false;
+    const type = (el.getAttribute("type") || "text").toLowerCase();
+    return ["button", "submit", "reset", "checkbox", "radio", "hidden", "image"].indexOf(type) < 0;
+  }
+
+  const statusKeys = { c: "confirmed", d: "disputed", u: "unverified" };
+
+  document.addEventListener("keydown", function (evt) {
+    if (evt.defaultPrevented || evt.ctrlKey || evt.metaKey || evt.altKey || evt.isComposing) return;
+    const open = document.querySelector("dialog[open]");
+    if (open) return; // the dialog has the keyboard; Esc closes it
+    if (typing(evt.target)) {
+      // Esc leaves the field, so that shortcuts work again.
+      if (evt.key === "Escape") evt.target.blur();
+      return;
+    }
+    const scope = document.querySelector("[data-shortcuts]");
+    const page = scope ? scope.getAttribute("data-shortcuts") : "";
+    let done = true;
+    switch (evt.key) {
+      case "/": {
+        const search = document.getElementById("site-search");
+        if (search) {
+          search.focus();
+          search.select();
+        } else done = false;
+        break;
+      }
+      case "?":
+        if (document.getElementById("shortcuts")) openShortcuts();
+        else done = false;
+        break;
+      case "j":
+      case "k":
+        if (page === "queue") moveSelection(evt.key === "j" ? 1 : -1);
+        else if (page === "claim") follow(evt.key === "j" ? "next" : "prev");
+        else done = false;
+        break;
+      case "c":
+      case "d":
+      case "u":
+        if (page === "queue") setRowStatus(statusKeys[evt.key]);
+        else if (page === "claim") setClaimStatus(statusKeys[evt.key]);
+        else done = false;
+        break;
+      case "n": {
+        // The review note, or the note of a second opinion.
+        const note = page === "claim" && document.querySelector("#note, #opinion-note");
+        if (note) note.focus();
+        else done = false;
+        break;
+      }
+      default:
+        done = false;
+    }
+    if (done) evt.preventDefault();
+  });
+
+  // What a page shows when it loads is read as the page; only later
+  // messages need announcing.
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-announce], #review-saved").forEach(function (el) {
+      el.setAttribute("data-announced", "");
+    });
+  });
+})();

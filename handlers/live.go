@@ -1,0 +1,238 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"factdesk/auth"
+	"factdesk/db"
+	"factdesk/views"
+)
+
+// queueFilter reads the queue's filter (status, document) from a query.
+func queueFilter(q url.Values) (status string, docID int64, err error) {
+	status = q.Get("status")
+	if status != "" && !db.ValidStatus(status) {
+		return "", 0, fmt.Errorf("%w: unknown status %q (use unverified, confirmed or disputed)", db.ErrInvalid, status)
+	}
+	if d := q.Get("document"); d != "" {
+		docID, err = strconv.ParseInt(d, 10, 64)
+		if err != nil || docID <= 0 {
+			return "", 0, fmt.Errorf("%w: the document filter must be a document number", db.ErrInvalid)
+		}
+	}
+	return status, docID, nil
+}
+
+// filterQuery encodes a queue filter for claim links; "" when there is none.
+// assignee is as the queue's links keep it: "me", "none" or a user name.
+func filterQuery(status string, docID int64, assignee string) string {
+	q := url.Values{}
+	if status != "" {
+		q.Set("status", status)
+	}
+	if docID > 0 {
+		q.Set("document", strconv.FormatInt(docID, 10))
+	}
+	if assignee != "" {
+		q.Set("assignee", assignee)
+	}
+	return q.Encode()
+}
+
+// shownVersion reads the version a page shows (?shown=N).
+func shownVersion(c echo.Context) (int64, error) {
+	v, err := strconv.ParseInt(c.QueryParam("shown"), 10, 64)
+	if err != nil || v <= 0 {
+		return 0, fmt.Errorf("%w: shown must be a claim version", db.ErrInvalid)
+	}
+	return v, nil
+}
+
+// claimLive fills what the claim page needs to follow changes and step
+// through the queue the reviewer came from.
+func (h *Handler) claimLive(c echo.Context, p *views.ClaimPage) error {
+	status, docID, err := queueFilter(c.QueryParams())
+	if err != nil {
+		return err
+	}
+	f := db.QueueFilter{Status: status, DocumentID: docID}
+	assignee, err := h.assigneeFilter(c, &f)
+	if err != nil {
+		return err
+	}
+	n, err := h.Store.QueueNeighbours(c.Request().Context(), db.Claim{ID: p.Claim.ID, Score: p.Claim.Score}, f)
+	if err != nil {
+		return err
+	}
+	q := filterQuery(status, docID, assignee)
+	p.Live = views.ClaimLive{
+		EventsURL: fmt.Sprintf("/events?claims=%d.%d", p.Claim.ID, p.Claim.Version),
+		Query:     q,
+	}
+	if n.Prev > 0 {
+		p.Live.PrevURL = string(views.ClaimLinkURL(n.Prev, q))
+	}
+	if n.Next > 0 {
+		p.Live.NextURL = string(views.ClaimLinkURL(n.Next, q))
+	}
+	return nil
+}
+
+// queueLive fills what the queue page needs to follow its claims.
+func queueLive(p *views.QueuePage) {
+	p.Live.Query = filterQuery(p.Status, p.DocumentID, p.Assignee)
+	u := "/events?claims="
+	for i, c := range p.Claims {
+		if i > 0 {
+			u += ","
+		}
+		u += fmt.Sprintf("%d.%d", c.ID, c.Version)
+	}
+	p.Live.EventsURL = u
+}
+
+// changeNotice says who made the latest change, for a page that shows an
+// older version; nothing of the verdict for a reviewer who owes a blind
+// second opinion on the claim.
+func changeNotice(hist []db.HistoryEntry, me *db.User, long, blind bool) string {
+	if blind {
+		return "This claim changed. Its verdict stays hidden until you give your second opinion."
+	}
+	if len(hist) == 0 {
+		return "This claim was changed."
+	}
+	h := hist[0]
+	to := views.StatusLabel(h.To)
+	at := h.CreatedAt.UTC().Format("15:04 UTC")
+	switch {
+	case me != nil && h.UserID == me.ID && long:
+		return fmt.Sprintf("You changed this claim to %s at %s, in another window. Your form here still holds the earlier version.", to, at)
+	case me != nil && h.UserID == me.ID:
+		return fmt.Sprintf("%s: changed by you at %s", to, at)
+	case long:
+		return fmt.Sprintf("%s changed this claim to %s at %s. Look again before you save: your form still holds the earlier version.", h.Username, to, at)
+	}
+	return fmt.Sprintf("%s: changed by %s at %s", to, h.Username, at)
+}
+
+// ClaimLive answers a claim page's live re-fetch: 204 when the page shows
+// the current version, else the claim's new state (views.ClaimLiveUpdate).
+func (h *Handler) ClaimLive(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	shown, err := shownVersion(c)
+	if err != nil {
+		return err
+	}
+	cl, err := h.Store.Claim(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	if cl.Version == shown {
+		return c.NoContent(http.StatusNoContent)
+	}
+	p, err := h.claimPage(c, id)
+	if err != nil {
+		return err
+	}
+	hist, err := h.Store.History(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	p.Live.Notice = changeNotice(hist, CurrentUser(c), true, p.Team.Blind)
+	return Render(c, http.StatusOK, views.ClaimLiveUpdate(p))
+}
+
+// QueueRow answers a queue row's live re-fetch: 204 when the row shows the
+// current version, else the row as it is now, saying who changed it.
+func (h *Handler) QueueRow(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	shown, err := shownVersion(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	cl, err := h.Store.Claim(ctx, id)
+	if err != nil {
+		return err
+	}
+	if cl.Version == shown {
+		return c.NoContent(http.StatusNoContent)
+	}
+	hist, err := h.Store.History(ctx, id)
+	if err != nil {
+		return err
+	}
+	r, err := h.queueRow(c, cl, c.QueryParams())
+	if err != nil {
+		return err
+	}
+	r.Notice = changeNotice(hist, CurrentUser(c), false, r.Claim.Hidden)
+	return Render(c, http.StatusOK, views.QueueRow(r))
+}
+
+// queueRow is a claim as one queue row shows it to the current user, its
+// links keeping the queue filter in q (checked again: it came back from
+// the page).
+func (h *Handler) queueRow(c echo.Context, cl db.Claim, q url.Values) (views.QueueRowView, error) {
+	u := CurrentUser(c)
+	r := views.QueueRowView{Claim: claimRow(cl), CanEdit: auth.Allows(u.Role, auth.RoleEditor)}
+	rows := []views.ClaimRow{r.Claim}
+	if err := h.hidePending(c, rows); err != nil {
+		return r, err
+	}
+	r.Claim = rows[0]
+	status, docID, err := queueFilter(q)
+	assignee := q.Get("assignee")
+	if err != nil || !validAssignee(assignee) {
+		status, docID, assignee = "", 0, "" // the links lose the filter; nothing else depends on it
+	}
+	r.Query = filterQuery(status, docID, assignee)
+	return r, nil
+}
+
+// validAssignee accepts what the queue's assignee filter puts in links.
+func validAssignee(a string) bool {
+	return a == "" || a == "me" || a == "none" || db.ValidUsername(a) == nil
+}
+
+// isRowTarget reports whether htmx asked for the answer to replace the
+// claim's queue row (a status change made from the queue with c, d or u).
+func isRowTarget(c echo.Context, id int64) bool {
+	return isHTMX(c) && c.Request().Header.Get("HX-Target") == fmt.Sprintf("claim-row-%d", id)
+}
+
+// statusRow answers a status change made from the queue: the row as it is
+// now, with msg as its error when the change was refused.
+func (h *Handler) statusRow(c echo.Context, code int, id int64, msg string) error {
+	cl, err := h.Store.Claim(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	q, _ := url.ParseQuery(c.FormValue("q"))
+	r, err := h.queueRow(c, cl, q)
+	if err != nil {
+		return err
+	}
+	if code == http.StatusConflict {
+		msg = "Not saved: someone else changed this claim first."
+		if !r.Claim.Hidden {
+			msg += " It is now " + views.StatusLabel(cl.Status) + "."
+		}
+	}
+	r.Error = msg
+	if msg == "" {
+		r.Notice = "Saved: " + views.StatusLabel(cl.Status)
+	}
+	return Render(c, code, views.QueueRow(r))
+}

@@ -1,0 +1,157 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"factdesk/db"
+	"factdesk/views"
+)
+
+const (
+	searchPageSize = 50
+	// searchDocuments is how many documents the document filter lists
+	// (newest first); a bookmarked older one is added to the menu.
+	searchDocuments = 200
+)
+
+func fragments(fs []db.Fragment) []views.Fragment {
+	out := make([]views.Fragment, len(fs))
+	for i, f := range fs {
+		out[i] = views.Fragment{Text: f.Text, Mark: f.Mark}
+	}
+	return out
+}
+
+// Search finds claims by their text, review notes, comments and document
+// title, with filters for status, kind, document, assignee and the date of
+// the last change. Every choice is in the URL, so a search can be
+// bookmarked and shared. A claim on which the user owes a blind second
+// opinion shows no verdict, notes or comments (db.SearchFilter.BlindFor).
+func (h *Handler) Search(c echo.Context) error {
+	ctx := c.Request().Context()
+	q := c.QueryParams()
+	p := views.SearchPage{
+		Base:  h.Base(c, "Search", "search"),
+		Query: strings.TrimSpace(q.Get("q")), Status: q.Get("status"), Kind: q.Get("kind"),
+		DocumentID: q.Get("document"), From: q.Get("from"), To: q.Get("to"),
+	}
+	if p.Query != "" {
+		p.Title = p.Query + " · Search"
+	}
+	f := db.SearchFilter{Query: p.Query, Status: p.Status, Kind: p.Kind, From: p.From, To: p.To, Limit: searchPageSize,
+		BlindFor: CurrentUser(c).ID}
+	p.Searched = p.Query != "" || p.Status != "" || p.Kind != "" || p.DocumentID != "" || p.From != "" || p.To != "" ||
+		q.Get("assignee") != ""
+
+	kinds, err := h.Store.Kinds(ctx)
+	if err != nil {
+		return err
+	}
+	p.Kinds = kinds
+	docs, err := h.Store.ListDocuments(ctx, 0, searchDocuments)
+	if err != nil {
+		return err
+	}
+	listed := false
+	for _, d := range docs {
+		v := strconv.FormatInt(d.ID, 10)
+		listed = listed || v == p.DocumentID
+		p.Documents = append(p.Documents, views.Option{ID: d.ID, Name: d.Title})
+	}
+
+	// The assignee filter reads as the queue's: "me", "none" or a name.
+	var inputErr error
+	var af db.QueueFilter
+	p.Assignee, inputErr = h.assigneeFilter(c, &af)
+	f.AssigneeID, f.Unassigned = af.AssigneeID, af.Unassigned
+	users, err := h.Store.Assignable(ctx)
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		p.Assignees = append(p.Assignees, u.Username)
+	}
+	if p.DocumentID != "" {
+		id, err := strconv.ParseInt(p.DocumentID, 10, 64)
+		f.DocumentID = id
+		switch {
+		case err != nil || id <= 0:
+			inputErr = fmt.Errorf("%w: the document filter must be a document number", db.ErrInvalid)
+		case !listed:
+			d, err := h.Store.Document(ctx, id)
+			if errors.Is(err, db.ErrNotFound) {
+				inputErr = fmt.Errorf("%w: there is no document %d", db.ErrInvalid, id)
+			} else if err != nil {
+				return err
+			}
+			p.Documents = append(p.Documents, views.Option{ID: id, Name: d.Title})
+		}
+	}
+	page := 1
+	if v := q.Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		switch {
+		case err != nil || n < 1:
+			inputErr = fmt.Errorf("%w: the page must be a number from 1", db.ErrInvalid)
+		case (n-1)*searchPageSize > db.MaxSearchOffset:
+			inputErr = fmt.Errorf("%w: results stop after %d; narrow the search with a filter", db.ErrInvalid, db.MaxSearchOffset)
+		}
+		page = max(n, 1)
+	}
+	f.Offset = (page - 1) * searchPageSize
+
+	if inputErr == nil && p.Searched {
+		res, err := h.Store.Search(ctx, f)
+		if err != nil {
+			inputErr = err
+		}
+		p.Total, p.First = res.Total, f.Offset+1
+		for _, hit := range res.Hits {
+			r := views.SearchResult{Claim: claimRow(hit.Claim), Text: fragments(hit.Text), Title: fragments(hit.Title)}
+			r.Claim.Hidden = hit.Hidden
+			if hit.Note != nil {
+				r.Note = &views.SearchNote{User: hit.Note.User, At: hit.Note.At, Snippet: fragments(hit.Note.Snippet)}
+			}
+			if hit.Comment != nil {
+				r.Comment = &views.SearchNote{User: hit.Comment.User, At: hit.Comment.At, Snippet: fragments(hit.Comment.Snippet)}
+			}
+			p.Results = append(p.Results, r)
+		}
+		if page > 1 {
+			p.PrevURL = searchURL(q, page-1)
+		}
+		if f.Offset+len(res.Hits) < res.Total && page*searchPageSize <= db.MaxSearchOffset {
+			p.NextURL = searchURL(q, page+1)
+		}
+	}
+	if errors.Is(inputErr, db.ErrInvalid) {
+		// The form keeps what was typed, with the reason beside it.
+		p.Error, p.Results, p.Total = UserMessage(inputErr), nil, 0
+		return Render(c, http.StatusBadRequest, views.SearchView(p))
+	}
+	if inputErr != nil {
+		return inputErr
+	}
+	return Render(c, http.StatusOK, views.SearchView(p))
+}
+
+// searchURL is the current search at another page of results.
+func searchURL(q url.Values, page int) string {
+	v := url.Values{}
+	for _, k := range []string{"q", "status", "kind", "document", "assignee", "from", "to"} {
+		if s := q.Get(k); s != "" {
+			v.Set(k, s)
+		}
+	}
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	return "/search?" + v.Encode()
+}
