@@ -212,6 +212,9 @@ func TestSpeaker(t *testing.T) {
 		{"Sen. Ruth Alvarez says the bill would cost $1.2 billion over 10 years.", "Sen. Ruth Alvarez"},
 		{"John Kirby, a White House spokesman, said 40 ships were damaged in June.", "John Kirby"},
 		{"The storm destroyed 40 homes in Eastbrook on Monday night.", ""},
+		// After an appositive clause, "said residents were" reports what the
+		// named person said; residents are not the speaker.
+		{"Councillor Dev Anand, who voted against the rise, said residents were paying 12% more.", "Councillor Dev Anand"},
 	}
 	for _, tc := range tests {
 		cs := Extract(tc.text)

@@ -40,7 +40,10 @@ func findSpeaker(text string, ws []word) speakerMatch {
 		// "...,” said Hong Min" / ", said the official."
 		if ws[v].pre&(pComma|pQuoteClose) != 0 && v+1 < len(ws) && ws[v+1].pre == 0 &&
 			ws[v].flags&lxInverts != 0 {
-			if from, to, ok := phraseAfter(text, ws, v+1); ok {
+			// The inverted speaker ends the clause: "said the official." or
+			// "said Hong Min, who ...". "..., said residents were" is a
+			// reported clause after an appositive, not an inversion.
+			if from, to, ok := phraseAfter(text, ws, v+1); ok && (to == len(ws) || ws[to].pre != 0) {
 				return speakerMatch{from: from, to: to, ok: true}
 			}
 		}
