@@ -50,11 +50,13 @@ func excerpt(s string) string {
 
 func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id > 0} }
 
-// logActivity appends a row to the feed inside the action's transaction.
-func logActivity(ctx context.Context, tx *sql.Tx, now time.Time, a activityRow) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO activity
+const sqlActivityInsert = `INSERT INTO activity
 		(created_at, user_id, action, document_id, claim_id, subject_user_id, from_status, to_status, detail)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// logActivity appends a row to the feed inside the action's transaction.
+func logActivity(ctx context.Context, tx txRunner, now time.Time, a activityRow) error {
+	_, err := tx.ExecContext(ctx, sqlActivityInsert,
 		formatTime(now), a.userID, a.action, nullID(a.documentID), nullID(a.claimID), nullID(a.subjectID),
 		a.from, a.to, excerpt(a.detail))
 	return err

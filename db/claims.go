@@ -398,7 +398,8 @@ func (s *Store) SetStatus(ctx context.Context, claimID, userID, seenVersion int6
 		if c.Version != seenVersion {
 			return &StaleError{Current: c}
 		}
-		if err := checkReviewable(ctx, tx, c, userID); err != nil {
+		kt := keptTx{s, tx}
+		if err := checkReviewable(ctx, kt, c, userID); err != nil {
 			return err
 		}
 		if c.Status == to && note == "" {
@@ -408,12 +409,12 @@ func (s *Store) SetStatus(ctx context.Context, claimID, userID, seenVersion int6
 		if _, err := s.txExec(ctx, tx, sqlSetStatusUpdate, to, formatTime(now), claimID); err != nil {
 			return err
 		}
-		historyID, err := appendHistory(ctx, tx, historyRecord{ClaimID: claimID, From: c.Status, To: to, UserID: userID,
+		historyID, err := appendHistory(ctx, kt, historyRecord{ClaimID: claimID, From: c.Status, To: to, UserID: userID,
 			Note: note, CreatedAt: formatTime(now)})
 		if err != nil {
 			return err
 		}
-		if err := recordStatusChange(ctx, tx, c, historyID, userID, to, note, evidence, now); err != nil {
+		if err := recordStatusChange(ctx, kt, c, historyID, userID, to, note, evidence, now); err != nil {
 			return err
 		}
 		c.Status, c.Version, c.UpdatedAt = to, c.Version+1, now.UTC()

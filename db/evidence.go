@@ -58,7 +58,7 @@ type Evidence struct {
 	CreatedAt time.Time
 }
 
-func insertEvidence(ctx context.Context, tx *sql.Tx, claimID, historyID, userID int64, ev NewEvidence, now time.Time) (int64, error) {
+func insertEvidence(ctx context.Context, tx txRunner, claimID, historyID, userID int64, ev NewEvidence, now time.Time) (int64, error) {
 	res, err := tx.ExecContext(ctx, `INSERT INTO evidence (claim_id, history_id, url, title, excerpt, user_id, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, claimID, nullID(historyID), ev.URL, ev.Title, ev.Excerpt, userID, formatTime(now))
 	if err != nil {

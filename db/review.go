@@ -19,7 +19,7 @@ const (
 // checkReviewable refuses a verdict on a dismissed sentence, and one from a
 // reviewer who owes a second opinion on the claim: their verdict must come
 // through the second-opinion form, blind to the first.
-func checkReviewable(ctx context.Context, tx *sql.Tx, c Claim, userID int64) error {
+func checkReviewable(ctx context.Context, tx txRunner, c Claim, userID int64) error {
 	if c.Dismissed {
 		return fmt.Errorf("%w: this sentence was dismissed as not a claim; restore it before reviewing it", ErrInvalid)
 	}
@@ -33,19 +33,21 @@ func checkReviewable(ctx context.Context, tx *sql.Tx, c Claim, userID int64) err
 	return nil
 }
 
+const sqlOpinionPending = `SELECT count(*) FROM second_opinions
+		WHERE claim_id = ? AND second_user_id = ? AND second_at IS NULL`
+
 // opinionPending reports whether userID owes a second opinion on claimID.
 func opinionPending(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }, claimID, userID int64) (bool, error) {
 	var n int
-	err := q.QueryRowContext(ctx, `SELECT count(*) FROM second_opinions
-		WHERE claim_id = ? AND second_user_id = ? AND second_at IS NULL`, claimID, userID).Scan(&n)
+	err := q.QueryRowContext(ctx, sqlOpinionPending, claimID, userID).Scan(&n)
 	return n > 0, err
 }
 
 // recordStatusChange adds what accompanies a status change in its
 // transaction: the evidence given with it and the activity row.
-func recordStatusChange(ctx context.Context, tx *sql.Tx, c Claim, historyID, userID int64, to, note string, evidence []NewEvidence, now time.Time) error {
+func recordStatusChange(ctx context.Context, tx txRunner, c Claim, historyID, userID int64, to, note string, evidence []NewEvidence, now time.Time) error {
 	for _, ev := range evidence {
 		if _, err := insertEvidence(ctx, tx, c.ID, historyID, userID, ev, now); err != nil {
 			return err
