@@ -168,33 +168,41 @@ type QueuePage struct {
 // queueQueries and conditions).
 func queueWhere(f QueueFilter) ([]string, []any) {
 	// Dismissed sentences are not claims: they leave the queue.
-	where := []string{"c.dismissed = 0"}
-	var args []any
+	return appendClaimTerms([]string{"c.dismissed = 0"}, nil, f.Status, f.AssigneeID, f.Unassigned, f.DocumentID)
+}
+
+// appendClaimTerms adds the filter terms on claims c that the queue and
+// search share: assignee, status and document.
+func appendClaimTerms(where []string, args []any, status string, assigneeID int64, unassigned bool, documentID int64) ([]string, []any) {
 	switch {
-	case f.AssigneeID > 0:
+	case assigneeID > 0:
 		where = append(where, "c.assignee_id = ?")
-		args = append(args, f.AssigneeID)
-	case f.Unassigned:
+		args = append(args, assigneeID)
+	case unassigned:
 		where = append(where, "c.assignee_id IS NULL")
 	}
-	if f.Status != "" {
+	if status != "" {
 		where = append(where, "c.status = ?")
-		args = append(args, f.Status)
+		args = append(args, status)
 	}
-	if f.DocumentID > 0 {
+	if documentID > 0 {
 		where = append(where, "c.document_id = ?")
-		args = append(args, f.DocumentID)
+		args = append(args, documentID)
 	}
 	return where, args
 }
+
+// owedBlindOpinion leaves out the claims whose verdict the user (its one
+// argument) must not see yet: they owe a blind second opinion on them.
+const owedBlindOpinion = `NOT EXISTS (SELECT 1 FROM second_opinions o
+			WHERE o.claim_id = c.id AND o.second_user_id = ? AND o.second_at IS NULL)`
 
 // conditions is every WHERE term of the queue that f selects, so that a
 // claim page steps through the same claims as the queue (QueueNeighbours).
 func (f QueueFilter) conditions() ([]string, []any) {
 	where, args := queueWhere(f)
 	if f.Status != "" && f.BlindFor > 0 {
-		where = append(where, `NOT EXISTS (SELECT 1 FROM second_opinions o
-			WHERE o.claim_id = c.id AND o.second_user_id = ? AND o.second_at IS NULL)`)
+		where = append(where, owedBlindOpinion)
 		args = append(args, f.BlindFor)
 	}
 	return where, args
@@ -301,8 +309,7 @@ func queueQueries(f QueueFilter) (countSQL string, countArgs []any, pageSQL stri
 	if blind {
 		countSQL = "SELECT (" + countSQL + ") - (" + owed + ")"
 		countArgs = append(countArgs, owedArgs...)
-		where = append(where, `NOT EXISTS (SELECT 1 FROM second_opinions o
-			WHERE o.claim_id = c.id AND o.second_user_id = ? AND o.second_at IS NULL)`)
+		where = append(where, owedBlindOpinion)
 		args = append(args, f.BlindFor)
 	}
 	pageSQL, pageArgs = queueSQL(where, args, f)

@@ -148,8 +148,7 @@ func (f ClaimFilter) where(ctx context.Context, q interface {
 		conds = append(conds, "p.claim_id IS NOT NULL")
 	}
 	if f.BlindFor > 0 {
-		conds = append(conds, `NOT EXISTS (SELECT 1 FROM second_opinions o
-			WHERE o.claim_id = c.id AND o.second_user_id = ? AND o.second_at IS NULL)`)
+		conds = append(conds, owedBlindOpinion)
 		args = append(args, f.BlindFor)
 	}
 	return " WHERE " + strings.Join(conds, " AND "), args, nil

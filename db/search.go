@@ -287,29 +287,14 @@ func (s *Store) Search(ctx context.Context, f SearchFilter) (SearchResult, error
 		// ?1 and ?2 in the sources; plain ? after them number on from 3.
 		args = append(args, match, f.BlindFor)
 	}
-	if f.Status != "" {
-		where = append(where, "c.status = ?")
-		args = append(args, f.Status)
-		if f.BlindFor > 0 {
-			where = append(where, `NOT EXISTS (SELECT 1 FROM second_opinions o
-				WHERE o.claim_id = c.id AND o.second_user_id = ? AND o.second_at IS NULL)`)
-			args = append(args, f.BlindFor)
-		}
+	if f.Status != "" && f.BlindFor > 0 {
+		where = append(where, owedBlindOpinion)
+		args = append(args, f.BlindFor)
 	}
-	switch {
-	case f.AssigneeID > 0:
-		where = append(where, "c.assignee_id = ?")
-		args = append(args, f.AssigneeID)
-	case f.Unassigned:
-		where = append(where, "c.assignee_id IS NULL")
-	}
+	where, args = appendClaimTerms(where, args, f.Status, f.AssigneeID, f.Unassigned, f.DocumentID)
 	if f.Kind != "" {
 		where = append(where, "c.kind = ?")
 		args = append(args, f.Kind)
-	}
-	if f.DocumentID > 0 {
-		where = append(where, "c.document_id = ?")
-		args = append(args, f.DocumentID)
 	}
 	// Times are fixed-width UTC text, so a day's range compares as text.
 	if f.From != "" {
