@@ -8,6 +8,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 	"unicode"
@@ -217,27 +218,82 @@ type SearchHit struct {
 	Title   []Fragment // the document title, when it matched
 }
 
-// SearchResult is one page of hits.
+// SearchResult is one page of hits. When Capped is set, a source of
+// matches had more than the search reads (or a filter let through fewer
+// than it could fill a page with before the walk stopped): Total is then a
+// lower bound, and the hits are the best among the most recent matches.
 type SearchResult struct {
-	Hits  []SearchHit
-	Total int
+	Hits   []SearchHit
+	Total  int
+	Capped bool
+	texts  []candidate // the notes and comments that matched the page's claims
 }
 
-// pendingFor is the claims on which the user ?2 owes a second opinion.
-const pendingFor = `SELECT claim_id FROM second_opinions WHERE second_user_id = ?2 AND second_at IS NULL`
+// pendingFor is the claims on which the user (its one argument) owes a second opinion.
+const pendingFor = `SELECT claim_id FROM second_opinions WHERE second_user_id = ? AND second_at IS NULL`
 
-// searchSources are the kinds of searchable text: each gives (claim_id,
-// rank) for the FTS5 query ?1. Rank is bm25 (lower is better), weighted so
-// that a match in the claim itself ranks above one in a note, a comment or
-// the title, which every claim of the document shares.
-var searchSources = []string{
-	`SELECT rowid AS claim_id, bm25(claims_fts) AS rank FROM claims_fts WHERE claims_fts MATCH ?1`,
-	`SELECT h.claim_id, bm25(notes_fts) * 0.8 FROM notes_fts JOIN status_history h ON h.id = notes_fts.rowid
-		WHERE notes_fts MATCH ?1 AND h.claim_id NOT IN (` + pendingFor + `)`,
-	`SELECT cm.claim_id, bm25(comments_fts) * 0.8 FROM comments_fts JOIN comments cm ON cm.id = comments_fts.rowid
-		WHERE comments_fts MATCH ?1 AND cm.claim_id NOT IN (` + pendingFor + `)`,
-	`SELECT c.id, bm25(titles_fts) * 0.5 FROM titles_fts JOIN claims c ON c.document_id = titles_fts.rowid
-		WHERE titles_fts MATCH ?1`,
+// A search reads a bounded number of matches, so that its cost follows the
+// page, not the number of matches: on a desk of a million claims a common
+// word matches tens of thousands of them, and ranking them all cost over a
+// second of CPU per search.
+//
+// searchCap is how many matches each source (claim text, notes, comments,
+// titles) gives at most, newest first: FTS5 walks its doclist in rowid
+// order and stops at the LIMIT. With four sources a search finds at most
+// 4 * searchCap claims, which MaxSearchOffset matches.
+//
+// searchWalk is how many matches of a source a filtered search examines at
+// most to find searchCap that pass the filters; titleWalk is the same for
+// documents whose title matched (each brings all its claims). A walk that
+// stops there marks the result as capped, so a selective filter never
+// loses results silently. A variable so that tests can make them small.
+var (
+	searchCap  = 250
+	searchWalk = 4000
+	titleWalk  = 20
+)
+
+// filterCount is how far a search without words counts its claims: the
+// pages stop at MaxSearchOffset, and counting a million rows for a total
+// nobody pages to was most of that search's time.
+const filterCount = MaxSearchOffset + 1
+
+// A source of matches. Each gives, newest match first, the claims found,
+// the rowid of the text that matched in its FTS5 table, and the length of
+// that text.
+type searchSource struct {
+	table  string  // the FTS5 table
+	weight float64 // bm25 is multiplied by it: a match in the claim itself ranks first
+	tier   int     // the same order, when the source was capped and bm25 is not computed
+	// walk is the FTS5 walk, a subquery giving "id" newest first; it takes
+	// the match, an optional rowid condition and the walk's LIMIT.
+	// join turns its rows into claims c, from which the filters read, and
+	// selects (fts rowid, claim id, length).
+	join string
+	// blind: the source shows what a reviewer must not see before giving a
+	// blind second opinion (notes, comments).
+	blind bool
+}
+
+var searchSources = []searchSource{
+	{table: "claims_fts", weight: 1, tier: 0,
+		join: `SELECT f.id, c.id, length(c.text) FROM %s f JOIN claims c ON c.id = f.id`},
+	{table: "notes_fts", weight: 0.8, tier: 1, blind: true,
+		join: `SELECT f.id, c.id, length(h.note) FROM %s f JOIN status_history h ON h.id = f.id JOIN claims c ON c.id = h.claim_id`},
+	{table: "comments_fts", weight: 0.8, tier: 1, blind: true,
+		join: `SELECT f.id, c.id, length(cm.body) FROM %s f JOIN comments cm ON cm.id = f.id JOIN claims c ON c.id = cm.claim_id`},
+	// Every claim of a matching document shares its title.
+	{table: "titles_fts", weight: 0.5, tier: 2,
+		join: `SELECT f.id, c.id, length(d.title) FROM %s f JOIN documents d ON d.id = f.id JOIN claims c ON c.document_id = f.id`},
+}
+
+// candidate is a claim a source found.
+type candidate struct {
+	claim int64
+	rowid int64 // in the source's FTS5 table
+	len   int   // of the text that matched
+	src   int
+	rank  float64 // bm25, weighted; lower is better
 }
 
 // checkDate validates a YYYY-MM-DD filter.
@@ -280,13 +336,31 @@ func (s *Store) Search(ctx context.Context, f SearchFilter) (SearchResult, error
 			return res, err
 		}
 	}
+	where, args := f.where()
+	var err error
+	if match == "" {
+		res, err = s.searchFiltered(ctx, f, where, args)
+	} else {
+		res, err = s.searchMatches(ctx, f, match, where, args)
+	}
+	if err != nil || len(res.Hits) == 0 {
+		return res, err
+	}
+	if err := s.markHidden(ctx, f.BlindFor, res.Hits); err != nil {
+		return res, err
+	}
+	if match == "" {
+		return res, nil
+	}
+	err = s.markHits(ctx, match, res.Hits, res.texts)
+	res.texts = nil
+	return res, err
+}
 
+// where is the filters' conditions on claims c.
+func (f SearchFilter) where() ([]string, []any) {
 	var where []string
 	var args []any
-	if match != "" {
-		// ?1 and ?2 in the sources; plain ? after them number on from 3.
-		args = append(args, match, f.BlindFor)
-	}
 	if f.Status != "" && f.BlindFor > 0 {
 		where = append(where, owedBlindOpinion)
 		args = append(args, f.BlindFor)
@@ -305,53 +379,268 @@ func (s *Store) Search(ctx context.Context, f SearchFilter) (SearchResult, error
 		where = append(where, "c.updated_at < ?")
 		args = append(args, f.To+"U") // after every time of that day: 'T' < 'U'
 	}
+	return where, args
+}
+
+// searchFilteredSQL is the page and the (bounded) count of a search without words.
+func searchFilteredSQL(where []string) (page, count string) {
 	cond := ""
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")
 	}
+	page = `SELECT ` + claimCols + ` FROM claims c JOIN documents d ON d.id = c.document_id` + cond +
+		` ORDER BY c.updated_at DESC, c.id DESC LIMIT ? OFFSET ?`
+	count = `SELECT count(*) FROM (SELECT 1 FROM claims c` + cond + ` LIMIT ?)`
+	return page, count
+}
 
-	from, order := "claims c", "c.updated_at DESC, c.id DESC"
-	if match != "" {
-		from = `(SELECT claim_id, min(rank) AS rank FROM (` + strings.Join(searchSources, "\nUNION ALL\n") + `) GROUP BY claim_id) best
-			JOIN claims c ON c.id = best.claim_id`
-		order = "best.rank, c.id"
+// searchFiltered lists the claims the filters select, most recently changed first.
+func (s *Store) searchFiltered(ctx context.Context, f SearchFilter, where []string, args []any) (SearchResult, error) {
+	var res SearchResult
+	page, count := searchFilteredSQL(where)
+	if err := s.r.QueryRowContext(ctx, count, append(args[:len(args):len(args)], filterCount)...).Scan(&res.Total); err != nil {
+		return res, err
 	}
-	// One pass gives the page and, by a window over all rows before the
-	// LIMIT, the total: the union of matches is built once.
-	q := `SELECT ` + claimCols + `, count(*) OVER () FROM ` + from + ` JOIN documents d ON d.id = c.document_id` + cond +
-		` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
-	rows, err := s.r.QueryContext(ctx, q, append(args, f.Limit, f.Offset)...)
+	if res.Total >= filterCount {
+		res.Total, res.Capped = filterCount-1, true
+	}
+	rows, err := s.r.QueryContext(ctx, page, append(args[:len(args):len(args)], f.Limit, f.Offset)...)
 	if err != nil {
-		return res, searchError(err)
+		return res, err
 	}
-	var claims []Claim
 	err = eachRow(rows, func(r *sql.Rows) error {
-		c, err := scanClaim(totalScanner{r, &res.Total})
-		claims = append(claims, c)
+		c, err := scanClaim(r)
+		res.Hits = append(res.Hits, SearchHit{Claim: c, Text: []Fragment{{Text: c.Text}}})
+		return err
+	})
+	return res, err
+}
+
+// walkSQL is a source's walk over its FTS5 matches, newest first, as a
+// subquery giving "id". Its parameters: the match (?1), then (with a
+// document filter, for claim text and titles) the document (?2), and the
+// walk's LIMIT.
+func walkSQL(src searchSource, doc bool) string {
+	walk := `(SELECT rowid AS id FROM ` + src.table + ` WHERE ` + src.table + ` MATCH ?1`
+	if doc {
+		switch src.table {
+		case "claims_fts":
+			// One document's claims are a run of ids: walk only that run.
+			walk += ` AND rowid BETWEEN (SELECT min(id) FROM claims WHERE document_id = ?2) AND (SELECT max(id) FROM claims WHERE document_id = ?2)`
+		case "titles_fts":
+			walk += ` AND rowid = ?2`
+		}
+	}
+	return walk + ` ORDER BY rowid DESC LIMIT ?)`
+}
+
+// walkArgs are walkSQL's arguments.
+func walkArgs(src searchSource, f SearchFilter, match string, walk int) []any {
+	if f.DocumentID > 0 && (src.table == "claims_fts" || src.table == "titles_fts") {
+		return []any{match, f.DocumentID, walk}
+	}
+	return []any{match, walk}
+}
+
+// sourceSQL is the query of one source: its walk joined to the claims the
+// filters apply to, up to a LIMIT. Its parameters follow walkArgs: the
+// blind user (for the sources that need it), the filters' arguments and
+// the LIMIT.
+func sourceSQL(src searchSource, where []string, doc, blind bool) string {
+	q := fmt.Sprintf(src.join, walkSQL(src, doc))
+	var cond []string
+	if src.blind && blind {
+		cond = append(cond, `c.id NOT IN (`+pendingFor+`)`)
+	}
+	cond = append(cond, where...)
+	if len(cond) > 0 {
+		q += ` WHERE ` + strings.Join(cond, " AND ")
+	}
+	return q + ` LIMIT ?`
+}
+
+// sourceArgs are sourceSQL's arguments.
+func sourceArgs(src searchSource, f SearchFilter, match string, walk int, filterArgs []any) []any {
+	args := walkArgs(src, f, match, walk)
+	if src.blind && f.BlindFor > 0 {
+		args = append(args, f.BlindFor)
+	}
+	args = append(args, filterArgs...)
+	return append(args, searchCap+1)
+}
+
+// searchMatches finds the claims that match, ranks them and returns a page.
+// Each source gives at most searchCap matches, newest first, that pass the
+// filters; when none had more, every match was read and they are ranked by
+// weighted bm25 as ever. Otherwise bm25 is not computed: FTS5 computes
+// it from how many rows in the whole table hold each word, a walk over
+// every match of the word (milliseconds for a common one), which is the
+// cost the cap is there to avoid. The candidates are then ranked by where
+// they matched (claim, note or comment, title), then the shorter text
+// first, as bm25 ranks a text that holds each word once.
+func (s *Store) searchMatches(ctx context.Context, f SearchFilter, match string, where []string, args []any) (SearchResult, error) {
+	var res SearchResult
+	var cands []candidate
+	for i, src := range searchSources {
+		// Each match walked gives one row unless something leaves rows
+		// out (filters, blindness) or adds them (a title's claims): then
+		// the walk goes further, up to a bound.
+		exact := len(where) == 0 && src.table != "titles_fts" && !(src.blind && f.BlindFor > 0)
+		walk := searchWalk
+		switch {
+		case src.table == "titles_fts":
+			walk = titleWalk
+		case exact:
+			walk = searchCap + 1
+		}
+		rows, err := s.r.QueryContext(ctx, sourceSQL(src, where, f.DocumentID > 0, f.BlindFor > 0),
+			sourceArgs(src, f, match, walk, args)...)
+		if err != nil {
+			return res, searchError(err)
+		}
+		n := 0
+		err = eachRow(rows, func(r *sql.Rows) error {
+			c := candidate{src: i}
+			if err := r.Scan(&c.rowid, &c.claim, &c.len); err != nil {
+				return err
+			}
+			if n++; n <= searchCap {
+				cands = append(cands, c)
+			}
+			return nil
+		})
+		if err != nil {
+			return res, searchError(err)
+		}
+		if n > searchCap {
+			res.Capped = true
+		} else if !exact {
+			// Fewer than the cap passed: did the walk stop before the
+			// last match?
+			var seen int
+			if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM `+walkSQL(src, f.DocumentID > 0),
+				walkArgs(src, f, match, walk)...).Scan(&seen); err != nil {
+				return res, searchError(err)
+			}
+			if seen >= walk {
+				res.Capped = true
+			}
+		}
+	}
+	if !res.Capped {
+		if err := s.rankBM25(ctx, match, cands); err != nil {
+			return res, err
+		}
+	}
+	// The best match of each claim; then the best claims first.
+	best := map[int64]int{}
+	var uniq []candidate
+	for _, c := range cands {
+		if res.Capped {
+			c.rank = float64(searchSources[c.src].tier)*1e9 + float64(c.len)
+		}
+		if j, ok := best[c.claim]; !ok {
+			best[c.claim] = len(uniq)
+			uniq = append(uniq, c)
+		} else if c.rank < uniq[j].rank {
+			uniq[j] = c
+		}
+	}
+	sort.Slice(uniq, func(i, j int) bool {
+		if uniq[i].rank != uniq[j].rank {
+			return uniq[i].rank < uniq[j].rank
+		}
+		return uniq[i].claim < uniq[j].claim
+	})
+	res.Total = len(uniq)
+	if f.Offset >= len(uniq) {
+		return res, nil
+	}
+	page := uniq[f.Offset:min(len(uniq), f.Offset+f.Limit)]
+	ids := make([]any, len(page))
+	at := map[int64]int{}
+	for i, c := range page {
+		ids[i] = c.claim
+		at[c.claim] = i
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT `+claimCols+` FROM claims c JOIN documents d ON d.id = c.document_id
+		WHERE c.id IN (`+placeholders(len(ids))+`)`, ids...)
+	if err != nil {
+		return res, err
+	}
+	hits := make([]SearchHit, len(page))
+	err = eachRow(rows, func(r *sql.Rows) error {
+		c, err := scanClaim(r)
+		hits[at[c.ID]] = SearchHit{Claim: c, Text: []Fragment{{Text: c.Text}}}
 		return err
 	})
 	if err != nil {
-		return res, searchError(err)
-	}
-	if len(claims) == 0 && f.Offset > 0 {
-		// Past the end: the window had no row to count on.
-		if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM `+from+cond, args...).Scan(&res.Total); err != nil {
-			return res, searchError(err)
-		}
-	}
-	for _, c := range claims {
-		res.Hits = append(res.Hits, SearchHit{Claim: c, Text: []Fragment{{Text: c.Text}}})
-	}
-	if len(res.Hits) == 0 {
-		return res, nil
-	}
-	if err := s.markHidden(ctx, f.BlindFor, res.Hits); err != nil {
 		return res, err
 	}
-	if match == "" {
-		return res, nil
+	for _, h := range hits {
+		if h.Claim.ID != 0 { // a claim deleted since: skip it
+			res.Hits = append(res.Hits, h)
+		}
 	}
-	return res, s.markHits(ctx, match, res.Hits)
+	// The notes and comments that matched, for the page's claims.
+	for _, c := range cands {
+		if _, ok := at[c.claim]; ok && searchSources[c.src].blind {
+			res.texts = append(res.texts, c)
+		}
+	}
+	return res, nil
+}
+
+// rankBM25 gives every candidate its weighted bm25. The candidates are all
+// the matches there are (none of the sources was capped), so each source
+// computes bm25 over a range of rowids it walks once.
+func (s *Store) rankBM25(ctx context.Context, match string, cands []candidate) error {
+	for i, src := range searchSources {
+		byRow := map[int64][]int{}
+		var ids []any
+		lo, hi := int64(0), int64(0)
+		for j, c := range cands {
+			if c.src != i {
+				continue
+			}
+			if _, ok := byRow[c.rowid]; !ok {
+				ids = append(ids, c.rowid)
+				if len(ids) == 1 || c.rowid < lo {
+					lo = c.rowid
+				}
+				if len(ids) == 1 || c.rowid > hi {
+					hi = c.rowid
+				}
+			}
+			byRow[c.rowid] = append(byRow[c.rowid], j)
+		}
+		if len(ids) == 0 {
+			continue
+		}
+		// "+rowid" keeps the id list away from FTS5, which would run the
+		// match once per id; the range bounds the one walk.
+		rows, err := s.r.QueryContext(ctx, `SELECT rowid, bm25(`+src.table+`) FROM `+src.table+` WHERE `+src.table+
+			` MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN (`+placeholders(len(ids))+`)`,
+			append([]any{match, lo, hi}, ids...)...)
+		if err != nil {
+			return searchError(err)
+		}
+		err = eachRow(rows, func(r *sql.Rows) error {
+			var id int64
+			var rank float64
+			if err := r.Scan(&id, &rank); err != nil {
+				return err
+			}
+			for _, j := range byRow[id] {
+				cands[j].rank = rank * src.weight
+			}
+			return nil
+		})
+		if err != nil {
+			return searchError(err)
+		}
+	}
+	return nil
 }
 
 // markHidden marks the hits on which user owes a second opinion.
@@ -382,11 +671,13 @@ func (s *Store) markHidden(ctx context.Context, user int64, hits []SearchHit) er
 }
 
 // markHits fills in what matched for a page of hits: the claim text, the
-// best note and comment and the document title, each with the matches marked.
-func (s *Store) markHits(ctx context.Context, match string, hits []SearchHit) error {
+// latest matching note and comment (texts, as the search found them) and
+// the document title, each with the matches marked. Every query reads the
+// page's rows only: a rowid range bounds the FTS5 walk, and "+rowid"
+// keeps the id list away from FTS5, which would run the match once per id.
+func (s *Store) markHits(ctx context.Context, match string, hits []SearchHit, texts []candidate) error {
 	byClaim := make(map[int64]*SearchHit, len(hits))
-	claimIDs := make([]any, 0, len(hits))
-	docIDs := []any{}
+	var claimIDs, docIDs []int64
 	seenDoc := map[int64]bool{}
 	for i := range hits {
 		h := &hits[i]
@@ -397,15 +688,7 @@ func (s *Store) markHits(ctx context.Context, match string, hits []SearchHit) er
 			docIDs = append(docIDs, h.Claim.DocumentID)
 		}
 	}
-	in := placeholders(len(claimIDs))
-	// "+rowid" keeps the id list away from FTS5, which would otherwise run
-	// the whole match once per id; one match, filtered, is far cheaper.
-	rows, err := s.r.QueryContext(ctx, `SELECT rowid, highlight(claims_fts, 0, ?, ?) FROM claims_fts
-		WHERE claims_fts MATCH ? AND +rowid IN (`+in+`)`, append([]any{markOpen, markClose, match}, claimIDs...)...)
-	if err != nil {
-		return searchError(err)
-	}
-	err = eachRow(rows, func(r *sql.Rows) error {
+	err := s.highlight(ctx, "claims_fts", "highlight(claims_fts, 0, ?, ?)", "", match, claimIDs, func(r *sql.Rows) error {
 		var id int64
 		var text string
 		if err := r.Scan(&id, &text); err != nil {
@@ -415,64 +698,45 @@ func (s *Store) markHits(ctx context.Context, match string, hits []SearchHit) er
 		return nil
 	})
 	if err != nil {
-		return searchError(err)
+		return err
 	}
 
-	// The best note and comment per claim, none for a hidden claim: rows
-	// come best first, the first one wins.
-	var open []any
-	for _, h := range hits {
-		if !h.Hidden {
-			open = append(open, h.Claim.ID)
-		}
-	}
+	// The latest note and comment per claim, none for a hidden claim: rows
+	// come newest first, the first one wins.
 	for _, src := range []struct {
-		q    string
-		slot func(*SearchHit) **NoteHit
+		table, join string
+		slot        func(*SearchHit) **NoteHit
 	}{
-		{`SELECT h.claim_id, u.username, h.created_at, snippet(notes_fts, 0, ?, ?, '…', 24)
-			FROM notes_fts JOIN status_history h ON h.id = notes_fts.rowid JOIN users u ON u.id = h.user_id
-			WHERE notes_fts MATCH ? AND h.claim_id IN (%s) ORDER BY notes_fts.rank`,
-			func(h *SearchHit) **NoteHit { return &h.Note }},
-		{`SELECT cm.claim_id, u.username, cm.created_at, snippet(comments_fts, 0, ?, ?, '…', 24)
-			FROM comments_fts JOIN comments cm ON cm.id = comments_fts.rowid JOIN users u ON u.id = cm.user_id
-			WHERE comments_fts MATCH ? AND cm.claim_id IN (%s) ORDER BY comments_fts.rank`,
-			func(h *SearchHit) **NoteHit { return &h.Comment }},
+		{"notes_fts", `JOIN status_history x ON x.id = notes_fts.rowid`, func(h *SearchHit) **NoteHit { return &h.Note }},
+		{"comments_fts", `JOIN comments x ON x.id = comments_fts.rowid`, func(h *SearchHit) **NoteHit { return &h.Comment }},
 	} {
-		if len(open) == 0 {
-			break
-		}
-		rows, err = s.r.QueryContext(ctx, fmt.Sprintf(src.q, placeholders(len(open))),
-			append([]any{markOpen, markClose, match}, open...)...)
-		if err != nil {
-			return searchError(err)
-		}
-		err = eachRow(rows, func(r *sql.Rows) error {
-			var id int64
-			var n NoteHit
-			var at, snip string
-			if err := r.Scan(&id, &n.User, &at, &snip); err != nil {
-				return err
+		var ids []int64
+		for _, c := range texts {
+			if searchSources[c.src].table == src.table && !byClaim[c.claim].Hidden {
+				ids = append(ids, c.rowid)
 			}
-			if slot := src.slot(byClaim[id]); *slot == nil {
-				n.At, n.Snippet = parseTime(at), splitMarks(snip)
-				*slot = &n
-			}
-			return nil
-		})
+		}
+		err := s.highlight(ctx, src.table, "x.claim_id, u.username, x.created_at, snippet("+src.table+", 0, ?, ?, '…', 24)",
+			src.join+" JOIN users u ON u.id = x.user_id", match, ids, func(r *sql.Rows) error {
+				var rowid, id int64
+				var n NoteHit
+				var at, snip string
+				if err := r.Scan(&rowid, &id, &n.User, &at, &snip); err != nil {
+					return err
+				}
+				if slot := src.slot(byClaim[id]); *slot == nil {
+					n.At, n.Snippet = parseTime(at), splitMarks(snip)
+					*slot = &n
+				}
+				return nil
+			})
 		if err != nil {
-			return searchError(err)
+			return err
 		}
 	}
 
-	rows, err = s.r.QueryContext(ctx, `SELECT rowid, highlight(titles_fts, 0, ?, ?) FROM titles_fts
-		WHERE titles_fts MATCH ? AND +rowid IN (`+placeholders(len(docIDs))+`)`,
-		append([]any{markOpen, markClose, match}, docIDs...)...)
-	if err != nil {
-		return searchError(err)
-	}
 	titles := map[int64][]Fragment{}
-	err = eachRow(rows, func(r *sql.Rows) error {
+	err = s.highlight(ctx, "titles_fts", "highlight(titles_fts, 0, ?, ?)", "", match, docIDs, func(r *sql.Rows) error {
 		var id int64
 		var t string
 		if err := r.Scan(&id, &t); err != nil {
@@ -482,12 +746,34 @@ func (s *Store) markHits(ctx context.Context, match string, hits []SearchHit) er
 		return nil
 	})
 	if err != nil {
-		return searchError(err)
+		return err
 	}
 	for i := range hits {
 		hits[i].Title = titles[hits[i].Claim.DocumentID]
 	}
 	return nil
+}
+
+// highlight runs, for the rows ids of an FTS5 table that match, a query of
+// rowid and cols (which start with the two highlight markers), newest first.
+func (s *Store) highlight(ctx context.Context, table, cols, join, match string, ids []int64, fn func(*sql.Rows) error) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	lo, hi := ids[0], ids[0]
+	args := []any{markOpen, markClose, match, 0, 0}
+	for _, id := range ids {
+		lo, hi = min(lo, id), max(hi, id)
+		args = append(args, id)
+	}
+	args[3], args[4] = lo, hi
+	rows, err := s.r.QueryContext(ctx, `SELECT `+table+`.rowid, `+cols+` FROM `+table+` `+join+`
+		WHERE `+table+` MATCH ? AND `+table+`.rowid BETWEEN ? AND ? AND +`+table+`.rowid IN (`+placeholders(len(ids))+`)
+		ORDER BY `+table+`.rowid DESC`, args...)
+	if err != nil {
+		return searchError(err)
+	}
+	return searchError(eachRow(rows, fn))
 }
 
 // totalScanner scans a claim row that ends with one more column, a total.
