@@ -258,40 +258,36 @@ var (
 // nobody pages to was most of that search's time.
 const filterCount = MaxSearchOffset + 1
 
-// A source of matches. Each gives, newest match first, the claims found,
-// the rowid of the text that matched in its FTS5 table, and the length of
-// that text.
+// A source of matches. Each gives, newest match first, the claims found
+// and the rowid of the text that matched in its FTS5 table.
 type searchSource struct {
 	table  string  // the FTS5 table
 	weight float64 // bm25 is multiplied by it: a match in the claim itself ranks first
-	tier   int     // the same order, when the source was capped and bm25 is not computed
-	// walk is the FTS5 walk, a subquery giving "id" newest first; it takes
-	// the match, an optional rowid condition and the walk's LIMIT.
-	// join turns its rows into claims c, from which the filters read, and
-	// selects (fts rowid, claim id, length).
-	join string
+	// join turns the walk's rows f into claims: it selects (fts rowid,
+	// claim id) and, when filtered, names the claim c the filters read.
+	join, filtered string
+	claim          string // the claim's id in join
 	// blind: the source shows what a reviewer must not see before giving a
 	// blind second opinion (notes, comments).
 	blind bool
 }
 
 var searchSources = []searchSource{
-	{table: "claims_fts", weight: 1, tier: 0,
-		join: `SELECT f.id, c.id, length(c.text) FROM %s f JOIN claims c ON c.id = f.id`},
-	{table: "notes_fts", weight: 0.8, tier: 1, blind: true,
-		join: `SELECT f.id, c.id, length(h.note) FROM %s f JOIN status_history h ON h.id = f.id JOIN claims c ON c.id = h.claim_id`},
-	{table: "comments_fts", weight: 0.8, tier: 1, blind: true,
-		join: `SELECT f.id, c.id, length(cm.body) FROM %s f JOIN comments cm ON cm.id = f.id JOIN claims c ON c.id = cm.claim_id`},
+	{table: "claims_fts", weight: 1, claim: "f.id",
+		join: `SELECT f.id, f.id FROM %s f`, filtered: ` JOIN claims c ON c.id = f.id`},
+	{table: "notes_fts", weight: 0.8, claim: "h.claim_id", blind: true,
+		join: `SELECT f.id, h.claim_id FROM %s f JOIN status_history h ON h.id = f.id`, filtered: ` JOIN claims c ON c.id = h.claim_id`},
+	{table: "comments_fts", weight: 0.8, claim: "cm.claim_id", blind: true,
+		join: `SELECT f.id, cm.claim_id FROM %s f JOIN comments cm ON cm.id = f.id`, filtered: ` JOIN claims c ON c.id = cm.claim_id`},
 	// Every claim of a matching document shares its title.
-	{table: "titles_fts", weight: 0.5, tier: 2,
-		join: `SELECT f.id, c.id, length(d.title) FROM %s f JOIN documents d ON d.id = f.id JOIN claims c ON c.document_id = f.id`},
+	{table: "titles_fts", weight: 0.5, claim: "c.id",
+		join: `SELECT f.id, c.id FROM %s f JOIN claims c ON c.document_id = f.id`},
 }
 
 // candidate is a claim a source found.
 type candidate struct {
 	claim int64
 	rowid int64 // in the source's FTS5 table
-	len   int   // of the text that matched
 	src   int
 	rank  float64 // bm25, weighted; lower is better
 }
@@ -398,13 +394,13 @@ func searchFilteredSQL(where []string) (page, count string) {
 func (s *Store) searchFiltered(ctx context.Context, f SearchFilter, where []string, args []any) (SearchResult, error) {
 	var res SearchResult
 	page, count := searchFilteredSQL(where)
-	if err := s.r.QueryRowContext(ctx, count, append(args[:len(args):len(args)], filterCount)...).Scan(&res.Total); err != nil {
+	if err := s.queryRow(ctx, count, append(args[:len(args):len(args)], filterCount)...).Scan(&res.Total); err != nil {
 		return res, err
 	}
 	if res.Total >= filterCount {
 		res.Total, res.Capped = filterCount-1, true
 	}
-	rows, err := s.r.QueryContext(ctx, page, append(args[:len(args):len(args)], f.Limit, f.Offset)...)
+	rows, err := s.query(ctx, page, append(args[:len(args):len(args)], f.Limit, f.Offset)...)
 	if err != nil {
 		return res, err
 	}
@@ -448,9 +444,12 @@ func walkArgs(src searchSource, f SearchFilter, match string, walk int) []any {
 // the LIMIT.
 func sourceSQL(src searchSource, where []string, doc, blind bool) string {
 	q := fmt.Sprintf(src.join, walkSQL(src, doc))
+	if len(where) > 0 {
+		q += src.filtered
+	}
 	var cond []string
 	if src.blind && blind {
-		cond = append(cond, `c.id NOT IN (`+pendingFor+`)`)
+		cond = append(cond, src.claim+` NOT IN (`+pendingFor+`)`)
 	}
 	cond = append(cond, where...)
 	if len(cond) > 0 {
@@ -472,12 +471,11 @@ func sourceArgs(src searchSource, f SearchFilter, match string, walk int, filter
 // searchMatches finds the claims that match, ranks them and returns a page.
 // Each source gives at most searchCap matches, newest first, that pass the
 // filters; when none had more, every match was read and they are ranked by
-// weighted bm25 as ever. Otherwise bm25 is not computed: FTS5 computes
-// it from how many rows in the whole table hold each word, a walk over
-// every match of the word (milliseconds for a common one), which is the
-// cost the cap is there to avoid. The candidates are then ranked by where
-// they matched (claim, note or comment, title), then the shorter text
-// first, as bm25 ranks a text that holds each word once.
+// weighted bm25 as ever. Otherwise bm25 is not computed: FTS5 computes it
+// from how many rows of the whole table hold each word, a walk over every
+// match of the word (2 ms for one in 25 claims, 20 ms for "said"), the
+// very cost the cap is there to avoid. The candidates are then ranked by
+// where they matched (claim text, note, comment, title), newest first.
 func (s *Store) searchMatches(ctx context.Context, f SearchFilter, match string, where []string, args []any) (SearchResult, error) {
 	var res SearchResult
 	var cands []candidate
@@ -493,7 +491,7 @@ func (s *Store) searchMatches(ctx context.Context, f SearchFilter, match string,
 		case exact:
 			walk = searchCap + 1
 		}
-		rows, err := s.r.QueryContext(ctx, sourceSQL(src, where, f.DocumentID > 0, f.BlindFor > 0),
+		rows, err := s.query(ctx, sourceSQL(src, where, f.DocumentID > 0, f.BlindFor > 0),
 			sourceArgs(src, f, match, walk, args)...)
 		if err != nil {
 			return res, searchError(err)
@@ -501,7 +499,7 @@ func (s *Store) searchMatches(ctx context.Context, f SearchFilter, match string,
 		n := 0
 		err = eachRow(rows, func(r *sql.Rows) error {
 			c := candidate{src: i}
-			if err := r.Scan(&c.rowid, &c.claim, &c.len); err != nil {
+			if err := r.Scan(&c.rowid, &c.claim); err != nil {
 				return err
 			}
 			if n++; n <= searchCap {
@@ -518,7 +516,7 @@ func (s *Store) searchMatches(ctx context.Context, f SearchFilter, match string,
 			// Fewer than the cap passed: did the walk stop before the
 			// last match?
 			var seen int
-			if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM `+walkSQL(src, f.DocumentID > 0),
+			if err := s.queryRow(ctx, `SELECT count(*) FROM `+walkSQL(src, f.DocumentID > 0),
 				walkArgs(src, f, match, walk)...).Scan(&seen); err != nil {
 				return res, searchError(err)
 			}
@@ -537,7 +535,7 @@ func (s *Store) searchMatches(ctx context.Context, f SearchFilter, match string,
 	var uniq []candidate
 	for _, c := range cands {
 		if res.Capped {
-			c.rank = float64(searchSources[c.src].tier)*1e9 + float64(c.len)
+			c.rank = -searchSources[c.src].weight // claim text, then notes and comments, then titles
 		}
 		if j, ok := best[c.claim]; !ok {
 			best[c.claim] = len(uniq)
@@ -546,9 +544,12 @@ func (s *Store) searchMatches(ctx context.Context, f SearchFilter, match string,
 			uniq[j] = c
 		}
 	}
-	sort.Slice(uniq, func(i, j int) bool {
+	sort.SliceStable(uniq, func(i, j int) bool {
 		if uniq[i].rank != uniq[j].rank {
 			return uniq[i].rank < uniq[j].rank
+		}
+		if res.Capped {
+			return false // newest match first, as the sources gave them
 		}
 		return uniq[i].claim < uniq[j].claim
 	})
@@ -557,14 +558,15 @@ func (s *Store) searchMatches(ctx context.Context, f SearchFilter, match string,
 		return res, nil
 	}
 	page := uniq[f.Offset:min(len(uniq), f.Offset+f.Limit)]
-	ids := make([]any, len(page))
+	ids := make([]int64, len(page))
 	at := map[int64]int{}
 	for i, c := range page {
 		ids[i] = c.claim
 		at[c.claim] = i
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT `+claimCols+` FROM claims c JOIN documents d ON d.id = c.document_id
-		WHERE c.id IN (`+placeholders(len(ids))+`)`, ids...)
+	in, args := inList(ids)
+	rows, err := s.query(ctx, `SELECT `+claimCols+` FROM claims c JOIN documents d ON d.id = c.document_id
+		WHERE c.id IN (`+in+`)`, args...)
 	if err != nil {
 		return res, err
 	}
@@ -597,7 +599,7 @@ func (s *Store) searchMatches(ctx context.Context, f SearchFilter, match string,
 func (s *Store) rankBM25(ctx context.Context, match string, cands []candidate) error {
 	for i, src := range searchSources {
 		byRow := map[int64][]int{}
-		var ids []any
+		var ids []int64
 		lo, hi := int64(0), int64(0)
 		for j, c := range cands {
 			if c.src != i {
@@ -619,9 +621,10 @@ func (s *Store) rankBM25(ctx context.Context, match string, cands []candidate) e
 		}
 		// "+rowid" keeps the id list away from FTS5, which would run the
 		// match once per id; the range bounds the one walk.
-		rows, err := s.r.QueryContext(ctx, `SELECT rowid, bm25(`+src.table+`) FROM `+src.table+` WHERE `+src.table+
-			` MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN (`+placeholders(len(ids))+`)`,
-			append([]any{match, lo, hi}, ids...)...)
+		in, inArgs := inList(ids)
+		rows, err := s.query(ctx, `SELECT rowid, bm25(`+src.table+`) FROM `+src.table+` WHERE `+src.table+
+			` MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN (`+in+`)`,
+			append([]any{match, lo, hi}, inArgs...)...)
 		if err != nil {
 			return searchError(err)
 		}
@@ -648,12 +651,13 @@ func (s *Store) markHidden(ctx context.Context, user int64, hits []SearchHit) er
 	if user <= 0 {
 		return nil
 	}
-	ids := []any{user}
+	var ids []int64
 	for _, h := range hits {
 		ids = append(ids, h.Claim.ID)
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT claim_id FROM second_opinions
-		WHERE second_user_id = ? AND second_at IS NULL AND claim_id IN (`+placeholders(len(hits))+`)`, ids...)
+	in, args := inList(ids)
+	rows, err := s.query(ctx, `SELECT claim_id FROM second_opinions
+		WHERE second_user_id = ? AND second_at IS NULL AND claim_id IN (`+in+`)`, append([]any{user}, args...)...)
 	if err != nil {
 		return err
 	}
@@ -761,19 +765,50 @@ func (s *Store) highlight(ctx context.Context, table, cols, join, match string, 
 		return nil
 	}
 	lo, hi := ids[0], ids[0]
-	args := []any{markOpen, markClose, match, 0, 0}
 	for _, id := range ids {
 		lo, hi = min(lo, id), max(hi, id)
-		args = append(args, id)
 	}
-	args[3], args[4] = lo, hi
-	rows, err := s.r.QueryContext(ctx, `SELECT `+table+`.rowid, `+cols+` FROM `+table+` `+join+`
-		WHERE `+table+` MATCH ? AND `+table+`.rowid BETWEEN ? AND ? AND +`+table+`.rowid IN (`+placeholders(len(ids))+`)
-		ORDER BY `+table+`.rowid DESC`, args...)
+	in, inArgs := inList(ids)
+	rows, err := s.query(ctx, `SELECT `+table+`.rowid, `+cols+` FROM `+table+` `+join+`
+		WHERE `+table+` MATCH ? AND `+table+`.rowid BETWEEN ? AND ? AND +`+table+`.rowid IN (`+in+`)
+		ORDER BY `+table+`.rowid DESC`, append([]any{markOpen, markClose, match, lo, hi}, inArgs...)...)
 	if err != nil {
 		return searchError(err)
 	}
 	return searchError(eachRow(rows, fn))
+}
+
+// inList is placeholders and arguments for an IN list of ids, padded by
+// repeating the last id to a power of two, so that few statement texts
+// exist and each is prepared once (see readStmt).
+func inList(ids []int64) (string, []any) {
+	n := 8
+	for n < len(ids) {
+		n *= 2
+	}
+	args := make([]any, n)
+	for i := range args {
+		args[i] = ids[min(i, len(ids)-1)]
+	}
+	return placeholders(n), args
+}
+
+// DocumentOptions is the newest documents' ids and titles, for filter
+// menus: the document list's query also reads each document's progress and
+// its columns stored after the body, a quarter of a search page's time.
+func (s *Store) DocumentOptions(ctx context.Context, limit int) ([]Document, error) {
+	rows, err := s.query(ctx, `SELECT id, title FROM documents ORDER BY id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, err
+	}
+	var out []Document
+	err = eachRow(rows, func(r *sql.Rows) error {
+		var d Document
+		err := r.Scan(&d.ID, &d.Title)
+		out = append(out, d)
+		return err
+	})
+	return out, err
 }
 
 // totalScanner scans a claim row that ends with one more column, a total.
@@ -803,9 +838,16 @@ func searchError(err error) error {
 	return err
 }
 
-// Kinds lists the kinds claims have, for filter menus.
+// Kinds lists the kinds claims have, for filter menus: those of the claims
+// not dismissed, which an index holds in kind order. The query skips from
+// one kind to the next (a handful of seeks); SELECT DISTINCT read and
+// sorted a million rows on every search page.
 func (s *Store) Kinds(ctx context.Context) ([]string, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT DISTINCT kind FROM claims WHERE kind <> '' ORDER BY kind`)
+	rows, err := s.query(ctx, `WITH RECURSIVE k(kind) AS (
+			SELECT min(kind) FROM claims WHERE dismissed = 0 AND kind > ''
+			UNION ALL
+			SELECT (SELECT min(kind) FROM claims WHERE dismissed = 0 AND kind > k.kind) FROM k WHERE k.kind IS NOT NULL)
+		SELECT kind FROM k WHERE kind IS NOT NULL`)
 	if err != nil {
 		return nil, err
 	}

@@ -55,7 +55,7 @@ func (h *Handler) Search(c echo.Context) error {
 		return err
 	}
 	p.Kinds = kinds
-	docs, err := h.Store.ListDocuments(ctx, 0, searchDocuments)
+	docs, err := h.Store.DocumentOptions(ctx, searchDocuments)
 	if err != nil {
 		return err
 	}
