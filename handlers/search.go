@@ -112,7 +112,7 @@ func (h *Handler) Search(c echo.Context) error {
 		if err != nil {
 			inputErr = err
 		}
-		p.Total, p.First = res.Total, f.Offset+1
+		p.Total, p.First, p.Capped = res.Total, f.Offset+1, res.Capped
 		for _, hit := range res.Hits {
 			r := views.SearchResult{Claim: claimRow(hit.Claim), Text: fragments(hit.Text), Title: fragments(hit.Title)}
 			r.Claim.Hidden = hit.Hidden
