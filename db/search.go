@@ -260,7 +260,7 @@ var (
 // claims: counting a million rows for a total nobody pages to was most of
 // that search's time, and a filter with no index of its own (kind) costs a
 // walk over claims by time for every claim counted.
-const filterAhead = 200
+var filterAhead = 200
 
 // A source of matches. Each gives, newest match first, the claims found
 // and the rowid of the text that matched in its FTS5 table.
