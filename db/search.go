@@ -269,6 +269,8 @@ type searchSource struct {
 	weight float64 // bm25 is multiplied by it: a match in the claim itself ranks first
 	// join turns the walk's rows f into claims: it selects (fts rowid,
 	// claim id) and, when filtered, names the claim c the filters read.
+	// CROSS JOIN keeps the walk outermost: with statistics, SQLite
+	// otherwise chose to scan every claim and look each up in the walk.
 	join, filtered string
 	claim          string // the claim's id in join
 	// blind: the source shows what a reviewer must not see before giving a
@@ -278,14 +280,14 @@ type searchSource struct {
 
 var searchSources = []searchSource{
 	{table: "claims_fts", weight: 1, claim: "f.id",
-		join: `SELECT f.id, f.id FROM %s f`, filtered: ` JOIN claims c ON c.id = f.id`},
+		join: `SELECT f.id, f.id FROM %s f`, filtered: ` CROSS JOIN claims c ON c.id = f.id`},
 	{table: "notes_fts", weight: 0.8, claim: "h.claim_id", blind: true,
-		join: `SELECT f.id, h.claim_id FROM %s f JOIN status_history h ON h.id = f.id`, filtered: ` JOIN claims c ON c.id = h.claim_id`},
+		join: `SELECT f.id, h.claim_id FROM %s f CROSS JOIN status_history h ON h.id = f.id`, filtered: ` CROSS JOIN claims c ON c.id = h.claim_id`},
 	{table: "comments_fts", weight: 0.8, claim: "cm.claim_id", blind: true,
-		join: `SELECT f.id, cm.claim_id FROM %s f JOIN comments cm ON cm.id = f.id`, filtered: ` JOIN claims c ON c.id = cm.claim_id`},
+		join: `SELECT f.id, cm.claim_id FROM %s f CROSS JOIN comments cm ON cm.id = f.id`, filtered: ` CROSS JOIN claims c ON c.id = cm.claim_id`},
 	// Every claim of a matching document shares its title.
 	{table: "titles_fts", weight: 0.5, claim: "c.id",
-		join: `SELECT f.id, c.id FROM %s f JOIN claims c ON c.document_id = f.id`},
+		join: `SELECT f.id, c.id FROM %s f CROSS JOIN claims c ON c.document_id = f.id`},
 }
 
 // candidate is a claim a source found.
@@ -399,7 +401,7 @@ func searchFilteredSQL(f SearchFilter, where []string) (page, count string) {
 	}
 	page = `SELECT ` + claimCols + ` FROM ` + from + ` JOIN documents d ON d.id = c.document_id` + cond +
 		` ORDER BY c.updated_at DESC, c.id DESC LIMIT ? OFFSET ?`
-	count = `SELECT count(*) FROM (SELECT 1 FROM ` + from + cond + ` ORDER BY c.updated_at DESC, c.id DESC LIMIT ?)`
+	count = `SELECT count(*) FROM (SELECT 1 FROM ` + from + cond + ` LIMIT ?)`
 	return page, count
 }
 
@@ -579,8 +581,7 @@ func (s *Store) searchMatches(ctx context.Context, f SearchFilter, match string,
 		at[c.claim] = i
 	}
 	in, args := inList(ids)
-	rows, err := s.query(ctx, `SELECT `+claimCols+` FROM claims c JOIN documents d ON d.id = c.document_id
-		WHERE c.id IN (`+in+`)`, args...)
+	rows, err := s.query(ctx, searchPageSQL(in), args...)
 	if err != nil {
 		return res, err
 	}
@@ -636,9 +637,7 @@ func (s *Store) rankBM25(ctx context.Context, match string, cands []candidate) e
 		// "+rowid" keeps the id list away from FTS5, which would run the
 		// match once per id; the range bounds the one walk.
 		in, inArgs := inList(ids)
-		rows, err := s.query(ctx, `SELECT rowid, bm25(`+src.table+`) FROM `+src.table+` WHERE `+src.table+
-			` MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN (`+in+`)`,
-			append([]any{match, lo, hi}, inArgs...)...)
+		rows, err := s.query(ctx, bm25SQL(src.table, in), append([]any{match, lo, hi}, inArgs...)...)
 		if err != nil {
 			return searchError(err)
 		}
@@ -670,8 +669,7 @@ func (s *Store) markHidden(ctx context.Context, user int64, hits []SearchHit) er
 		ids = append(ids, h.Claim.ID)
 	}
 	in, args := inList(ids)
-	rows, err := s.query(ctx, `SELECT claim_id FROM second_opinions
-		WHERE second_user_id = ? AND second_at IS NULL AND claim_id IN (`+in+`)`, append([]any{user}, args...)...)
+	rows, err := s.query(ctx, hiddenSQL(in), append([]any{user}, args...)...)
 	if err != nil {
 		return err
 	}
@@ -721,21 +719,15 @@ func (s *Store) markHits(ctx context.Context, match string, hits []SearchHit, te
 
 	// The latest note and comment per claim, none for a hidden claim: rows
 	// come newest first, the first one wins.
-	for _, src := range []struct {
-		table, join string
-		slot        func(*SearchHit) **NoteHit
-	}{
-		{"notes_fts", `JOIN status_history x ON x.id = notes_fts.rowid`, func(h *SearchHit) **NoteHit { return &h.Note }},
-		{"comments_fts", `JOIN comments x ON x.id = comments_fts.rowid`, func(h *SearchHit) **NoteHit { return &h.Comment }},
-	} {
+	for _, src := range snippetSources {
+		cols := "x.claim_id, u.username, x.created_at, snippet(" + src.table + ", 0, ?, ?, '…', 24)"
 		var ids []int64
 		for _, c := range texts {
 			if searchSources[c.src].table == src.table && !byClaim[c.claim].Hidden {
 				ids = append(ids, c.rowid)
 			}
 		}
-		err := s.highlight(ctx, src.table, "x.claim_id, u.username, x.created_at, snippet("+src.table+", 0, ?, ?, '…', 24)",
-			src.join+" JOIN users u ON u.id = x.user_id", match, ids, func(r *sql.Rows) error {
+		err := s.highlight(ctx, src.table, cols, src.join, match, ids, func(r *sql.Rows) error {
 				var rowid, id int64
 				var n NoteHit
 				var at, snip string
@@ -772,6 +764,17 @@ func (s *Store) markHits(ctx context.Context, match string, hits []SearchHit, te
 	return nil
 }
 
+// snippetSources are the texts a hit shows a snippet of, with who wrote it.
+var snippetSources = []struct {
+	table, join string
+	slot        func(*SearchHit) **NoteHit
+}{
+	{"notes_fts", `JOIN status_history x ON x.id = notes_fts.rowid JOIN users u ON u.id = x.user_id`,
+		func(h *SearchHit) **NoteHit { return &h.Note }},
+	{"comments_fts", `JOIN comments x ON x.id = comments_fts.rowid JOIN users u ON u.id = x.user_id`,
+		func(h *SearchHit) **NoteHit { return &h.Comment }},
+}
+
 // highlight runs, for the rows ids of an FTS5 table that match, a query of
 // rowid and cols (which start with the two highlight markers), newest first.
 func (s *Store) highlight(ctx context.Context, table, cols, join, match string, ids []int64, fn func(*sql.Rows) error) error {
@@ -783,13 +786,31 @@ func (s *Store) highlight(ctx context.Context, table, cols, join, match string, 
 		lo, hi = min(lo, id), max(hi, id)
 	}
 	in, inArgs := inList(ids)
-	rows, err := s.query(ctx, `SELECT `+table+`.rowid, `+cols+` FROM `+table+` `+join+`
-		WHERE `+table+` MATCH ? AND `+table+`.rowid BETWEEN ? AND ? AND +`+table+`.rowid IN (`+in+`)
-		ORDER BY `+table+`.rowid DESC`, append([]any{markOpen, markClose, match, lo, hi}, inArgs...)...)
+	rows, err := s.query(ctx, highlightSQL(table, cols, join, in), append([]any{markOpen, markClose, match, lo, hi}, inArgs...)...)
 	if err != nil {
 		return searchError(err)
 	}
 	return searchError(eachRow(rows, fn))
+}
+
+// The queries of a page of results, for an IN list in.
+func searchPageSQL(in string) string {
+	return `SELECT ` + claimCols + ` FROM claims c JOIN documents d ON d.id = c.document_id WHERE c.id IN (` + in + `)`
+}
+
+func bm25SQL(table, in string) string {
+	return `SELECT rowid, bm25(` + table + `) FROM ` + table + ` WHERE ` + table +
+		` MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN (` + in + `)`
+}
+
+func highlightSQL(table, cols, join, in string) string {
+	return `SELECT ` + table + `.rowid, ` + cols + ` FROM ` + table + ` ` + join + `
+		WHERE ` + table + ` MATCH ? AND ` + table + `.rowid BETWEEN ? AND ? AND +` + table + `.rowid IN (` + in + `)
+		ORDER BY ` + table + `.rowid DESC`
+}
+
+func hiddenSQL(in string) string {
+	return `SELECT claim_id FROM second_opinions WHERE second_user_id = ? AND second_at IS NULL AND claim_id IN (` + in + `)`
 }
 
 // inList is placeholders and arguments for an IN list of ids, padded by
@@ -807,11 +828,13 @@ func inList(ids []int64) (string, []any) {
 	return placeholders(n), args
 }
 
+const documentOptionsSQL = `SELECT id, title FROM documents ORDER BY id DESC LIMIT ?`
+
 // DocumentOptions is the newest documents' ids and titles, for filter
 // menus: the document list's query also reads each document's progress and
 // its columns stored after the body, a quarter of a search page's time.
 func (s *Store) DocumentOptions(ctx context.Context, limit int) ([]Document, error) {
-	rows, err := s.query(ctx, `SELECT id, title FROM documents ORDER BY id DESC LIMIT ?`, limit)
+	rows, err := s.query(ctx, documentOptionsSQL, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -852,16 +875,18 @@ func searchError(err error) error {
 	return err
 }
 
+const kindsSQL = `WITH RECURSIVE k(kind) AS (
+		SELECT min(kind) FROM claims WHERE dismissed = 0 AND kind > ''
+		UNION ALL
+		SELECT (SELECT min(kind) FROM claims WHERE dismissed = 0 AND kind > k.kind) FROM k WHERE k.kind IS NOT NULL)
+	SELECT kind FROM k WHERE kind IS NOT NULL`
+
 // Kinds lists the kinds claims have, for filter menus: those of the claims
 // not dismissed, which an index holds in kind order. The query skips from
 // one kind to the next (a handful of seeks); SELECT DISTINCT read and
 // sorted a million rows on every search page.
 func (s *Store) Kinds(ctx context.Context) ([]string, error) {
-	rows, err := s.query(ctx, `WITH RECURSIVE k(kind) AS (
-			SELECT min(kind) FROM claims WHERE dismissed = 0 AND kind > ''
-			UNION ALL
-			SELECT (SELECT min(kind) FROM claims WHERE dismissed = 0 AND kind > k.kind) FROM k WHERE k.kind IS NOT NULL)
-		SELECT kind FROM k WHERE kind IS NOT NULL`)
+	rows, err := s.query(ctx, kindsSQL)
 	if err != nil {
 		return nil, err
 	}
