@@ -728,18 +728,18 @@ func (s *Store) markHits(ctx context.Context, match string, hits []SearchHit, te
 			}
 		}
 		err := s.highlight(ctx, src.table, cols, src.join, match, ids, func(r *sql.Rows) error {
-				var rowid, id int64
-				var n NoteHit
-				var at, snip string
-				if err := r.Scan(&rowid, &id, &n.User, &at, &snip); err != nil {
-					return err
-				}
-				if slot := src.slot(byClaim[id]); *slot == nil {
-					n.At, n.Snippet = parseTime(at), splitMarks(snip)
-					*slot = &n
-				}
-				return nil
-			})
+			var rowid, id int64
+			var n NoteHit
+			var at, snip string
+			if err := r.Scan(&rowid, &id, &n.User, &at, &snip); err != nil {
+				return err
+			}
+			if slot := src.slot(byClaim[id]); *slot == nil {
+				n.At, n.Snippet = parseTime(at), splitMarks(snip)
+				*slot = &n
+			}
+			return nil
+		})
 		if err != nil {
 			return err
 		}
