@@ -267,12 +267,13 @@ var filterAhead = 200
 type searchSource struct {
 	table  string  // the FTS5 table
 	weight float64 // bm25 is multiplied by it: a match in the claim itself ranks first
-	// join turns the walk's rows f into claims: it selects (fts rowid,
-	// claim id) and, when filtered, names the claim c the filters read.
-	// CROSS JOIN keeps the walk outermost: with statistics, SQLite
-	// otherwise chose to scan every claim and look each up in the walk.
-	join, filtered string
-	claim          string // the claim's id in join
+	// from joins the walk's rows f (%s) to the claim's id, claim; joinC
+	// joins the claim c that filters read. CROSS JOIN keeps the walk
+	// outermost: with statistics, SQLite otherwise chose to scan every
+	// claim and look each up in the walk. fromAll, if set, is from for a
+	// search without filters, giving a row for every match walked.
+	from, fromAll, joinC string
+	claim                string
 	// blind: the source shows what a reviewer must not see before giving a
 	// blind second opinion (notes, comments).
 	blind bool
@@ -280,14 +281,14 @@ type searchSource struct {
 
 var searchSources = []searchSource{
 	{table: "claims_fts", weight: 1, claim: "f.id",
-		join: `SELECT f.id, f.id FROM %s f`, filtered: ` CROSS JOIN claims c ON c.id = f.id`},
+		from: `%s f`, joinC: ` CROSS JOIN claims c ON c.id = f.id`},
 	{table: "notes_fts", weight: 0.8, claim: "h.claim_id", blind: true,
-		join: `SELECT f.id, h.claim_id FROM %s f CROSS JOIN status_history h ON h.id = f.id`, filtered: ` CROSS JOIN claims c ON c.id = h.claim_id`},
+		from: `%s f CROSS JOIN status_history h ON h.id = f.id`, joinC: ` CROSS JOIN claims c ON c.id = h.claim_id`},
 	{table: "comments_fts", weight: 0.8, claim: "cm.claim_id", blind: true,
-		join: `SELECT f.id, cm.claim_id FROM %s f CROSS JOIN comments cm ON cm.id = f.id`, filtered: ` CROSS JOIN claims c ON c.id = cm.claim_id`},
+		from: `%s f CROSS JOIN comments cm ON cm.id = f.id`, joinC: ` CROSS JOIN claims c ON c.id = cm.claim_id`},
 	// Every claim of a matching document shares its title.
 	{table: "titles_fts", weight: 0.5, claim: "c.id",
-		join: `SELECT f.id, c.id FROM %s f CROSS JOIN claims c ON c.document_id = f.id`},
+		from: `%s f CROSS JOIN claims c ON c.document_id = f.id`, fromAll: `%s f LEFT JOIN claims c ON c.document_id = f.id`},
 }
 
 // candidate is a claim a source found.
@@ -434,7 +435,9 @@ func (s *Store) searchFiltered(ctx context.Context, f SearchFilter, where []stri
 // walk's LIMIT.
 func walkSQL(src searchSource, doc bool) string {
 	walk := `(SELECT rowid AS id FROM ` + src.table + ` WHERE ` + src.table + ` MATCH ?1`
-	if doc {
+	limit := "?2"
+	if docWalk(src, doc) {
+		limit = "?3"
 		switch src.table {
 		case "claims_fts":
 			// One document's claims are a run of ids: walk only that run.
@@ -443,12 +446,17 @@ func walkSQL(src searchSource, doc bool) string {
 			walk += ` AND rowid = ?2`
 		}
 	}
-	return walk + ` ORDER BY rowid DESC LIMIT ?)`
+	return walk + ` ORDER BY rowid DESC LIMIT ` + limit + `)`
+}
+
+// docWalk: a document filter narrows the walk itself.
+func docWalk(src searchSource, doc bool) bool {
+	return doc && (src.table == "claims_fts" || src.table == "titles_fts")
 }
 
 // walkArgs are walkSQL's arguments.
 func walkArgs(src searchSource, f SearchFilter, match string, walk int) []any {
-	if f.DocumentID > 0 && (src.table == "claims_fts" || src.table == "titles_fts") {
+	if docWalk(src, f.DocumentID > 0) {
 		return []any{match, f.DocumentID, walk}
 	}
 	return []any{match, walk}
@@ -457,21 +465,37 @@ func walkArgs(src searchSource, f SearchFilter, match string, walk int) []any {
 // sourceSQL is the query of one source: its walk joined to the claims the
 // filters apply to, up to a LIMIT. Its parameters follow walkArgs: the
 // blind user (for the sources that need it), the filters' arguments and
-// the LIMIT.
+// the LIMIT. Without filters it gives a row for every match walked, with
+// no claim (NULL) for one the searcher must not find, so that the rows
+// tell whether the walk saw every match.
 func sourceSQL(src searchSource, where []string, doc, blind bool) string {
-	q := fmt.Sprintf(src.join, walkSQL(src, doc))
-	if len(where) > 0 {
-		q += src.filtered
+	walk := walkSQL(src, doc)
+	// The walk's parameters are numbered; the blind user follows them.
+	pending := `SELECT claim_id FROM second_opinions WHERE second_user_id = ?3 AND second_at IS NULL`
+	if docWalk(src, doc) {
+		pending = strings.Replace(pending, "?3", "?4", 1)
+	}
+	claim := src.claim
+	if len(where) == 0 {
+		from := src.from
+		if src.fromAll != "" {
+			from = src.fromAll
+		}
+		if src.blind && blind {
+			claim = `CASE WHEN ` + claim + ` NOT IN (` + pending + `) THEN ` + claim + ` END`
+		}
+		return `SELECT f.id, ` + claim + ` FROM ` + fmt.Sprintf(from, walk) + ` LIMIT ?`
+	}
+	q := `SELECT f.id, ` + claim + ` FROM ` + fmt.Sprintf(src.from, walk)
+	if src.joinC != "" {
+		q += src.joinC
 	}
 	var cond []string
 	if src.blind && blind {
-		cond = append(cond, src.claim+` NOT IN (`+pendingFor+`)`)
+		cond = append(cond, claim+` NOT IN (`+pending+`)`)
 	}
 	cond = append(cond, where...)
-	if len(cond) > 0 {
-		q += ` WHERE ` + strings.Join(cond, " AND ")
-	}
-	return q + ` LIMIT ?`
+	return q + ` WHERE ` + strings.Join(cond, " AND ") + ` LIMIT ?`
 }
 
 // sourceArgs are sourceSQL's arguments.
@@ -496,15 +520,17 @@ func (s *Store) searchMatches(ctx context.Context, f SearchFilter, match string,
 	var res SearchResult
 	var cands []candidate
 	for i, src := range searchSources {
-		// Each match walked gives one row unless something leaves rows
-		// out (filters, blindness) or adds them (a title's claims): then
-		// the walk goes further, up to a bound.
-		exact := len(where) == 0 && src.table != "titles_fts" && !(src.blind && f.BlindFor > 0)
+		// Without filters every match walked gives a row (a title gives
+		// its claims), so the walk needs go no further than the cap, and
+		// the rows say whether it saw every match. Filters leave rows
+		// out: then the walk goes further, up to a bound, and a second
+		// query tells whether it stopped before the last match.
+		filtered := len(where) > 0
 		walk := searchWalk
 		switch {
 		case src.table == "titles_fts":
 			walk = titleWalk
-		case exact:
+		case !filtered:
 			walk = searchCap + 1
 		}
 		rows, err := s.query(ctx, sourceSQL(src, where, f.DocumentID > 0, f.BlindFor > 0),
@@ -513,12 +539,16 @@ func (s *Store) searchMatches(ctx context.Context, f SearchFilter, match string,
 			return res, searchError(err)
 		}
 		n := 0
+		walked := map[int64]bool{}
 		err = eachRow(rows, func(r *sql.Rows) error {
 			c := candidate{src: i}
-			if err := r.Scan(&c.rowid, &c.claim); err != nil {
+			var claim sql.NullInt64
+			if err := r.Scan(&c.rowid, &claim); err != nil {
 				return err
 			}
-			if n++; n <= searchCap {
+			walked[c.rowid] = true
+			if n++; n <= searchCap && claim.Valid {
+				c.claim = claim.Int64
 				cands = append(cands, c)
 			}
 			return nil
@@ -526,9 +556,16 @@ func (s *Store) searchMatches(ctx context.Context, f SearchFilter, match string,
 		if err != nil {
 			return res, searchError(err)
 		}
-		if n > searchCap {
+		switch {
+		case n > searchCap:
 			res.Capped = true
-		} else if !exact {
+		case !filtered:
+			// Every match walked is in the rows: the walk stopped at its
+			// LIMIT, or saw them all.
+			if len(walked) >= walk {
+				res.Capped = true
+			}
+		default:
 			// Fewer than the cap passed: did the walk stop before the
 			// last match?
 			var seen int

@@ -542,6 +542,8 @@ func TestSearchCappedFilters(t *testing.T) {
 	}
 
 	// A status that one recent claim has: found, within the walk.
+	later := time.Now().Add(time.Hour)
+	s.SetClock(func() time.Time { return later })
 	if _, err := s.SetStatus(ctx, recent[6], rita.ID, 1, StatusDisputed, ""); err != nil {
 		t.Fatal(err)
 	}
@@ -556,6 +558,7 @@ func TestSearchCappedFilters(t *testing.T) {
 	}
 	// An old disputed claim, past the walk: not found, but the result says
 	// it may be incomplete; a document filter finds it.
+	s.SetClock(func() time.Time { return later.Add(time.Hour) })
 	if _, err := s.SetStatus(ctx, old[0], rita.ID, 1, StatusDisputed, ""); err != nil {
 		t.Fatal(err)
 	}
@@ -614,6 +617,14 @@ func TestSearchCappedBlind(t *testing.T) {
 			if h.Note == nil && who.ID == rita.ID {
 				t.Errorf("rita's hit %d has no note", h.Claim.ID)
 			}
+		}
+	}
+	// Under the cap: every note but the one sam must not see.
+	smallCaps(t, 100, 100, 100, 100)
+	for who, want := range map[User]int{rita: 6, sam: 5} {
+		r, err := s.Search(ctx, SearchFilter{Query: "timetable", BlindFor: who.ID})
+		if err != nil || r.Capped || r.Total != want {
+			t.Errorf("%s, uncapped: capped %v, total %d, %v; want %d", who.Username, r.Capped, r.Total, err, want)
 		}
 	}
 }
