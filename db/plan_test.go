@@ -287,12 +287,12 @@ func TestSearchQueryPlans(t *testing.T) {
 			checkPlan(t, s, "bm25 "+src.table+" "+name, false, bm25SQL(src.table, in), append([]any{match, 1, 55}, inArgs...)...)
 		}
 		for _, table := range []string{"claims_fts", "titles_fts"} {
-			checkPlan(t, s, "highlight "+table+" "+name, false, highlightSQL(table, "highlight("+table+", 0, ?, ?)", "", in),
+			checkPlan(t, s, "highlight "+table+" "+name, false, highlightSQL(table, "highlight("+table+", 0, ?, ?)", "", in, false),
 				append([]any{markOpen, markClose, match, 1, 55}, inArgs...)...)
 		}
 		for _, src := range snippetSources {
 			checkPlan(t, s, "snippet "+src.table+" "+name, false,
-				highlightSQL(src.table, "x.claim_id, u.username, snippet("+src.table+", 0, ?, ?, '…', 24)", src.join, in),
+				highlightSQL(src.table, "x.claim_id, u.username, snippet("+src.table+", 0, ?, ?, '…', 24)", src.join, in, true),
 				append([]any{markOpen, markClose, match, 1, 55}, inArgs...)...)
 		}
 		checkPlan(t, s, "blind "+name, false, hiddenSQL(in), append([]any{3}, inArgs...)...)

@@ -402,7 +402,13 @@ func searchFilteredSQL(f SearchFilter, where []string) (page, count string) {
 	}
 	page = `SELECT ` + claimCols + ` FROM ` + from + ` JOIN documents d ON d.id = c.document_id` + cond +
 		` ORDER BY c.updated_at DESC, c.id DESC LIMIT ? OFFSET ?`
-	count = `SELECT count(*) FROM (SELECT 1 FROM ` + from + cond + ` LIMIT ?)`
+	// The count walks the same way as the page, from the latest change:
+	// the claims the page found first are found first again.
+	walk := ""
+	if f.DocumentID == 0 && f.AssigneeID == 0 {
+		walk = ` ORDER BY c.updated_at DESC, c.id DESC`
+	}
+	count = `SELECT count(*) FROM (SELECT 1 FROM ` + from + cond + walk + ` LIMIT ?)`
 	return page, count
 }
 
@@ -741,7 +747,7 @@ func (s *Store) markHits(ctx context.Context, match string, hits []SearchHit, te
 			docIDs = append(docIDs, h.Claim.DocumentID)
 		}
 	}
-	err := s.highlight(ctx, "claims_fts", "highlight(claims_fts, 0, ?, ?)", "", match, claimIDs, func(r *sql.Rows) error {
+	err := s.highlight(ctx, "claims_fts", "highlight(claims_fts, 0, ?, ?)", "", match, claimIDs, false, func(r *sql.Rows) error {
 		var id int64
 		var text string
 		if err := r.Scan(&id, &text); err != nil {
@@ -764,7 +770,7 @@ func (s *Store) markHits(ctx context.Context, match string, hits []SearchHit, te
 				ids = append(ids, c.rowid)
 			}
 		}
-		err := s.highlight(ctx, src.table, cols, src.join, match, ids, func(r *sql.Rows) error {
+		err := s.highlight(ctx, src.table, cols, src.join, match, ids, true, func(r *sql.Rows) error {
 			var rowid, id int64
 			var n NoteHit
 			var at, snip string
@@ -783,7 +789,7 @@ func (s *Store) markHits(ctx context.Context, match string, hits []SearchHit, te
 	}
 
 	titles := map[int64][]Fragment{}
-	err = s.highlight(ctx, "titles_fts", "highlight(titles_fts, 0, ?, ?)", "", match, docIDs, func(r *sql.Rows) error {
+	err = s.highlight(ctx, "titles_fts", "highlight(titles_fts, 0, ?, ?)", "", match, docIDs, false, func(r *sql.Rows) error {
 		var id int64
 		var t string
 		if err := r.Scan(&id, &t); err != nil {
@@ -814,7 +820,7 @@ var snippetSources = []struct {
 
 // highlight runs, for the rows ids of an FTS5 table that match, a query of
 // rowid and cols (which start with the two highlight markers), newest first.
-func (s *Store) highlight(ctx context.Context, table, cols, join, match string, ids []int64, fn func(*sql.Rows) error) error {
+func (s *Store) highlight(ctx context.Context, table, cols, join, match string, ids []int64, newestFirst bool, fn func(*sql.Rows) error) error {
 	if len(ids) == 0 {
 		return nil
 	}
@@ -823,7 +829,7 @@ func (s *Store) highlight(ctx context.Context, table, cols, join, match string, 
 		lo, hi = min(lo, id), max(hi, id)
 	}
 	in, inArgs := inList(ids)
-	rows, err := s.query(ctx, highlightSQL(table, cols, join, in), append([]any{markOpen, markClose, match, lo, hi}, inArgs...)...)
+	rows, err := s.query(ctx, highlightSQL(table, cols, join, in, newestFirst), append([]any{markOpen, markClose, match, lo, hi}, inArgs...)...)
 	if err != nil {
 		return searchError(err)
 	}
@@ -840,10 +846,15 @@ func bm25SQL(table, in string) string {
 		` MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN (` + in + `)`
 }
 
-func highlightSQL(table, cols, join, in string) string {
-	return `SELECT ` + table + `.rowid, ` + cols + ` FROM ` + table + ` ` + join + `
-		WHERE ` + table + ` MATCH ? AND ` + table + `.rowid BETWEEN ? AND ? AND +` + table + `.rowid IN (` + in + `)
-		ORDER BY ` + table + `.rowid DESC`
+// highlightSQL reads matching rows in rowid order, or newest first: FTS5
+// walks a doclist backwards only after finding its end, which costs more.
+func highlightSQL(table, cols, join, in string, newestFirst bool) string {
+	q := `SELECT ` + table + `.rowid, ` + cols + ` FROM ` + table + ` ` + join + `
+		WHERE ` + table + ` MATCH ? AND ` + table + `.rowid BETWEEN ? AND ? AND +` + table + `.rowid IN (` + in + `)`
+	if newestFirst {
+		q += ` ORDER BY ` + table + `.rowid DESC`
+	}
+	return q
 }
 
 func hiddenSQL(in string) string {
@@ -917,6 +928,24 @@ const kindsSQL = `WITH RECURSIVE k(kind) AS (
 		UNION ALL
 		SELECT (SELECT min(kind) FROM claims WHERE dismissed = 0 AND kind > k.kind) FROM k WHERE k.kind IS NOT NULL)
 	SELECT kind FROM k WHERE kind IS NOT NULL`
+
+// searchIndexes are the full-text indexes, for OptimizeSearch.
+var searchIndexes = []string{"claims_fts", "notes_fts", "comments_fts", "titles_fts"}
+
+// OptimizeSearch merges each full-text index into one segment. Run it after
+// a bulk load: many small transactions leave an index in many segments,
+// each of which every search walks (on the 1M-claim desk, merging took
+// seconds and halved a search's CPU).
+func (s *Store) OptimizeSearch(ctx context.Context) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		for _, t := range searchIndexes {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO `+t+` (`+t+`) VALUES ('optimize')`); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
 
 // Kinds lists the kinds claims have, for filter menus: those of the claims
 // not dismissed, which an index holds in kind order. The query skips from
