@@ -131,6 +131,11 @@ func dsn(path string, writer bool) string {
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "journal_mode(WAL)")
+	// Read pages through a memory map of the file rather than a read(2)
+	// each: on the 1M-claim desk, page reads missing each connection's
+	// cache were a sixth of a claim page's CPU time. The map shares the
+	// kernel's page cache; writes still go through the WAL.
+	q.Add("_pragma", "mmap_size(2147418112)")
 	if writer {
 		q.Set("_txlock", "immediate")
 		// Checkpoint every 10,000 WAL pages (40 MB), not SQLite's 1,000:
