@@ -11,8 +11,9 @@ import (
 // page. database/sql prepares a kept statement again on each pooled
 // connection the first time it runs there.
 type stmtCache struct {
-	mu sync.RWMutex
-	m  map[string]*sql.Stmt
+	mu     sync.RWMutex
+	m      map[string]*sql.Stmt
+	closed bool // set by closeStmts; a late background prepare is dropped
 }
 
 // readStmt returns the kept statement for query on the reader pool,
@@ -22,9 +23,42 @@ func (s *Store) readStmt(ctx context.Context, query string) *sql.Stmt {
 	return keep(ctx, s.r, &s.stmts, query)
 }
 
-// viewStmt is readStmt for the pool that read views run on.
-func (s *Store) viewStmt(ctx context.Context, query string) *sql.Stmt {
-	return keep(ctx, s.rv, &s.vstmts, query)
+// viewStmt is readStmt for the pool that read views run on, with one
+// difference: a statement not kept yet is prepared in the background and
+// this read runs without it. Preparing takes a connection from the pool,
+// and a view already holds one: views waiting to prepare could hold them
+// all (a cold start under 32 clients hung that way).
+func (s *Store) viewStmt(query string) *sql.Stmt {
+	c := &s.vstmts
+	c.mu.RLock()
+	st, seen := c.m[query]
+	c.mu.RUnlock()
+	if seen {
+		return st // nil while it is being prepared, or when it cannot be
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st, seen = c.m[query]; seen {
+		return st
+	}
+	if c.m == nil {
+		c.m = make(map[string]*sql.Stmt)
+	}
+	c.m[query] = nil
+	go func() {
+		st, err := s.rv.Prepare(query)
+		if err != nil {
+			return // stays nil: the query runs unprepared and reports its error
+		}
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.closed {
+			st.Close()
+			return
+		}
+		c.m[query] = st
+	}()
+	return nil
 }
 
 func keep(ctx context.Context, db *sql.DB, c *stmtCache, query string) *sql.Stmt {
@@ -106,7 +140,7 @@ func (s *Store) View(ctx context.Context) (context.Context, func()) {
 // txReadRow is tx.QueryRowContext in a read view through the kept
 // statement, which database/sql reuses on the transaction's connection.
 func (s *Store) txReadRow(ctx context.Context, tx *sql.Tx, query string, args ...any) *sql.Row {
-	if st := s.viewStmt(ctx, query); st != nil {
+	if st := s.viewStmt(query); st != nil {
 		return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
 	}
 	return tx.QueryRowContext(ctx, query, args...)
@@ -115,7 +149,7 @@ func (s *Store) txReadRow(ctx context.Context, tx *sql.Tx, query string, args ..
 // txReadQuery is tx.QueryContext in a read view through the kept
 // statement.
 func (s *Store) txReadQuery(ctx context.Context, tx *sql.Tx, query string, args ...any) (*sql.Rows, error) {
-	if st := s.viewStmt(ctx, query); st != nil {
+	if st := s.viewStmt(query); st != nil {
 		return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
 	}
 	return tx.QueryContext(ctx, query, args...)
@@ -127,11 +161,16 @@ func (s *Store) closeStmts() error {
 	for _, c := range []*stmtCache{&s.stmts, &s.vstmts, &s.wstmts} {
 		c.mu.Lock()
 		for q, st := range c.m {
+			if st == nil {
+				delete(c.m, q)
+				continue
+			}
 			if err := st.Close(); err != nil && first == nil {
 				first = err
 			}
 			delete(c.m, q)
 		}
+		c.closed = true
 		c.mu.Unlock()
 	}
 	return first

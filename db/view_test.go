@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -58,8 +59,9 @@ func TestViewIsOneSnapshot(t *testing.T) {
 }
 
 // TestViewsCannotStarveReads holds more views open at once than a pool
-// has connections, each reading inside and outside its view: the pools
-// are apart, so none waits for a connection another view holds.
+// has connections, each reading inside and outside its view and running a
+// statement not prepared before: none may wait for a connection another
+// view holds.
 func TestViewsCannotStarveReads(t *testing.T) {
 	s := openTest(t)
 	u := mustUser(t, s, "ann", "reviewer")
@@ -69,7 +71,7 @@ func TestViewsCannotStarveReads(t *testing.T) {
 	var wg sync.WaitGroup
 	hold := make(chan struct{})
 	errs := make(chan error, 64)
-	for range 64 {
+	for i := range 64 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -77,6 +79,13 @@ func TestViewsCannotStarveReads(t *testing.T) {
 			defer end()
 			if _, err := s.UserByID(vctx, u.ID); err != nil {
 				errs <- err
+				return
+			}
+			// A statement no view has run yet, as at start-up: preparing
+			// it must not wait for a connection that views hold.
+			var n int
+			if err := s.queryRow(vctx, fmt.Sprintf("SELECT %d", i)).Scan(&n); err != nil || n != i {
+				errs <- fmt.Errorf("SELECT %d: %d, %v", i, n, err)
 				return
 			}
 			<-hold
