@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -110,6 +111,16 @@ func (r *chainRow) dest(extra ...any) []any {
 		d = append(d, &r.Later[i])
 	}
 	return append(append(d, &r.PrevHash, &r.Hash), extra...)
+}
+
+// later returns the value of the later column name, "" when there is none.
+func (r chainRow) later(name string) string {
+	for i, c := range laterColumns {
+		if c.Name == name && i < len(r.Later) {
+			return r.Later[i]
+		}
+	}
+	return ""
 }
 
 // historyRecord is a new history row.
@@ -358,55 +369,80 @@ func (s *Store) VerifyHistory(ctx context.Context) (ChainReport, error) {
 // chain), and that the claim's status is what its last row set. It returns
 // the number of rows checked, and a *ChainError on a break.
 func (s *Store) VerifyClaimHistory(ctx context.Context, claimID int64) (int, error) {
+	_, n, err := s.ClaimHistory(ctx, claimID)
+	return n, err
+}
+
+// ClaimHistory returns a claim's history, newest first, as History does,
+// checked as VerifyClaimHistory checks it: the claim page shows both, and
+// one statement reads the rows once for the two. On a break in the chain
+// the history is still returned whole, with the *ChainError of the first
+// break and the number of rows checked before it.
+func (s *Store) ClaimHistory(ctx context.Context, claimID int64) ([]HistoryEntry, int, error) {
 	// One statement, so one snapshot without a read transaction around it
 	// (BEGIN and ROLLBACK were a third of the check's time): the claim's
 	// status comes on every row, and a claim without history comes as one
 	// row whose history columns are NULL, which has tells apart.
-	rows, err := s.query(ctx, claimChainSQL(), claimID)
+	rows, err := s.query(ctx, claimChainQuery, claimID)
 	if err != nil {
-		return 0, err
+		return nil, 0, err
 	}
 	defer rows.Close()
 	found, n, cur := false, 0, StatusUnverified
 	var status string
+	var hist []HistoryEntry
+	var broken *ChainError
 	for rows.Next() {
 		found = true
 		var r chainRow
 		var has bool
 		var beforeID int64
-		var before string
+		var before, username string
 		var next sql.NullString
-		if err := rows.Scan(append([]any{&status, &has}, r.dest(&beforeID, &before, &next)...)...); err != nil {
-			return n, err
+		if err := rows.Scan(append([]any{&status, &has}, r.dest(&beforeID, &before, &next, &username)...)...); err != nil {
+			return nil, n, err
 		}
 		if !has {
 			break
 		}
+		hist = append(hist, HistoryEntry{ID: r.ID, ClaimID: r.ClaimID, Action: r.later("action"), From: r.From, To: r.To,
+			UserID: r.UserID, Username: username, Note: r.Note, CreatedAt: parseTime(r.CreatedAt)})
+		if broken != nil {
+			continue
+		}
 		if ce := checkRow(r, beforeID, before, cur); ce != nil {
-			return n, ce
+			broken = ce
+			continue
 		}
 		if next.Valid && next.String != r.Hash {
-			return n, &ChainError{r.ID, r.ClaimID, "the row after it does not link to it (one of them was changed, or rows between them removed)"}
+			broken = &ChainError{r.ID, r.ClaimID, "the row after it does not link to it (one of them was changed, or rows between them removed)"}
+			continue
 		}
 		cur = r.To
 		n++
 	}
 	if err := rows.Err(); err != nil {
-		return n, err
+		return nil, n, err
 	}
 	if !found {
-		return 0, ErrNotFound
+		return nil, 0, ErrNotFound
+	}
+	slices.Reverse(hist)
+	if broken != nil {
+		return hist, n, broken
 	}
 	if status != cur {
-		return n, &ChainError{ClaimID: claimID, Problem: fmt.Sprintf("its status is %s, but its history leaves it %s", status, cur)}
+		return hist, n, &ChainError{ClaimID: claimID, Problem: fmt.Sprintf("its status is %s, but its history leaves it %s", status, cur)}
 	}
-	return n, nil
+	return hist, n, nil
 }
 
 // claimChainSQL selects a claim's status, whether the row holds history,
 // the chainCols of each of its history rows and their neighbours' links.
 // The history columns are coalesced so that the row of a claim without
 // history scans; has (h.id IS NOT NULL) says which rows are real.
+var claimChainQuery = claimChainSQL()
+
 func claimChainSQL() string {
 	var b strings.Builder
 	b.WriteString(`SELECT c.status, h.id IS NOT NULL, coalesce(h.id, 0), coalesce(h.claim_id, 0), coalesce(h.from_status, ''),
@@ -417,7 +453,8 @@ func claimChainSQL() string {
 	b.WriteString(`, coalesce(h.prev_hash, ''), coalesce(h.hash, ''),
 			coalesce((SELECT p.id FROM status_history p WHERE p.id < h.id ORDER BY p.id DESC LIMIT 1), 0),
 			coalesce((SELECT p.hash FROM status_history p WHERE p.id < h.id ORDER BY p.id DESC LIMIT 1), ''),
-			(SELECT n.prev_hash FROM status_history n WHERE n.id > h.id ORDER BY n.id LIMIT 1)
+			(SELECT n.prev_hash FROM status_history n WHERE n.id > h.id ORDER BY n.id LIMIT 1),
+			coalesce((SELECT u.username FROM users u WHERE u.id = h.user_id), '')
 		FROM claims c LEFT JOIN status_history h ON h.claim_id = c.id
 		WHERE c.id = ? ORDER BY h.id`)
 	return b.String()

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -167,6 +168,19 @@ func TestVerifyNamesTheTamperedRow(t *testing.T) {
 			}
 			if ce := chainErr(t, err); ce.RowID != want {
 				t.Fatalf("claim check: %v, want row %d", ce, want)
+			}
+			// The page still shows the whole history beside the problem,
+			// the rows History lists.
+			shown, _, err := s.ClaimHistory(ctx, cs[tc.claim].ID)
+			if ce := chainErr(t, err); ce.RowID != want {
+				t.Fatalf("claim page check: %v, want row %d", ce, want)
+			}
+			listed, err := s.History(ctx, cs[tc.claim].ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(shown, listed) {
+				t.Fatalf("claim page history %+v\nHistory %+v", shown, listed)
 			}
 		})
 	}

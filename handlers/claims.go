@@ -56,6 +56,9 @@ func (h *Handler) Queue(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	end := h.readView(c)
+	defer end() // a failure below ends it
+	ctx = c.Request().Context()
 	p := views.QueuePage{Base: h.Base(c, "Review queue", "queue"), Status: f.Status, DocumentID: f.DocumentID}
 	if f.DocumentID > 0 {
 		d, err := h.Store.Document(ctx, f.DocumentID)
@@ -92,11 +95,13 @@ func (h *Handler) Queue(c echo.Context) error {
 		return err
 	}
 	queueLive(&p)
+	end()
 	return Render(c, http.StatusOK, views.QueueView(p))
 }
 
-// claimPage loads everything the claim page shows.
+// claimPage loads everything the claim page shows, as of one moment.
 func (h *Handler) claimPage(c echo.Context, id int64) (views.ClaimPage, error) {
+	defer h.readView(c)()
 	ctx := c.Request().Context()
 	cl, err := h.Store.Claim(ctx, id)
 	if err != nil {
@@ -106,9 +111,12 @@ func (h *Handler) claimPage(c echo.Context, id int64) (views.ClaimPage, error) {
 	if err != nil {
 		return views.ClaimPage{}, err
 	}
-	hist, err := h.Store.History(ctx, id)
-	if err != nil {
-		return views.ClaimPage{}, err
+	// The history and its check, read once: on a break the history is
+	// still shown, with the problem beside it.
+	hist, checked, histErr := h.Store.ClaimHistory(ctx, id)
+	var chainErr *db.ChainError
+	if histErr != nil && !errors.As(histErr, &chainErr) {
+		return views.ClaimPage{}, histErr
 	}
 	p := views.ClaimPage{
 		Base:   h.Base(c, fmt.Sprintf("Claim %d", cl.ID), "queue"),
@@ -127,14 +135,10 @@ func (h *Handler) claimPage(c echo.Context, id int64) (views.ClaimPage, error) {
 	if err := h.claimTeam(c, &p, cl); err != nil {
 		return views.ClaimPage{}, err
 	}
-	// Cheap: this claim's rows and their neighbours in the chain only.
-	var chainErr *db.ChainError
-	p.HistoryChecked, err = h.Store.VerifyClaimHistory(ctx, id)
-	if errors.As(err, &chainErr) {
+	p.HistoryChecked = checked
+	if chainErr != nil {
 		p.HistoryProblem = chainErr.Error()
 		h.Log.Error("claim history does not verify", "claim", id, "problem", chainErr.Error())
-	} else if err != nil {
-		return views.ClaimPage{}, err
 	}
 	if err := h.claimLive(c, &p); err != nil {
 		return p, err

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"strconv"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -54,11 +55,11 @@ func pct(n, total int) string {
 	return fmt.Sprintf("%.2f", float64(n)*100/float64(total))
 }
 
-func score(s float64) string { return fmt.Sprintf("%.2f", s) }
+func score(s float64) string { return strconv.FormatFloat(s, 'f', 2, 64) }
 
-func claimURL(id int64) templ.SafeURL { return templ.URL(fmt.Sprintf("/claims/%d", id)) }
+func claimURL(id int64) templ.SafeURL { return templ.SafeURL("/claims/" + strconv.FormatInt(id, 10)) }
 
-func docURL(id int64) templ.SafeURL { return templ.URL(fmt.Sprintf("/documents/%d", id)) }
+func docURL(id int64) templ.SafeURL { return templ.SafeURL("/documents/" + strconv.FormatInt(id, 10)) }
 
 // linkHost is the host of an evidence link, shown beside its title so that
 // a reader sees where it leads.
