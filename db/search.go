@@ -878,6 +878,15 @@ func inList(ids []int64) (string, []any) {
 
 const documentOptionsSQL = `SELECT id, title FROM documents ORDER BY id DESC LIMIT ?`
 
+// LatestDocumentID is the id of the newest document, 0 for none: documents
+// are never edited or deleted, so a list of the newest ones stays right
+// until it changes.
+func (s *Store) LatestDocumentID(ctx context.Context) (int64, error) {
+	var id int64
+	err := s.queryRow(ctx, `SELECT coalesce(max(id), 0) FROM documents`).Scan(&id)
+	return id, err
+}
+
 // DocumentOptions is the newest documents' ids and titles, for filter
 // menus: the document list's query also reads each document's progress and
 // its columns stored after the body, a quarter of a search page's time.

@@ -258,6 +258,17 @@ func TestSearchCappedPage(t *testing.T) {
 		t.Errorf("ferry 270: %d results, count %q", n, r.doc.Find("#search-count").Text())
 	}
 
+	// The document menu is kept between searches, and a new document
+	// joins it at once.
+	if n := r.doc.Find("#f-document option").Length(); n != 2 {
+		t.Errorf("document menu: %d options, want Any and the one document", n)
+	}
+	c.importText("Island timetable", ferryArticle(3))
+	r = c.get("/search?q=ferry+270")
+	if got := r.doc.Find("#f-document option").Eq(1).Text(); r.doc.Find("#f-document option").Length() != 3 || got != "Island timetable" {
+		t.Errorf("document menu after an import: %d options, newest %q", r.doc.Find("#f-document option").Length(), got)
+	}
+
 	// Without words: counted four pages ahead, most recently changed first.
 	r = c.get("/search?status=unverified")
 	if !strings.Contains(r.doc.Find("#search-count").Text(), "200+ claims found; 1 to 50 shown") ||
