@@ -524,7 +524,7 @@ func sourceArgs(src searchSource, f SearchFilter, match string, walk int, filter
 // where they matched (claim text, note, comment, title), newest first.
 func (s *Store) searchMatches(ctx context.Context, f SearchFilter, match string, where []string, args []any) (SearchResult, error) {
 	var res SearchResult
-	var cands []candidate
+	cands := make([]candidate, 0, 2*searchCap)
 	for i, src := range searchSources {
 		// Without filters every match walked gives a row (a title gives
 		// its claims), so the walk needs go no further than the cap, and
@@ -544,15 +544,17 @@ func (s *Store) searchMatches(ctx context.Context, f SearchFilter, match string,
 		if err != nil {
 			return res, searchError(err)
 		}
-		n := 0
-		walked := map[int64]bool{}
+		// walked counts the matches: rows of one match come together.
+		n, walked, last := 0, 0, int64(-1)
 		err = eachRow(rows, func(r *sql.Rows) error {
 			c := candidate{src: i}
 			var claim sql.NullInt64
 			if err := r.Scan(&c.rowid, &claim); err != nil {
 				return err
 			}
-			walked[c.rowid] = true
+			if c.rowid != last {
+				walked, last = walked+1, c.rowid
+			}
 			if n++; n <= searchCap && claim.Valid {
 				c.claim = claim.Int64
 				cands = append(cands, c)
@@ -568,7 +570,7 @@ func (s *Store) searchMatches(ctx context.Context, f SearchFilter, match string,
 		case !filtered:
 			// Every match walked is in the rows: the walk stopped at its
 			// LIMIT, or saw them all.
-			if len(walked) >= walk {
+			if walked >= walk {
 				res.Capped = true
 			}
 		default:
@@ -590,8 +592,8 @@ func (s *Store) searchMatches(ctx context.Context, f SearchFilter, match string,
 		}
 	}
 	// The best match of each claim; then the best claims first.
-	best := map[int64]int{}
-	var uniq []candidate
+	best := make(map[int64]int, len(cands))
+	uniq := make([]candidate, 0, len(cands))
 	for _, c := range cands {
 		if res.Capped {
 			c.rank = -searchSources[c.src].weight // claim text, then notes and comments, then titles
