@@ -229,7 +229,8 @@ type SearchResult struct {
 	Hits   []SearchHit
 	Total  int
 	Capped bool
-	texts  []candidate // the notes and comments that matched the page's claims
+	texts  []candidate     // the notes and comments that matched the page's claims
+	none   map[string]bool // the full-text tables nothing at all matched in
 }
 
 // pendingFor is the claims on which the user (its one argument) owes a second opinion.
@@ -355,8 +356,8 @@ func (s *Store) Search(ctx context.Context, f SearchFilter) (SearchResult, error
 	if match == "" {
 		return res, nil
 	}
-	err = s.markHits(ctx, match, res.Hits, res.texts)
-	res.texts = nil
+	err = s.markHits(ctx, match, res.Hits, res.texts, res.none)
+	res.texts, res.none = nil, nil
 	return res, err
 }
 
@@ -525,6 +526,7 @@ func sourceArgs(src searchSource, f SearchFilter, match string, walk int, filter
 func (s *Store) searchMatches(ctx context.Context, f SearchFilter, match string, where []string, args []any) (SearchResult, error) {
 	var res SearchResult
 	cands := make([]candidate, 0, 2*searchCap)
+	res.none = map[string]bool{}
 	for i, src := range searchSources {
 		// Without filters every match walked gives a row (a title gives
 		// its claims), so the walk needs go no further than the cap, and
@@ -573,6 +575,9 @@ func (s *Store) searchMatches(ctx context.Context, f SearchFilter, match string,
 			if walked >= walk {
 				res.Capped = true
 			}
+			if walked == 0 {
+				res.none[src.table] = true
+			}
 		default:
 			// Fewer than the cap passed: did the walk stop before the
 			// last match?
@@ -583,6 +588,9 @@ func (s *Store) searchMatches(ctx context.Context, f SearchFilter, match string,
 			}
 			if seen >= walk {
 				res.Capped = true
+			}
+			if seen == 0 {
+				res.none[src.table] = true
 			}
 		}
 	}
@@ -736,7 +744,8 @@ func (s *Store) markHidden(ctx context.Context, user int64, hits []SearchHit) er
 // the document title, each with the matches marked. Every query reads the
 // page's rows only: a rowid range bounds the FTS5 walk, and "+rowid"
 // keeps the id list away from FTS5, which would run the match once per id.
-func (s *Store) markHits(ctx context.Context, match string, hits []SearchHit, texts []candidate) error {
+// Nothing is marked from a table nothing matched in (none).
+func (s *Store) markHits(ctx context.Context, match string, hits []SearchHit, texts []candidate, none map[string]bool) error {
 	byClaim := make(map[int64]*SearchHit, len(hits))
 	var claimIDs, docIDs []int64
 	seenDoc := map[int64]bool{}
@@ -748,6 +757,12 @@ func (s *Store) markHits(ctx context.Context, match string, hits []SearchHit, te
 			seenDoc[h.Claim.DocumentID] = true
 			docIDs = append(docIDs, h.Claim.DocumentID)
 		}
+	}
+	if none["claims_fts"] {
+		claimIDs = nil
+	}
+	if none["titles_fts"] {
+		docIDs = nil
 	}
 	err := s.highlight(ctx, "claims_fts", "highlight(claims_fts, 0, ?, ?)", "", match, claimIDs, false, func(r *sql.Rows) error {
 		var id int64
