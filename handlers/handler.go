@@ -3,8 +3,11 @@
 package handlers
 
 import (
+	"bytes"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"sync"
 	"time"
 
 	"github.com/a-h/templ"
@@ -80,11 +83,34 @@ func (h *Handler) Base(c echo.Context, title, nav string) views.Base {
 	return b
 }
 
-// Render writes a templ component with a status code.
+// renderBufs holds page buffers between requests.
+var renderBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledBuf keeps one very long document page from pinning its buffer.
+const maxPooledBuf = 1 << 20
+
+// Render writes a templ component with a status code. The page is rendered
+// whole before anything is sent: a failure halfway gives an error page, not
+// half a page under a 200, and the page goes out with its length in one
+// write rather than as a stream of small chunked writes (one system call
+// per 4 KB was a sixth of a claim page's CPU time).
 func Render(c echo.Context, status int, cmp templ.Component) error {
-	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	buf := renderBufs.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= maxPooledBuf {
+			renderBufs.Put(buf)
+		}
+	}()
+	if err := cmp.Render(c.Request().Context(), buf); err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	h.Set(echo.HeaderContentLength, strconv.Itoa(buf.Len()))
 	c.Response().WriteHeader(status)
-	return cmp.Render(c.Request().Context(), c.Response().Writer)
+	_, err := c.Response().Write(buf.Bytes())
+	return err
 }
 
 // isHTMX reports whether htmx sent the request (it wants a fragment back).

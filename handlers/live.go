@@ -70,14 +70,10 @@ func (h *Handler) claimLive(c echo.Context, p *views.ClaimPage) error {
 		return err
 	}
 	q := filterQuery(status, docID, assignee)
-	seen, err := h.Store.LatestActivity(c.Request().Context(), p.Claim.ID)
-	if err != nil {
-		return err
-	}
 	p.Live = views.ClaimLive{
 		EventsURL: fmt.Sprintf("/events?claims=%d.%d", p.Claim.ID, p.Claim.Version),
 		Query:     q,
-		Seen:      seen,
+		Seen:      n.Seen,
 		Assignee:  p.Team.AssigneeID,
 	}
 	if n.Prev > 0 {
