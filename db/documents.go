@@ -403,6 +403,10 @@ func (s *Store) ImportExtracted(ctx context.Context, x Extracted) (id int64, cla
 	return r.ID, r.Claims, r.Existed, r.Err
 }
 
+// maxBatch bounds the documents of one transaction: their INSERT has 9
+// variables a document, and SQLite takes 32,766 in a statement.
+const maxBatch = 1000
+
 // Imported is what ImportBatch did with one document: its id and number of
 // claims, or the id of the document with the same text (Existed), or why
 // nothing was stored (Err).
@@ -424,6 +428,9 @@ type Imported struct {
 // document would make FTS5 flush per document, which is what batching
 // avoids.) The results are in the order of xs.
 func (s *Store) ImportBatch(ctx context.Context, xs []Extracted) []Imported {
+	if len(xs) > maxBatch {
+		return append(s.ImportBatch(ctx, xs[:maxBatch]), s.ImportBatch(ctx, xs[maxBatch:])...)
+	}
 	out := make([]Imported, len(xs))
 	if len(xs) > 1 {
 		now := formatTime(s.now())

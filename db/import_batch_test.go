@@ -150,3 +150,23 @@ func TestImportBatchFailedDocumentKeepsTheOthers(t *testing.T) {
 		t.Fatalf("the refused document is stored (%d, %v)", n, err)
 	}
 }
+
+// More documents than one INSERT can carry (9 variables each, SQLite takes
+// 32,766) are stored all the same.
+func TestImportBatchLargerThanOneTransaction(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	var xs []Extracted
+	for i := range 32766/9 + 10 {
+		xs = append(xs, Extracted{doc: NewDocument{Title: fmt.Sprint(i), Body: fmt.Sprintf("Document %d.", i)}})
+	}
+	res := s.ImportBatch(ctx, xs)
+	if len(res) != len(xs) {
+		t.Fatalf("%d results for %d documents", len(res), len(xs))
+	}
+	for i, r := range res {
+		if r.Err != nil || r.Existed || r.ID != int64(i+1) {
+			t.Fatalf("document %d: %+v", i, r)
+		}
+	}
+}
