@@ -85,7 +85,10 @@ type Store struct {
 	hub changeHub
 	// stmts and wstmts keep prepared statements of the busiest queries.
 	stmts, wstmts stmtCache
-	ck            *checkpointer
+	// rv is the reader pool of read views (View), vstmts its statements.
+	rv     *sql.DB
+	vstmts stmtCache
+	ck     *checkpointer
 }
 
 // Open opens (creating if needed) the database at path and applies migrations.
@@ -124,8 +127,18 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	s.r = r
+	rv, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		r.Close()
+		w.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	rv.SetMaxOpenConns(n)
+	rv.SetMaxIdleConns(n)
+	s.rv = rv
 	if err := s.startCheckpoints(path); err != nil {
 		s.closeStmts()
+		rv.Close()
 		r.Close()
 		w.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
@@ -162,6 +175,9 @@ func (s *Store) Close() error {
 	errs = append(errs, s.ck.close())
 	if s.r != nil {
 		errs = append(errs, s.r.Close())
+	}
+	if s.rv != nil {
+		errs = append(errs, s.rv.Close())
 	}
 	if _, err := s.w.Exec("PRAGMA optimize"); err != nil {
 		errs = append(errs, err)
