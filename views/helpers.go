@@ -1,10 +1,10 @@
 package views
 
 import (
-	"strconv"
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"strconv"
 
 	"github.com/a-h/templ"
 )
