@@ -122,9 +122,10 @@ func checkClaimTexts(body string, claims []extract.Claim) error {
 // callers that bring their own. Like ImportDocument, the same text imported
 // again is the existing document, with existed set.
 func (s *Store) ImportBareDocument(ctx context.Context, d NewDocument) (id int64, existed bool, err error) {
-	if err := CheckMeta(d.URL, d.PublishedAt); err != nil {
+	x, err := BareDocument(d)
+	if err != nil {
 		return 0, false, err
 	}
-	d.NoExtract = true
-	return s.createDocument(ctx, d, nil)
+	r := s.ImportBatch(ctx, []Extracted{x})[0]
+	return r.ID, r.Existed, r.Err
 }

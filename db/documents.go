@@ -130,53 +130,128 @@ func (s *Store) ImportDocument(ctx context.Context, d NewDocument) (id int64, cl
 
 // createDocument stores a document and the given claims in one transaction.
 func (s *Store) createDocument(ctx context.Context, d NewDocument, claims []extract.Claim) (id int64, existed bool, err error) {
-	if d.Body == "" || !utf8.ValidString(d.Body) {
-		return 0, false, fmt.Errorf("%w: a document needs a body of valid text", ErrInvalid)
-	}
-	d.Title = strings.TrimSpace(d.Title)
-	if d.Title == "" {
-		d.Title = "Untitled"
-	}
-	sum := BodySHA256(d.Body)
+	out := make([]Imported, 1)
 	now := formatTime(s.now())
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `SELECT id FROM documents WHERE sha256 = ?`, sum).Scan(&id)
-		if err == nil {
-			existed = true
-			return nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
+		return storeDocuments(ctx, tx, []Extracted{{doc: d, claims: claims}}, now, out)
+	})
+	return out[0].ID, out[0].Existed, err
+}
+
+func checkBody(body string) error {
+	if body == "" || !utf8.ValidString(body) {
+		return fmt.Errorf("%w: a document needs a body of valid text", ErrInvalid)
+	}
+	return nil
+}
+
+// storeDocuments writes documents and their claims in tx, every way of
+// importing ends here, and fills out (one per document). A document whose
+// body is stored already, or comes earlier in xs, is not written again: its
+// result is that document's id with Existed set. An error means the caller
+// must roll tx back: some documents may be half written.
+//
+// It runs few statements whatever the number of documents: one INSERT for
+// the documents, then multi-row INSERTs for all their claims. SQLite opens a
+// statement savepoint for each statement that fires triggers, and FTS5
+// writes its pending entries to a new segment at every savepoint (and at
+// commit), so each write statement costs a segment in claims_fts and
+// titles_fts that FTS5 later has to merge; one INSERT per claim made that
+// merging half of an import's time on a large desk.
+func storeDocuments(ctx context.Context, tx *sql.Tx, xs []Extracted, now string, out []Imported) error {
+	sums := make([]string, len(xs))
+	first := make(map[string]int, len(xs)) // body hash -> first index in xs
+	var fresh []int                        // indexes of documents to write
+	for i, x := range xs {
+		if err := checkBody(x.doc.Body); err != nil {
 			return err
 		}
-		var by sql.NullInt64
-		if d.CreatedBy > 0 {
-			by = sql.NullInt64{Int64: d.CreatedBy, Valid: true}
+		if err := checkClaims(x.doc.Body, x.claims); err != nil {
+			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO documents (title, url, publisher, published_at, body, sha256, created_by, created_at, extracted)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.Title, d.URL, d.Publisher, d.PublishedAt, d.Body, sum, by, now, !d.NoExtract)
+		sums[i] = BodySHA256(x.doc.Body)
+		if _, ok := first[sums[i]]; ok {
+			continue
+		}
+		first[sums[i]] = i
+		var id int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM documents WHERE sha256 = ?`, sums[i]).Scan(&id)
+		switch {
+		case err == nil:
+			out[i] = Imported{ID: id, Existed: true}
+		case errors.Is(err, sql.ErrNoRows):
+			fresh = append(fresh, i)
+		default:
+			return err
+		}
+	}
+	if len(fresh) > 0 {
+		var q strings.Builder
+		q.WriteString(`INSERT INTO documents (title, url, publisher, published_at, body, sha256, created_by, created_at, extracted) VALUES `)
+		args := make([]any, 0, 9*len(fresh))
+		for k, i := range fresh {
+			if k > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString(`(?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+			d := xs[i].doc
+			d.Title = strings.TrimSpace(d.Title)
+			if d.Title == "" {
+				d.Title = "Untitled"
+			}
+			var by sql.NullInt64
+			if d.CreatedBy > 0 {
+				by = sql.NullInt64{Int64: d.CreatedBy, Valid: true}
+			}
+			args = append(args, d.Title, d.URL, d.Publisher, d.PublishedAt, d.Body, sums[i], by, now, !d.NoExtract)
+		}
+		q.WriteString(` RETURNING id, sha256`)
+		ids := make(map[string]int64, len(fresh))
+		rows, err := tx.QueryContext(ctx, q.String(), args...)
 		if err != nil {
 			return err
 		}
-		if id, err = res.LastInsertId(); err != nil {
+		for rows.Next() {
+			var id int64
+			var sum string
+			if err := rows.Scan(&id, &sum); err != nil {
+				rows.Close()
+				return err
+			}
+			ids[sum] = id
+		}
+		if err := rows.Close(); err != nil {
 			return err
 		}
-		return insertClaims(ctx, tx, id, d.Body, claims, now)
-	})
-	return id, existed, err
+		var claims []claimRow
+		for _, i := range fresh {
+			id, ok := ids[sums[i]]
+			if !ok {
+				return fmt.Errorf("document %s was not stored", sums[i])
+			}
+			out[i] = Imported{ID: id, Claims: len(xs[i].claims)}
+			for _, c := range xs[i].claims {
+				claims = append(claims, claimRow{docID: id, c: c})
+			}
+		}
+		if err := insertClaimRows(ctx, tx, claims, now); err != nil {
+			return err
+		}
+	}
+	for i := range xs {
+		if j := first[sums[i]]; j != i {
+			out[i] = Imported{ID: out[j].ID, Existed: true}
+		}
+	}
+	return nil
 }
 
-// insertClaims checks every claim against the body before writing: an offset
+// checkClaims checks every claim against the body before writing: an offset
 // that does not match its text is a bug upstream and must not be stored.
-func insertClaims(ctx context.Context, tx *sql.Tx, docID int64, body string, claims []extract.Claim, now string) error {
+func checkClaims(body string, claims []extract.Claim) error {
 	if len(claims) == 0 {
 		return nil
 	}
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO claims (document_id, start, "end", text, score, kind, speaker, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer stmt.Close()
 	offs := make([]int, 0, 2*len(claims))
 	for _, c := range claims {
 		offs = append(offs, c.Start, c.End)
@@ -187,7 +262,53 @@ func insertClaims(ctx context.Context, tx *sql.Tx, docID int64, body string, cla
 		if c.Start < 0 || b0 >= b1 || body[b0:b1] != c.Text {
 			return fmt.Errorf("claim %d..%d does not match the document text", c.Start, c.End)
 		}
-		if _, err := stmt.ExecContext(ctx, docID, c.Start, c.End, c.Text, c.Score, c.Kind, c.Speaker, now, now); err != nil {
+	}
+	return nil
+}
+
+// insertClaims checks claims of one document and stores them.
+func insertClaims(ctx context.Context, tx *sql.Tx, docID int64, body string, claims []extract.Claim, now string) error {
+	if err := checkClaims(body, claims); err != nil {
+		return err
+	}
+	rows := make([]claimRow, len(claims))
+	for i, c := range claims {
+		rows[i] = claimRow{docID: docID, c: c}
+	}
+	return insertClaimRows(ctx, tx, rows, now)
+}
+
+type claimRow struct {
+	docID int64
+	c     extract.Claim
+}
+
+// claimRowsPerInsert is how many claims one INSERT statement stores (see
+// storeDocuments): 9 values a row stays under SQLite's 32,766 variables.
+const claimRowsPerInsert = 3000
+
+// insertClaimRows stores checked claims with multi-row INSERTs. Rows keep
+// their order, so ids follow the claims' order as given.
+func insertClaimRows(ctx context.Context, tx *sql.Tx, claims []claimRow, now string) error {
+	const head = `INSERT INTO claims (document_id, start, "end", text, score, kind, speaker, created_at, updated_at) VALUES `
+	const row = `(?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	var q strings.Builder
+	args := make([]any, 0, 9*min(len(claims), claimRowsPerInsert))
+	for len(claims) > 0 {
+		chunk := claims[:min(len(claims), claimRowsPerInsert)]
+		claims = claims[len(chunk):]
+		q.Reset()
+		q.WriteString(head)
+		args = args[:0]
+		for i, r := range chunk {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString(row)
+			c := r.c
+			args = append(args, r.docID, c.Start, c.End, c.Text, c.Score, c.Kind, c.Speaker, now, now)
+		}
+		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
 			return err
 		}
 	}
@@ -265,12 +386,70 @@ func ExtractDocument(d NewDocument) (Extracted, error) {
 	return Extracted{doc: d, claims: extract.Extract(d.Body)}, nil
 }
 
+// BareDocument is ExtractDocument for a document stored without
+// extraction (ImportBareDocument): its claims come from elsewhere.
+func BareDocument(d NewDocument) (Extracted, error) {
+	if err := CheckMeta(d.URL, d.PublishedAt); err != nil {
+		return Extracted{}, err
+	}
+	d.NoExtract = true
+	return Extracted{doc: d}, nil
+}
+
 // ImportExtracted stores what ExtractDocument made, as ImportDocument does:
 // text imported before is not stored again, and existed says so.
 func (s *Store) ImportExtracted(ctx context.Context, x Extracted) (id int64, claims int, existed bool, err error) {
-	id, existed, err = s.createDocument(ctx, x.doc, x.claims)
-	if existed {
-		return id, 0, true, err
+	r := s.ImportBatch(ctx, []Extracted{x})[0]
+	return r.ID, r.Claims, r.Existed, r.Err
+}
+
+// maxBatch bounds the documents of one transaction: their INSERT has 9
+// variables a document, and SQLite takes 32,766 in a statement.
+const maxBatch = 1000
+
+// Imported is what ImportBatch did with one document: its id and number of
+// claims, or the id of the document with the same text (Existed), or why
+// nothing was stored (Err).
+type Imported struct {
+	ID      int64
+	Claims  int
+	Existed bool
+	Err     error
+}
+
+// ImportBatch stores documents as ImportExtracted does, several in one
+// transaction: each commit writes the pages it changed to the WAL and
+// flushes the full-text indexes' pending entries into new segments, so one
+// commit for many documents writes the hot index pages once and gives FTS5
+// fewer, larger segments to merge. A document is still all or nothing: when
+// any document of the batch fails, the whole transaction is rolled back and
+// each document is stored again in a transaction of its own, so that only
+// the failing ones are left out, each with its own error. (A savepoint per
+// document would make FTS5 flush per document, which is what batching
+// avoids.) The results are in the order of xs.
+func (s *Store) ImportBatch(ctx context.Context, xs []Extracted) []Imported {
+	if len(xs) > maxBatch {
+		return append(s.ImportBatch(ctx, xs[:maxBatch]), s.ImportBatch(ctx, xs[maxBatch:])...)
 	}
-	return id, len(x.claims), false, err
+	out := make([]Imported, len(xs))
+	if len(xs) > 1 {
+		now := formatTime(s.now())
+		err := s.tx(ctx, func(tx *sql.Tx) error {
+			return storeDocuments(ctx, tx, xs, now, out)
+		})
+		if err == nil {
+			return out
+		}
+	}
+	for i, x := range xs {
+		one := make([]Imported, 1)
+		err := s.tx(ctx, func(tx *sql.Tx) error {
+			return storeDocuments(ctx, tx, []Extracted{x}, formatTime(s.now()), one)
+		})
+		if err != nil {
+			one[0] = Imported{Err: err}
+		}
+		out[i] = one[0]
+	}
+	return out
 }

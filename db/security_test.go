@@ -293,3 +293,31 @@ func TestTitleAndNoteMustBeText(t *testing.T) {
 		t.Fatalf("tabs and line breaks refused: %v", err)
 	}
 }
+
+// A session comes with its user as the database holds them at that moment:
+// a role change shows on the next read, an anonymous session has none.
+func TestSessionCarriesItsCurrentUser(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	u := mustUser(t, s, "ann", "reviewer")
+	tm := SessionTimeouts{Idle: time.Hour, Absolute: 3 * time.Hour}
+	if err := s.SaveSession(ctx, "tok", u.ID, "{}", tm); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveSession(ctx, "anon", 0, `{"flash":"x"}`, tm); err != nil {
+		t.Fatal(err)
+	}
+	ss, err := s.Session(ctx, "tok")
+	if err != nil || ss.User == nil || ss.User.ID != u.ID || ss.User.Username != "ann" || ss.User.Role != "reviewer" || ss.User.Disabled {
+		t.Fatalf("session user = %+v, %v", ss.User, err)
+	}
+	if _, err := s.SetRole(ctx, u.ID, "viewer"); err != nil {
+		t.Fatal(err)
+	}
+	if ss, err = s.Session(ctx, "tok"); err != nil || ss.User == nil || ss.User.Role != "viewer" {
+		t.Fatalf("after the role change: %+v, %v", ss.User, err)
+	}
+	if ss, err = s.Session(ctx, "anon"); err != nil || ss.User != nil || ss.UserID != 0 {
+		t.Fatalf("anonymous session: user %+v, id %d, %v", ss.User, ss.UserID, err)
+	}
+}

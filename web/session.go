@@ -22,6 +22,11 @@ const touchEvery = time.Minute
 // in its own column so that a user's sessions can be ended at once.
 const userKey = "user_id"
 
+// loadedUser keys the session's user in session.Values as New read it
+// with the session; it is never saved. The user is read on every request
+// all the same (loadUser), in the session's own statement.
+type loadedUser struct{}
+
 // SessionStore is a gorilla/sessions Store that keeps sessions in SQLite.
 // The cookie carries only a random token; the server keeps the data, so
 // deleting the row ends the session whatever the browser holds.
@@ -76,6 +81,9 @@ func (st *SessionStore) New(r *http.Request, name string) (*sessions.Session, er
 	if row.UserID > 0 {
 		sess.Values[userKey] = row.UserID
 	}
+	if row.User != nil {
+		sess.Values[loadedUser{}] = row.User
+	}
 	sess.ID = ck.Value
 	sess.IsNew = false
 	if st.db.Now().Sub(row.LastSeen) >= touchEvery {
@@ -109,6 +117,9 @@ func (st *SessionStore) Save(r *http.Request, w http.ResponseWriter, sess *sessi
 	var uid int64
 	vals := make(map[string]any, len(sess.Values))
 	for k, v := range sess.Values {
+		if _, ok := k.(loadedUser); ok {
+			continue // read with the session, never stored in it
+		}
 		ks, ok := k.(string)
 		if !ok {
 			return fmt.Errorf("session key %v is not a string", k)

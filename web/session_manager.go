@@ -5,6 +5,7 @@ import (
 	"log/slog"
 
 	"github.com/a-h/templ"
+	"github.com/gorilla/sessions"
 
 	"github.com/labstack/echo/v4"
 
@@ -49,7 +50,7 @@ func (m *sessionManager) loadUser(store *db.Store) echo.MiddlewareFunc {
 				return err
 			}
 			if uid, ok := sess.Values[userKey].(int64); ok && uid > 0 {
-				u, err := store.UserByID(c.Request().Context(), uid)
+				u, err := sessionUser(c, store, sess, uid)
 				switch {
 				case err == nil && !u.Disabled:
 					handlers.SetUser(c, &u)
@@ -64,6 +65,15 @@ func (m *sessionManager) loadUser(store *db.Store) echo.MiddlewareFunc {
 			return next(c)
 		}
 	}
+}
+
+// sessionUser is the session's user as read with the session in this
+// request, or read now.
+func sessionUser(c echo.Context, store *db.Store, sess *sessions.Session, uid int64) (db.User, error) {
+	if u, ok := sess.Values[loadedUser{}].(*db.User); ok && u.ID == uid {
+		return *u, nil
+	}
+	return store.UserByID(c.Request().Context(), uid)
 }
 
 // Login ends the old session and starts a new one under a fresh id, so a
