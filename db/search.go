@@ -233,9 +233,6 @@ type SearchResult struct {
 	none   map[string]bool // the full-text tables nothing at all matched in
 }
 
-// pendingFor is the claims on which the user (its one argument) owes a second opinion.
-const pendingFor = `SELECT claim_id FROM second_opinions WHERE second_user_id = ? AND second_at IS NULL`
-
 // A search reads a bounded number of matches, so that its cost follows the
 // page, not the number of matches: on a desk of a million claims a common
 // word matches tens of thousands of them, and ranking them all cost over a
@@ -477,7 +474,8 @@ func walkArgs(src searchSource, f SearchFilter, match string, walk int) []any {
 // tell whether the walk saw every match.
 func sourceSQL(src searchSource, where []string, doc, blind bool) string {
 	walk := walkSQL(src, doc)
-	// The walk's parameters are numbered; the blind user follows them.
+	// The claims on which the searcher owes a blind second opinion. The
+	// walk's parameters are numbered; the searcher's id follows them.
 	pending := `SELECT claim_id FROM second_opinions WHERE second_user_id = ?3 AND second_at IS NULL`
 	if docWalk(src, doc) {
 		pending = strings.Replace(pending, "?3", "?4", 1)
