@@ -143,6 +143,12 @@ func (s *Store) Demo(ctx context.Context, o DemoOptions) (DemoStats, error) {
 			o.Progress(st)
 		}
 	}
+	// Search: the batches left the full-text indexes in many segments.
+	if ctx.Err() == nil {
+		if err := s.OptimizeSearch(ctx); err != nil {
+			return st, err
+		}
+	}
 	return st, ctx.Err()
 }
 

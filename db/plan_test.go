@@ -294,3 +294,70 @@ func TestNeighbourPlans(t *testing.T) {
 	}
 	s.Close()
 }
+
+// TestSearchQueryPlans runs EXPLAIN QUERY PLAN on every statement a search
+// runs (each source's walk with and without filters, the walk's count, the
+// search without words, the page, bm25, highlights, snippets, the blind
+// check, kinds and the document menu) under each state of statistics, and
+// fails on a full scan of claims or history or a sort of more than a page.
+func TestSearchQueryPlans(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "plans.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Demo(ctx, DemoOptions{Docs: 30, Seed: 5, PasswordHash: "h"}); err != nil {
+		t.Fatal(err)
+	}
+	filters := []SearchFilter{{}, {BlindFor: 3}, {Status: StatusDisputed}, {Status: StatusDisputed, BlindFor: 3},
+		{Kind: "quantity"}, {DocumentID: 7}, {DocumentID: 7, Status: StatusConfirmed}, {AssigneeID: 3}, {Unassigned: true},
+		{From: "2020-01-01", To: "2030-01-01"}, {Status: StatusUnverified, Kind: "quote", From: "2020-01-01"}}
+	ids := []int64{1, 2, 3, 5, 8, 13, 21, 34, 55}
+	in, inArgs := inList(ids)
+	match := `"water" AND "rates"`
+	for _, st := range statistics {
+		if st.sql != "" {
+			if _, err := s.w.Exec(st.sql); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s.r.Close()
+		s.w.Close()
+		if s, err = Open(ctx, path); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range filters {
+			where, args := f.where()
+			name := fmt.Sprintf("search %+v (statistics: %s)", f, st.name)
+			for _, src := range searchSources {
+				checkPlan(t, s, name+" "+src.table, false, sourceSQL(src, where, f.DocumentID > 0, f.BlindFor > 0),
+					sourceArgs(src, f, match, searchWalk, args)...)
+				checkPlan(t, s, name+" "+src.table+" walk", false, `SELECT count(*) FROM `+walkSQL(src, f.DocumentID > 0),
+					walkArgs(src, f, match, searchWalk)...)
+			}
+			page, count := searchFilteredSQL(f, where)
+			// Walked in order of change; one assignee's claims are sorted.
+			checkPlan(t, s, name+" without words", f.AssigneeID > 0, page, append(args, 50, 950)...)
+			checkPlan(t, s, name+" without words, count", false, count, append(args, 1001)...)
+		}
+		name := fmt.Sprintf("(statistics: %s)", st.name)
+		checkPlan(t, s, "search page "+name, false, searchPageSQL(in), inArgs...)
+		for _, src := range searchSources {
+			checkPlan(t, s, "bm25 "+src.table+" "+name, false, bm25SQL(src.table, in), append([]any{match, 1, 55}, inArgs...)...)
+		}
+		for _, table := range []string{"claims_fts", "titles_fts"} {
+			checkPlan(t, s, "highlight "+table+" "+name, false, highlightSQL(table, "highlight("+table+", 0, ?, ?)", "", in, false),
+				append([]any{markOpen, markClose, match, 1, 55}, inArgs...)...)
+		}
+		for _, src := range snippetSources {
+			checkPlan(t, s, "snippet "+src.table+" "+name, false,
+				highlightSQL(src.table, "x.claim_id, u.username, snippet("+src.table+", 0, ?, ?, '…', 24)", src.join, in, true),
+				append([]any{markOpen, markClose, match, 1, 55}, inArgs...)...)
+		}
+		checkPlan(t, s, "blind "+name, false, hiddenSQL(in), append([]any{3}, inArgs...)...)
+		checkPlan(t, s, "kinds "+name, false, kindsSQL)
+		checkPlan(t, s, "document menu "+name, false, documentOptionsSQL, 200)
+	}
+	s.Close()
+}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 	"unicode"
@@ -37,6 +38,9 @@ type Fragment struct {
 	Mark bool
 }
 
+// stripMarks removes stray markers (built once: building it was a twentieth of a search).
+var stripMarks = strings.NewReplacer(markOpen, "", markClose, "")
+
 // splitMarks turns highlighted text into fragments.
 func splitMarks(s string) []Fragment {
 	var out []Fragment
@@ -48,7 +52,7 @@ func splitMarks(s string) []Fragment {
 		}
 		i := strings.Index(s, sep)
 		if i < 0 {
-			out = append(out, Fragment{Text: strings.NewReplacer(markOpen, "", markClose, "").Replace(s), Mark: mark})
+			out = append(out, Fragment{Text: stripMarks.Replace(s), Mark: mark})
 			break
 		}
 		if i > 0 {
@@ -217,27 +221,80 @@ type SearchHit struct {
 	Title   []Fragment // the document title, when it matched
 }
 
-// SearchResult is one page of hits.
+// SearchResult is one page of hits. When Capped is set, a source of
+// matches had more than the search reads (or a filter let through fewer
+// than it could fill a page with before the walk stopped): Total is then a
+// lower bound, and the hits are the best among the most recent matches.
 type SearchResult struct {
-	Hits  []SearchHit
-	Total int
+	Hits   []SearchHit
+	Total  int
+	Capped bool
+	texts  []candidate     // the notes and comments that matched the page's claims
+	none   map[string]bool // the full-text tables nothing at all matched in
 }
 
-// pendingFor is the claims on which the user ?2 owes a second opinion.
-const pendingFor = `SELECT claim_id FROM second_opinions WHERE second_user_id = ?2 AND second_at IS NULL`
+// A search reads a bounded number of matches, so that its cost follows the
+// page, not the number of matches: on a desk of a million claims a common
+// word matches tens of thousands of them, and ranking them all cost over a
+// second of CPU per search.
+//
+// searchCap is how many matches each source (claim text, notes, comments,
+// titles) gives at most, newest first: FTS5 walks its doclist in rowid
+// order and stops at the LIMIT. With four sources a search finds at most
+// 4 * searchCap claims, which MaxSearchOffset matches.
+//
+// searchWalk is how many matches of a source a filtered search examines at
+// most to find searchCap that pass the filters; titleWalk is the same for
+// documents whose title matched (each brings all its claims). A walk that
+// stops there marks the result as capped, so a selective filter never
+// loses results silently. A variable so that tests can make them small.
+var (
+	searchCap  = 250
+	searchWalk = 4000
+	titleWalk  = 20
+)
 
-// searchSources are the kinds of searchable text: each gives (claim_id,
-// rank) for the FTS5 query ?1. Rank is bm25 (lower is better), weighted so
-// that a match in the claim itself ranks above one in a note, a comment or
-// the title, which every claim of the document shares.
-var searchSources = []string{
-	`SELECT rowid AS claim_id, bm25(claims_fts) AS rank FROM claims_fts WHERE claims_fts MATCH ?1`,
-	`SELECT h.claim_id, bm25(notes_fts) * 0.8 FROM notes_fts JOIN status_history h ON h.id = notes_fts.rowid
-		WHERE notes_fts MATCH ?1 AND h.claim_id NOT IN (` + pendingFor + `)`,
-	`SELECT cm.claim_id, bm25(comments_fts) * 0.8 FROM comments_fts JOIN comments cm ON cm.id = comments_fts.rowid
-		WHERE comments_fts MATCH ?1 AND cm.claim_id NOT IN (` + pendingFor + `)`,
-	`SELECT c.id, bm25(titles_fts) * 0.5 FROM titles_fts JOIN claims c ON c.document_id = titles_fts.rowid
-		WHERE titles_fts MATCH ?1`,
+// filterAhead is how far past the page a search without words counts its
+// claims: counting a million rows for a total nobody pages to was most of
+// that search's time, and a filter with no index of its own (kind) costs a
+// walk over claims by time for every claim counted.
+var filterAhead = 200
+
+// A source of matches. Each gives, newest match first, the claims found
+// and the rowid of the text that matched in its FTS5 table.
+type searchSource struct {
+	table  string  // the FTS5 table
+	weight float64 // bm25 is multiplied by it: a match in the claim itself ranks first
+	// from joins the walk's rows f (%s) to the claim's id, claim; joinC
+	// joins the claim c that filters read. CROSS JOIN keeps the walk
+	// outermost: with statistics, SQLite otherwise chose to scan every
+	// claim and look each up in the walk. fromAll, if set, is from for a
+	// search without filters, giving a row for every match walked.
+	from, fromAll, joinC string
+	claim                string
+	// blind: the source shows what a reviewer must not see before giving a
+	// blind second opinion (notes, comments).
+	blind bool
+}
+
+var searchSources = []searchSource{
+	{table: "claims_fts", weight: 1, claim: "f.id",
+		from: `%s f`, joinC: ` CROSS JOIN claims c ON c.id = f.id`},
+	{table: "notes_fts", weight: 0.8, claim: "h.claim_id", blind: true,
+		from: `%s f CROSS JOIN status_history h ON h.id = f.id`, joinC: ` CROSS JOIN claims c ON c.id = h.claim_id`},
+	{table: "comments_fts", weight: 0.8, claim: "cm.claim_id", blind: true,
+		from: `%s f CROSS JOIN comments cm ON cm.id = f.id`, joinC: ` CROSS JOIN claims c ON c.id = cm.claim_id`},
+	// Every claim of a matching document shares its title.
+	{table: "titles_fts", weight: 0.5, claim: "c.id",
+		from: `%s f CROSS JOIN claims c ON c.document_id = f.id`, fromAll: `%s f LEFT JOIN claims c ON c.document_id = f.id`},
+}
+
+// candidate is a claim a source found.
+type candidate struct {
+	claim int64
+	rowid int64 // in the source's FTS5 table
+	src   int
+	rank  float64 // bm25, weighted; lower is better
 }
 
 // checkDate validates a YYYY-MM-DD filter.
@@ -280,13 +337,31 @@ func (s *Store) Search(ctx context.Context, f SearchFilter) (SearchResult, error
 			return res, err
 		}
 	}
+	where, args := f.where()
+	var err error
+	if match == "" {
+		res, err = s.searchFiltered(ctx, f, where, args)
+	} else {
+		res, err = s.searchMatches(ctx, f, match, where, args)
+	}
+	if err != nil || len(res.Hits) == 0 {
+		return res, err
+	}
+	if err := s.markHidden(ctx, f.BlindFor, res.Hits); err != nil {
+		return res, err
+	}
+	if match == "" {
+		return res, nil
+	}
+	err = s.markHits(ctx, match, res.Hits, res.texts, res.none)
+	res.texts, res.none = nil, nil
+	return res, err
+}
 
+// where is the filters' conditions on claims c.
+func (f SearchFilter) where() ([]string, []any) {
 	var where []string
 	var args []any
-	if match != "" {
-		// ?1 and ?2 in the sources; plain ? after them number on from 3.
-		args = append(args, match, f.BlindFor)
-	}
 	if f.Status != "" && f.BlindFor > 0 {
 		where = append(where, owedBlindOpinion)
 		args = append(args, f.BlindFor)
@@ -305,53 +380,334 @@ func (s *Store) Search(ctx context.Context, f SearchFilter) (SearchResult, error
 		where = append(where, "c.updated_at < ?")
 		args = append(args, f.To+"U") // after every time of that day: 'T' < 'U'
 	}
+	return where, args
+}
+
+// searchFilteredSQL is the page and the (bounded) count of a search
+// without words. Without a document or an assignee, which select few
+// claims through their own indexes, both walk claims by time of change
+// and stop at the LIMIT: left to itself, SQLite read every claim of a
+// status through the queue's index and sorted them (a second for 228,000
+// disputed claims).
+func searchFilteredSQL(f SearchFilter, where []string) (page, count string) {
+	from := "claims c"
+	if f.DocumentID == 0 && f.AssigneeID == 0 {
+		from = "claims c INDEXED BY claims_updated"
+	}
 	cond := ""
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")
 	}
+	page = `SELECT ` + claimCols + ` FROM ` + from + ` JOIN documents d ON d.id = c.document_id` + cond +
+		` ORDER BY c.updated_at DESC, c.id DESC LIMIT ? OFFSET ?`
+	// The count walks the same way as the page, from the latest change:
+	// the claims the page found first are found first again.
+	walk := ""
+	if f.DocumentID == 0 && f.AssigneeID == 0 {
+		walk = ` ORDER BY c.updated_at DESC, c.id DESC`
+	}
+	count = `SELECT count(*) FROM (SELECT 1 FROM ` + from + cond + walk + ` LIMIT ?)`
+	return page, count
+}
 
-	from, order := "claims c", "c.updated_at DESC, c.id DESC"
-	if match != "" {
-		from = `(SELECT claim_id, min(rank) AS rank FROM (` + strings.Join(searchSources, "\nUNION ALL\n") + `) GROUP BY claim_id) best
-			JOIN claims c ON c.id = best.claim_id`
-		order = "best.rank, c.id"
+// searchFiltered lists the claims the filters select, most recently changed first.
+func (s *Store) searchFiltered(ctx context.Context, f SearchFilter, where []string, args []any) (SearchResult, error) {
+	var res SearchResult
+	page, count := searchFilteredSQL(f, where)
+	countTo := f.Offset + filterAhead
+	if err := s.queryRow(ctx, count, append(args[:len(args):len(args)], countTo+1)...).Scan(&res.Total); err != nil {
+		return res, err
 	}
-	// One pass gives the page and, by a window over all rows before the
-	// LIMIT, the total: the union of matches is built once.
-	q := `SELECT ` + claimCols + `, count(*) OVER () FROM ` + from + ` JOIN documents d ON d.id = c.document_id` + cond +
-		` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
-	rows, err := s.r.QueryContext(ctx, q, append(args, f.Limit, f.Offset)...)
+	if res.Total > countTo {
+		res.Total, res.Capped = countTo, true
+	}
+	rows, err := s.query(ctx, page, append(args[:len(args):len(args)], f.Limit, f.Offset)...)
 	if err != nil {
-		return res, searchError(err)
+		return res, err
 	}
-	var claims []Claim
 	err = eachRow(rows, func(r *sql.Rows) error {
-		c, err := scanClaim(totalScanner{r, &res.Total})
-		claims = append(claims, c)
+		c, err := scanClaim(r)
+		res.Hits = append(res.Hits, SearchHit{Claim: c, Text: []Fragment{{Text: c.Text}}})
+		return err
+	})
+	return res, err
+}
+
+// walkSQL is a source's walk over its FTS5 matches, newest first, as a
+// subquery giving "id". Its parameters: the match (?1), then (with a
+// document filter, for claim text and titles) the document (?2), and the
+// walk's LIMIT.
+func walkSQL(src searchSource, doc bool) string {
+	walk := `(SELECT rowid AS id FROM ` + src.table + ` WHERE ` + src.table + ` MATCH ?1`
+	limit := "?2"
+	if docWalk(src, doc) {
+		limit = "?3"
+		switch src.table {
+		case "claims_fts":
+			// One document's claims are a run of ids: walk only that run.
+			walk += ` AND rowid BETWEEN (SELECT min(id) FROM claims WHERE document_id = ?2) AND (SELECT max(id) FROM claims WHERE document_id = ?2)`
+		case "titles_fts":
+			walk += ` AND rowid = ?2`
+		}
+	}
+	return walk + ` ORDER BY rowid DESC LIMIT ` + limit + `)`
+}
+
+// docWalk: a document filter narrows the walk itself.
+func docWalk(src searchSource, doc bool) bool {
+	return doc && (src.table == "claims_fts" || src.table == "titles_fts")
+}
+
+// walkArgs are walkSQL's arguments.
+func walkArgs(src searchSource, f SearchFilter, match string, walk int) []any {
+	if docWalk(src, f.DocumentID > 0) {
+		return []any{match, f.DocumentID, walk}
+	}
+	return []any{match, walk}
+}
+
+// sourceSQL is the query of one source: its walk joined to the claims the
+// filters apply to, up to a LIMIT. Its parameters follow walkArgs: the
+// blind user (for the sources that need it), the filters' arguments and
+// the LIMIT. Without filters it gives a row for every match walked, with
+// no claim (NULL) for one the searcher must not find, so that the rows
+// tell whether the walk saw every match.
+func sourceSQL(src searchSource, where []string, doc, blind bool) string {
+	walk := walkSQL(src, doc)
+	// The claims on which the searcher owes a blind second opinion. The
+	// walk's parameters are numbered; the searcher's id follows them.
+	pending := `SELECT claim_id FROM second_opinions WHERE second_user_id = ?3 AND second_at IS NULL`
+	if docWalk(src, doc) {
+		pending = strings.Replace(pending, "?3", "?4", 1)
+	}
+	claim := src.claim
+	if len(where) == 0 {
+		from := src.from
+		if src.fromAll != "" {
+			from = src.fromAll
+		}
+		if src.blind && blind {
+			claim = `CASE WHEN ` + claim + ` NOT IN (` + pending + `) THEN ` + claim + ` END`
+		}
+		return `SELECT f.id, ` + claim + ` FROM ` + fmt.Sprintf(from, walk) + ` LIMIT ?`
+	}
+	q := `SELECT f.id, ` + claim + ` FROM ` + fmt.Sprintf(src.from, walk)
+	if src.joinC != "" {
+		q += src.joinC
+	}
+	var cond []string
+	if src.blind && blind {
+		cond = append(cond, claim+` NOT IN (`+pending+`)`)
+	}
+	cond = append(cond, where...)
+	return q + ` WHERE ` + strings.Join(cond, " AND ") + ` LIMIT ?`
+}
+
+// sourceArgs are sourceSQL's arguments.
+func sourceArgs(src searchSource, f SearchFilter, match string, walk int, filterArgs []any) []any {
+	args := walkArgs(src, f, match, walk)
+	if src.blind && f.BlindFor > 0 {
+		args = append(args, f.BlindFor)
+	}
+	args = append(args, filterArgs...)
+	return append(args, searchCap+1)
+}
+
+// searchMatches finds the claims that match, ranks them and returns a page.
+// Each source gives at most searchCap matches, newest first, that pass the
+// filters; when none had more, every match was read and they are ranked by
+// weighted bm25 as ever. Otherwise bm25 is not computed: FTS5 computes it
+// from how many rows of the whole table hold each word, a walk over every
+// match of the word (2 ms for one in 25 claims, 20 ms for "said"), the
+// very cost the cap is there to avoid. The candidates are then ranked by
+// where they matched (claim text, note, comment, title), newest first.
+func (s *Store) searchMatches(ctx context.Context, f SearchFilter, match string, where []string, args []any) (SearchResult, error) {
+	var res SearchResult
+	cands := make([]candidate, 0, 2*searchCap)
+	res.none = map[string]bool{}
+	for i, src := range searchSources {
+		// Without filters every match walked gives a row (a title gives
+		// its claims), so the walk needs go no further than the cap, and
+		// the rows say whether it saw every match. Filters leave rows
+		// out: then the walk goes further, up to a bound, and a second
+		// query tells whether it stopped before the last match.
+		filtered := len(where) > 0
+		walk := searchWalk
+		switch {
+		case src.table == "titles_fts":
+			walk = titleWalk
+		case !filtered:
+			walk = searchCap + 1
+		}
+		rows, err := s.query(ctx, sourceSQL(src, where, f.DocumentID > 0, f.BlindFor > 0),
+			sourceArgs(src, f, match, walk, args)...)
+		if err != nil {
+			return res, searchError(err)
+		}
+		// walked counts the matches: rows of one match come together.
+		n, walked, last := 0, 0, int64(-1)
+		err = eachRow(rows, func(r *sql.Rows) error {
+			c := candidate{src: i}
+			var claim sql.NullInt64
+			if err := r.Scan(&c.rowid, &claim); err != nil {
+				return err
+			}
+			if c.rowid != last {
+				walked, last = walked+1, c.rowid
+			}
+			if n++; n <= searchCap && claim.Valid {
+				c.claim = claim.Int64
+				cands = append(cands, c)
+			}
+			return nil
+		})
+		if err != nil {
+			return res, searchError(err)
+		}
+		switch {
+		case n > searchCap:
+			res.Capped = true
+		case !filtered:
+			// Every match walked is in the rows: the walk stopped at its
+			// LIMIT, or saw them all.
+			if walked >= walk {
+				res.Capped = true
+			}
+			if walked == 0 {
+				res.none[src.table] = true
+			}
+		default:
+			// Fewer than the cap passed: did the walk stop before the
+			// last match?
+			var seen int
+			if err := s.queryRow(ctx, `SELECT count(*) FROM `+walkSQL(src, f.DocumentID > 0),
+				walkArgs(src, f, match, walk)...).Scan(&seen); err != nil {
+				return res, searchError(err)
+			}
+			if seen >= walk {
+				res.Capped = true
+			}
+			if seen == 0 {
+				res.none[src.table] = true
+			}
+		}
+	}
+	if !res.Capped {
+		if err := s.rankBM25(ctx, match, cands); err != nil {
+			return res, err
+		}
+	}
+	// The best match of each claim; then the best claims first.
+	best := make(map[int64]int, len(cands))
+	uniq := make([]candidate, 0, len(cands))
+	for _, c := range cands {
+		if res.Capped {
+			c.rank = -searchSources[c.src].weight // claim text, then notes and comments, then titles
+		}
+		if j, ok := best[c.claim]; !ok {
+			best[c.claim] = len(uniq)
+			uniq = append(uniq, c)
+		} else if c.rank < uniq[j].rank {
+			uniq[j] = c
+		}
+	}
+	sort.SliceStable(uniq, func(i, j int) bool {
+		if uniq[i].rank != uniq[j].rank {
+			return uniq[i].rank < uniq[j].rank
+		}
+		if res.Capped {
+			return false // newest match first, as the sources gave them
+		}
+		return uniq[i].claim < uniq[j].claim
+	})
+	res.Total = len(uniq)
+	if f.Offset >= len(uniq) {
+		return res, nil
+	}
+	page := uniq[f.Offset:min(len(uniq), f.Offset+f.Limit)]
+	ids := make([]int64, len(page))
+	at := map[int64]int{}
+	for i, c := range page {
+		ids[i] = c.claim
+		at[c.claim] = i
+	}
+	in, args := inList(ids)
+	rows, err := s.query(ctx, searchPageSQL(in), args...)
+	if err != nil {
+		return res, err
+	}
+	hits := make([]SearchHit, len(page))
+	err = eachRow(rows, func(r *sql.Rows) error {
+		c, err := scanClaim(r)
+		hits[at[c.ID]] = SearchHit{Claim: c, Text: []Fragment{{Text: c.Text}}}
 		return err
 	})
 	if err != nil {
-		return res, searchError(err)
-	}
-	if len(claims) == 0 && f.Offset > 0 {
-		// Past the end: the window had no row to count on.
-		if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM `+from+cond, args...).Scan(&res.Total); err != nil {
-			return res, searchError(err)
-		}
-	}
-	for _, c := range claims {
-		res.Hits = append(res.Hits, SearchHit{Claim: c, Text: []Fragment{{Text: c.Text}}})
-	}
-	if len(res.Hits) == 0 {
-		return res, nil
-	}
-	if err := s.markHidden(ctx, f.BlindFor, res.Hits); err != nil {
 		return res, err
 	}
-	if match == "" {
-		return res, nil
+	for _, h := range hits {
+		if h.Claim.ID != 0 { // a claim deleted since: skip it
+			res.Hits = append(res.Hits, h)
+		}
 	}
-	return res, s.markHits(ctx, match, res.Hits)
+	// The notes and comments that matched, for the page's claims.
+	for _, c := range cands {
+		if _, ok := at[c.claim]; ok && searchSources[c.src].blind {
+			res.texts = append(res.texts, c)
+		}
+	}
+	return res, nil
+}
+
+// rankBM25 gives every candidate its weighted bm25. The candidates are all
+// the matches there are (none of the sources was capped), so each source
+// computes bm25 over a range of rowids it walks once.
+func (s *Store) rankBM25(ctx context.Context, match string, cands []candidate) error {
+	for i, src := range searchSources {
+		byRow := map[int64][]int{}
+		var ids []int64
+		lo, hi := int64(0), int64(0)
+		for j, c := range cands {
+			if c.src != i {
+				continue
+			}
+			if _, ok := byRow[c.rowid]; !ok {
+				ids = append(ids, c.rowid)
+				if len(ids) == 1 || c.rowid < lo {
+					lo = c.rowid
+				}
+				if len(ids) == 1 || c.rowid > hi {
+					hi = c.rowid
+				}
+			}
+			byRow[c.rowid] = append(byRow[c.rowid], j)
+		}
+		if len(ids) == 0 {
+			continue
+		}
+		// "+rowid" keeps the id list away from FTS5, which would run the
+		// match once per id; the range bounds the one walk.
+		in, inArgs := inList(ids)
+		rows, err := s.query(ctx, bm25SQL(src.table, in), append([]any{match, lo, hi}, inArgs...)...)
+		if err != nil {
+			return searchError(err)
+		}
+		err = eachRow(rows, func(r *sql.Rows) error {
+			var id int64
+			var rank float64
+			if err := r.Scan(&id, &rank); err != nil {
+				return err
+			}
+			for _, j := range byRow[id] {
+				cands[j].rank = rank * src.weight
+			}
+			return nil
+		})
+		if err != nil {
+			return searchError(err)
+		}
+	}
+	return nil
 }
 
 // markHidden marks the hits on which user owes a second opinion.
@@ -359,12 +715,12 @@ func (s *Store) markHidden(ctx context.Context, user int64, hits []SearchHit) er
 	if user <= 0 {
 		return nil
 	}
-	ids := []any{user}
+	var ids []int64
 	for _, h := range hits {
 		ids = append(ids, h.Claim.ID)
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT claim_id FROM second_opinions
-		WHERE second_user_id = ? AND second_at IS NULL AND claim_id IN (`+placeholders(len(hits))+`)`, ids...)
+	in, args := inList(ids)
+	rows, err := s.query(ctx, hiddenSQL(in), append([]any{user}, args...)...)
 	if err != nil {
 		return err
 	}
@@ -382,11 +738,14 @@ func (s *Store) markHidden(ctx context.Context, user int64, hits []SearchHit) er
 }
 
 // markHits fills in what matched for a page of hits: the claim text, the
-// best note and comment and the document title, each with the matches marked.
-func (s *Store) markHits(ctx context.Context, match string, hits []SearchHit) error {
+// latest matching note and comment (texts, as the search found them) and
+// the document title, each with the matches marked. Every query reads the
+// page's rows only: a rowid range bounds the FTS5 walk, and "+rowid"
+// keeps the id list away from FTS5, which would run the match once per id.
+// Nothing is marked from a table nothing matched in (none).
+func (s *Store) markHits(ctx context.Context, match string, hits []SearchHit, texts []candidate, none map[string]bool) error {
 	byClaim := make(map[int64]*SearchHit, len(hits))
-	claimIDs := make([]any, 0, len(hits))
-	docIDs := []any{}
+	var claimIDs, docIDs []int64
 	seenDoc := map[int64]bool{}
 	for i := range hits {
 		h := &hits[i]
@@ -397,15 +756,13 @@ func (s *Store) markHits(ctx context.Context, match string, hits []SearchHit) er
 			docIDs = append(docIDs, h.Claim.DocumentID)
 		}
 	}
-	in := placeholders(len(claimIDs))
-	// "+rowid" keeps the id list away from FTS5, which would otherwise run
-	// the whole match once per id; one match, filtered, is far cheaper.
-	rows, err := s.r.QueryContext(ctx, `SELECT rowid, highlight(claims_fts, 0, ?, ?) FROM claims_fts
-		WHERE claims_fts MATCH ? AND +rowid IN (`+in+`)`, append([]any{markOpen, markClose, match}, claimIDs...)...)
-	if err != nil {
-		return searchError(err)
+	if none["claims_fts"] {
+		claimIDs = nil
 	}
-	err = eachRow(rows, func(r *sql.Rows) error {
+	if none["titles_fts"] {
+		docIDs = nil
+	}
+	err := s.highlight(ctx, "claims_fts", "highlight(claims_fts, 0, ?, ?)", "", match, claimIDs, false, func(r *sql.Rows) error {
 		var id int64
 		var text string
 		if err := r.Scan(&id, &text); err != nil {
@@ -415,43 +772,24 @@ func (s *Store) markHits(ctx context.Context, match string, hits []SearchHit) er
 		return nil
 	})
 	if err != nil {
-		return searchError(err)
+		return err
 	}
 
-	// The best note and comment per claim, none for a hidden claim: rows
-	// come best first, the first one wins.
-	var open []any
-	for _, h := range hits {
-		if !h.Hidden {
-			open = append(open, h.Claim.ID)
+	// The latest note and comment per claim, none for a hidden claim: rows
+	// come newest first, the first one wins.
+	for _, src := range snippetSources {
+		cols := "x.claim_id, u.username, x.created_at, snippet(" + src.table + ", 0, ?, ?, '…', 24)"
+		var ids []int64
+		for _, c := range texts {
+			if searchSources[c.src].table == src.table && !byClaim[c.claim].Hidden {
+				ids = append(ids, c.rowid)
+			}
 		}
-	}
-	for _, src := range []struct {
-		q    string
-		slot func(*SearchHit) **NoteHit
-	}{
-		{`SELECT h.claim_id, u.username, h.created_at, snippet(notes_fts, 0, ?, ?, '…', 24)
-			FROM notes_fts JOIN status_history h ON h.id = notes_fts.rowid JOIN users u ON u.id = h.user_id
-			WHERE notes_fts MATCH ? AND h.claim_id IN (%s) ORDER BY notes_fts.rank`,
-			func(h *SearchHit) **NoteHit { return &h.Note }},
-		{`SELECT cm.claim_id, u.username, cm.created_at, snippet(comments_fts, 0, ?, ?, '…', 24)
-			FROM comments_fts JOIN comments cm ON cm.id = comments_fts.rowid JOIN users u ON u.id = cm.user_id
-			WHERE comments_fts MATCH ? AND cm.claim_id IN (%s) ORDER BY comments_fts.rank`,
-			func(h *SearchHit) **NoteHit { return &h.Comment }},
-	} {
-		if len(open) == 0 {
-			break
-		}
-		rows, err = s.r.QueryContext(ctx, fmt.Sprintf(src.q, placeholders(len(open))),
-			append([]any{markOpen, markClose, match}, open...)...)
-		if err != nil {
-			return searchError(err)
-		}
-		err = eachRow(rows, func(r *sql.Rows) error {
-			var id int64
+		err := s.highlight(ctx, src.table, cols, src.join, match, ids, true, func(r *sql.Rows) error {
+			var rowid, id int64
 			var n NoteHit
 			var at, snip string
-			if err := r.Scan(&id, &n.User, &at, &snip); err != nil {
+			if err := r.Scan(&rowid, &id, &n.User, &at, &snip); err != nil {
 				return err
 			}
 			if slot := src.slot(byClaim[id]); *slot == nil {
@@ -461,18 +799,12 @@ func (s *Store) markHits(ctx context.Context, match string, hits []SearchHit) er
 			return nil
 		})
 		if err != nil {
-			return searchError(err)
+			return err
 		}
 	}
 
-	rows, err = s.r.QueryContext(ctx, `SELECT rowid, highlight(titles_fts, 0, ?, ?) FROM titles_fts
-		WHERE titles_fts MATCH ? AND +rowid IN (`+placeholders(len(docIDs))+`)`,
-		append([]any{markOpen, markClose, match}, docIDs...)...)
-	if err != nil {
-		return searchError(err)
-	}
 	titles := map[int64][]Fragment{}
-	err = eachRow(rows, func(r *sql.Rows) error {
+	err = s.highlight(ctx, "titles_fts", "highlight(titles_fts, 0, ?, ?)", "", match, docIDs, false, func(r *sql.Rows) error {
 		var id int64
 		var t string
 		if err := r.Scan(&id, &t); err != nil {
@@ -482,12 +814,112 @@ func (s *Store) markHits(ctx context.Context, match string, hits []SearchHit) er
 		return nil
 	})
 	if err != nil {
-		return searchError(err)
+		return err
 	}
 	for i := range hits {
 		hits[i].Title = titles[hits[i].Claim.DocumentID]
 	}
 	return nil
+}
+
+// snippetSources are the texts a hit shows a snippet of, with who wrote it.
+var snippetSources = []struct {
+	table, join string
+	slot        func(*SearchHit) **NoteHit
+}{
+	{"notes_fts", `JOIN status_history x ON x.id = notes_fts.rowid JOIN users u ON u.id = x.user_id`,
+		func(h *SearchHit) **NoteHit { return &h.Note }},
+	{"comments_fts", `JOIN comments x ON x.id = comments_fts.rowid JOIN users u ON u.id = x.user_id`,
+		func(h *SearchHit) **NoteHit { return &h.Comment }},
+}
+
+// highlight runs, for the rows ids of an FTS5 table that match, a query of
+// rowid and cols (which start with the two highlight markers), newest first.
+func (s *Store) highlight(ctx context.Context, table, cols, join, match string, ids []int64, newestFirst bool, fn func(*sql.Rows) error) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	lo, hi := ids[0], ids[0]
+	for _, id := range ids {
+		lo, hi = min(lo, id), max(hi, id)
+	}
+	in, inArgs := inList(ids)
+	rows, err := s.query(ctx, highlightSQL(table, cols, join, in, newestFirst), append([]any{markOpen, markClose, match, lo, hi}, inArgs...)...)
+	if err != nil {
+		return searchError(err)
+	}
+	return searchError(eachRow(rows, fn))
+}
+
+// The queries of a page of results, for an IN list in.
+// The title comes from an index: a document's row holds its body.
+func searchPageSQL(in string) string {
+	return `SELECT ` + claimCols + ` FROM claims c JOIN documents d INDEXED BY documents_title ON d.id = c.document_id
+		WHERE c.id IN (` + in + `)`
+}
+
+func bm25SQL(table, in string) string {
+	return `SELECT rowid, bm25(` + table + `) FROM ` + table + ` WHERE ` + table +
+		` MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN (` + in + `)`
+}
+
+// highlightSQL reads matching rows in rowid order, or newest first: FTS5
+// walks a doclist backwards only after finding its end, which costs more.
+func highlightSQL(table, cols, join, in string, newestFirst bool) string {
+	q := `SELECT ` + table + `.rowid, ` + cols + ` FROM ` + table + ` ` + join + `
+		WHERE ` + table + ` MATCH ? AND ` + table + `.rowid BETWEEN ? AND ? AND +` + table + `.rowid IN (` + in + `)`
+	if newestFirst {
+		q += ` ORDER BY ` + table + `.rowid DESC`
+	}
+	return q
+}
+
+func hiddenSQL(in string) string {
+	return `SELECT claim_id FROM second_opinions WHERE second_user_id = ? AND second_at IS NULL AND claim_id IN (` + in + `)`
+}
+
+// inList is placeholders and arguments for an IN list of ids, padded by
+// repeating the last id to a power of two, so that few statement texts
+// exist and each is prepared once (see readStmt).
+func inList(ids []int64) (string, []any) {
+	n := 8
+	for n < len(ids) {
+		n *= 2
+	}
+	args := make([]any, n)
+	for i := range args {
+		args[i] = ids[min(i, len(ids)-1)]
+	}
+	return placeholders(n), args
+}
+
+const documentOptionsSQL = `SELECT id, title FROM documents INDEXED BY documents_title ORDER BY id DESC LIMIT ?`
+
+// LatestDocumentID is the id of the newest document, 0 for none: documents
+// are never edited or deleted, so a list of the newest ones stays right
+// until it changes.
+func (s *Store) LatestDocumentID(ctx context.Context) (int64, error) {
+	var id int64
+	err := s.queryRow(ctx, `SELECT coalesce(max(id), 0) FROM documents`).Scan(&id)
+	return id, err
+}
+
+// DocumentOptions is the newest documents' ids and titles, for filter
+// menus: the document list's query also reads each document's progress and
+// its columns stored after the body, a quarter of a search page's time.
+func (s *Store) DocumentOptions(ctx context.Context, limit int) ([]Document, error) {
+	rows, err := s.query(ctx, documentOptionsSQL, limit)
+	if err != nil {
+		return nil, err
+	}
+	var out []Document
+	err = eachRow(rows, func(r *sql.Rows) error {
+		var d Document
+		err := r.Scan(&d.ID, &d.Title)
+		out = append(out, d)
+		return err
+	})
+	return out, err
 }
 
 // totalScanner scans a claim row that ends with one more column, a total.
@@ -517,9 +949,36 @@ func searchError(err error) error {
 	return err
 }
 
-// Kinds lists the kinds claims have, for filter menus.
+const kindsSQL = `WITH RECURSIVE k(kind) AS (
+		SELECT min(kind) FROM claims WHERE dismissed = 0 AND kind > ''
+		UNION ALL
+		SELECT (SELECT min(kind) FROM claims WHERE dismissed = 0 AND kind > k.kind) FROM k WHERE k.kind IS NOT NULL)
+	SELECT kind FROM k WHERE kind IS NOT NULL`
+
+// searchIndexes are the full-text indexes, for OptimizeSearch.
+var searchIndexes = []string{"claims_fts", "notes_fts", "comments_fts", "titles_fts"}
+
+// OptimizeSearch merges each full-text index into one segment. Run it after
+// a bulk load: many small transactions leave an index in many segments,
+// each of which every search walks (on the 1M-claim desk, merging took
+// seconds and halved a search's CPU).
+func (s *Store) OptimizeSearch(ctx context.Context) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		for _, t := range searchIndexes {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO `+t+` (`+t+`) VALUES ('optimize')`); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Kinds lists the kinds claims have, for filter menus: those of the claims
+// not dismissed, which an index holds in kind order. The query skips from
+// one kind to the next (a handful of seeks); SELECT DISTINCT read and
+// sorted a million rows on every search page.
 func (s *Store) Kinds(ctx context.Context) ([]string, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT DISTINCT kind FROM claims WHERE kind <> '' ORDER BY kind`)
+	rows, err := s.query(ctx, kindsSQL)
 	if err != nil {
 		return nil, err
 	}

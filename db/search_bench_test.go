@@ -3,6 +3,8 @@ package db
 import (
 	"context"
 	"fmt"
+	"os"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -67,8 +69,12 @@ func BenchmarkSearch(b *testing.B) {
 		{Query: `"harbour cost 7 million"`},      // a phrase: few hits
 		{Query: "bridg*"},                        // a prefix
 		{Status: "confirmed", From: "2024-02-01", To: "2024-02-07"},
+		{Query: "reservoir", BlindFor: 3},     // as a reviewer searches: notes of claims owed a blind opinion left out
+		{Query: "reservoir", DocumentID: 117}, // one document, older than the cap reaches
+		{Kind: "quote"},                       // no words, a kind: walks claims by time
+		{Query: "reservoir", Offset: 950},     // the last page
 	} {
-		b.Run(fmt.Sprintf("%s/%s/%s", q.Query, q.Status, q.From), func(b *testing.B) {
+		b.Run(fmt.Sprintf("%s/%s/%s/doc%d/blind%d/offset%d", q.Query, q.Status, q.From+q.Kind, q.DocumentID, q.BlindFor, q.Offset), func(b *testing.B) {
 			for b.Loop() {
 				if _, err := s.Search(ctx, q); err != nil {
 					b.Fatal(err)
@@ -76,6 +82,55 @@ func BenchmarkSearch(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkSearchDesk runs the searches of a large desk on a copy of its
+// database (it is migrated, so never the original), and reports the CPU
+// time of each search besides its wall time, which a busy machine blurs:
+//
+//	cp desk.db /tmp/desk.db
+//	FACTDESK_SEARCH_DB=/tmp/desk.db go test -run='^$' -bench=SearchDesk -benchtime=200x ./db/
+func BenchmarkSearchDesk(b *testing.B) {
+	path := os.Getenv("FACTDESK_SEARCH_DB")
+	if path == "" {
+		b.Skip("set FACTDESK_SEARCH_DB to a copy of a large desk's database")
+	}
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	for _, f := range []SearchFilter{
+		{Query: "flood barrier"}, {Query: "rents"}, {Query: "water authority"}, // as make bench searches
+		{Query: `"flood barrier"`}, {Query: "bridg*"}, {Query: "said"}, {Query: "rents", Offset: 950},
+		{Query: "rents", Status: StatusDisputed}, {Query: "rents", DocumentID: 5000},
+		{Status: StatusDisputed}, {Kind: "law"}, {DocumentID: 5000},
+	} {
+		f.BlindFor = 2 // a reviewer, as on the search page
+		b.Run(fmt.Sprintf("%s/%s/%s/doc%d/offset%d", f.Query, f.Status, f.Kind, f.DocumentID, f.Offset), func(b *testing.B) {
+			var r SearchResult
+			var err error
+			cpu0 := cpuTime()
+			for b.Loop() {
+				if r, err = s.Search(ctx, f); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(cpuTime()-cpu0)/1e6/float64(b.N), "cpu-ms/op")
+			b.ReportMetric(float64(r.Total), "total")
+			if r.Capped {
+				b.ReportMetric(1, "capped")
+			}
+		})
+	}
+}
+
+// cpuTime is the CPU time this process has used.
+func cpuTime() time.Duration {
+	var r syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &r)
+	return time.Duration(r.Utime.Nano() + r.Stime.Nano())
 }
 
 // go test -run='^$' -bench=Dashboard -benchtime=50x ./db/

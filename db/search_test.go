@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -433,5 +435,205 @@ func TestSearchTeamRules(t *testing.T) {
 	}
 	if r, _ := s.Search(ctx, SearchFilter{Unassigned: true}); r.Total != 4 {
 		t.Errorf("unassigned: %d", r.Total)
+	}
+}
+
+// smallCaps makes the search's bounds small for one test.
+func smallCaps(t *testing.T, cap, walk, titles, ahead int) {
+	t.Helper()
+	old := []int{searchCap, searchWalk, titleWalk, filterAhead}
+	searchCap, searchWalk, titleWalk, filterAhead = cap, walk, titles, ahead
+	t.Cleanup(func() { searchCap, searchWalk, titleWalk, filterAhead = old[0], old[1], old[2], old[3] })
+}
+
+// ferryDoc imports a document of n claims that all mention ferries, and
+// returns their ids in the order of the text (oldest id first).
+func ferryDoc(t *testing.T, s *Store, title string, n int) (int64, []int64) {
+	t.Helper()
+	var b strings.Builder
+	var subs []string
+	for i := range n {
+		sub := fmt.Sprintf("The %s ferry carried %d passengers on route %d.", title, 100+i, i+1)
+		subs = append(subs, sub)
+		b.WriteString(sub + "\n\n")
+	}
+	body := b.String()
+	var cs []extract.Claim
+	for _, sub := range subs {
+		cs = append(cs, claimAt(t, body, sub))
+	}
+	id, _, err := s.createDocument(context.Background(), NewDocument{Title: title + " report", Body: body}, cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, c := range mustClaims(t, s, id) {
+		ids = append(ids, c.ID)
+	}
+	slices.Sort(ids)
+	return id, ids
+}
+
+// A search reads at most searchCap matches per source, newest first: the
+// result says it was capped, its total is a lower bound, and its pages
+// split that set without overlap. Under the cap the result is all matches.
+func TestSearchCapped(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	_, old := ferryDoc(t, s, "Harbour", 3)
+	_, recent := ferryDoc(t, s, "Island", 12)
+	smallCaps(t, 4, 8, 2, 3)
+
+	r, err := s.Search(ctx, SearchFilter{Query: "ferry"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	newest := []int64{recent[11], recent[10], recent[9], recent[8]}
+	if !r.Capped || r.Total != 4 || !slices.Equal(hitIDs(r), newest) {
+		t.Fatalf("capped search: capped %v, total %d, hits %v; want capped, 4, the newest %v", r.Capped, r.Total, hitIDs(r), newest)
+	}
+	// Pages of the capped set: same order, no overlap, nothing past it.
+	p1, err1 := s.Search(ctx, SearchFilter{Query: "ferry", Limit: 3})
+	p2, err2 := s.Search(ctx, SearchFilter{Query: "ferry", Limit: 3, Offset: 3})
+	p3, err3 := s.Search(ctx, SearchFilter{Query: "ferry", Limit: 3, Offset: 6})
+	if err := errors.Join(err1, err2, err3); err != nil {
+		t.Fatal(err)
+	}
+	if got := append(hitIDs(p1), hitIDs(p2)...); !slices.Equal(got, newest) || len(p3.Hits) != 0 || p2.Total != 4 || !p2.Capped {
+		t.Errorf("pages %v %v %v (total %d), want %v split in two", hitIDs(p1), hitIDs(p2), hitIDs(p3), p2.Total, newest)
+	}
+
+	// Under the cap: every match, ranked, and not marked.
+	smallCaps(t, 100, 100, 100, 100)
+	r, err = s.Search(ctx, SearchFilter{Query: "ferry"})
+	if err != nil || r.Capped || r.Total != 15 {
+		t.Errorf("uncapped: capped %v, total %d, %v; want all 15", r.Capped, r.Total, err)
+	}
+	r, err = s.Search(ctx, SearchFilter{Query: "harbour"}) // the title and the claims of one document
+	if err != nil || r.Capped || r.Total != 3 {
+		t.Errorf("harbour uncapped: capped %v, total %d, %v; want 3", r.Capped, r.Total, err)
+	}
+	for _, h := range r.Hits {
+		if !slices.Contains(old, h.Claim.ID) {
+			t.Errorf("harbour found %d, not a claim of the harbour document", h.Claim.ID)
+		}
+	}
+}
+
+// A selective filter does not lose matches older than the cap: the filter
+// is applied inside each source's walk, a document filter walks only that
+// document's claims, and a walk that stops before the last match says so.
+func TestSearchCappedFilters(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	rita := mustUser(t, s, "rita", "reviewer")
+	oldDoc, old := ferryDoc(t, s, "Harbour", 3)
+	_, recent := ferryDoc(t, s, "Island", 12)
+	smallCaps(t, 4, 8, 2, 3)
+
+	// The oldest document's claims, past the cap and the walk.
+	r, err := s.Search(ctx, SearchFilter{Query: "ferry", DocumentID: oldDoc})
+	if got := slices.Sorted(slices.Values(hitIDs(r))); err != nil || r.Capped || r.Total != 3 || !slices.Equal(got, old) {
+		t.Fatalf("document filter: capped %v, total %d, hits %v, %v; want the 3 claims of the old document", r.Capped, r.Total, hitIDs(r), err)
+	}
+	// Its title too, though newer titles match "report".
+	if r, err := s.Search(ctx, SearchFilter{Query: "report", DocumentID: oldDoc}); err != nil || r.Total != 3 || r.Capped {
+		t.Errorf("title with document filter: total %d, capped %v, %v", r.Total, r.Capped, err)
+	}
+
+	// A status that one recent claim has: found, within the walk.
+	later := time.Now().Add(time.Hour)
+	s.SetClock(func() time.Time { return later })
+	if _, err := s.SetStatus(ctx, recent[6], rita.ID, 1, StatusDisputed, ""); err != nil {
+		t.Fatal(err)
+	}
+	r, err = s.Search(ctx, SearchFilter{Query: "ferry", Status: StatusDisputed})
+	if err != nil || r.Total != 1 || r.Hits[0].Claim.ID != recent[6] {
+		t.Fatalf("status within the walk: total %d, hits %v, %v", r.Total, hitIDs(r), err)
+	}
+	// The walk (8 matches) stopped before the oldest: the total is marked
+	// as a lower bound rather than passed off as all there is.
+	if !r.Capped {
+		t.Errorf("a filtered walk that stopped early is not marked capped")
+	}
+	// An old disputed claim, past the walk: not found, but the result says
+	// it may be incomplete; a document filter finds it.
+	s.SetClock(func() time.Time { return later.Add(time.Hour) })
+	if _, err := s.SetStatus(ctx, old[0], rita.ID, 1, StatusDisputed, ""); err != nil {
+		t.Fatal(err)
+	}
+	r, err = s.Search(ctx, SearchFilter{Query: "ferry", Status: StatusDisputed})
+	if err != nil || !r.Capped {
+		t.Errorf("status past the walk: capped %v, %v", r.Capped, err)
+	}
+	r, err = s.Search(ctx, SearchFilter{Query: "ferry", Status: StatusDisputed, DocumentID: oldDoc})
+	if err != nil || r.Capped || r.Total != 1 || r.Hits[0].Claim.ID != old[0] {
+		t.Errorf("status and document: capped %v, total %d, hits %v, %v", r.Capped, r.Total, hitIDs(r), err)
+	}
+
+	// A walk long enough for every match: exact again.
+	smallCaps(t, 4, 100, 100, 3)
+	r, err = s.Search(ctx, SearchFilter{Query: "ferry", Status: StatusDisputed})
+	if err != nil || r.Capped || r.Total != 2 {
+		t.Errorf("status, full walk: capped %v, total %d, %v; want 2", r.Capped, r.Total, err)
+	}
+
+	// Without words: the newest changes first, counted a few pages ahead.
+	r, err = s.Search(ctx, SearchFilter{Limit: 2})
+	if err != nil || !r.Capped || r.Total != 3 || len(r.Hits) != 2 || r.Hits[0].Claim.ID != old[0] {
+		t.Errorf("filter-only: capped %v, total %d, hits %v, %v; want 3+ with the last changed first", r.Capped, r.Total, hitIDs(r), err)
+	}
+	r, err = s.Search(ctx, SearchFilter{Status: StatusDisputed})
+	if err != nil || r.Capped || r.Total != 2 {
+		t.Errorf("filter-only, disputed: capped %v, total %d, %v", r.Capped, r.Total, err)
+	}
+}
+
+// A reviewer who owes a blind opinion finds nothing by its notes in a
+// capped search either.
+func TestSearchCappedBlind(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	rita, ed, sam := mustUser(t, s, "rita", "reviewer"), mustUser(t, s, "edna", "editor"), mustUser(t, s, "sam", "reviewer")
+	_, ids := ferryDoc(t, s, "Island", 6)
+	for _, id := range ids {
+		if _, err := s.SetStatus(ctx, id, rita.ID, 1, StatusConfirmed, "The timetable agrees."); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.RequestSecondOpinion(ctx, ids[5], ed.ID, sam.ID); err != nil {
+		t.Fatal(err)
+	}
+	smallCaps(t, 2, 8, 2, 3)
+	for _, who := range []User{rita, sam} {
+		r, err := s.Search(ctx, SearchFilter{Query: "timetable", BlindFor: who.ID, Limit: 10})
+		if err != nil || !r.Capped {
+			t.Fatalf("%s: capped %v, %v", who.Username, r.Capped, err)
+		}
+		for _, h := range r.Hits {
+			if who.ID == sam.ID && h.Claim.ID == ids[5] {
+				t.Errorf("sam finds the claim he must judge blind by its note")
+			}
+			if h.Note == nil && who.ID == rita.ID {
+				t.Errorf("rita's hit %d has no note", h.Claim.ID)
+			}
+		}
+	}
+	// Under the cap: every note but the one sam must not see.
+	smallCaps(t, 100, 100, 100, 100)
+	for who, want := range map[User]int{rita: 6, sam: 5} {
+		r, err := s.Search(ctx, SearchFilter{Query: "timetable", BlindFor: who.ID})
+		if err != nil || r.Capped || r.Total != want {
+			t.Errorf("%s, uncapped: capped %v, total %d, %v; want %d", who.Username, r.Capped, r.Total, err, want)
+		}
+	}
+}
+
+// Kinds come from an index, one seek per kind.
+func TestSearchKinds(t *testing.T) {
+	f := newSearchFixture(t)
+	got, err := f.s.Kinds(context.Background())
+	if err != nil || !slices.Equal(got, []string{"event", "quantity", "quote"}) {
+		t.Errorf("kinds = %v, %v", got, err)
 	}
 }

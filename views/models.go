@@ -528,6 +528,9 @@ type SearchPage struct {
 	First      int // position of the first result shown, from 1
 	PrevURL    string
 	NextURL    string
+	// Capped: there are more claims than the search read; Total is a lower
+	// bound and the page says how to narrow the search.
+	Capped bool
 }
 
 // ---- Dashboard (dashboard.templ) ----

@@ -1,12 +1,27 @@
 package web_test
 
 import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/chromedp/cdproto/cdp"
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/chromedp"
+
+	"factdesk/auth"
+	"factdesk/db"
+	"factdesk/web"
 )
 
 // markupArticle has markup-like text in its claims: it must come back as
@@ -183,4 +198,156 @@ func TestSearchPages(t *testing.T) {
 		r.doc.Find(`nav.pager a[rel="prev"]`).AttrOr("href", "") != "/search?q=ferry" {
 		t.Fatalf("second page: %d results, start %q", n, r.doc.Find("ol.results").AttrOr("start", ""))
 	}
+}
+
+// ferryArticle is n claims that all mention a ferry.
+func ferryArticle(n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		b.WriteString("Officials said ferry number " + itoa(int64(i+1)) + " carried 1,200 passengers in 2023.\n\n")
+	}
+	return b.String()
+}
+
+// A word in more claims than a search reads: the count is a lower bound,
+// the page says why and how to narrow it, and the pages stop at the end of
+// what was read. A search without words counts a few pages ahead.
+func TestSearchCappedPage(t *testing.T) {
+	a := newApp(t)
+	c := a.client()
+	c.login("rita")
+	c.importText("Harbour timetable", ferryArticle(270))
+
+	r := c.get("/search?q=ferry")
+	count := r.doc.Find("#search-count").Text()
+	if r.code != http.StatusOK || r.doc.Find("ol.results li").Length() != 50 || !strings.Contains(count, "250+ claims found; 1 to 50 shown") {
+		t.Fatalf("capped search: %d, %d results, count %q", r.code, r.doc.Find("ol.results li").Length(), count)
+	}
+	notice := r.doc.Find("#search-capped").Text()
+	if !strings.Contains(notice, "most recent") || !strings.Contains(notice, "Add a word or choose a filter") {
+		t.Errorf("the capped page does not say what it shows and how to narrow it: %q", notice)
+	}
+	// The newest claims first: the last paragraphs of the article.
+	if first := r.doc.Find("ol.results li .result-claim").First().Text(); !strings.Contains(first, "ferry number 270 ") {
+		t.Errorf("first result %q, want the newest claim", first)
+	}
+	// Five pages of 50, no overlap, no sixth.
+	seen := map[string]bool{}
+	next := "/search?q=ferry"
+	pages := 0
+	for next != "" && pages < 10 {
+		r := c.get(next)
+		pages++
+		r.doc.Find("ol.results li .result-claim a").Each(func(_ int, s *goquery.Selection) {
+			href := s.AttrOr("href", "")
+			if seen[href] {
+				t.Errorf("page %d repeats %s", pages, href)
+			}
+			seen[href] = true
+		})
+		next = r.doc.Find(`nav.pager a[rel="next"]`).AttrOr("href", "")
+	}
+	if pages != 5 || len(seen) != 250 {
+		t.Errorf("%d pages, %d claims; want 5 pages of the 250 read", pages, len(seen))
+	}
+
+	// Narrowed by a word, the result is whole again.
+	r = c.get("/search?q=ferry+270")
+	if n := r.doc.Find("ol.results li").Length(); n != 1 || r.doc.Find("#search-capped").Length() != 0 ||
+		!strings.Contains(r.doc.Find("#search-count").Text(), "1 claim found") {
+		t.Errorf("ferry 270: %d results, count %q", n, r.doc.Find("#search-count").Text())
+	}
+
+	// The document menu is kept between searches, and a new document
+	// joins it at once.
+	if n := r.doc.Find("#f-document option").Length(); n != 2 {
+		t.Errorf("document menu: %d options, want Any and the one document", n)
+	}
+	c.importText("Island timetable", ferryArticle(3))
+	r = c.get("/search?q=ferry+270")
+	if got := r.doc.Find("#f-document option").Eq(1).Text(); r.doc.Find("#f-document option").Length() != 3 || got != "Island timetable" {
+		t.Errorf("document menu after an import: %d options, newest %q", r.doc.Find("#f-document option").Length(), got)
+	}
+
+	// Without words: counted four pages ahead, most recently changed first.
+	r = c.get("/search?status=unverified")
+	if !strings.Contains(r.doc.Find("#search-count").Text(), "200+ claims found; 1 to 50 shown") ||
+		!strings.Contains(r.doc.Find("#search-capped").Text(), "Most recently changed first") {
+		t.Errorf("filter alone: count %q, notice %q", r.doc.Find("#search-count").Text(), r.doc.Find("#search-capped").Text())
+	}
+}
+
+// In a real browser, a capped search shows its lower-bound count and why
+// (and, with FACTDESK_SCREENSHOTS set, leaves a picture of it).
+func TestBrowserSearchCapped(t *testing.T) {
+	execPath := browserExecPath()
+	if execPath == "" {
+		if os.Getenv("FACTDESK_REQUIRE_BROWSER") == "1" {
+			t.Fatal("FACTDESK_REQUIRE_BROWSER=1 but no Chromium was found")
+		}
+		t.Skip("no Chromium found; apt-get install -y chromium, or set FACTDESK_REQUIRE_BROWSER=1 to make this a failure")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	store, err := db.Open(ctx, filepath.Join(t.TempDir(), "b.db"))
+	browserMust(t, "open db", err)
+	t.Cleanup(func() { store.Close() })
+	const password = "rita-reads-the-footnotes"
+	hash, err := auth.HashPassword(password)
+	browserMust(t, "hash", err)
+	_, err = store.CreateUser(ctx, "rita", hash, "reviewer")
+	browserMust(t, "create user", err)
+	_, _, _, err = store.ImportDocument(ctx, db.NewDocument{Title: "Harbour timetable", Body: ferryArticle(270)})
+	browserMust(t, "import", err)
+	e := web.New(web.Config{Store: store, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	browserMust(t, "listen", err)
+	ts := httptest.NewUnstartedServer(e)
+	ts.Listener.Close()
+	ts.Listener = ln
+	ts.Start()
+	t.Cleanup(ts.Close)
+	base := "http://" + ln.Addr().String()
+
+	allocCtx, allocCancel := chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(execPath), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(filepath.Join(t.TempDir(), "profile")),
+		chromedp.WindowSize(1280, 900),
+	)
+	defer allocCancel()
+	bctx, bcancel := chromedp.NewContext(allocCtx)
+	defer bcancel()
+	console := &browserConsole{}
+	browserMust(t, "start browser and listen", chromedp.Listen(bctx, console.listen))
+	_, err = chromedp.Call(bctx, cdplog.Enable, cdp.Empty{})
+	browserMust(t, "log.enable", err)
+	defer console.check(t)
+
+	browserMust(t, "log in", chromedp.Do(bctx,
+		chromedp.Navigate(base+"/search?q=ferry"),
+		chromedp.SendKeys(chromedp.CSS("#username"), "rita"),
+		chromedp.SendKeys(chromedp.CSS("#password"), password),
+	))
+	_, err = chromedp.RunResponse(bctx, chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)))
+	browserMust(t, "submit login", err)
+	if p := browserPath(t, bctx); p != "/search" {
+		t.Fatalf("after login: at %q, want /search", p)
+	}
+	count, err := chromedp.Run(bctx, chromedp.TextContent(chromedp.CSS("#search-count")))
+	browserMust(t, "read count", err)
+	if !strings.Contains(count, "250+ claims found") {
+		t.Errorf("count = %q", count)
+	}
+	visible, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`(() => { const n = document.querySelector('#search-capped'); return !!n && n.offsetHeight > 0 })()`))
+	browserMust(t, "notice", err)
+	if !visible {
+		t.Errorf("the capped notice is not visible")
+	}
+	browserNoTemplLeak(t, bctx, "search")
+	browserScreenshot(t, bctx, "search-capped")
 }
