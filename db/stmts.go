@@ -11,57 +11,15 @@ import (
 // page. database/sql prepares a kept statement again on each pooled
 // connection the first time it runs there.
 type stmtCache struct {
-	mu     sync.RWMutex
-	m      map[string]*sql.Stmt
-	closed bool // set by closeStmts; a late background prepare is dropped
+	mu sync.RWMutex
+	m  map[string]*sql.Stmt
 }
 
 // readStmt returns the kept statement for query on the reader pool,
 // preparing it on first use; nil when it cannot be prepared (the caller then
 // runs the query directly, which reports the error).
 func (s *Store) readStmt(ctx context.Context, query string) *sql.Stmt {
-	return keep(ctx, s.r, &s.stmts, query)
-}
-
-// viewStmt is readStmt for the pool that read views run on, with one
-// difference: a statement not kept yet is prepared in the background and
-// this read runs without it. Preparing takes a connection from the pool,
-// and a view already holds one: views waiting to prepare could hold them
-// all (a cold start under 32 clients hung that way).
-func (s *Store) viewStmt(query string) *sql.Stmt {
-	c := &s.vstmts
-	c.mu.RLock()
-	st, seen := c.m[query]
-	c.mu.RUnlock()
-	if seen {
-		return st // nil while it is being prepared, or when it cannot be
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if st, seen = c.m[query]; seen {
-		return st
-	}
-	if c.m == nil {
-		c.m = make(map[string]*sql.Stmt)
-	}
-	c.m[query] = nil
-	go func() {
-		st, err := s.rv.Prepare(query)
-		if err != nil {
-			return // stays nil: the query runs unprepared and reports its error
-		}
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		if c.closed {
-			st.Close()
-			return
-		}
-		c.m[query] = st
-	}()
-	return nil
-}
-
-func keep(ctx context.Context, db *sql.DB, c *stmtCache, query string) *sql.Stmt {
+	c := &s.stmts
 	c.mu.RLock()
 	st := c.m[query]
 	c.mu.RUnlock()
@@ -73,7 +31,7 @@ func keep(ctx context.Context, db *sql.DB, c *stmtCache, query string) *sql.Stmt
 	if st = c.m[query]; st != nil {
 		return st
 	}
-	st, err := db.PrepareContext(ctx, query)
+	st, err := s.r.PrepareContext(ctx, query)
 	if err != nil {
 		return nil
 	}
@@ -84,72 +42,36 @@ func keep(ctx context.Context, db *sql.DB, c *stmtCache, query string) *sql.Stmt
 	return st
 }
 
-// queryRow is s.r.QueryRowContext through a kept statement, in the
-// context's read view if it has one.
+// queryRow is s.r.QueryRowContext through a kept statement.
 func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	if tx := viewOf(ctx); tx != nil {
-		return s.txReadRow(ctx, tx, query, args...)
-	}
 	if st := s.readStmt(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
 	return s.r.QueryRowContext(ctx, query, args...)
 }
 
-// query is s.r.QueryContext through a kept statement, in the context's
-// read view if it has one.
+// query is s.r.QueryContext through a kept statement.
 func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if tx := viewOf(ctx); tx != nil {
-		return s.txReadQuery(ctx, tx, query, args...)
-	}
 	if st := s.readStmt(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
 	return s.r.QueryContext(ctx, query, args...)
 }
 
-type viewKey struct{}
-
-func viewOf(ctx context.Context) *sql.Tx {
-	tx, _ := ctx.Value(viewKey{}).(*sql.Tx)
-	return tx
-}
-
-// View returns a context whose reads through the store see one snapshot of
-// the database, and the function that ends it; call it before anything
-// slow, such as writing the page out. A page made of a dozen statements
-// then shows one state of a claim (its version, status and history agree
-// when someone saves meanwhile), and SQLite checks once, not a dozen
-// times, whether the database changed and its cached pages must go: under
-// a stream of status changes those checks and re-reads were a quarter of
-// a page's CPU time. Writes are not part of the view.
-func (s *Store) View(ctx context.Context) (context.Context, func()) {
-	if viewOf(ctx) != nil {
-		return ctx, func() {}
-	}
-	// Views hold a connection of their own pool while their reads run, and
-	// any read outside the view takes one from the other: were they one
-	// pool, views waiting for a second connection could hold them all.
-	tx, err := s.rv.BeginTx(ctx, nil)
-	if err != nil {
-		return ctx, func() {} // the reads then run one by one, as without a view
-	}
-	return context.WithValue(ctx, viewKey{}, tx), func() { tx.Rollback() }
-}
-
-// txReadRow is tx.QueryRowContext in a read view through the kept
-// statement, which database/sql reuses on the transaction's connection.
+// txReadRow is tx.QueryRowContext in a read transaction through the kept
+// reader statement, which database/sql reuses on the transaction's
+// connection.
 func (s *Store) txReadRow(ctx context.Context, tx *sql.Tx, query string, args ...any) *sql.Row {
-	if st := s.viewStmt(query); st != nil {
+	if st := s.readStmt(ctx, query); st != nil {
 		return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
 	}
 	return tx.QueryRowContext(ctx, query, args...)
 }
 
-// txReadQuery is tx.QueryContext in a read view through the kept
-// statement.
+// txReadQuery is tx.QueryContext in a read transaction through the kept
+// reader statement.
 func (s *Store) txReadQuery(ctx context.Context, tx *sql.Tx, query string, args ...any) (*sql.Rows, error) {
-	if st := s.viewStmt(query); st != nil {
+	if st := s.readStmt(ctx, query); st != nil {
 		return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
 	}
 	return tx.QueryContext(ctx, query, args...)
@@ -158,19 +80,14 @@ func (s *Store) txReadQuery(ctx context.Context, tx *sql.Tx, query string, args 
 // closeStmts closes the kept statements; Close calls it before the pools.
 func (s *Store) closeStmts() error {
 	var first error
-	for _, c := range []*stmtCache{&s.stmts, &s.vstmts, &s.wstmts} {
+	for _, c := range []*stmtCache{&s.stmts, &s.wstmts} {
 		c.mu.Lock()
 		for q, st := range c.m {
-			if st == nil {
-				delete(c.m, q)
-				continue
-			}
 			if err := st.Close(); err != nil && first == nil {
 				first = err
 			}
 			delete(c.m, q)
 		}
-		c.closed = true
 		c.mu.Unlock()
 	}
 	return first

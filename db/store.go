@@ -85,10 +85,7 @@ type Store struct {
 	hub changeHub
 	// stmts and wstmts keep prepared statements of the busiest queries.
 	stmts, wstmts stmtCache
-	// rv is the reader pool of read views (View), vstmts its statements.
-	rv     *sql.DB
-	vstmts stmtCache
-	ck     *checkpointer
+	ck            *checkpointer
 }
 
 // Open opens (creating if needed) the database at path and applies migrations.
@@ -127,18 +124,8 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	s.r = r
-	rv, err := sql.Open("sqlite", dsn(path, false))
-	if err != nil {
-		r.Close()
-		w.Close()
-		return nil, fmt.Errorf("open database %s: %w", path, err)
-	}
-	rv.SetMaxOpenConns(n)
-	rv.SetMaxIdleConns(n)
-	s.rv = rv
 	if err := s.startCheckpoints(path); err != nil {
 		s.closeStmts()
-		rv.Close()
 		r.Close()
 		w.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
@@ -152,11 +139,6 @@ func dsn(path string, writer bool) string {
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "journal_mode(WAL)")
-	// Read pages through a memory map of the file rather than a read(2)
-	// each: on the 1M-claim desk, page reads missing each connection's
-	// cache were a sixth of a claim page's CPU time. The map shares the
-	// kernel's page cache; writes still go through the WAL.
-	q.Add("_pragma", "mmap_size(2147418112)")
 	if writer {
 		q.Set("_txlock", "immediate")
 		// Checkpoints run in the background (checkpoint.go); SQLite's own,
@@ -175,9 +157,6 @@ func (s *Store) Close() error {
 	errs = append(errs, s.ck.close())
 	if s.r != nil {
 		errs = append(errs, s.r.Close())
-	}
-	if s.rv != nil {
-		errs = append(errs, s.rv.Close())
 	}
 	if _, err := s.w.Exec("PRAGMA optimize"); err != nil {
 		errs = append(errs, err)

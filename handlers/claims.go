@@ -56,9 +56,6 @@ func (h *Handler) Queue(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	end := h.readView(c)
-	defer end() // a failure below ends it
-	ctx = c.Request().Context()
 	p := views.QueuePage{Base: h.Base(c, "Review queue", "queue"), Status: f.Status, DocumentID: f.DocumentID}
 	if f.DocumentID > 0 {
 		d, err := h.Store.Document(ctx, f.DocumentID)
@@ -95,13 +92,11 @@ func (h *Handler) Queue(c echo.Context) error {
 		return err
 	}
 	queueLive(&p)
-	end()
 	return Render(c, http.StatusOK, views.QueueView(p))
 }
 
-// claimPage loads everything the claim page shows, as of one moment.
+// claimPage loads everything the claim page shows.
 func (h *Handler) claimPage(c echo.Context, id int64) (views.ClaimPage, error) {
-	defer h.readView(c)()
 	ctx := c.Request().Context()
 	cl, err := h.Store.Claim(ctx, id)
 	if err != nil {

@@ -118,16 +118,3 @@ func isHTMX(c echo.Context) bool { return c.Request().Header.Get("HX-Request") =
 
 // seeOther redirects after a successful POST so a reload does not resend it.
 func seeOther(c echo.Context, url string) error { return c.Redirect(http.StatusSeeOther, url) }
-
-// readView makes the request's reads share one snapshot of the database
-// (db.Store.View) until the returned function is called, which must happen
-// before the page is written out.
-func (h *Handler) readView(c echo.Context) func() {
-	r := c.Request()
-	ctx, end := h.Store.View(r.Context())
-	c.SetRequest(r.WithContext(ctx))
-	return func() {
-		end()
-		c.SetRequest(r)
-	}
-}
