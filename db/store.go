@@ -86,6 +86,7 @@ type Store struct {
 	// stmts and wstmts keep prepared statements of the busiest queries.
 	stmts, wstmts stmtCache
 	ck            *checkpointer
+	writeTurn     chan struct{} // see tx
 }
 
 // Open opens (creating if needed) the database at path and applies migrations.
@@ -100,7 +101,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	s := &Store{w: w, now: time.Now}
+	s := &Store{w: w, now: time.Now, writeTurn: make(chan struct{}, 1)}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
@@ -169,7 +170,19 @@ func (s *Store) Close() error {
 func (s *Store) SetClock(now func() time.Time) { s.now = now }
 
 // tx runs fn in one write transaction (BEGIN IMMEDIATE through _txlock).
+//
+// Writers take their turn in the order they came: database/sql hands a
+// freed connection to a waiter chosen at random, so with 32 reviewers
+// saving at once some waited behind a hundred others (the status change's
+// p99 on the 1M-claim demo). Goroutines blocked sending on a channel are
+// served first come, first served.
 func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	select {
+	case s.writeTurn <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-s.writeTurn }()
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
