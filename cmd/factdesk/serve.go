@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"factdesk/db"
@@ -46,6 +47,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		return usageError{"--api-rate must be more than 0"}
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
+	serverGC()
 	store, err := db.Open(ctx, *dbPath)
 	if err != nil {
 		return err
@@ -174,4 +176,20 @@ func (s serveSecurity) config() (web.Config, error) {
 	}
 	cfg.SessionIdle, cfg.SessionAbsolute = *s.idle, *s.max
 	return cfg, nil
+}
+
+// serverGC sets the collector for serving, unless GOGC or GOMEMLIMIT say
+// otherwise. A server's live heap is a few MB and each page leaves some
+// hundred KB of short-lived garbage, so at Go's default (collect when the
+// heap doubles) the collector ran every few pages: a sixth of a claim
+// page's CPU on the 1M-claim demo (0.505 -> 0.41 ms per page with 400).
+// The soft limit makes it collect harder again should the heap ever grow
+// large, as during a big export.
+func serverGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(512 << 20)
+	}
 }
