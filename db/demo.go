@@ -364,10 +364,10 @@ func (s *Store) Size(ctx context.Context) (Size, error) {
 // without paging down to it. It skips rows with OFFSET: for tools only.
 func (s *Store) QueueCursorAt(ctx context.Context, status string, depth int) (Cursor, error) {
 	var c Cursor
-	q := `SELECT score, id FROM claims ORDER BY score DESC, id LIMIT 1 OFFSET ?`
+	q := `SELECT score, id FROM claims WHERE dismissed = 0 ORDER BY score DESC, id LIMIT 1 OFFSET ?`
 	args := []any{depth}
 	if status != "" {
-		q = `SELECT score, id FROM claims WHERE status = ? ORDER BY score DESC, id LIMIT 1 OFFSET ?`
+		q = `SELECT score, id FROM claims WHERE dismissed = 0 AND status = ? ORDER BY score DESC, id LIMIT 1 OFFSET ?`
 		args = []any{status, depth}
 	}
 	err := s.r.QueryRowContext(ctx, q, args...).Scan(&c.Score, &c.ID)

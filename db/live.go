@@ -94,7 +94,7 @@ func neighbourQuery(f QueueFilter) (string, []any) {
 	// skip-scan the status index instead and sort every claim below the score.
 	from := "claims c"
 	if f.Status == "" && f.DocumentID == 0 && f.AssigneeID == 0 {
-		from = "claims c INDEXED BY claims_score"
+		from = "claims c INDEXED BY claims_score_live"
 	}
 	return `SELECT coalesce(
 		(SELECT c.id FROM ` + from + ` WHERE c.score = ? AND c.id > ?` + cond + ` ORDER BY c.id ASC LIMIT 1),

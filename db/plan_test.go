@@ -108,9 +108,9 @@ var statistics = []struct {
 			('documents', 'documents_created', '10000 1 1'),
 			('documents', 'sqlite_autoindex_documents_1', '10000 1'),
 			('claims', 'claims_doc_score', '1014793 112 4 1'),
-			('claims', 'claims_score', '1014793 1334 1'),
+			('claims', 'claims_score_live', '1014793 1334 1'),
 			('claims', 'claims_doc_queue', '1014793 112 38 2 1'),
-			('claims', 'claims_queue', '1014793 2001 2001 1'),
+			('claims', 'claims_queue_live', '1014793 2001 2001 1'),
 			('claims', 'sqlite_autoindex_claims_1', '1014793 112 1 1');`},
 }
 
