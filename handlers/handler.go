@@ -92,8 +92,7 @@ const maxPooledBuf = 1 << 20
 // Render writes a templ component with a status code. The page is rendered
 // whole before anything is sent: a failure halfway gives an error page, not
 // half a page under a 200, and the page goes out with its length in one
-// write rather than as a stream of small chunked writes (one system call
-// per 4 KB was a sixth of a claim page's CPU time).
+// write rather than in chunks of 4 KB.
 func Render(c echo.Context, status int, cmp templ.Component) error {
 	buf := renderBufs.Get().(*bytes.Buffer)
 	buf.Reset()
