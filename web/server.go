@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"sync"
 	"time"
 
@@ -35,6 +36,7 @@ type Config struct {
 	SessionIdle     time.Duration
 	SessionAbsolute time.Duration
 	HandlerTimeout  time.Duration // deadline for a handler's context; 0 means DefaultHandlerTimeout
+	Turns           int           // requests handled at once (see admit); 0 means two a core, at least 4
 
 	// Export and API.
 	Export   export.Options // ClaimReview's organisation and the public base URL
@@ -71,6 +73,11 @@ func New(cfg Config) *echo.Echo {
 	if cfg.HandlerTimeout <= 0 {
 		cfg.HandlerTimeout = DefaultHandlerTimeout
 	}
+	if cfg.Turns <= 0 {
+		// Two a core keeps the cores busy while a request waits for the
+		// writer.
+		cfg.Turns = max(4, 2*runtime.GOMAXPROCS(0))
+	}
 	views.AssetVersion = assets.Version()
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -95,6 +102,7 @@ func New(cfg Config) *echo.Echo {
 	e.Use(recoverer(cfg.Log))
 	e.Use(requestLog(cfg.Log))
 	e.Use(handlerTimeout(cfg.HandlerTimeout))
+	e.Use(admit(cfg.Turns, noTurn))
 	e.Use(sm.loadUser(cfg.Store))
 	routes(e, h, cfg)
 	return e
@@ -240,6 +248,11 @@ func routes(e *echo.Echo, h *handlers.Handler, cfg Config) {
 // a large database stream for minutes. The server's WriteTimeout still
 // bounds an export.
 var noHandlerTimeout = map[string]bool{"/events": true, "/export": true, "/api/v1/export": true}
+
+// noTurn lists the routes that take no turn (see admit): those that
+// outlive a handler's deadline, and the login, whose throttle holds a
+// request for seconds.
+var noTurn = map[string]bool{"/events": true, "/export": true, "/api/v1/export": true, "/login": true}
 
 // drainTimeout bounds how long a shutdown waits for requests in flight.
 const drainTimeout = 15 * time.Second

@@ -748,6 +748,12 @@ func copyFile(src, dst string) error {
 		out.Close()
 		return err
 	}
+	// Written back now, not by the kernel in the middle of a measurement
+	// (where the server's checkpoints would wait on it).
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return err
+	}
 	return out.Close()
 }
 
