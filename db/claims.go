@@ -107,16 +107,35 @@ func (s *Store) DocumentClaims(ctx context.Context, docID int64) ([]Claim, error
 }
 
 func collectClaims(rows *sql.Rows) ([]Claim, error) {
+	return collectWith(rows, scanClaim)
+}
+
+func collectWith(rows *sql.Rows, scan func(interface{ Scan(...any) error }) (Claim, error)) ([]Claim, error) {
 	defer rows.Close()
 	var out []Claim
 	for rows.Next() {
-		c, err := scanClaim(rows)
+		c, err := scan(rows)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// queueCols is what a queue row shows: claimCols without the offsets, the
+// times, the dismissal's reason and the assignee's id. The driver reads
+// each column of each row under the connection's mutex, and a page reads
+// fifty rows.
+const queueCols = `c.id, c.document_id, d.title, c.text, c.score, c.kind, c.speaker,
+	c.status, c.version, c.dismissed,
+	coalesce((SELECT username FROM users WHERE id = c.assignee_id), '')`
+
+func scanQueueClaim(row interface{ Scan(...any) error }) (Claim, error) {
+	var c Claim
+	err := row.Scan(&c.ID, &c.DocumentID, &c.DocumentTitle, &c.Text, &c.Score, &c.Kind, &c.Speaker,
+		&c.Status, &c.Version, &c.Dismissed, &c.Assignee)
+	return c, err
 }
 
 // Cursor marks a position in the queue's order (score descending, id ascending).
@@ -157,7 +176,7 @@ type QueueFilter struct {
 
 // QueuePage is one page of the queue, with cursors to its neighbours.
 type QueuePage struct {
-	Claims []Claim
+	Claims []Claim // what a queue row shows (queueCols)
 	Next   *Cursor // nil on the last page
 	Prev   *Cursor // nil on the first page
 	Total  int
@@ -226,7 +245,7 @@ func (s *Store) Queue(ctx context.Context, f QueueFilter) (QueuePage, error) {
 	if err != nil {
 		return page, err
 	}
-	claims, err := collectClaims(rows)
+	claims, err := collectWith(rows, scanQueueClaim)
 	if err != nil {
 		return page, err
 	}
@@ -331,7 +350,7 @@ func queueSQL(where []string, args []any, f QueueFilter) (string, []any) {
 		cur, order, tie, rest = f.Before, "c.score ASC, c.id DESC", "c.id < ?", "c.score > ?"
 	}
 	if cur == nil {
-		q := `SELECT ` + claimCols + ` FROM claims c JOIN documents d ON d.id = c.document_id`
+		q := `SELECT ` + queueCols + ` FROM claims c JOIN documents d ON d.id = c.document_id`
 		if len(where) > 0 {
 			q += " WHERE " + strings.Join(where, " AND ")
 		}
@@ -339,7 +358,7 @@ func queueSQL(where []string, args []any, f QueueFilter) (string, []any) {
 	}
 	// The page is chosen from the two ranges' index entries alone (id and
 	// score); only its rows are then read whole.
-	q := `SELECT ` + claimCols + ` FROM claims c JOIN documents d ON d.id = c.document_id WHERE c.id IN (
+	q := `SELECT ` + queueCols + ` FROM claims c JOIN documents d ON d.id = c.document_id WHERE c.id IN (
 		SELECT id FROM (
 			SELECT id, score FROM (SELECT c.id, c.score FROM claims c WHERE ` + base + `c.score = ? AND ` + tie + ` ORDER BY ` + order + ` LIMIT ?)
 			UNION ALL
