@@ -330,6 +330,17 @@ func (s *Store) Document(ctx context.Context, id int64) (Document, error) {
 	return d, err
 }
 
+// DocumentTitle returns a document's title alone: its body runs over
+// several pages of the database.
+func (s *Store) DocumentTitle(ctx context.Context, id int64) (string, error) {
+	var title string
+	err := s.queryRow(ctx, `SELECT title FROM documents WHERE id = ?`, id).Scan(&title)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	return title, err
+}
+
 // ListDocuments returns up to limit documents, newest first, with ids below
 // beforeID when it is positive (keyset pagination).
 func (s *Store) ListDocuments(ctx context.Context, beforeID int64, limit int) ([]DocumentSummary, error) {

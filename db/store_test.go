@@ -216,6 +216,13 @@ func TestCreateDocumentDedupAndOffsets(t *testing.T) {
 	if _, err := s.Document(ctx, 999); !errors.Is(err, ErrNotFound) {
 		t.Fatal("unknown document")
 	}
+	// The first import's title stays: the same text again is the same document.
+	if title, err := s.DocumentTitle(ctx, id); err != nil || title != "T" {
+		t.Fatalf("DocumentTitle = %q, %v; want the stored title", title, err)
+	}
+	if _, err := s.DocumentTitle(ctx, 999); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("DocumentTitle of an unknown document: %v, want ErrNotFound", err)
+	}
 }
 
 func TestSetStatusHistoryAndStale(t *testing.T) {

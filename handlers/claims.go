@@ -58,11 +58,9 @@ func (h *Handler) Queue(c echo.Context) error {
 	}
 	p := views.QueuePage{Base: h.Base(c, "Review queue", "queue"), Status: f.Status, DocumentID: f.DocumentID}
 	if f.DocumentID > 0 {
-		d, err := h.Store.Document(ctx, f.DocumentID)
-		if err != nil {
+		if p.DocumentTitle, err = h.Store.DocumentTitle(ctx, f.DocumentID); err != nil {
 			return err
 		}
-		p.DocumentTitle = d.Title
 	}
 	page, err := h.Store.Queue(ctx, f)
 	if err != nil {

@@ -99,7 +99,7 @@ func (h *Handler) AssignDocument(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	if _, err := h.Store.Document(ctx, id); err != nil {
+	if _, err := h.Store.DocumentTitle(ctx, id); err != nil {
 		return err
 	}
 	to, err := assigneeFromForm(c)

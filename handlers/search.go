@@ -86,14 +86,14 @@ func (h *Handler) Search(c echo.Context) error {
 		case err != nil || id <= 0:
 			inputErr = fmt.Errorf("%w: the document filter must be a document number", db.ErrInvalid)
 		case !listed:
-			d, err := h.Store.Document(ctx, id)
+			title, err := h.Store.DocumentTitle(ctx, id)
 			if errors.Is(err, db.ErrNotFound) {
 				inputErr = fmt.Errorf("%w: there is no document %d", db.ErrInvalid, id)
 			} else if err != nil {
 				return err
 			}
 			// A copy: the menu is shared.
-			p.Documents = append(p.Documents[:len(p.Documents):len(p.Documents)], views.Option{ID: id, Name: d.Title})
+			p.Documents = append(p.Documents[:len(p.Documents):len(p.Documents)], views.Option{ID: id, Name: title})
 		}
 	}
 	page := 1
