@@ -237,17 +237,26 @@ func (s *Store) Queue(ctx context.Context, f QueueFilter) (QueuePage, error) {
 		return QueuePage{}, fmt.Errorf("%w: unknown status %q", ErrInvalid, f.Status)
 	}
 	var page QueuePage
-	countSQL, countArgs, q, args := queueQueries(f)
+	countSQL, countArgs, parts := queueQueries(f)
 	if err := s.queryRow(ctx, countSQL, countArgs...).Scan(&page.Total); err != nil {
 		return page, err
 	}
-	rows, err := s.query(ctx, q, args...)
-	if err != nil {
-		return page, err
-	}
-	claims, err := collectWith(rows, scanQueueClaim)
-	if err != nil {
-		return page, err
+	var claims []Claim
+	for _, part := range parts {
+		left := f.Limit + 1 - len(claims)
+		if left == 0 {
+			break
+		}
+		part.args[len(part.args)-1] = left
+		rows, err := s.query(ctx, part.sql, part.args...)
+		if err != nil {
+			return page, err
+		}
+		more, err := collectWith(rows, scanQueueClaim)
+		if err != nil {
+			return page, err
+		}
+		claims = append(claims, more...)
 	}
 	more := len(claims) > f.Limit
 	if more {
@@ -292,7 +301,7 @@ func (s *Store) Queue(ctx context.Context, f QueueFilter) (QueuePage, error) {
 // scores. A single condition such as "score < ? OR (score = ? AND id > ?)"
 // makes SQLite walk the index from the top, so that deep pages would cost
 // as much as every page before them.
-func queueQueries(f QueueFilter) (countSQL string, countArgs []any, pageSQL string, pageArgs []any) {
+func queueQueries(f QueueFilter) (countSQL string, countArgs []any, parts []queuePart) {
 	where, args := queueWhere(f)
 	blind := f.Status != "" && f.BlindFor > 0
 	// The claims owed a blind second opinion by the reader, among those the
@@ -331,15 +340,26 @@ func queueQueries(f QueueFilter) (countSQL string, countArgs []any, pageSQL stri
 		where = append(where, owedBlindOpinion)
 		args = append(args, f.BlindFor)
 	}
-	pageSQL, pageArgs = queueSQL(where, args, f)
-	return countSQL, countArgs, pageSQL, pageArgs
+	return countSQL, countArgs, queueSQL(where, args, f)
 }
 
-// queueSQL builds the page query from the filter's conditions.
-func queueSQL(where []string, args []any, f QueueFilter) (string, []any) {
+// queuePart is one statement of a queue page; its last argument is the
+// number of rows it may add (the page's limit, less those read before it).
+type queuePart struct {
+	sql  string
+	args []any
+}
+
+// queueSQL builds the page's statements from the filter's conditions: a
+// first page walks a score index once; a cursor page walks the two ranges
+// queueQueries describes, the second only when the first comes short of a
+// page. Each statement reads whole only the rows it returns; one statement
+// merging the two ranges chose the page from both and sorted it (a deep
+// page cost 0.92 ms against 0.57 for the first).
+func queueSQL(where []string, args []any, f QueueFilter) []queuePart {
 	base := ""
 	if len(where) > 0 {
-		base = strings.Join(where, " AND ") + " AND "
+		base = " WHERE " + strings.Join(where, " AND ")
 	}
 	limit := f.Limit + 1
 	// Both ranges are ordered by score and id, though the first has one
@@ -349,28 +369,26 @@ func queueSQL(where []string, args []any, f QueueFilter) (string, []any) {
 	if f.Before != nil {
 		cur, order, tie, rest = f.Before, "c.score ASC, c.id DESC", "c.id < ?", "c.score > ?"
 	}
-	if cur == nil {
-		q := `SELECT ` + queueCols + ` FROM claims c JOIN documents d ON d.id = c.document_id`
-		if len(where) > 0 {
-			q += " WHERE " + strings.Join(where, " AND ")
-		}
-		return q + " ORDER BY " + order + " LIMIT ?", append(args, limit)
+	// Claims first (CROSS JOIN keeps SQLite from starting at documents and
+	// sorting what it found), and the whole queue's order is the score
+	// index's: without it, exact statistics led SQLite to skip-scan the
+	// status index and sort each tie.
+	claims := "claims c"
+	if f.Status == "" && f.DocumentID == 0 && f.AssigneeID == 0 {
+		claims = "claims c INDEXED BY claims_score_live"
 	}
-	// The page is chosen from the two ranges' index entries alone (id and
-	// score); only its rows are then read whole.
-	q := `SELECT ` + queueCols + ` FROM claims c JOIN documents d ON d.id = c.document_id WHERE c.id IN (
-		SELECT id FROM (
-			SELECT id, score FROM (SELECT c.id, c.score FROM claims c WHERE ` + base + `c.score = ? AND ` + tie + ` ORDER BY ` + order + ` LIMIT ?)
-			UNION ALL
-			SELECT id, score FROM (SELECT c.id, c.score FROM claims c WHERE ` + base + rest + ` ORDER BY ` + order + ` LIMIT ?)
-			ORDER BY ` + strings.ReplaceAll(order, "c.", "") + ` LIMIT ?)
-	) ORDER BY ` + order
-	all := make([]any, 0, 2*len(args)+6)
-	all = append(all, args...)
-	all = append(all, cur.Score, cur.ID, limit)
-	all = append(all, args...)
-	all = append(all, cur.Score, limit, limit)
-	return q, all
+	from := `SELECT ` + queueCols + ` FROM ` + claims + ` CROSS JOIN documents d ON d.id = c.document_id` + base
+	and := " AND "
+	if base == "" {
+		and = " WHERE "
+	}
+	if cur == nil {
+		return []queuePart{{from + " ORDER BY " + order + " LIMIT ?", append(slices.Clone(args), limit)}}
+	}
+	return []queuePart{
+		{from + and + "c.score = ? AND " + tie + " ORDER BY " + order + " LIMIT ?", append(slices.Clone(args), cur.Score, cur.ID, limit)},
+		{from + and + rest + " ORDER BY " + order + " LIMIT ?", append(slices.Clone(args), cur.Score, limit)},
+	}
 }
 
 // StaleError is returned when a change was made on an old version of a
