@@ -42,16 +42,41 @@ func (s *Store) readStmt(ctx context.Context, query string) *sql.Stmt {
 	return st
 }
 
-// queryRow is s.r.QueryRowContext through a kept statement.
+// queryRow is s.r.QueryRowContext through a kept statement, for the reads
+// of pages: each is bounded by an index (plan_test.go), so none runs long
+// enough to need stopping halfway. They run without the driver's watch on
+// ctx, a goroutine and a progress handler for every statement (a claim
+// page: 0.38 -> 0.32 ms of CPU without them); a request whose context has
+// ended stops at its next statement instead. Searches, which can run long,
+// use searchQueryRow.
 func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return s.searchQueryRow(unwatched(ctx), query, args...)
+}
+
+// query is queryRow for several rows.
+func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return s.searchQuery(unwatched(ctx), query, args...)
+}
+
+// unwatched is ctx without its cancellation, unless it has already ended.
+func unwatched(ctx context.Context) context.Context {
+	if ctx.Err() != nil {
+		return ctx
+	}
+	return context.WithoutCancel(ctx)
+}
+
+// searchQueryRow is s.r.QueryRowContext through a kept statement, stopped
+// halfway when ctx ends.
+func (s *Store) searchQueryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	if st := s.readStmt(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
 	return s.r.QueryRowContext(ctx, query, args...)
 }
 
-// query is s.r.QueryContext through a kept statement.
-func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+// searchQuery is searchQueryRow for several rows.
+func (s *Store) searchQuery(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	if st := s.readStmt(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}

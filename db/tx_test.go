@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"slices"
 	"sync"
 	"testing"
@@ -53,5 +54,23 @@ func TestWritersTakeTurnsInOrder(t *testing.T) {
 	want := []int{0, 1, 2, 3, 4, 5, 6, 7}
 	if !slices.Equal(order, want) {
 		t.Fatalf("writers ran in the order %v, want %v", order, want)
+	}
+}
+
+// TestEndedRequestsStopReading checks that a page's reads, which run
+// without the driver's watch on their context, still refuse to start once
+// it has ended, as searches do.
+func TestEndedRequestsStopReading(t *testing.T) {
+	s := openTest(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := s.Claim(ctx, 1); !errors.Is(err, context.Canceled) {
+		t.Errorf("Claim with an ended context: %v, want context.Canceled", err)
+	}
+	if _, err := s.ListDocuments(ctx, 0, 10); !errors.Is(err, context.Canceled) {
+		t.Errorf("ListDocuments with an ended context: %v, want context.Canceled", err)
+	}
+	if _, err := s.Search(ctx, SearchFilter{Query: "water"}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Search with an ended context: %v, want context.Canceled", err)
 	}
 }
