@@ -183,7 +183,10 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 		return ctx.Err()
 	}
 	defer func() { <-s.writeTurn }()
-	tx, err := s.w.BeginTx(ctx, nil)
+	// A write that has begun is finished, whether or not its requester
+	// still waits for it: its statements are few and bounded, and run
+	// without the driver's watch on ctx (see queryRow).
+	tx, err := s.w.BeginTx(unwatched(ctx), nil)
 	if err != nil {
 		return err
 	}
