@@ -77,11 +77,17 @@ const claimCols = `c.id, c.document_id, d.title, c.start, c."end", c.text, c.sco
 	coalesce((SELECT username FROM users WHERE id = c.assignee_id), '')`
 
 func scanClaim(row interface{ Scan(...any) error }) (Claim, error) {
+	return scanClaimAnd(row)
+}
+
+// scanClaimAnd scans claimCols and then the columns that follow them into
+// more.
+func scanClaimAnd(row interface{ Scan(...any) error }, more ...any) (Claim, error) {
 	var c Claim
 	var created, updated string
-	err := row.Scan(&c.ID, &c.DocumentID, &c.DocumentTitle, &c.Start, &c.End, &c.Text, &c.Score, &c.Kind, &c.Speaker,
+	err := row.Scan(append([]any{&c.ID, &c.DocumentID, &c.DocumentTitle, &c.Start, &c.End, &c.Text, &c.Score, &c.Kind, &c.Speaker,
 		&c.Status, &c.Version, &created, &updated,
-		&c.Dismissed, &c.DismissReason, &c.AssigneeID, &c.Assignee)
+		&c.Dismissed, &c.DismissReason, &c.AssigneeID, &c.Assignee}, more...)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, ErrNotFound
 	}
@@ -93,6 +99,15 @@ func scanClaim(row interface{ Scan(...any) error }) (Claim, error) {
 func (s *Store) Claim(ctx context.Context, id int64) (Claim, error) {
 	return scanClaim(s.queryRow(ctx, `SELECT `+claimCols+`
 		FROM claims c JOIN documents d ON d.id = c.document_id WHERE c.id = ?`, id))
+}
+
+// ClaimInText returns one claim and the text of its document, which a
+// claim page shows it in: one statement instead of Claim and Document.
+func (s *Store) ClaimInText(ctx context.Context, id int64) (Claim, string, error) {
+	var body string
+	c, err := scanClaimAnd(s.queryRow(ctx, `SELECT `+claimCols+`, d.body
+		FROM claims c JOIN documents d ON d.id = c.document_id WHERE c.id = ?`, id), &body)
+	return c, body, err
 }
 
 // DocumentClaims returns a document's claims in text order.

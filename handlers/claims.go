@@ -96,11 +96,7 @@ func (h *Handler) Queue(c echo.Context) error {
 // claimPage loads everything the claim page shows.
 func (h *Handler) claimPage(c echo.Context, id int64) (views.ClaimPage, error) {
 	ctx := c.Request().Context()
-	cl, err := h.Store.Claim(ctx, id)
-	if err != nil {
-		return views.ClaimPage{}, err
-	}
-	d, err := h.Store.Document(ctx, cl.DocumentID)
+	cl, body, err := h.Store.ClaimInText(ctx, id)
 	if err != nil {
 		return views.ClaimPage{}, err
 	}
@@ -114,9 +110,9 @@ func (h *Handler) claimPage(c echo.Context, id int64) (views.ClaimPage, error) {
 	p := views.ClaimPage{
 		Base:   h.Base(c, fmt.Sprintf("Claim %d", cl.ID), "queue"),
 		Claim:  claimRow(cl),
-		DocURL: fmt.Sprintf("/documents/%d#claim-%d", d.ID, cl.ID),
+		DocURL: fmt.Sprintf("/documents/%d#claim-%d", cl.DocumentID, cl.ID),
 	}
-	p.Before, p.After = passage(d.Body, cl.Start, cl.End)
+	p.Before, p.After = passage(body, cl.Start, cl.End)
 	p.Numbers, p.Dates = numbersAndDates(cl.Text)
 	if p.Publish, err = h.publishBox(c, cl); err != nil {
 		return views.ClaimPage{}, err
