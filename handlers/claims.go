@@ -93,8 +93,9 @@ func (h *Handler) Queue(c echo.Context) error {
 	return Render(c, http.StatusOK, views.QueueView(p))
 }
 
-// claimPage loads everything the claim page shows.
-func (h *Handler) claimPage(c echo.Context, id int64) (views.ClaimPage, error) {
+// claimPage loads everything the claim page shows: the whole page
+// (ClaimView), or only its panel (ClaimMain and the live updates).
+func (h *Handler) claimPage(c echo.Context, id int64, whole bool) (views.ClaimPage, error) {
 	ctx := c.Request().Context()
 	cl, body, err := h.Store.ClaimInText(ctx, id)
 	if err != nil {
@@ -129,7 +130,7 @@ func (h *Handler) claimPage(c echo.Context, id int64) (views.ClaimPage, error) {
 		p.HistoryProblem = chainErr.Error()
 		h.Log.Error("claim history does not verify", "claim", id, "problem", chainErr.Error())
 	}
-	if err := h.claimLive(c, &p); err != nil {
+	if err := h.claimLive(c, &p, whole); err != nil {
 		return p, err
 	}
 	return p, nil
@@ -141,7 +142,7 @@ func (h *Handler) Claim(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := h.claimPage(c, id)
+	p, err := h.claimPage(c, id, true)
 	if err != nil {
 		return err
 	}
@@ -187,7 +188,7 @@ func (h *Handler) SetStatus(c echo.Context) error {
 	if isRowTarget(c, id) {
 		return h.statusRow(c, code, id, msg)
 	}
-	p, err := h.claimPage(c, id)
+	p, err := h.claimPage(c, id, !isHTMX(c))
 	if err != nil {
 		return err
 	}

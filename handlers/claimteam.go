@@ -117,7 +117,7 @@ func commentParts(cm db.Comment) []views.TextPart {
 // that changed, with a message.
 func (h *Handler) claimDone(c echo.Context, id int64, anchor, msg string) error {
 	if isHTMX(c) {
-		p, err := h.claimPage(c, id)
+		p, err := h.claimPage(c, id, false)
 		if err != nil {
 			return err
 		}
@@ -148,7 +148,7 @@ func (h *Handler) claimRefused(c echo.Context, id int64, err error, fill func(p 
 	default:
 		return err
 	}
-	p, perr := h.claimPage(c, id)
+	p, perr := h.claimPage(c, id, !isHTMX(c))
 	if perr != nil {
 		return perr
 	}

@@ -54,8 +54,14 @@ func shownVersion(c echo.Context) (int64, error) {
 }
 
 // claimLive fills what the claim page needs to follow changes and step
-// through the queue the reviewer came from.
-func (h *Handler) claimLive(c echo.Context, p *views.ClaimPage) error {
+// through the queue the reviewer came from. A panel alone (ClaimMain, as
+// htmx swaps it in) has no queue links: it needs only the latest activity.
+func (h *Handler) claimLive(c echo.Context, p *views.ClaimPage, whole bool) error {
+	if !whole {
+		seen, err := h.Store.LatestActivity(c.Request().Context(), p.Claim.ID)
+		p.Live.Seen, p.Live.Assignee = seen, p.Team.AssigneeID
+		return err
+	}
 	status, docID, err := queueFilter(c.QueryParams())
 	if err != nil {
 		return err
@@ -158,7 +164,7 @@ func (h *Handler) ClaimLive(c echo.Context) error {
 	if cl.Version == shown && (seen < 0 || latest == seen) && (assignee < 0 || cl.AssigneeID == assignee) {
 		return c.NoContent(http.StatusNoContent)
 	}
-	p, err := h.claimPage(c, id)
+	p, err := h.claimPage(c, id, false)
 	if err != nil {
 		return err
 	}
