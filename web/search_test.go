@@ -2,26 +2,16 @@ package web_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/chromedp/cdproto/cdp"
-	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/chromedp"
 
-	"factdesk/auth"
 	"factdesk/db"
-	"factdesk/web"
 )
 
 // markupArticle has markup-like text in its claims: it must come back as
@@ -280,58 +270,18 @@ func TestSearchCappedPage(t *testing.T) {
 // In a real browser, a capped search shows its lower-bound count and why
 // (and, with FACTDESK_SCREENSHOTS set, leaves a picture of it).
 func TestBrowserSearchCapped(t *testing.T) {
-	execPath := browserExecPath()
-	if execPath == "" {
-		if os.Getenv("FACTDESK_REQUIRE_BROWSER") == "1" {
-			t.Fatal("FACTDESK_REQUIRE_BROWSER=1 but no Chromium was found")
-		}
-		t.Skip("no Chromium found; apt-get install -y chromium, or set FACTDESK_REQUIRE_BROWSER=1 to make this a failure")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	store, err := db.Open(ctx, filepath.Join(t.TempDir(), "b.db"))
-	browserMust(t, "open db", err)
-	t.Cleanup(func() { store.Close() })
-	const password = "rita-reads-the-footnotes"
-	hash, err := auth.HashPassword(password)
-	browserMust(t, "hash", err)
-	_, err = store.CreateUser(ctx, "rita", hash, "reviewer")
-	browserMust(t, "create user", err)
-	_, _, _, err = store.ImportDocument(ctx, db.NewDocument{Title: "Harbour timetable", Body: ferryArticle(270)})
+	bt := startBrowserTest(t, 60*time.Second)
+	bt.user("rita", "reviewer")
+	_, _, _, err := bt.store.ImportDocument(context.Background(), db.NewDocument{Title: "Harbour timetable", Body: ferryArticle(270)})
 	browserMust(t, "import", err)
-	e := web.New(web.Config{Store: store, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	browserMust(t, "listen", err)
-	ts := httptest.NewUnstartedServer(e)
-	ts.Listener.Close()
-	ts.Listener = ln
-	ts.Start()
-	t.Cleanup(ts.Close)
-	base := "http://" + ln.Addr().String()
-
-	allocCtx, allocCancel := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(execPath), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(filepath.Join(t.TempDir(), "profile")),
-		chromedp.WindowSize(1280, 900),
-	)
-	defer allocCancel()
-	bctx, bcancel := chromedp.NewContext(allocCtx)
-	defer bcancel()
-	console := &browserConsole{}
-	browserMust(t, "start browser and listen", chromedp.Listen(bctx, console.listen))
-	_, err = chromedp.Call(bctx, cdplog.Enable, cdp.Empty{})
-	browserMust(t, "log.enable", err)
-	defer console.check(t)
+	b := bt.browser("rita")
+	base, bctx := bt.base, b.ctx
+	defer b.console.check(t)
 
 	browserMust(t, "log in", chromedp.Do(bctx,
 		chromedp.Navigate(base+"/search?q=ferry"),
 		chromedp.SendKeys(chromedp.CSS("#username"), "rita"),
-		chromedp.SendKeys(chromedp.CSS("#password"), password),
+		chromedp.SendKeys(chromedp.CSS("#password"), browserPassword),
 	))
 	_, err = chromedp.RunResponse(bctx, chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)))
 	browserMust(t, "submit login", err)
