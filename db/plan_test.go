@@ -114,11 +114,10 @@ var statistics = []struct {
 			('claims', 'sqlite_autoindex_claims_1', '1014793 112 1 1');`},
 }
 
-// TestQueryPlans runs EXPLAIN QUERY PLAN on the queue (every filter, first
-// and later pages, both directions) and the export under each state of
-// statistics, and fails on a full scan of claims or history, on a sort of
-// more than a page, and on a later page that does not seek to its cursor.
-func TestQueryPlans(t *testing.T) {
+// eachStatistics opens a 30-article demo desk and calls fn with a store
+// that plans under each state of statistics in turn.
+func eachStatistics(t *testing.T, fn func(s *Store, stats string)) {
+	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "plans.db")
 	s, err := Open(ctx, path)
@@ -128,11 +127,6 @@ func TestQueryPlans(t *testing.T) {
 	if _, err := s.Demo(ctx, DemoOptions{Docs: 30, Seed: 5, PasswordHash: "h"}); err != nil {
 		t.Fatal(err)
 	}
-	claims, err := s.DocumentClaims(ctx, 7)
-	if err != nil || len(claims) == 0 {
-		t.Fatalf("claims of document 7: %d %v", len(claims), err)
-	}
-	cur := &Cursor{Score: claims[0].Score, ID: claims[0].ID}
 	for _, st := range statistics {
 		if st.sql != "" {
 			if _, err := s.w.Exec(st.sql); err != nil {
@@ -146,6 +140,23 @@ func TestQueryPlans(t *testing.T) {
 		if s, err = Open(ctx, path); err != nil {
 			t.Fatal(err)
 		}
+		fn(s, st.name)
+	}
+	s.Close()
+}
+
+// TestQueryPlans runs EXPLAIN QUERY PLAN on the queue (every filter, first
+// and later pages, both directions) and the export under each state of
+// statistics, and fails on a full scan of claims or history, on a sort of
+// more than a page, and on a later page that does not seek to its cursor.
+func TestQueryPlans(t *testing.T) {
+	ctx := context.Background()
+	eachStatistics(t, func(s *Store, stats string) {
+		claims, err := s.DocumentClaims(ctx, 7)
+		if err != nil || len(claims) == 0 {
+			t.Fatalf("claims of document 7: %d %v", len(claims), err)
+		}
+		cur := &Cursor{Score: claims[0].Score, ID: claims[0].ID}
 		for _, status := range append([]string{""}, Statuses...) {
 			for _, doc := range []int64{0, 7} {
 				for _, who := range []string{"anyone", "assigned", "unassigned", "blind"} {
@@ -166,9 +177,9 @@ func TestQueryPlans(t *testing.T) {
 							f.Before = cur
 						}
 						if dir == "first" {
-							checkNeighbourPlan(t, s, f, fmt.Sprintf("neighbours status=%q document=%d %s (statistics: %s)", status, doc, who, st.name))
+							checkNeighbourPlan(t, s, f, fmt.Sprintf("neighbours status=%q document=%d %s (statistics: %s)", status, doc, who, stats))
 						}
-						name := fmt.Sprintf("queue status=%q document=%d %s %s page (statistics: %s)", status, doc, who, dir, st.name)
+						name := fmt.Sprintf("queue status=%q document=%d %s %s page (statistics: %s)", status, doc, who, dir, stats)
 						countSQL, countArgs, parts := queueQueries(f)
 						checkPlan(t, s, name+" total", false, countSQL, countArgs...)
 						for i, part := range parts {
@@ -211,12 +222,11 @@ func TestQueryPlans(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkPlan(t, s, fmt.Sprintf("export claims %+v (statistics: %s)", f, st.name), false,
+			checkPlan(t, s, fmt.Sprintf("export claims %+v (statistics: %s)", f, stats), false,
 				exportClaimsSQL(where, f.Quotes), append(args, int64(100), exportBatch)...)
 		}
-		checkPlan(t, s, fmt.Sprintf("export history (statistics: %s)", st.name), false, exportHistorySQL, 100, 1100)
-	}
-	s.Close()
+		checkPlan(t, s, fmt.Sprintf("export history (statistics: %s)", stats), false, exportHistorySQL, 100, 1100)
+	})
 }
 
 // seeksScore reports whether every index search on claims in a plan starts
@@ -282,35 +292,16 @@ func TestQueryPlanCheckSeesFullScans(t *testing.T) {
 // check, kinds and the document menu) under each state of statistics, and
 // fails on a full scan of claims or history or a sort of more than a page.
 func TestSearchQueryPlans(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "plans.db")
-	s, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Demo(ctx, DemoOptions{Docs: 30, Seed: 5, PasswordHash: "h"}); err != nil {
-		t.Fatal(err)
-	}
 	filters := []SearchFilter{{}, {BlindFor: 3}, {Status: StatusDisputed}, {Status: StatusDisputed, BlindFor: 3},
 		{Kind: "quantity"}, {DocumentID: 7}, {DocumentID: 7, Status: StatusConfirmed}, {AssigneeID: 3}, {Unassigned: true},
 		{From: "2020-01-01", To: "2030-01-01"}, {Status: StatusUnverified, Kind: "quote", From: "2020-01-01"}}
 	ids := []int64{1, 2, 3, 5, 8, 13, 21, 34, 55}
 	in, inArgs := inList(ids)
 	match := `"water" AND "rates"`
-	for _, st := range statistics {
-		if st.sql != "" {
-			if _, err := s.w.Exec(st.sql); err != nil {
-				t.Fatal(err)
-			}
-		}
-		s.r.Close()
-		s.w.Close()
-		if s, err = Open(ctx, path); err != nil {
-			t.Fatal(err)
-		}
+	eachStatistics(t, func(s *Store, stats string) {
 		for _, f := range filters {
 			where, args := f.where()
-			name := fmt.Sprintf("search %+v (statistics: %s)", f, st.name)
+			name := fmt.Sprintf("search %+v (statistics: %s)", f, stats)
 			for _, src := range searchSources {
 				checkPlan(t, s, name+" "+src.table, false, sourceSQL(src, where, f.DocumentID > 0, f.BlindFor > 0),
 					sourceArgs(src, f, match, searchWalk, args)...)
@@ -322,7 +313,7 @@ func TestSearchQueryPlans(t *testing.T) {
 			checkPlan(t, s, name+" without words", f.AssigneeID > 0, page, append(args, 50, 950)...)
 			checkPlan(t, s, name+" without words, count", false, count, append(args, 1001)...)
 		}
-		name := fmt.Sprintf("(statistics: %s)", st.name)
+		name := fmt.Sprintf("(statistics: %s)", stats)
 		checkPlan(t, s, "search page "+name, false, searchPageSQL(in), inArgs...)
 		for _, src := range searchSources {
 			checkPlan(t, s, "bm25 "+src.table+" "+name, false, bm25SQL(src.table, in), append([]any{match, 1, 55}, inArgs...)...)
@@ -339,6 +330,5 @@ func TestSearchQueryPlans(t *testing.T) {
 		checkPlan(t, s, "blind "+name, false, hiddenSQL(in), append([]any{3}, inArgs...)...)
 		checkPlan(t, s, "kinds "+name, false, kindsSQL)
 		checkPlan(t, s, "document menu "+name, false, documentOptionsSQL, 200)
-	}
-	s.Close()
+	})
 }
