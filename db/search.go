@@ -415,13 +415,13 @@ func (s *Store) searchFiltered(ctx context.Context, f SearchFilter, where []stri
 	var res SearchResult
 	page, count := searchFilteredSQL(f, where)
 	countTo := f.Offset + filterAhead
-	if err := s.searchQueryRow(ctx, count, append(args[:len(args):len(args)], countTo+1)...).Scan(&res.Total); err != nil {
+	if err := s.queryRowWatched(ctx, count, append(args[:len(args):len(args)], countTo+1)...).Scan(&res.Total); err != nil {
 		return res, err
 	}
 	if res.Total > countTo {
 		res.Total, res.Capped = countTo, true
 	}
-	rows, err := s.searchQuery(ctx, page, append(args[:len(args):len(args)], f.Limit, f.Offset)...)
+	rows, err := s.queryWatched(ctx, page, append(args[:len(args):len(args)], f.Limit, f.Offset)...)
 	if err != nil {
 		return res, err
 	}
@@ -539,7 +539,7 @@ func (s *Store) searchMatches(ctx context.Context, f SearchFilter, match string,
 		case !filtered:
 			walk = searchCap + 1
 		}
-		rows, err := s.searchQuery(ctx, sourceSQL(src, where, f.DocumentID > 0, f.BlindFor > 0),
+		rows, err := s.queryWatched(ctx, sourceSQL(src, where, f.DocumentID > 0, f.BlindFor > 0),
 			sourceArgs(src, f, match, walk, args)...)
 		if err != nil {
 			return res, searchError(err)
@@ -580,7 +580,7 @@ func (s *Store) searchMatches(ctx context.Context, f SearchFilter, match string,
 			// Fewer than the cap passed: did the walk stop before the
 			// last match?
 			var seen int
-			if err := s.searchQueryRow(ctx, `SELECT count(*) FROM `+walkSQL(src, f.DocumentID > 0),
+			if err := s.queryRowWatched(ctx, `SELECT count(*) FROM `+walkSQL(src, f.DocumentID > 0),
 				walkArgs(src, f, match, walk)...).Scan(&seen); err != nil {
 				return res, searchError(err)
 			}
@@ -632,7 +632,7 @@ func (s *Store) searchMatches(ctx context.Context, f SearchFilter, match string,
 		at[c.claim] = i
 	}
 	in, args := inList(ids)
-	rows, err := s.searchQuery(ctx, searchPageSQL(in), args...)
+	rows, err := s.queryWatched(ctx, searchPageSQL(in), args...)
 	if err != nil {
 		return res, err
 	}
@@ -688,7 +688,7 @@ func (s *Store) rankBM25(ctx context.Context, match string, cands []candidate) e
 		// "+rowid" keeps the id list away from FTS5, which would run the
 		// match once per id; the range bounds the one walk.
 		in, inArgs := inList(ids)
-		rows, err := s.searchQuery(ctx, bm25SQL(src.table, in), append([]any{match, lo, hi}, inArgs...)...)
+		rows, err := s.queryWatched(ctx, bm25SQL(src.table, in), append([]any{match, lo, hi}, inArgs...)...)
 		if err != nil {
 			return searchError(err)
 		}
@@ -720,7 +720,7 @@ func (s *Store) markHidden(ctx context.Context, user int64, hits []SearchHit) er
 		ids = append(ids, h.Claim.ID)
 	}
 	in, args := inList(ids)
-	rows, err := s.searchQuery(ctx, hiddenSQL(in), append([]any{user}, args...)...)
+	rows, err := s.queryWatched(ctx, hiddenSQL(in), append([]any{user}, args...)...)
 	if err != nil {
 		return err
 	}
@@ -844,7 +844,7 @@ func (s *Store) highlight(ctx context.Context, table, cols, join, match string, 
 		lo, hi = min(lo, id), max(hi, id)
 	}
 	in, inArgs := inList(ids)
-	rows, err := s.searchQuery(ctx, highlightSQL(table, cols, join, in, newestFirst), append([]any{markOpen, markClose, match, lo, hi}, inArgs...)...)
+	rows, err := s.queryWatched(ctx, highlightSQL(table, cols, join, in, newestFirst), append([]any{markOpen, markClose, match, lo, hi}, inArgs...)...)
 	if err != nil {
 		return searchError(err)
 	}

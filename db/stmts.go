@@ -48,14 +48,14 @@ func (s *Store) readStmt(ctx context.Context, query string) *sql.Stmt {
 // ctx, a goroutine and a progress handler for every statement (a claim
 // page: 0.38 -> 0.32 ms of CPU without them); a request whose context has
 // ended stops at its next statement instead. Searches, which can run long,
-// use searchQueryRow.
+// use queryRowWatched.
 func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return s.searchQueryRow(unwatched(ctx), query, args...)
+	return s.queryRowWatched(unwatched(ctx), query, args...)
 }
 
 // query is queryRow for several rows.
 func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return s.searchQuery(unwatched(ctx), query, args...)
+	return s.queryWatched(unwatched(ctx), query, args...)
 }
 
 // unwatched is ctx without its cancellation, unless it has already ended.
@@ -66,17 +66,17 @@ func unwatched(ctx context.Context) context.Context {
 	return context.WithoutCancel(ctx)
 }
 
-// searchQueryRow is s.r.QueryRowContext through a kept statement, stopped
+// queryRowWatched is s.r.QueryRowContext through a kept statement, stopped
 // halfway when ctx ends.
-func (s *Store) searchQueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+func (s *Store) queryRowWatched(ctx context.Context, query string, args ...any) *sql.Row {
 	if st := s.readStmt(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
 	return s.r.QueryRowContext(ctx, query, args...)
 }
 
-// searchQuery is searchQueryRow for several rows.
-func (s *Store) searchQuery(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+// queryWatched is queryRowWatched for several rows.
+func (s *Store) queryWatched(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	if st := s.readStmt(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
