@@ -450,12 +450,18 @@ func claimChainSQL() string {
 	for _, col := range laterColumns {
 		b.WriteString(`, coalesce(CAST(h."` + col.Name + `" AS TEXT), '')`)
 	}
+	// A row's neighbours in the chain are the rows with the next smaller
+	// and larger ids. Rows are numbered one after another, so they are
+	// looked up by id ± 1 in one seek each, and searched for only when
+	// that row is missing (COALESCE evaluates its arguments lazily).
 	b.WriteString(`, coalesce(h.prev_hash, ''), coalesce(h.hash, ''),
-			coalesce((SELECT p.id FROM status_history p WHERE p.id < h.id ORDER BY p.id DESC LIMIT 1), 0),
-			coalesce((SELECT p.hash FROM status_history p WHERE p.id < h.id ORDER BY p.id DESC LIMIT 1), ''),
-			(SELECT n.prev_hash FROM status_history n WHERE n.id > h.id ORDER BY n.id LIMIT 1),
+			coalesce(p.id, (SELECT p.id FROM status_history p WHERE p.id < h.id ORDER BY p.id DESC LIMIT 1), 0),
+			coalesce(p.hash, (SELECT p.hash FROM status_history p WHERE p.id < h.id ORDER BY p.id DESC LIMIT 1), ''),
+			CASE WHEN n.id IS NOT NULL THEN n.prev_hash ELSE (SELECT n.prev_hash FROM status_history n WHERE n.id > h.id ORDER BY n.id LIMIT 1) END,
 			coalesce((SELECT u.username FROM users u WHERE u.id = h.user_id), '')
 		FROM claims c LEFT JOIN status_history h ON h.claim_id = c.id
+			LEFT JOIN status_history p ON p.id = h.id - 1
+			LEFT JOIN status_history n ON n.id = h.id + 1
 		WHERE c.id = ? ORDER BY h.id`)
 	return b.String()
 }
