@@ -55,7 +55,7 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzQueueQuery$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./handlers/
 
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem ./extract/ ./db/
+	$(GO) test -run='^$$' -bench=. -benchmem ./extract/ ./db/ ./views/
 	# Performance at scale (BENCHMARKS.md): the app on 10,000 generated
 	# articles under 32 clients; writes bench/results.json.
 	$(MAKE) build
