@@ -322,11 +322,17 @@ func queueQueries(f QueueFilter) (countSQL string, countArgs []any, parts []queu
 	// The claims owed a blind second opinion by the reader, among those the
 	// other conditions select: left out when filtering by status, as the
 	// filter would tell the verdict.
-	owed := `SELECT count(*) FROM second_opinions o JOIN claims c ON c.id = o.claim_id
+	// They are few: CROSS JOIN starts at them, where SQLite, without
+	// statistics, walked every claim of the status and probed for each.
+	owed := `SELECT count(*) FROM second_opinions o CROSS JOIN claims c ON c.id = o.claim_id
 		WHERE o.second_user_id = ? AND o.second_at IS NULL AND ` + strings.Join(where, " AND ")
 	owedArgs := append([]any{f.BlindFor}, args...)
 
 	switch {
+	case f.AssigneeID > 0 && f.DocumentID == 0:
+		// One reviewer's claims, not (as SQLite chose without statistics)
+		// every claim of the status.
+		countSQL, countArgs = "SELECT count(*) FROM claims c INDEXED BY claims_assignee WHERE "+strings.Join(where, " AND "), slices.Clone(args)
 	case f.AssigneeID > 0 || (f.DocumentID > 0 && f.Unassigned):
 		countSQL, countArgs = "SELECT count(*) FROM claims c WHERE "+strings.Join(where, " AND "), slices.Clone(args)
 	case f.DocumentID > 0:
