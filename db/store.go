@@ -169,6 +169,22 @@ func (s *Store) Close() error {
 // SetClock replaces the clock; tests use it for deterministic times.
 func (s *Store) SetClock(now func() time.Time) { s.now = now }
 
+// WriterWait is told, through the context of a write, when the write
+// starts waiting for the single writer and when its transaction has ended
+// (committed or not): the server lends the request's admission turn to
+// another request meanwhile (web/admit.go).
+type WriterWait interface {
+	WaitingForWriter()
+	WriterDone()
+}
+
+type writerWaitKey struct{}
+
+// WithWriterWait returns ctx carrying w for the writes made under it.
+func WithWriterWait(ctx context.Context, w WriterWait) context.Context {
+	return context.WithValue(ctx, writerWaitKey{}, w)
+}
+
 // tx runs fn in one write transaction (BEGIN IMMEDIATE through _txlock).
 //
 // Writers take their turn in the order they came: database/sql hands a
@@ -177,6 +193,10 @@ func (s *Store) SetClock(now func() time.Time) { s.now = now }
 // p99 on the 1M-claim demo). Goroutines blocked sending on a channel are
 // served first come, first served.
 func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	if w, ok := ctx.Value(writerWaitKey{}).(WriterWait); ok {
+		w.WaitingForWriter()
+		defer w.WriterDone()
+	}
 	select {
 	case s.writeTurn <- struct{}{}:
 	case <-ctx.Done():

@@ -57,6 +57,66 @@ func TestWritersTakeTurnsInOrder(t *testing.T) {
 	}
 }
 
+// waitLog is a WriterWait that records what it was told, beside the
+// transaction's own steps.
+type waitLog struct {
+	mu    sync.Mutex
+	steps []string
+}
+
+func (w *waitLog) add(s string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.steps = append(w.steps, s)
+}
+
+func (w *waitLog) WaitingForWriter() { w.add("waiting") }
+func (w *waitLog) WriterDone()       { w.add("done") }
+
+// TestWritesTellTheirWait checks that a write tells the context's
+// WriterWait when it starts waiting for the writer, before it has it, and
+// when its transaction has ended, whether it committed or not.
+func TestWritesTellTheirWait(t *testing.T) {
+	s := openTest(t)
+	release, started := make(chan struct{}), make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		s.tx(context.Background(), func(*sql.Tx) error {
+			close(started)
+			<-release
+			return nil
+		})
+	})
+	<-started
+	w := &waitLog{}
+	failed := errors.New("refused")
+	wg.Go(func() {
+		err := s.tx(WithWriterWait(context.Background(), w), func(*sql.Tx) error {
+			w.add("writes")
+			return failed
+		})
+		if !errors.Is(err, failed) {
+			t.Errorf("tx returned %v", err)
+		}
+	})
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
+		w.mu.Lock()
+		n := len(w.steps)
+		w.mu.Unlock()
+		if n > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the write did not say it waits for the writer")
+		}
+	}
+	close(release)
+	wg.Wait()
+	if want := []string{"waiting", "writes", "done"}; !slices.Equal(w.steps, want) {
+		t.Fatalf("steps %v, want %v", w.steps, want)
+	}
+}
+
 // TestEndedRequestsStopReading checks that a page's reads, which run
 // without the driver's watch on their context, still refuse to start once
 // it has ended, as searches do.

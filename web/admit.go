@@ -7,6 +7,8 @@ import (
 	"sync"
 
 	"github.com/labstack/echo/v4"
+
+	"factdesk/db"
 )
 
 // admit runs at most n requests at a time and queues the rest first come,
@@ -24,6 +26,11 @@ import (
 // a client reading it slowly). Routes in skip wait on other things (event
 // streams, long exports, the login throttle's hold) and take no turn. A
 // request whose deadline passes in the queue gets a 503.
+//
+// Nor does a turn cover waiting for the database's single writer: a write
+// gives its turn to the next request while it waits, and takes one again
+// once its transaction has ended (db.WithWriterWait). Otherwise the
+// requests queued for the writer held every turn while one core idled.
 func admit(n int, skip map[string]bool) echo.MiddlewareFunc {
 	turns := make(chan struct{}, n)
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
@@ -38,8 +45,9 @@ func admit(n int, skip map[string]bool) echo.MiddlewareFunc {
 				return echo.NewHTTPError(http.StatusServiceUnavailable,
 					"factdesk is too busy to answer right now. Try again in a moment.").SetInternal(req.Context().Err())
 			}
-			w := &turnWriter{ResponseWriter: c.Response().Writer, turns: turns}
+			w := &turnWriter{ResponseWriter: c.Response().Writer, turns: turns, held: true}
 			c.Response().Writer = w
+			c.SetRequest(req.WithContext(db.WithWriterWait(req.Context(), w)))
 			defer w.release()
 			return next(c)
 		}
@@ -78,10 +86,46 @@ type readCloser struct {
 type turnWriter struct {
 	http.ResponseWriter
 	turns chan struct{}
-	once  sync.Once
+
+	mu      sync.Mutex
+	held    bool // the request holds a turn
+	started bool // the response has begun: no turn is taken again
 }
 
-func (w *turnWriter) release() { w.once.Do(func() { <-w.turns }) }
+// release gives the turn back for good: the response has begun.
+func (w *turnWriter) release() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.started = true
+	w.giveBack()
+}
+
+func (w *turnWriter) giveBack() {
+	if w.held {
+		<-w.turns
+		w.held = false
+	}
+}
+
+// WaitingForWriter lends the turn out while the request waits for the
+// database's writer and runs its transaction.
+func (w *turnWriter) WaitingForWriter() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.giveBack()
+}
+
+// WriterDone takes a turn again, in order behind the requests queued
+// meanwhile, to read and render the answer. The change is made: the wait
+// is not cut short by the request's deadline, so that an answer says so.
+func (w *turnWriter) WriterDone() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.held && !w.started {
+		w.turns <- struct{}{}
+		w.held = true
+	}
+}
 
 func (w *turnWriter) WriteHeader(code int) {
 	w.release()

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"factdesk/db"
 )
 
 // admitServer is an echo instance with only the admission middleware and
@@ -230,5 +232,55 @@ func TestAdmitWaitEndsWithTheRequest(t *testing.T) {
 	answer(t, busy)
 	if slices.Contains(s.order, "late") {
 		t.Fatal("the request that gave up still ran")
+	}
+}
+
+// TestAdmitLendsTheTurnOfAWriteWaitingForTheWriter checks that a request
+// waiting for the database's writer lets the next request run, and takes a
+// turn again, in order, to render its answer.
+func TestAdmitLendsTheTurnOfAWriteWaitingForTheWriter(t *testing.T) {
+	s := newAdmitServer(t, 1)
+	writer, done := make(chan struct{}), make(chan struct{})
+	var steps []string
+	step := func(st string) {
+		s.mu.Lock()
+		steps = append(steps, st)
+		s.mu.Unlock()
+	}
+	s.e.POST("/write", func(c echo.Context) error {
+		w, ok := c.Response().Writer.(db.WriterWait)
+		if !ok {
+			t.Error("the response writer of an admitted request is no db.WriterWait")
+			return nil
+		}
+		w.WaitingForWriter()
+		<-writer // the writer is busy; the change is then made
+		w.WriterDone()
+		step("write renders")
+		close(done)
+		return c.String(http.StatusOK, "saved")
+	})
+	write := s.serve(httptest.NewRequest(http.MethodPost, "/write", nil))
+	s.waitArrived(t, 1)
+	read := s.hold("read")
+	reading := s.serve(httptest.NewRequest(http.MethodGet, "/hold/read", nil))
+	s.waitArrived(t, 2)
+	if s.running.Load() != 1 {
+		t.Fatal("a read waited while a write only waited for the writer")
+	}
+	close(writer) // the write is made, and waits for the read's turn
+	select {
+	case <-done:
+		t.Fatal("the write rendered its answer without a turn")
+	case <-time.After(50 * time.Millisecond):
+	}
+	step("read ends")
+	close(read)
+	answer(t, reading)
+	if rec := answer(t, write); rec.Code != http.StatusOK {
+		t.Fatalf("the write answered %d", rec.Code)
+	}
+	if want := []string{"read ends", "write renders"}; !slices.Equal(steps, want) {
+		t.Fatalf("steps %v, want %v", steps, want)
 	}
 }
