@@ -89,8 +89,7 @@ func (f ClaimFilter) where(ctx context.Context, q interface {
 		for _, k := range f.Kinds {
 			args = append(args, k)
 		}
-		// The same for the dashboard's kind index (claims_live_kind).
-		conds = append(conds, "+c.kind IN ("+placeholders(len(f.Kinds))+")")
+		conds = append(conds, "c.kind IN ("+placeholders(len(f.Kinds))+")")
 	}
 	if f.DocumentID < 0 || f.ClaimID < 0 {
 		return "", nil, fmt.Errorf("%w: document and claim numbers are positive", ErrInvalid)

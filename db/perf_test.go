@@ -159,6 +159,7 @@ func TestQueueMatchesPlainOrder(t *testing.T) {
 			t.Errorf("claim_counts %s/%d = %d, the table holds %d", status, assigned, n, want)
 		}
 	}
+	checkKindCounts(t, s)
 	// So do the per-document ones, and the document list shows them.
 	docs, err := s.ListDocuments(ctx, 0, 50)
 	if err != nil || len(docs) != 12 {
@@ -174,6 +175,33 @@ func TestQueueMatchesPlainOrder(t *testing.T) {
 		if d.Progress != want {
 			t.Errorf("document %d: progress %+v, the table holds %+v", d.ID, d.Progress, want)
 		}
+	}
+}
+
+// checkKindCounts checks that the dashboard's progress by kind, which the
+// triggers keep in kind_counts, agrees with a count of the claims.
+func checkKindCounts(t *testing.T, s *Store) {
+	t.Helper()
+	rows, err := s.r.Query(`SELECT kind, count(*) FILTER (WHERE status = 'unverified'), count(*) FILTER (WHERE status = 'confirmed'),
+		count(*) FILTER (WHERE status = 'disputed') FROM claims WHERE dismissed = 0 GROUP BY kind ORDER BY kind`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []KindProgress
+	for rows.Next() {
+		var k KindProgress
+		if err := rows.Scan(&k.Kind, &k.Progress.Unverified, &k.Progress.Confirmed, &k.Progress.Disputed); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, k)
+	}
+	rows.Close()
+	got, err := s.ProgressByKind(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("progress by kind %v, the table holds %v", got, want)
 	}
 }
 

@@ -113,6 +113,8 @@ func TestReextract(t *testing.T) {
 	if got["create"] != 1 || got["delete"] != 1 || got["reextract"] != 1 {
 		t.Errorf("changes published: %v", got)
 	}
+	// Claims added, removed and given another kind are counted by kind.
+	checkKindCounts(t, s)
 
 	// Running it again changes nothing.
 	res, err = s.reextract(ctx, docID, find)

@@ -1,10 +1,10 @@
 package db
 
-// Counts for the dashboard. Progress by status and by document reads the
-// counter tables that triggers keep (claim_counts, doc_counts in
-// migrations/0008_perf.sql); by kind and work per reviewer read indexes that
-// cover them (0006_search.sql). None reads the history or claims tables row
-// by row as they grow. Dismissed sentences are not claims and are left out
+// Counts for the dashboard. Progress by status, by document and by kind
+// reads the counter tables that triggers keep (claim_counts, doc_counts in
+// migrations/0008_perf.sql, kind_counts in 0013_kind_counts.sql); work per
+// reviewer reads an index that covers it (0006_search.sql). None reads the
+// history or claims tables row by row as they grow. Dismissed sentences are not claims and are left out
 // of the progress counts, as on the documents page.
 
 import (
@@ -97,7 +97,7 @@ type KindProgress struct {
 
 // ProgressByKind counts claims by kind and status, kinds in name order.
 func (s *Store) ProgressByKind(ctx context.Context) ([]KindProgress, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT kind, status, count(*) FROM claims WHERE dismissed = 0 GROUP BY kind, status ORDER BY kind`)
+	rows, err := s.r.QueryContext(ctx, `SELECT kind, status, n FROM kind_counts WHERE n > 0 ORDER BY kind`)
 	if err != nil {
 		return nil, err
 	}
