@@ -211,6 +211,16 @@ func TestAssignmentAndQueueFilter(t *testing.T) {
 	if len(users) != 4 { // ada, ann, bob, ed: not the viewer
 		t.Fatalf("assignable = %+v", users)
 	}
+	// The menus' list is the same users, in the same order.
+	names, err := s.AssignableNames(ctx)
+	if err != nil || len(names) != len(users) {
+		t.Fatalf("assignable names = %+v, %v", names, err)
+	}
+	for i, u := range users {
+		if names[i] != (UserName{u.ID, u.Username}) {
+			t.Fatalf("assignable names = %+v, users %+v", names, users)
+		}
+	}
 }
 
 func TestMentions(t *testing.T) {

@@ -68,7 +68,7 @@ func (h *Handler) claimTeam(c echo.Context, p *views.ClaimPage, cl db.Claim) err
 		t.Comments = append(t.Comments, views.CommentRow{ID: cm.ID, User: cm.User, At: cm.CreatedAt, Parts: commentParts(cm)})
 	}
 	if auth.Allows(u.Role, auth.RoleEditor) {
-		users, err := h.Store.Assignable(ctx)
+		users, err := h.Store.AssignableNames(ctx)
 		if err != nil {
 			return err
 		}
@@ -193,7 +193,7 @@ func (h *Handler) documentTeam(c echo.Context, p *views.DocumentPage) error {
 		}
 	}
 	if auth.Allows(u.Role, auth.RoleEditor) {
-		users, err := h.Store.Assignable(ctx)
+		users, err := h.Store.AssignableNames(ctx)
 		if err != nil {
 			return err
 		}
@@ -254,7 +254,7 @@ func (h *Handler) queueTeam(c echo.Context, p *views.QueuePage, f db.QueueFilter
 	if err := h.hidePending(c, p.Claims); err != nil {
 		return err
 	}
-	users, err := h.Store.Assignable(c.Request().Context())
+	users, err := h.Store.AssignableNames(c.Request().Context())
 	if err != nil {
 		return err
 	}

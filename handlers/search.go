@@ -72,7 +72,7 @@ func (h *Handler) Search(c echo.Context) error {
 	var af db.QueueFilter
 	p.Assignee, inputErr = h.assigneeFilter(c, &af)
 	f.AssigneeID, f.Unassigned = af.AssigneeID, af.Unassigned
-	users, err := h.Store.Assignable(ctx)
+	users, err := h.Store.AssignableNames(ctx)
 	if err != nil {
 		return err
 	}
