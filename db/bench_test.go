@@ -72,7 +72,7 @@ func BenchmarkClaimPageQueries(b *testing.B) {
 	id := int64(0)
 	for b.Loop() {
 		id = id%19000 + 1
-		if _, _, err := s.ClaimInText(ctx, id); err != nil {
+		if _, _, _, err := s.ClaimInText(ctx, id); err != nil {
 			b.Fatal(err)
 		}
 		if _, _, err := s.ClaimHistory(ctx, id); err != nil {

@@ -101,13 +101,27 @@ func (s *Store) Claim(ctx context.Context, id int64) (Claim, error) {
 		FROM claims c JOIN documents d ON d.id = c.document_id WHERE c.id = ?`, id))
 }
 
-// ClaimInText returns one claim and the text of its document, which a
-// claim page shows it in: one statement instead of Claim and Document.
-func (s *Store) ClaimInText(ctx context.Context, id int64) (Claim, string, error) {
+// ClaimRecords says which records a claim has beside its history: second
+// opinions, evidence, comments, a publication. Most claims have none, and
+// a claim page reads only those it has: each is a statement.
+type ClaimRecords struct {
+	Opinions, Evidence, Comments, Published bool
+}
+
+// ClaimInText returns one claim, the text of its document, which a claim
+// page shows it in, and which records it has: one statement instead of
+// Claim, Document and a read of each kind of record.
+func (s *Store) ClaimInText(ctx context.Context, id int64) (Claim, string, ClaimRecords, error) {
 	var body string
-	c, err := scanClaimAnd(s.queryRow(ctx, `SELECT `+claimCols+`, d.body
-		FROM claims c JOIN documents d ON d.id = c.document_id WHERE c.id = ?`, id), &body)
-	return c, body, err
+	var r ClaimRecords
+	c, err := scanClaimAnd(s.queryRow(ctx, `SELECT `+claimCols+`, d.body,
+			EXISTS (SELECT 1 FROM second_opinions o WHERE o.claim_id = c.id),
+			EXISTS (SELECT 1 FROM evidence e WHERE e.claim_id = c.id),
+			EXISTS (SELECT 1 FROM comments m WHERE m.claim_id = c.id),
+			EXISTS (SELECT 1 FROM claim_publications p WHERE p.claim_id = c.id)
+		FROM claims c JOIN documents d ON d.id = c.document_id WHERE c.id = ?`, id),
+		&body, &r.Opinions, &r.Evidence, &r.Comments, &r.Published)
+	return c, body, r, err
 }
 
 // DocumentClaims returns a document's claims in text order.

@@ -696,3 +696,46 @@ func TestWithdrawSecondOpinion(t *testing.T) {
 		t.Fatalf("activity = %+v", acts)
 	}
 }
+
+// ClaimInText says which records a claim has, each kind on its own, so
+// that its page reads those and no others.
+func TestClaimInTextSaysWhichRecordsAClaimHas(t *testing.T) {
+	f := newTeam(t)
+	s, ctx := f.s, context.Background()
+	has := func(i int) ClaimRecords {
+		t.Helper()
+		_, _, r, err := s.ClaimInText(ctx, f.claims[i].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	for i := range f.claims {
+		if r := has(i); r != (ClaimRecords{}) {
+			t.Fatalf("claim %d of a new document has %+v", i, r)
+		}
+	}
+	if _, err := s.AddComment(ctx, f.claims[0].ID, f.ann.ID, "see the budget"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddEvidence(ctx, f.claims[1].ID, f.ann.ID, NewEvidence{URL: "https://example.org/budget", Title: "Budget"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetStatus(ctx, f.claims[2].ID, f.ann.ID, 1, StatusConfirmed, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Publish(ctx, f.claims[2].ID, f.ed.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RequestSecondOpinion(ctx, f.claims[2].ID, f.ed.ID, f.bob.ID); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []ClaimRecords{{Comments: true}, {Evidence: true}, {Opinions: true, Published: true}} {
+		if r := has(i); r != want {
+			t.Errorf("claim %d has %+v, want %+v", i, r, want)
+		}
+	}
+	if _, _, _, err := s.ClaimInText(ctx, 999999); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown claim: %v", err)
+	}
+}

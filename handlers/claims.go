@@ -97,7 +97,7 @@ func (h *Handler) Queue(c echo.Context) error {
 // (ClaimView), or only its panel (ClaimMain and the live updates).
 func (h *Handler) claimPage(c echo.Context, id int64, whole bool) (views.ClaimPage, error) {
 	ctx := c.Request().Context()
-	cl, body, err := h.Store.ClaimInText(ctx, id)
+	cl, body, has, err := h.Store.ClaimInText(ctx, id)
 	if err != nil {
 		return views.ClaimPage{}, err
 	}
@@ -115,14 +115,14 @@ func (h *Handler) claimPage(c echo.Context, id int64, whole bool) (views.ClaimPa
 	}
 	p.Before, p.After = passage(body, cl.Start, cl.End)
 	p.Numbers, p.Dates = numbersAndDates(cl.Text)
-	if p.Publish, err = h.publishBox(c, cl); err != nil {
+	if p.Publish, err = h.publishBox(c, cl, has.Published); err != nil {
 		return views.ClaimPage{}, err
 	}
 	for _, e := range hist {
 		p.History = append(p.History, views.HistoryRow{ID: e.ID, Action: e.Action,
 			User: e.Username, At: e.CreatedAt, From: e.From, To: e.To, Note: e.Note})
 	}
-	if err := h.claimTeam(c, &p, cl); err != nil {
+	if err := h.claimTeam(c, &p, cl, has); err != nil {
 		return views.ClaimPage{}, err
 	}
 	p.HistoryChecked = checked

@@ -15,15 +15,18 @@ import (
 
 // claimTeam fills the team side of the claim page: assignment, dismissal,
 // second opinions, evidence and comments, and the blind for a reviewer who
-// owes a second opinion.
-func (h *Handler) claimTeam(c echo.Context, p *views.ClaimPage, cl db.Claim) error {
+// owes a second opinion. It reads only the records the claim has (has).
+func (h *Handler) claimTeam(c echo.Context, p *views.ClaimPage, cl db.Claim, has db.ClaimRecords) error {
 	ctx := c.Request().Context()
 	u := CurrentUser(c)
 	t := &p.Team
 	t.Dismissed, t.DismissReason, t.Assignee, t.AssigneeID = cl.Dismissed, cl.DismissReason, cl.Assignee, cl.AssigneeID
-	opinions, err := h.Store.SecondOpinions(ctx, cl.ID)
-	if err != nil {
-		return err
+	var opinions []db.SecondOpinion
+	var err error
+	if has.Opinions {
+		if opinions, err = h.Store.SecondOpinions(ctx, cl.ID); err != nil {
+			return err
+		}
 	}
 	open := false
 	for _, o := range opinions {
@@ -42,9 +45,11 @@ func (h *Handler) claimTeam(c echo.Context, p *views.ClaimPage, cl db.Claim) err
 		p.History = nil
 		return nil
 	}
-	evs, err := h.Store.ClaimEvidence(ctx, cl.ID)
-	if err != nil {
-		return err
+	var evs []db.Evidence
+	if has.Evidence {
+		if evs, err = h.Store.ClaimEvidence(ctx, cl.ID); err != nil {
+			return err
+		}
 	}
 	byHistory := map[int64][]views.EvidenceRow{}
 	for _, e := range evs {
@@ -60,9 +65,11 @@ func (h *Handler) claimTeam(c echo.Context, p *views.ClaimPage, cl db.Claim) err
 		p.History[i].Evidence = byHistory[p.History[i].ID]
 		hasVerdict = hasVerdict || p.History[i].Action == db.HistoryStatus
 	}
-	comments, err := h.Store.Comments(ctx, cl.ID)
-	if err != nil {
-		return err
+	var comments []db.Comment
+	if has.Comments {
+		if comments, err = h.Store.Comments(ctx, cl.ID); err != nil {
+			return err
+		}
 	}
 	for _, cm := range comments {
 		t.Comments = append(t.Comments, views.CommentRow{ID: cm.ID, User: cm.User, At: cm.CreatedAt, Parts: commentParts(cm)})

@@ -13,10 +13,13 @@ import (
 )
 
 // publishBox fills the claim page's publication panel.
-func (h *Handler) publishBox(c echo.Context, cl db.Claim) (views.PublishBox, error) {
-	pub, err := h.Store.Publication(c.Request().Context(), cl.ID)
-	if err != nil {
-		return views.PublishBox{}, err
+func (h *Handler) publishBox(c echo.Context, cl db.Claim, published bool) (views.PublishBox, error) {
+	var pub db.Publication
+	if published {
+		var err error
+		if pub, err = h.Store.Publication(c.Request().Context(), cl.ID); err != nil {
+			return views.PublishBox{}, err
+		}
 	}
 	u := CurrentUser(c)
 	return views.PublishBox{
