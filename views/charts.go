@@ -22,7 +22,7 @@ const (
 	rowHeight   = 26
 	barHeight   = 14
 	chartTop    = 6
-	labelRunes  = 34 // longer labels are cut with an ellipsis
+	labelRunes  = 31 // longer labels are cut with an ellipsis, short of the bars
 	workRowH    = 30
 	workBarMaxH = 22
 )
@@ -196,4 +196,49 @@ func activeDays(r ReviewerRow, days []time.Time) string {
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// Narrow charts (barList, workList): bars drawn in a viewBox that is
+// stretched to the width, so only their lengths are in viewBox units.
+
+// miniStack is stack for a bar 100 units long.
+func miniStack(p Progress) []barSeg {
+	total := p.Total()
+	if total == 0 {
+		return nil
+	}
+	var out []barSeg
+	x := 0.0
+	for _, part := range []struct {
+		class string
+		n     int
+	}{{"r-confirmed", p.Confirmed}, {"r-disputed", p.Disputed}, {"r-unverified", p.Unverified}} {
+		if part.n == 0 {
+			continue
+		}
+		w := float64(part.n) * 100 / float64(total)
+		out = append(out, barSeg{Class: part.class, X: num(x), W: num(w)})
+		x += w
+	}
+	return out
+}
+
+// miniWorkViewBox is one unit per day, workBarMaxH high.
+func miniWorkViewBox(days int) string { return fmt.Sprintf("0 0 %d %d", max(days, 1), workBarMaxH) }
+
+// miniWorkBars are a reviewer's day bars, one unit per day, on the scale
+// of the busiest day of anyone.
+func miniWorkBars(r ReviewerRow, top int) []dayBar {
+	if top == 0 {
+		return nil
+	}
+	var out []dayBar
+	for i, n := range r.PerDay {
+		if n == 0 {
+			continue
+		}
+		h := max(float64(n)*workBarMaxH/float64(top), 1.5)
+		out = append(out, dayBar{X: num(float64(i) + 0.15), Y: num(workBarMaxH - h), W: "0.7", H: num(h)})
+	}
+	return out
 }
