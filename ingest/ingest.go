@@ -125,11 +125,11 @@ func ReadLimited(r io.Reader, maxBytes int) ([]byte, error) {
 }
 
 func tooLarge(limit int) error {
-	return fmt.Errorf("%w: the limit is %s", ErrTooLarge, formatSize(limit))
+	return fmt.Errorf("%w: the limit is %s", ErrTooLarge, FormatSize(limit))
 }
 
-// formatSize names a limit the way a user would: "5 MB", "512 KB", "100 bytes".
-func formatSize(n int) string {
+// FormatSize names a limit the way a user would: "5 MB", "512 KB", "100 bytes".
+func FormatSize(n int) string {
 	const kb, mb = 1 << 10, 1 << 20
 	switch {
 	case n >= mb && n%mb == 0:

@@ -75,7 +75,16 @@ type ImportPage struct {
 	Published string
 	Text      string
 	Error     string
-	MaxMB     float64
+	Limit     string // the size limit in words: "5 MB"
+
+	// Size limits, checked in the browser before the form is sent (a
+	// request over the server's limit is refused unread, so nothing typed
+	// could come back), and the messages shown for each, the server's own.
+	MaxBytes        int // largest text or file accepted
+	MaxRequestBytes int // largest text and file together that one request may carry
+	TooLargeText    string
+	TooLargeFile    string
+	TooLargeBoth    string
 }
 
 // Segment is a run of document text: plain when ClaimID is 0, else a claim.

@@ -538,7 +538,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"binary", "a.txt", []byte("PK\x03\x04\x00\x00binary\x00\x01"), "not text"},
 		{"invalid UTF-8", "a.txt", []byte("caf\xe9 au lait, 3 euros"), "UTF-8"},
 		{"wrong type", "report.pdf", []byte("%PDF-1.4 ..."), ""},
-		{"too large", "big.txt", big, "MB"},
+		{"too large", "big.txt", big, "64 KB"},
 	}
 	for _, tc := range cases {
 		r := c.upload("T", tc.file, tc.data)
