@@ -21,6 +21,16 @@ const PublicClaimPath = "/public/claims/"
 
 // CheckClaimReview says what ClaimReview output lacks, if anything.
 func (o Options) CheckClaimReview() error {
+	if missing := o.ClaimReviewNeeds(); missing != "" {
+		return errors.New("ClaimReview needs " + missing)
+	}
+	return CheckURLs(o)
+}
+
+// ClaimReviewNeeds names the settings ClaimReview output lacks, with the
+// flag and environment variable of each ("" when none is missing), so that
+// pages can say how to turn it on.
+func (o Options) ClaimReviewNeeds() string {
 	var missing []string
 	if strings.TrimSpace(o.OrgName) == "" {
 		missing = append(missing, "the organisation's name (--org-name or FACTDESK_ORG_NAME)")
@@ -28,10 +38,7 @@ func (o Options) CheckClaimReview() error {
 	if o.PublicURL == "" {
 		missing = append(missing, "the public base URL (--public-url or FACTDESK_PUBLIC_URL)")
 	}
-	if len(missing) > 0 {
-		return errors.New("ClaimReview needs " + strings.Join(missing, " and "))
-	}
-	return CheckURLs(o)
+	return strings.Join(missing, " and ")
 }
 
 // CheckURLs refuses configured URLs that are not absolute http(s) URLs.

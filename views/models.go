@@ -410,6 +410,7 @@ type DownloadForm struct {
 // FormatChoice is one export format.
 type FormatChoice struct {
 	Value, Label string
+	Off          string // when set, the format is shown disabled, and this says how to turn it on
 }
 
 // PublishBox is the claim page's publication panel.
@@ -421,7 +422,7 @@ type PublishBox struct {
 	PublishedAt time.Time
 	By          string
 	PublicPath  string
-	NoMarkup    bool // no organisation configured: pages go out without ClaimReview
+	NoMarkup    string // the settings ClaimReview needs, when missing: pages go out without it
 	CSRF        string
 }
 

@@ -175,7 +175,13 @@ The port handled 10,000 containers a day in 2023, according to the port authorit
 
 func firstClaimID(t *testing.T, a *app) int64 {
 	t.Helper()
-	page, err := a.store.Queue(context.Background(), db.QueueFilter{Limit: 1})
+	return firstClaimIDOf(t, a.store)
+}
+
+// firstClaimIDOf is the claim at the top of the queue.
+func firstClaimIDOf(t *testing.T, store *db.Store) int64 {
+	t.Helper()
+	page, err := store.Queue(context.Background(), db.QueueFilter{Limit: 1})
 	if err != nil || len(page.Claims) == 0 {
 		t.Fatalf("no claims: %v", err)
 	}
