@@ -75,9 +75,10 @@ type ClaimReview struct {
 
 // Agent is a schema.org Organization or Person.
 type Agent struct {
-	Type string `json:"@type"`
-	Name string `json:"name"`
-	URL  string `json:"url,omitempty"`
+	Type     string `json:"@type"`
+	Name     string `json:"name"`
+	URL      string `json:"url,omitempty"`
+	JobTitle string `json:"jobTitle,omitempty"` // a Person's, when named with the name
 }
 
 // Rating is a schema.org Rating on factdesk's scale.
@@ -138,11 +139,12 @@ func NewClaimReview(r *Record, o Options) (cr ClaimReview, ok bool) {
 		reviewed = *r.LastReviewedAt
 	}
 	item := Claim{Type: "Claim", DatePublished: r.DocumentPublishedAt}
-	// The claim's author: the speaker when extraction found one, else the
-	// publication it appeared in, else left out rather than guessed.
+	// The claim's author: the speaker when extraction found one (a Person or
+	// an Organization, as the name shows; left out when it shows neither),
+	// else the publication it appeared in, else left out rather than guessed.
 	switch {
 	case r.Speaker != "":
-		item.Author = &Agent{Type: "Person", Name: r.Speaker}
+		item.Author = speakerAgent(r.Speaker)
 	case r.DocumentPublisher != "":
 		item.Author = &Agent{Type: "Organization", Name: r.DocumentPublisher}
 	}
