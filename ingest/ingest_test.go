@@ -304,6 +304,12 @@ func TestParseHTML(t *testing.T) {
 		{"ruby annotations dropped", "<p><ruby>漢<rp>(</rp><rt>kan</rt><rp>)</rp></ruby>字</p>", "漢字"},
 		{"cr entity normalized", "<pre>a&#13;b</pre>", "a\nb"},
 		{"control entity replaced", "<p>a&#1;b</p>", "a b"},
+		{"dropped image leaves no space before punctuation", `<p>The council voted 31 to 4, officials said <img src=x alt="">.</p>`, "The council voted 31 to 4, officials said."},
+		{"dropped script and button", "<p>Rates rose 3% <script>x()</script>, the bank said <button>Share</button>!</p>", "Rates rose 3%, the bank said!"},
+		{"closing quote after a dropped image", "<p>“Yes <img src=x>” he said <svg></svg>…</p>", "“Yes” he said…"},
+		{"space before a word kept", "<p>said <img src=x> more</p>", "said more"},
+		{"the text's own space before punctuation kept", "<p>Who ? <b>Me</b> .</p>", "Who ? Me ."},
+		{"cells stay apart", "<table><tr><td>a <img src=x></td><td>.5</td></tr></table>", "a .5"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.label, func(t *testing.T) {
@@ -383,6 +389,7 @@ func TestBrokenHTML(t *testing.T) {
 	}{
 		{"deep divs beyond parser limit", "<html><body>" + deep("<div>", 100000) + "<script>x()</script>deep text<p>after", "deep text\n\nafter"},
 		{"deep divs under limit", deep("<div>", 400) + "text", "text"},
+		{"deep divs with a dropped image", "<html><body>" + deep("<div>", 100000) + "officials said <img src=x>.", "officials said."},
 		{"deep formatting", deep("<b><i><u>", 20000) + "bold", "bold"},
 		{"deep tables", deep("<table><tr><td>", 20000) + "cell", "cell"},
 		{"deep foreign", deep("<svg><math>", 20000) + "x", ""},
