@@ -31,6 +31,10 @@ var ErrFormat = errors.New("unreadable claims")
 // that is not JSON at all, or has too many items, is an error.
 func Decode(data []byte) ([]Decoded, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(data) {
+		// encoding/json would turn the bytes into U+FFFD without a word.
+		return nil, fmt.Errorf("%w: the claims are not valid UTF-8; save them as UTF-8 and try again", ErrFormat)
+	}
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 {
 		return nil, fmt.Errorf("%w: no claims given", ErrFormat)

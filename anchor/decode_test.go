@@ -77,7 +77,7 @@ func TestDecodeReportsEveryBadItem(t *testing.T) {
 			t.Errorf("item %d: %v, want %q", i, got[i].Err, w)
 		}
 	}
-	for _, bad := range []string{"", "  ", "hello", `[{"text":"a"}`, `{"items":{"text":"a"}}`, "[" + strings.Repeat(`{},`, MaxItems) + "{}]"} {
+	for _, bad := range []string{"", "  ", "hello", "[{\"text\":\"caf\xe9\"}]", `[{"text":"a"}`, `{"items":{"text":"a"}}`, "[" + strings.Repeat(`{},`, MaxItems) + "{}]"} {
 		if _, err := Decode([]byte(bad)); !errors.Is(err, ErrFormat) {
 			t.Errorf("Decode(%.30q) = %v, want ErrFormat", bad, err)
 		}

@@ -58,9 +58,10 @@ func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows
 	return s.queryWatched(unwatched(ctx), query, args...)
 }
 
-// unwatched is ctx without its cancellation, unless it has already ended.
+// unwatched is ctx without its cancellation, unless it has already ended
+// before its request committed a change (see WithWriterWait).
 func unwatched(ctx context.Context) context.Context {
-	if ctx.Err() != nil {
+	if ctx.Err() != nil && !committed(ctx) {
 		return ctx
 	}
 	return context.WithoutCancel(ctx)

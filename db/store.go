@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -178,11 +179,30 @@ type WriterWait interface {
 	WriterDone()
 }
 
-type writerWaitKey struct{}
+// request is what a request's context carries for the writes made under
+// it: whom to tell of the wait for the writer, and whether one of them has
+// committed.
+type request struct {
+	wait      WriterWait
+	committed atomic.Bool
+}
+
+type requestKey struct{}
 
 // WithWriterWait returns ctx carrying w for the writes made under it.
+//
+// Once one of those writes has committed, the rest of the request's reads
+// and writes run even if ctx ends: the change is made, and the answer must
+// say so. Its deadline cut them short before, and a reviewer whose change
+// was saved got an error page, then a conflict with their own change.
 func WithWriterWait(ctx context.Context, w WriterWait) context.Context {
-	return context.WithValue(ctx, writerWaitKey{}, w)
+	return context.WithValue(ctx, requestKey{}, &request{wait: w})
+}
+
+// committed reports whether a write made under ctx has committed.
+func committed(ctx context.Context) bool {
+	r, ok := ctx.Value(requestKey{}).(*request)
+	return ok && r.committed.Load()
 }
 
 // tx runs fn in one write transaction (BEGIN IMMEDIATE through _txlock).
@@ -193,13 +213,18 @@ func WithWriterWait(ctx context.Context, w WriterWait) context.Context {
 // p99 on the 1M-claim demo). Goroutines blocked sending on a channel are
 // served first come, first served.
 func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
-	if w, ok := ctx.Value(writerWaitKey{}).(WriterWait); ok {
-		w.WaitingForWriter()
-		defer w.WriterDone()
+	r, _ := ctx.Value(requestKey{}).(*request)
+	if r != nil && r.wait != nil {
+		r.wait.WaitingForWriter()
+		defer r.wait.WriterDone()
+	}
+	done := ctx.Done()
+	if r != nil && r.committed.Load() {
+		done = nil // the request has made a change (see WithWriterWait)
 	}
 	select {
 	case s.writeTurn <- struct{}{}:
-	case <-ctx.Done():
+	case <-done:
 		return ctx.Err()
 	}
 	defer func() { <-s.writeTurn }()
@@ -214,7 +239,13 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	if err := fn(tx); err != nil {
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	if r != nil {
+		r.committed.Store(true)
+	}
+	return nil
 }
 
 // migrate applies embedded migrations in name order, each in its own

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"factdesk/extract"
 )
 
 // TestWritersTakeTurnsInOrder checks that writers waiting for the single
@@ -132,5 +134,48 @@ func TestEndedRequestsStopReading(t *testing.T) {
 	}
 	if _, err := s.Search(ctx, SearchFilter{Query: "water"}); !errors.Is(err, context.Canceled) {
 		t.Errorf("Search with an ended context: %v, want context.Canceled", err)
+	}
+}
+
+// TestRequestsThatChangedSomethingAnswer checks that once a request's write
+// has committed, its context ending does not stop the reads and writes
+// that answer it: the change is made, and the page must say so rather
+// than show an error, after which a retry would conflict with the
+// reviewer's own change. A request that changed nothing still stops.
+func TestRequestsThatChangedSomethingAnswer(t *testing.T) {
+	s := openTest(t)
+	bg := context.Background()
+	ann := mustUser(t, s, "ann", "reviewer")
+	id, _, err := s.createDocument(bg, NewDocument{Title: "T", Body: testBody},
+		[]extract.Claim{claimAt(t, testBody, "В Москве 10,000 человек вышли на улицы.")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, _ := s.DocumentClaims(bg, id)
+	c := cs[0]
+
+	ctx, cancel := context.WithCancel(WithWriterWait(bg, &waitLog{}))
+	cancel()
+	if _, err := s.Claim(ctx, c.ID); !errors.Is(err, context.Canceled) {
+		t.Fatalf("a read of a request that changed nothing, after its end: %v", err)
+	}
+	if _, err := s.SetStatus(ctx, c.ID, ann.ID, 1, StatusConfirmed, ""); !errors.Is(err, context.Canceled) {
+		t.Fatalf("a write of a request that changed nothing, after its end: %v", err)
+	}
+
+	ctx, cancel = context.WithCancel(WithWriterWait(bg, &waitLog{}))
+	if _, err := s.SetStatus(ctx, c.ID, ann.ID, 1, StatusConfirmed, ""); err != nil {
+		t.Fatal(err)
+	}
+	cancel() // the deadline passes as the answer is read
+	got, err := s.Claim(ctx, c.ID)
+	if err != nil || got.Status != StatusConfirmed {
+		t.Fatalf("the answer's read after the change: %+v, %v", got, err)
+	}
+	if _, _, err := s.ClaimHistory(ctx, c.ID); err != nil {
+		t.Fatalf("the answer's history after the change: %v", err)
+	}
+	if _, err := s.SetStatus(ctx, c.ID, ann.ID, 2, StatusDisputed, ""); err != nil {
+		t.Fatalf("a second write of the same request: %v", err)
 	}
 }

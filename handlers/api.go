@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -133,10 +135,11 @@ func apiJSON(c echo.Context, code int, v any) error {
 // decodeJSON reads a JSON request body into v, refusing other media types,
 // unknown fields (a misspelt field must not pass silently) and trailing data.
 func decodeJSON(c echo.Context, v any) error {
-	if err := requireJSON(c); err != nil {
+	data, err := readJSONBody(c)
+	if err != nil {
 		return err
 	}
-	dec := json.NewDecoder(c.Request().Body)
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return fmt.Errorf("%w: %s", ErrBadRequest, describeJSONError(err))
@@ -153,6 +156,37 @@ func decodeOptionalJSON(c echo.Context, v any) error {
 		return nil
 	}
 	return decodeJSON(c, v)
+}
+
+// readJSONBody reads a JSON request body, refusing other media types and
+// bytes that are not UTF-8: encoding/json would store them as U+FFFD
+// without a word, where the web form and the command line refuse them.
+// The body limit middleware bounds what is read.
+func readJSONBody(c echo.Context) ([]byte, error) {
+	if err := requireJSON(c); err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		return nil, err
+	}
+	if !utf8.Valid(data) {
+		return nil, fmt.Errorf("%w: the body is not valid UTF-8 (an invalid byte at offset %d); send JSON as UTF-8",
+			ErrBadRequest, invalidUTF8At(data))
+	}
+	return data, nil
+}
+
+// invalidUTF8At is the offset of the first byte of data that is not UTF-8.
+func invalidUTF8At(data []byte) int {
+	for i := 0; i < len(data); {
+		r, w := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && w == 1 {
+			return i
+		}
+		i += w
+	}
+	return len(data)
 }
 
 // requireJSON refuses bodies that do not say they are JSON (or JSON Lines).

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 
@@ -237,10 +236,7 @@ func (h *Handler) APIAddClaims(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := requireJSON(c); err != nil {
-		return err
-	}
-	data, err := io.ReadAll(c.Request().Body)
+	data, err := readJSONBody(c)
 	if err != nil {
 		return err
 	}

@@ -116,8 +116,9 @@ func (w *turnWriter) WaitingForWriter() {
 }
 
 // WriterDone takes a turn again, in order behind the requests queued
-// meanwhile, to read and render the answer. The change is made: the wait
-// is not cut short by the request's deadline, so that an answer says so.
+// meanwhile, to read and render the answer. When the change is made, the
+// answer must say so: the wait is not cut short by the request's deadline,
+// nor are the reads after it (db.WithWriterWait).
 func (w *turnWriter) WriterDone() {
 	w.mu.Lock()
 	defer w.mu.Unlock()

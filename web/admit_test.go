@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -282,5 +283,58 @@ func TestAdmitLendsTheTurnOfAWriteWaitingForTheWriter(t *testing.T) {
 	}
 	if want := []string{"read ends", "write renders"}; !slices.Equal(steps, want) {
 		t.Fatalf("steps %v, want %v", steps, want)
+	}
+}
+
+// A write that waits long for its turn back, past its request's deadline,
+// still answers that the change is made: it was, and an error would send
+// the reviewer to retry into a conflict with their own change.
+func TestAdmitAnswersAWriteMadeBeforeTheDeadline(t *testing.T) {
+	ctx := context.Background()
+	st, err := db.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	u, _ := st.CreateUser(ctx, "rita", "h", "reviewer")
+	doc, _, _, err := st.ImportDocument(ctx, db.NewDocument{Title: "t", Body: "The city spent $4.2 million on the bridge in 2023, officials said."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, _ := st.DocumentClaims(ctx, doc)
+	id := cs[0].ID
+	s := newAdmitServer(t, 1)
+	s.e.POST("/write", func(c echo.Context) error {
+		// The handler's deadline, short so that the wait below outlasts it.
+		ctx, cancel := context.WithTimeout(c.Request().Context(), 200*time.Millisecond)
+		defer cancel()
+		if _, err := st.SetStatus(ctx, id, u.ID, 1, db.StatusConfirmed, ""); err != nil {
+			return err
+		}
+		cl, err := st.Claim(ctx, id) // the answer's reads, after the turn is back
+		if err != nil {
+			return err
+		}
+		return c.String(http.StatusOK, "saved: "+cl.Status)
+	})
+	first := s.hold("a")
+	a := s.serve(httptest.NewRequest(http.MethodGet, "/hold/a", nil))
+	s.waitArrived(t, 1)
+	w := s.serve(httptest.NewRequest(http.MethodPost, "/write", nil))
+	s.waitArrived(t, 2)
+	second := s.hold("b")
+	b := s.serve(httptest.NewRequest(http.MethodGet, "/hold/b", nil))
+	s.waitArrived(t, 3)
+	close(first) // the write runs, and lends its turn to /hold/b while it waits for the writer
+	answer(t, a)
+	time.Sleep(400 * time.Millisecond)
+	close(second)
+	answer(t, b)
+	rec := answer(t, w)
+	if cl, _ := st.Claim(ctx, id); cl.Status != db.StatusConfirmed {
+		t.Fatalf("the change was not made (status %s): the test needs a faster machine", cl.Status)
+	}
+	if rec.Code != http.StatusOK || rec.Body.String() != "saved: confirmed" {
+		t.Fatalf("the change was made, but the write answered %d %q", rec.Code, rec.Body.String())
 	}
 }

@@ -344,6 +344,10 @@ func TestAPIErrors(t *testing.T) {
 		{"too large", "POST", "/api/v1/documents", map[string]any{"text": strings.Repeat("Prices rose 5% in May. ", 10000)}, nil, 413, "too_large", "MB"},
 		{"too large status body", "POST", status, map[string]any{"status": "confirmed", "version": 1, "note": strings.Repeat("n", 100<<10)}, nil, 413, "too_large", ""},
 		{"claims not JSON", "POST", "/api/v1/documents/1/claims", `hello`, nil, 400, "bad_request", "expected JSON"},
+		// encoding/json would store these bytes as U+FFFD; the web form refuses them.
+		{"text not UTF-8", "POST", "/api/v1/documents", "{\"text\": \"Prices rose 5% in Caf\xe9 Street, officials said.\"}", nil, 400, "bad_request", "not valid UTF-8 (an invalid byte at offset 31)"},
+		{"note not UTF-8", "POST", status, "{\"status\":\"confirmed\",\"version\":1,\"note\":\"\xff\"}", nil, 400, "bad_request", "not valid UTF-8"},
+		{"claims not UTF-8", "POST", "/api/v1/documents/1/claims", "[{\"text\":\"Caf\xe9\"}]", nil, 400, "bad_request", "not valid UTF-8"},
 		{"claims for unknown document", "POST", "/api/v1/documents/999/claims", `[{"text":"x"}]`, nil, 404, "not_found", ""},
 		{"publish unverified", "PUT", "/api/v1/claims/" + id + "/publication", nil, nil, 403, "forbidden", "editor"},
 	}
