@@ -21,6 +21,16 @@ const PublicClaimPath = "/public/claims/"
 
 // CheckClaimReview says what ClaimReview output lacks, if anything.
 func (o Options) CheckClaimReview() error {
+	if missing := o.ClaimReviewNeeds(); missing != "" {
+		return errors.New("ClaimReview needs " + missing)
+	}
+	return CheckURLs(o)
+}
+
+// ClaimReviewNeeds names the settings ClaimReview output lacks, with the
+// flag and environment variable of each ("" when none is missing), so that
+// pages can say how to turn it on.
+func (o Options) ClaimReviewNeeds() string {
 	var missing []string
 	if strings.TrimSpace(o.OrgName) == "" {
 		missing = append(missing, "the organisation's name (--org-name or FACTDESK_ORG_NAME)")
@@ -28,10 +38,7 @@ func (o Options) CheckClaimReview() error {
 	if o.PublicURL == "" {
 		missing = append(missing, "the public base URL (--public-url or FACTDESK_PUBLIC_URL)")
 	}
-	if len(missing) > 0 {
-		return errors.New("ClaimReview needs " + strings.Join(missing, " and "))
-	}
-	return CheckURLs(o)
+	return strings.Join(missing, " and ")
 }
 
 // CheckURLs refuses configured URLs that are not absolute http(s) URLs.
@@ -68,9 +75,10 @@ type ClaimReview struct {
 
 // Agent is a schema.org Organization or Person.
 type Agent struct {
-	Type string `json:"@type"`
-	Name string `json:"name"`
-	URL  string `json:"url,omitempty"`
+	Type     string `json:"@type"`
+	Name     string `json:"name"`
+	URL      string `json:"url,omitempty"`
+	JobTitle string `json:"jobTitle,omitempty"` // a Person's, when named with the name
 }
 
 // Rating is a schema.org Rating on factdesk's scale.
@@ -131,11 +139,12 @@ func NewClaimReview(r *Record, o Options) (cr ClaimReview, ok bool) {
 		reviewed = *r.LastReviewedAt
 	}
 	item := Claim{Type: "Claim", DatePublished: r.DocumentPublishedAt}
-	// The claim's author: the speaker when extraction found one, else the
-	// publication it appeared in, else left out rather than guessed.
+	// The claim's author: the speaker when extraction found one (a Person or
+	// an Organization, as the name shows; left out when it shows neither),
+	// else the publication it appeared in, else left out rather than guessed.
 	switch {
 	case r.Speaker != "":
-		item.Author = &Agent{Type: "Person", Name: r.Speaker}
+		item.Author = speakerAgent(r.Speaker)
 	case r.DocumentPublisher != "":
 		item.Author = &Agent{Type: "Organization", Name: r.DocumentPublisher}
 	}

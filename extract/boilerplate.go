@@ -256,13 +256,27 @@ func isBoiler(s string, credits bool) bool {
 	if s == "" {
 		return true
 	}
-	if isBracketed(s) || isExactBoiler(s) || hasBoilerPrefix(s) || (credits && hasCredit(s)) {
-		return true
-	}
-	if isByline(s) || isDateStamp(s) || hasBio(s) {
-		return true
-	}
-	return isTitleCase(s)
+	return isFurniture(s, credits) || isTitleCase(s)
+}
+
+// IsFurniture reports page furniture other than headlines: bylines ("By
+// Jane Doe", "News Desk"), date stamps, ads, captions and credits, share and
+// correction prompts, bracketed notes, author's notes. Unlike IsBoilerplate
+// it leaves headline-style lines alone, so a title can be looked for past
+// the furniture above it.
+func IsFurniture(s string) bool {
+	s = trimSpace(s)
+	return s == "" || isFurniture(s, true)
+}
+
+// IsTitleCase reports headline-style text: no lower-case word but short
+// function words ("Zelensky Confirms First Deaths in Ukraine").
+func IsTitleCase(s string) bool { return isTitleCase(trimSpace(s)) }
+
+// isFurniture is IsFurniture on trimmed, non-empty text.
+func isFurniture(s string, credits bool) bool {
+	return isBracketed(s) || isExactBoiler(s) || hasBoilerPrefix(s) || (credits && hasCredit(s)) ||
+		isByline(s) || isDateStamp(s) || hasBio(s)
 }
 
 // isBoilerSentence is isBoiler for one sentence of a paragraph of prose,
@@ -428,8 +442,12 @@ func hasCredit(s string) bool {
 	return strings.Contains(s[max(0, len(s)-64):], "Photo, ")
 }
 
-// isByline matches "By Jane Doe" and "By Jane Doe and John Roe, Reuters".
+// isByline matches "By Jane Doe", "By Jane Doe and John Roe, Reuters" and a
+// desk's credit on a line of its own ("News Desk", "Staff Reporter").
 func isByline(s string) bool {
+	if isDeskByline(s) {
+		return true
+	}
 	if len(s) < 4 || len(s) > 80 || !equalFoldASCII(s[:3], "by ") {
 		return false
 	}
@@ -440,10 +458,40 @@ func isByline(s string) bool {
 	return isTitleCase(rest)
 }
 
-// isDateStamp matches "Updated 3:45 PM, Nov. 22, 2024" and similar short lines.
+// deskWords end a credit to a desk rather than a person.
+var deskWords = map[string]bool{"desk": true, "newsroom": true, "correspondent": true,
+	"correspondents": true, "reporter": true, "reporters": true, "writer": true, "writers": true}
+
+// isDeskByline matches a short capitalised line ending in a desk word:
+// "News Desk", "Web Desk", "Staff Reporter", "Our Correspondent". Four
+// words at most, so it never takes a sentence long enough to be a claim.
+func isDeskByline(s string) bool {
+	if len(s) > 40 || len(s) < 4 || s[0] < 'A' || s[0] > 'Z' || strings.Count(s, " ") > 3 {
+		return false
+	}
+	last := s[strings.LastIndexByte(s, ' ')+1:]
+	var buf [16]byte
+	if len(last) > len(buf) {
+		return false
+	}
+	for i := 0; i < len(last); i++ {
+		c := last[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return deskWords[string(buf[:len(last)])]
+}
+
+// isDateStamp matches "Updated 3:45 PM, Nov. 22, 2024", a date on a line of
+// its own ("Thursday, November 21, 2024 10:31 GMT") and similar short lines.
 func isDateStamp(s string) bool {
 	if len(s) > 80 {
 		return false
+	}
+	if isDateOnly(s) {
+		return true
 	}
 	for _, p := range []string{"updated", "published", "posted", "last updated",
 		"first published", "last modified", "modified"} {
@@ -507,4 +555,59 @@ func titleCase(s string) (caps, words int, ok bool) {
 		}
 	}
 	return caps, words, true
+}
+
+// dateWords are the words a line that is only a date or a time may have
+// besides numbers: months, weekdays, am/pm, time zones, ordinal endings.
+var dateWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`january february march april may june july august
+		september october november december jan feb mar apr jun jul aug sep sept oct nov dec
+		monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur
+		thurs fri sat sun am pm a m p gmt utc bst cet cest eet eest est edt cst cdt mst mdt
+		pst pdt et pt kst jst ist aest st nd rd th`) {
+		dateWords[w] = true
+	}
+}
+
+// isDateOnly reports a short line made of a date or a time and nothing else.
+func isDateOnly(s string) bool {
+	if len(s) > 48 {
+		return false
+	}
+	digits := false
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			digits = true
+			i++
+		case isASCIILetter(c):
+			j := i
+			for j < len(s) && isASCIILetter(s[j]) {
+				j++
+			}
+			var buf [16]byte
+			if j-i > len(buf) {
+				return false
+			}
+			for k := i; k < j; k++ {
+				b := s[k]
+				if b >= 'A' && b <= 'Z' {
+					b += 'a' - 'A'
+				}
+				buf[k-i] = b
+			}
+			if !dateWords[string(buf[:j-i])] {
+				return false
+			}
+			i = j
+		case c == ' ' || c == ',' || c == '.' || c == ':' || c == '/' || c == '-' || c == '(' || c == ')' || c == '|' || c == '\t':
+			i++
+		default:
+			return false
+		}
+	}
+	return digits
 }

@@ -264,6 +264,43 @@ func TestIsBoilerplate(t *testing.T) {
 	}
 }
 
+// IsFurniture is page furniture without the headlines, for finding a
+// document's title past the bylines, datelines and ads above it.
+func TestIsFurniture(t *testing.T) {
+	yes := []string{
+		"Advertisement", "News Desk", "Web Desk", "Staff Reporter", "Our Correspondent",
+		"By Jane Doe", "By Jane Doe and John Roe, Reuters", "Updated 6:40 PM, Nov. 12, 2024",
+		"Thursday, November 21, 2024", "Nov. 21, 2024 10:31 am GMT", "21/11/2024", "21st November 2024",
+		"AFP PHOTO/KCNA VIA KNS", "Photo: Jane Doe", "[Warning: graphic video]", "Share this article",
+		"Jane Doe is a columnist for the Courier.", "", "  ",
+	}
+	no := []string{
+		"Storm Leaves 2,000 Homes Without Power",
+		"Why Are Soldiers Dying? The Battle Revealed",
+		"Zelensky Confirms First North Korean Military Deaths in Ukraine.",
+		"Ruling says data retention rules violate privacy",
+		"The storm left 2,000 homes without power, officials said.",
+		"The Help Desk Nobody Calls Any More", // a headline ending in a desk word, but longer
+		"The reporter said the dam held 4.2 million cubic metres.",
+		"May Day marches draw 20,000",
+		"2024 budget passes",
+		"Updated figures show 40 deaths.",
+	}
+	for _, s := range yes {
+		if !IsFurniture(s) {
+			t.Errorf("IsFurniture(%q) = false", s)
+		}
+		if !IsBoilerplate(s) {
+			t.Errorf("IsBoilerplate(%q) = false: furniture is boilerplate", s)
+		}
+	}
+	for _, s := range no {
+		if IsFurniture(s) {
+			t.Errorf("IsFurniture(%q) = true", s)
+		}
+	}
+}
+
 func TestExtractNonLatin(t *testing.T) {
 	for _, text := range []string{
 		"Правительство заявило, что в понедельник было эвакуировано 1200 человек. Спасатели продолжают работу.",

@@ -85,7 +85,7 @@ func (h *Handler) Queue(c echo.Context) error {
 		st = strings.Join(db.Statuses, ",")
 	}
 	p.ExportURL = "/export?format=json&status=" + url.QueryEscape(st)
-	p.Download = downloadForm(st, f.DocumentID)
+	p.Download = h.downloadForm(st, f.DocumentID)
 	if err := h.queueTeam(c, &p, f, assignee); err != nil {
 		return err
 	}

@@ -42,8 +42,26 @@ func (h *Handler) NewDocument(c echo.Context) error {
 	return Render(c, http.StatusOK, views.ImportView(h.importPage(c)))
 }
 
+// ImportRequestLimit is the largest import request the server reads: the
+// document, plus room for the multipart framing and the other fields (and
+// for pasted text sent beside a file, which is then ignored).
+func ImportRequestLimit(maxDocBytes int) int { return maxDocBytes + 1<<20 }
+
+// importFieldRoom is what the browser's check keeps free, within the
+// request limit, for the title, URL, token and multipart framing.
+const importFieldRoom = 16 << 10
+
 func (h *Handler) importPage(c echo.Context) views.ImportPage {
-	return views.ImportPage{Base: h.Base(c, "Import", "import"), MaxMB: float64(h.MaxDocBytes) / (1 << 20)}
+	limit := ingest.FormatSize(h.MaxDocBytes)
+	return views.ImportPage{
+		Base: h.Base(c, "Import", "import"), Limit: limit,
+		MaxBytes:        h.MaxDocBytes,
+		MaxRequestBytes: ImportRequestLimit(h.MaxDocBytes) - importFieldRoom,
+		TooLargeText:    fmt.Sprintf("The pasted text is larger than the %s limit: import it in parts.", limit),
+		TooLargeFile:    fmt.Sprintf("The file is larger than the %s limit.", limit),
+		TooLargeBoth: fmt.Sprintf("The pasted text and the file together are larger than one import may send (%s). "+
+			"Only the file is imported: clear the text box, or remove the file.", ingest.FormatSize(ImportRequestLimit(h.MaxDocBytes))),
+	}
 }
 
 // CreateDocument imports a pasted or uploaded article.
@@ -65,7 +83,7 @@ func (h *Handler) CreateDocument(c echo.Context) error {
 	name, data := "", []byte(p.Text)
 	if fh, err := c.FormFile("file"); err == nil && fh.Filename != "" {
 		if fh.Size > int64(h.MaxDocBytes) {
-			return h.importFailed(c, p, fmt.Sprintf("The file is larger than the %.0f MB limit.", p.MaxMB))
+			return h.importFailed(c, p, p.TooLargeFile)
 		}
 		f, err := fh.Open()
 		if err != nil {
@@ -74,15 +92,18 @@ func (h *Handler) CreateDocument(c echo.Context) error {
 		data, err = ingest.ReadLimited(f, h.MaxDocBytes)
 		f.Close()
 		if errors.Is(err, ingest.ErrTooLarge) {
-			return h.importFailed(c, p, UserMessage(err))
+			return h.importFailed(c, p, p.TooLargeFile)
 		}
 		if err != nil {
 			return err
 		}
+		// The file, not the text box, is what is imported; the text stays
+		// in p, so a refused file gives back what was pasted.
 		name = fh.Filename
-		p.Text = "" // the file, not the text box, is what was imported
 	} else if strings.TrimSpace(p.Text) == "" {
 		return h.importFailed(c, p, "Paste the article text or choose a file.")
+	} else if len(data) > h.MaxDocBytes {
+		return h.importFailed(c, p, p.TooLargeText)
 	}
 	doc, err := ingest.Parse(name, data, h.MaxDocBytes)
 	if err != nil {

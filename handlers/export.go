@@ -91,6 +91,21 @@ var exportFormats = []views.FormatChoice{
 	{Value: "annotation", Label: "Web Annotation (W3C)"},
 }
 
-func downloadForm(statuses string, docID int64) views.DownloadForm {
-	return views.DownloadForm{Status: statuses, DocumentID: docID, Formats: exportFormats}
+// downloadForm offers every format; ClaimReview is shown but disabled, with
+// the settings that turn it on, while they are missing, rather than failing
+// after the click.
+func (h *Handler) downloadForm(statuses string, docID int64) views.DownloadForm {
+	missing := h.ExportOptions.ClaimReviewNeeds()
+	if missing == "" {
+		return views.DownloadForm{Status: statuses, DocumentID: docID, Formats: exportFormats}
+	}
+	formats := make([]views.FormatChoice, len(exportFormats))
+	for i, f := range exportFormats {
+		if f.Value == "claimreview" {
+			f.Label = "ClaimReview (not set up)"
+			f.Off = "ClaimReview is off: it needs " + missing + " when factdesk starts."
+		}
+		formats[i] = f
+	}
+	return views.DownloadForm{Status: statuses, DocumentID: docID, Formats: formats}
 }

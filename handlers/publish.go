@@ -30,7 +30,7 @@ func (h *Handler) publishBox(c echo.Context, cl db.Claim, published bool) (views
 		PublishedAt: pub.PublishedAt,
 		By:          pub.By,
 		PublicPath:  fmt.Sprintf("%s%d", export.PublicClaimPath, cl.ID),
-		NoMarkup:    h.ExportOptions.CheckClaimReview() != nil,
+		NoMarkup:    h.ExportOptions.ClaimReviewNeeds(),
 		CSRF:        CSRFToken(c),
 	}, nil
 }

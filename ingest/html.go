@@ -321,6 +321,7 @@ type renderer struct {
 	pre   int  // depth inside <pre>-like elements
 	tight int  // depth inside list items: blocks there start lines, not paragraphs
 	brRun bool // the last thing seen was a <br>: a second one makes a paragraph
+	gap   bool // an inline element (an image, a script) was dropped since the last character
 }
 
 func (r *renderer) children(n *html.Node, inArt bool) {
@@ -338,6 +339,7 @@ func (r *renderer) element(n *html.Node, inArt bool) {
 	// Elements in the SVG or MathML namespace (and everything in them,
 	// including an <svg><script>) are drawings, not text.
 	if n.Namespace != "" || r.f.drop(n, inArt) {
+		r.dropped(n.DataAtom)
 		return
 	}
 	inArt = inArt || n.DataAtom == atom.Article || isMain(n)
@@ -345,9 +347,9 @@ func (r *renderer) element(n *html.Node, inArt bool) {
 	case atom.Br:
 		r.lineBreakTag()
 	case atom.Td, atom.Th:
-		r.space = true
+		r.space, r.gap = true, false // a cell's space separates, whatever was dropped
 		r.children(n, inArt)
-		r.space = true
+		r.space, r.gap = true, false
 	case atom.Li, atom.Dt, atom.Dd:
 		r.block(lineBreak)
 		r.tight++
@@ -431,9 +433,30 @@ func (r *renderer) text(s string) {
 	}
 }
 
+// dropped notes an element left out of the text. An inline one leaves a
+// gap where the space before it may be stray: "said <img>." reads "said.".
+func (r *renderer) dropped(a atom.Atom) {
+	if !isBlock(a) {
+		r.gap = true
+	}
+}
+
+// closesWord reports punctuation that sits against the word before it.
+func closesWord(c rune) bool {
+	switch c {
+	case '.', ',', ';', ':', '!', '?', ')', ']', '}', '”', '’', '»', '…':
+		return true
+	}
+	return false
+}
+
 // put writes c after whatever separator is pending.
 func (r *renderer) put(c rune) {
 	r.brRun = false
+	if r.gap && r.brk == noBreak && r.pre == 0 && closesWord(c) {
+		r.space = false // the space belonged around what was dropped
+	}
+	r.gap = false
 	if len(r.buf) > 0 {
 		switch {
 		case r.brk > noBreak:
@@ -532,6 +555,9 @@ func extractTokens(src string) (title, text string) {
 			end := tt == html.EndTagToken
 			if a == atom.Title {
 				inTitle = !end && tt != html.SelfClosingTagToken
+			}
+			if skipping == 0 && (tokenDropped(a) || a == atom.Img) {
+				r.dropped(a)
 			}
 			if tokenDropped(a) {
 				switch {

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"factdesk/extract"
 )
 
 // DefaultMaxBytes is the size limit used when a caller passes maxBytes <= 0.
@@ -27,7 +29,7 @@ const maxTitleRunes = 200
 // Doc is an article ready to store: Body is normalized and never changes afterwards.
 type Doc struct {
 	// Title comes from og:title, <title> or the first <h1> of an HTML page,
-	// or from the first non-empty line of a text or Markdown file. It may be "".
+	// or is guessed from a text or Markdown file (see textTitle). It may be "".
 	Title string
 	// Body is the article text: for HTML the extracted text, for text and
 	// Markdown the source itself, normalized (see Normalize).
@@ -102,7 +104,7 @@ func Parse(name string, data []byte, maxBytes int) (Doc, error) {
 		if doc.Body == "" {
 			return Doc{}, fmt.Errorf("%w: it contains only blank space", ErrEmpty)
 		}
-		doc.Title = textTitle(doc.Body, k == kindMarkdown)
+		doc.Title = textTitle(doc.Body, k == kindMarkdown, name)
 	}
 	return doc, nil
 }
@@ -125,11 +127,11 @@ func ReadLimited(r io.Reader, maxBytes int) ([]byte, error) {
 }
 
 func tooLarge(limit int) error {
-	return fmt.Errorf("%w: the limit is %s", ErrTooLarge, formatSize(limit))
+	return fmt.Errorf("%w: the limit is %s", ErrTooLarge, FormatSize(limit))
 }
 
-// formatSize names a limit the way a user would: "5 MB", "512 KB", "100 bytes".
-func formatSize(n int) string {
+// FormatSize names a limit the way a user would: "5 MB", "512 KB", "100 bytes".
+func FormatSize(n int) string {
 	const kb, mb = 1 << 10, 1 << 20
 	switch {
 	case n >= mb && n%mb == 0:
@@ -151,10 +153,7 @@ func kindOf(name string) (kind, error) {
 	if name == "" || name == "-" {
 		return kindSniff, nil
 	}
-	// Browsers on Windows may send a full path; only the last element counts.
-	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
-		name = name[i+1:]
-	}
+	name = baseName(name)
 	ext := strings.ToLower(path.Ext(name))
 	switch ext {
 	case "":
@@ -172,6 +171,15 @@ func kindOf(name string) (kind, error) {
 		return 0, fmt.Errorf("%w: use .txt, .md or .html", ErrUnsupportedType)
 	}
 	return 0, fmt.Errorf("%w %q: use .txt, .md or .html", ErrUnsupportedType, ext)
+}
+
+// baseName is a file name without its folders: browsers on Windows may send
+// a full path, and only the last element counts.
+func baseName(name string) string {
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		return name[i+1:]
+	}
+	return name
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
@@ -341,10 +349,24 @@ func hasTagPrefix(s, tag string) bool {
 	return false
 }
 
-// textTitle takes the first non-empty line of a text or Markdown body. A
-// Markdown heading's '#' marks are dropped (pasted text may be Markdown too);
-// Markdown front matter supplies the title if it has one.
-func textTitle(body string, markdown bool) string {
+// Title guessing looks at this many non-empty lines for one that is not
+// page furniture, and at this many bytes of each.
+const (
+	titleLines     = 20
+	titleLineBytes = 4 << 10
+)
+
+// maxHeadlineRunes is where a first line stops reading as a headline and
+// starts reading as the story's first sentence.
+const maxHeadlineRunes = 120
+
+// textTitle guesses the title of a text or Markdown body: Markdown front
+// matter's title if it has one, else the first line that is not page
+// furniture (a byline, a dateline, "Advertisement": extract.IsFurniture),
+// a Markdown heading's '#' marks dropped (pasted text may be Markdown too).
+// A first line that is the story's first sentence rather than a headline
+// gives way to the file's name (see headline).
+func textTitle(body string, markdown bool, name string) string {
 	if markdown {
 		if title, rest, ok := frontMatter(body); ok {
 			if title != "" {
@@ -353,12 +375,136 @@ func textTitle(body string, markdown bool) string {
 			body = rest
 		}
 	}
+	first, seen := "", 0
 	for line := range strings.Lines(body) {
-		if t := stripATX(strings.TrimSpace(line)); t != "" {
-			return cleanTitle(t)
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		t := stripATX(line)
+		if t == "" {
+			continue
+		}
+		if first == "" {
+			first = t
+		}
+		if len(t) > titleLineBytes {
+			t = strings.ToValidUTF8(t[:titleLineBytes], "")
+		}
+		if !extract.IsFurniture(t) {
+			return headline(t, t != line, name)
+		}
+		if seen++; seen == titleLines {
+			break
 		}
 	}
-	return ""
+	// Nothing but furniture: the file's name says more, else the first line.
+	if n := fileTitle(name); n != "" {
+		return n
+	}
+	return cleanTitle(first)
+}
+
+// headline makes a title of the first line of the story. A headline
+// (a Markdown heading, Title Case, or a short line without a full stop)
+// is kept. A line that is the story's first sentence gives way to the
+// file's name, when the name is made of words; without one, a long
+// sentence is cut to its first clause or to a headline's length.
+func headline(line string, heading bool, name string) string {
+	if heading || extract.IsTitleCase(line) {
+		// A headline needs no full stop; an abbreviation keeps its own.
+		if strings.HasSuffix(line, ".") && !strings.HasSuffix(line, "..") {
+			if last := line[strings.LastIndexByte(line, ' ')+1:]; strings.Count(last, ".") == 1 {
+				line = strings.TrimSuffix(line, ".")
+			}
+		}
+		return cleanTitle(line)
+	}
+	sents := extract.Segment(line)
+	sentence := line
+	if len(sents) > 0 {
+		sentence = strings.TrimSpace(sents[0].Text)
+	}
+	long := utf8.RuneCountInString(sentence) > maxHeadlineRunes
+	prose := long || len(sents) > 1 || strings.HasSuffix(sentence, ".")
+	if !prose {
+		return cleanTitle(sentence)
+	}
+	if n := fileTitle(name); n != "" {
+		return n
+	}
+	if long {
+		return cleanTitle(shorten(sentence))
+	}
+	return cleanTitle(sentence)
+}
+
+// shorten cuts a long sentence to a headline: before its last comma that
+// leaves a clause of headline length (dropping ", officials said on
+// Thursday"), else at a word near maxHeadlineRunes, with an ellipsis.
+func shorten(s string) string {
+	best := ""
+	for i := strings.Index(s, ", "); i >= 0; {
+		head := s[:i]
+		if n := utf8.RuneCountInString(head); n > maxHeadlineRunes+maxHeadlineRunes/5 {
+			break
+		} else if n >= 30 {
+			best = head
+		}
+		j := strings.Index(s[i+2:], ", ")
+		if j < 0 {
+			break
+		}
+		i += 2 + j
+	}
+	if best != "" {
+		return best
+	}
+	cut, n := len(s), 0
+	for i := range s {
+		if n == maxHeadlineRunes {
+			cut = i
+			break
+		}
+		n++
+	}
+	s = s[:cut]
+	if i := strings.LastIndexByte(s, ' '); i > len(s)/2 {
+		s = s[:i]
+	}
+	return strings.TrimRightFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) }) + "…"
+}
+
+// fileTitle is an uploaded file's name without its folder and extension,
+// when it is made of words ("port-vote-report", "Port vote 2024"): letters
+// and digits with a word of four letters or more, and nothing but spaces
+// and simple punctuation between them. It is "" for names such as
+// "003_ba5a2808", "IMG_0042" or "%2e%2e%2fetc", which say nothing of the
+// story.
+func fileTitle(name string) string {
+	if name == "" || name == "-" {
+		return ""
+	}
+	name = baseName(name)
+	name = strings.TrimSuffix(name, path.Ext(name))
+	run, word := 0, false
+	for _, r := range name {
+		switch {
+		case unicode.IsLetter(r):
+			if run++; run >= 4 {
+				word = true
+			}
+			continue
+		case unicode.IsDigit(r), strings.ContainsRune(" -_.,'’()&", r):
+		default:
+			return ""
+		}
+		run = 0
+	}
+	if !word {
+		return ""
+	}
+	return cleanTitle(name)
 }
 
 // stripATX removes the marks of a Markdown ATX heading: "## Title ##" -> "Title".

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	"factdesk/extract"
 )
 
 func TestParseErrors(t *testing.T) {
@@ -181,7 +183,7 @@ func TestParseText(t *testing.T) {
 		{"markdown front matter without title", "a.md", "---\ndate: 2025-01-02\n---\n\n# Heading\n", "Heading",
 			"---\ndate: 2025-01-02\n---\n\n# Heading"},
 		{"markdown empty heading skipped", "a.md", "#\n\n## Real", "Real", "#\n\n## Real"},
-		{"long first line", "a.txt", long, strings.TrimSpace(strings.Repeat("word ", 40)) + "…", strings.TrimSpace(long)},
+		{"long first line", "a.txt", long, strings.TrimSpace(strings.Repeat("word ", 24)) + "…", strings.TrimSpace(long)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.label, func(t *testing.T) {
@@ -195,6 +197,49 @@ func TestParseText(t *testing.T) {
 			if doc.Body != tt.body {
 				t.Errorf("body = %q, want %q", doc.Body, tt.body)
 			}
+		})
+	}
+}
+
+// The title guessed when none is given: past the furniture, a headline as
+// it is; the story's first sentence gives way to the file's name.
+func TestTextTitle(t *testing.T) {
+	const sentence190 = "An unnamed port official told the Harbour Courier on Tuesday that the council had quietly " +
+		"approved a plan to spend $2.5 billion on the container terminal over the next ten years."
+	if n := len([]rune(sentence190)); n < 170 {
+		t.Fatalf("the long sentence has %d characters", n)
+	}
+	tests := []struct {
+		label, name, in, title string
+	}{
+		{"desk byline skipped", "", "News Desk\nCouncil approves port plan\n\nThe council voted.", "Council approves port plan"},
+		{"byline, dateline and ad skipped", "a.txt", "Advertisement\nThursday, November 21, 2024\nBy Jane Doe\nPort Plan Approved\n\nText.", "Port Plan Approved"},
+		{"headline's full stop dropped", "", "Council Approves Port Plan.\n\nText.", "Council Approves Port Plan"},
+		{"abbreviation kept", "", "Talks Resume in Washington D.C.\n\nText.", "Talks Resume in Washington D.C."},
+		{"question headline kept", "port-vote.txt", "Why Did the Council Vote Yes? The Port Plan Explained\nText.", "Why Did the Council Vote Yes? The Port Plan Explained"},
+		{"long sentence gives way to the file name", "port-vote.txt", sentence190 + "\n\nMore.", "port-vote"},
+		{"long sentence, folder and extension dropped", `C:\Users\ed\port vote 2024.txt`, sentence190, "port vote 2024"},
+		{"sentence with a full stop gives way to the file name", "port-vote.md", "The council voted 31 to 4 on Tuesday.\n\nMore.", "port-vote"},
+		{"sentence pasted is kept", "", "The council voted 31 to 4 on Tuesday.\n\nMore.", "The council voted 31 to 4 on Tuesday."},
+		{"paragraph pasted: its first sentence", "", "The council voted 31 to 4. It met on Tuesday.", "The council voted 31 to 4."},
+		{"long sentence without a name: its first clause", "",
+			"The council voted 31 to 4 on Tuesday to spend $2.5 billion on the container terminal at the old harbour, officials said on Thursday.",
+			"The council voted 31 to 4 on Tuesday to spend $2.5 billion on the container terminal at the old harbour"},
+		{"long sentence, a file name that is no words: cut", "003_ba5a2808.txt", sentence190,
+			"An unnamed port official told the Harbour Courier on Tuesday that the council had quietly approved a plan to spend $2.5…"},
+		{"only furniture: the file name", "port-vote.txt", "Advertisement\nNews Desk", "port-vote"},
+		{"only furniture, no name: the first line", "", "Advertisement\nNews Desk", "Advertisement"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.label, func(t *testing.T) {
+			doc, err := Parse(tt.name, []byte(tt.in), 0)
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			if doc.Title != tt.title {
+				t.Errorf("title = %q, want %q", doc.Title, tt.title)
+			}
+			checkDoc(t, doc)
 		})
 	}
 }
@@ -304,6 +349,12 @@ func TestParseHTML(t *testing.T) {
 		{"ruby annotations dropped", "<p><ruby>漢<rp>(</rp><rt>kan</rt><rp>)</rp></ruby>字</p>", "漢字"},
 		{"cr entity normalized", "<pre>a&#13;b</pre>", "a\nb"},
 		{"control entity replaced", "<p>a&#1;b</p>", "a b"},
+		{"dropped image leaves no space before punctuation", `<p>The council voted 31 to 4, officials said <img src=x alt="">.</p>`, "The council voted 31 to 4, officials said."},
+		{"dropped script and button", "<p>Rates rose 3% <script>x()</script>, the bank said <button>Share</button>!</p>", "Rates rose 3%, the bank said!"},
+		{"closing quote after a dropped image", "<p>“Yes <img src=x>” he said <svg></svg>…</p>", "“Yes” he said…"},
+		{"space before a word kept", "<p>said <img src=x> more</p>", "said more"},
+		{"the text's own space before punctuation kept", "<p>Who ? <b>Me</b> .</p>", "Who ? Me ."},
+		{"cells stay apart", "<table><tr><td>a <img src=x></td><td>.5</td></tr></table>", "a .5"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.label, func(t *testing.T) {
@@ -383,6 +434,7 @@ func TestBrokenHTML(t *testing.T) {
 	}{
 		{"deep divs beyond parser limit", "<html><body>" + deep("<div>", 100000) + "<script>x()</script>deep text<p>after", "deep text\n\nafter"},
 		{"deep divs under limit", deep("<div>", 400) + "text", "text"},
+		{"deep divs with a dropped image", "<html><body>" + deep("<div>", 100000) + "officials said <img src=x>.", "officials said."},
 		{"deep formatting", deep("<b><i><u>", 20000) + "bold", "bold"},
 		{"deep tables", deep("<table><tr><td>", 20000) + "cell", "cell"},
 		{"deep foreign", deep("<svg><math>", 20000) + "x", ""},
@@ -455,6 +507,31 @@ func TestSeeds(t *testing.T) {
 		checkDoc(t, doc)
 		if doc.Title == "" {
 			t.Errorf("%s: no title", f)
+		}
+		// Without a title given, the guess reads like a headline: no
+		// byline or dateline, no whole first paragraph, no full stop, no
+		// file name that is a number, and taken from the text itself.
+		title := doc.Title
+		if extract.IsFurniture(title) {
+			t.Errorf("%s: title %q is page furniture", f, title)
+		}
+		if n := utf8.RuneCountInString(title); n > maxHeadlineRunes+maxHeadlineRunes/5+1 {
+			t.Errorf("%s: title %q has %d characters", f, title, n)
+		}
+		if strings.HasSuffix(title, ".") {
+			t.Errorf("%s: title %q ends in a full stop", f, title)
+		}
+		if !strings.Contains(doc.Body, strings.TrimSuffix(title, "…")) {
+			t.Errorf("%s: title %q is not from the text", f, title)
+		}
+		// A file name made of words names a story whose first line is a
+		// sentence; a headline stays.
+		named, err := Parse("north-korea-casualties.txt", data, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if extract.IsTitleCase(title) != (named.Title == title) || (named.Title != title && named.Title != "north-korea-casualties") {
+			t.Errorf("%s: with a file name made of words, title %q (without: %q)", f, named.Title, title)
 		}
 		want := strings.TrimSpace(strings.ReplaceAll(string(data), "\r\n", "\n"))
 		if doc.Body != want {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/a-h/templ"
 )
@@ -69,4 +70,16 @@ func linkHost(raw string) string {
 		return ""
 	}
 	return u.Host
+}
+
+// formatsOffIDs lists the ids of the notes on formats that are not set up,
+// for the format menu's aria-describedby ("" leaves the attribute out).
+func formatsOffIDs(fs []FormatChoice) string {
+	var ids []string
+	for _, f := range fs {
+		if f.Off != "" {
+			ids = append(ids, "format-off-"+f.Value)
+		}
+	}
+	return strings.Join(ids, " ")
 }

@@ -75,7 +75,16 @@ type ImportPage struct {
 	Published string
 	Text      string
 	Error     string
-	MaxMB     float64
+	Limit     string // the size limit in words: "5 MB"
+
+	// Size limits, checked in the browser before the form is sent (a
+	// request over the server's limit is refused unread, so nothing typed
+	// could come back), and the messages shown for each, the server's own.
+	MaxBytes        int // largest text or file accepted
+	MaxRequestBytes int // largest text and file together that one request may carry
+	TooLargeText    string
+	TooLargeFile    string
+	TooLargeBoth    string
 }
 
 // Segment is a run of document text: plain when ClaimID is 0, else a claim.
@@ -401,6 +410,7 @@ type DownloadForm struct {
 // FormatChoice is one export format.
 type FormatChoice struct {
 	Value, Label string
+	Off          string // when set, the format is shown disabled, and this says how to turn it on
 }
 
 // PublishBox is the claim page's publication panel.
@@ -412,7 +422,7 @@ type PublishBox struct {
 	PublishedAt time.Time
 	By          string
 	PublicPath  string
-	NoMarkup    bool // no organisation configured: pages go out without ClaimReview
+	NoMarkup    string // the settings ClaimReview needs, when missing: pages go out without it
 	CSRF        string
 }
 

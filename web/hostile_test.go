@@ -563,7 +563,8 @@ func TestFiftyMegabyteBodyRefused(t *testing.T) {
 	}
 }
 
-// Upload names are never used as paths: only their extension counts.
+// Upload names are never used as paths: only their extension counts, and
+// their last element may name the document.
 func TestHostileUploadNames(t *testing.T) {
 	a, _ := newConfiguredApp(t, nil)
 	rita := a.loginAs("rita")

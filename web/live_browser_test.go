@@ -38,6 +38,13 @@ const browserPassword = "a long passphrase for tests"
 
 func startBrowserTest(t *testing.T, timeout time.Duration) *browserTest {
 	t.Helper()
+	return startBrowserTestWith(t, timeout, web.Config{})
+}
+
+// startBrowserTestWith is startBrowserTest with settings of the server's
+// own (its Store and Log are filled in).
+func startBrowserTestWith(t *testing.T, timeout time.Duration, cfg web.Config) *browserTest {
+	t.Helper()
 	execPath := browserExecPath()
 	if execPath == "" {
 		if os.Getenv("FACTDESK_REQUIRE_BROWSER") == "1" {
@@ -48,7 +55,8 @@ func startBrowserTest(t *testing.T, timeout time.Duration) *browserTest {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	store, err := db.Open(ctx, filepath.Join(t.TempDir(), "b.db"))
 	browserMust(t, "open db", err)
-	e := web.New(web.Config{Store: store, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	cfg.Store, cfg.Log = store, slog.New(slog.NewTextHandler(io.Discard, nil))
+	e := web.New(cfg)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	browserMust(t, "listen", err)
 	ts := httptest.NewUnstartedServer(e)

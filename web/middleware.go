@@ -18,6 +18,7 @@ import (
 	"factdesk/auth"
 	"factdesk/db"
 	"factdesk/handlers"
+	"factdesk/ingest"
 )
 
 // recoverer turns a panic into a logged 500; the user sees the generic page.
@@ -278,7 +279,7 @@ func classify(err error, maxDoc int, upload bool) (int, string, string) {
 			return he.Code, "Not found", msg
 		case http.StatusRequestEntityTooLarge:
 			if upload {
-				return he.Code, "Too large", fmt.Sprintf("The upload is larger than the %.0f MB limit.", float64(maxDoc)/(1<<20))
+				return he.Code, "Too large", fmt.Sprintf("The upload is larger than the %s limit.", ingest.FormatSize(maxDoc))
 			}
 			return he.Code, "Too large", "The request is larger than this form accepts. Shorten the text and try again."
 		case http.StatusMethodNotAllowed:

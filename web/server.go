@@ -117,7 +117,7 @@ func New(cfg Config) *echo.Echo {
 func routes(e *echo.Echo, h *handlers.Handler, cfg Config) {
 	small := middleware.BodyLimit("64K")
 	// Multipart framing and form fields come on top of the document itself.
-	upload := middleware.BodyLimit(bodyLimit(cfg.MaxDocBytes + 1<<20))
+	upload := middleware.BodyLimit(bodyLimit(handlers.ImportRequestLimit(cfg.MaxDocBytes)))
 	csrf := csrfMiddleware(cfg.Secure)
 	reviewer := requireRole("reviewer")
 

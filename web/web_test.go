@@ -175,7 +175,13 @@ The port handled 10,000 containers a day in 2023, according to the port authorit
 
 func firstClaimID(t *testing.T, a *app) int64 {
 	t.Helper()
-	page, err := a.store.Queue(context.Background(), db.QueueFilter{Limit: 1})
+	return firstClaimIDOf(t, a.store)
+}
+
+// firstClaimIDOf is the claim at the top of the queue.
+func firstClaimIDOf(t *testing.T, store *db.Store) int64 {
+	t.Helper()
+	page, err := store.Queue(context.Background(), db.QueueFilter{Limit: 1})
 	if err != nil || len(page.Claims) == 0 {
 		t.Fatalf("no claims: %v", err)
 	}
@@ -538,7 +544,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"binary", "a.txt", []byte("PK\x03\x04\x00\x00binary\x00\x01"), "not text"},
 		{"invalid UTF-8", "a.txt", []byte("caf\xe9 au lait, 3 euros"), "UTF-8"},
 		{"wrong type", "report.pdf", []byte("%PDF-1.4 ..."), ""},
-		{"too large", "big.txt", big, "MB"},
+		{"too large", "big.txt", big, "64 KB"},
 	}
 	for _, tc := range cases {
 		r := c.upload("T", tc.file, tc.data)

@@ -1,0 +1,126 @@
+package web_test
+
+import (
+	"bytes"
+	"mime/multipart"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"factdesk/handlers"
+)
+
+// importForm posts the import form as a browser does: every field, and a
+// file when filename is not "".
+func (c *client) importForm(fields map[string]string, filename string, data []byte) resp {
+	c.a.t.Helper()
+	tok := c.csrf("/documents/new")
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("_csrf", tok)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
+	if filename != "" {
+		fw, _ := mw.CreateFormFile("file", filename)
+		fw.Write(data)
+	}
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, c.a.srv.URL+"/documents", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return c.do(req)
+}
+
+// A refused import that the server did read comes back with everything
+// that was typed: the title, the URL, the date and the pasted text.
+func TestRefusedImportKeepsInputs(t *testing.T) {
+	a := newApp(t) // a 64 KB document limit
+	c := a.client()
+	c.login("rita")
+	const (
+		title = "Port vote: “green” plan"
+		link  = "https://news.example.org/port-vote"
+		date  = "2024-05-02"
+	)
+	bigText := strings.Repeat("Совет проголосовал 31 против 4. ", 1800) // over 64 KB in UTF-8, not in characters
+	if len(bigText) <= 64<<10 || len([]rune(bigText)) > 64<<10 {
+		t.Fatalf("bigText is %d bytes, %d characters", len(bigText), len([]rune(bigText)))
+	}
+	cases := []struct {
+		name, text, file string
+		data             []byte
+		want             string
+	}{
+		{"text with a program", article, "setup.exe", []byte("MZ\x90\x00binary"), `".exe"`},
+		{"text with a binary .txt", article, "notes.txt", []byte("PK\x03\x04\x00\x00binary\x00\x01"), "not text"},
+		{"text with a file too large", article, "big.txt", bytes.Repeat([]byte("The port handled 10,000 containers. "), 2000), "The file is larger than the 64 KB limit."},
+		{"text too large", bigText, "", nil, "The pasted text is larger than the 64 KB limit"},
+		{"bad date", article, "", nil, "date"},
+	}
+	for _, tc := range cases {
+		fields := map[string]string{"title": title, "url": link, "published": date, "text": tc.text}
+		if tc.name == "bad date" {
+			fields["published"] = "31/12/2024"
+		}
+		r := c.importForm(fields, tc.file, tc.data)
+		if r.code != http.StatusUnprocessableEntity {
+			t.Errorf("%s: status %d, want 422 with the form", tc.name, r.code)
+			continue
+		}
+		if msg := r.doc.Find("#import-error").Text(); !strings.Contains(msg, tc.want) {
+			t.Errorf("%s: message %q, want it to say %q", tc.name, msg, tc.want)
+		}
+		if got := r.doc.Find("#text").Text(); got != tc.text {
+			t.Errorf("%s: the text box holds %d bytes, want the %d pasted", tc.name, len(got), len(tc.text))
+		}
+		if got, _ := r.doc.Find("#title").Attr("value"); got != title {
+			t.Errorf("%s: title %q, want %q", tc.name, got, title)
+		}
+		if got, _ := r.doc.Find("#url").Attr("value"); got != link {
+			t.Errorf("%s: URL %q, want %q", tc.name, got, link)
+		}
+		if got, _ := r.doc.Find("#published").Attr("value"); got != fields["published"] {
+			t.Errorf("%s: date %q, want %q", tc.name, got, fields["published"])
+		}
+	}
+	if n := a.documentCount(); n != 0 {
+		t.Fatalf("%d documents stored from refused imports", n)
+	}
+}
+
+// The form carries the real limits and messages for the browser's check,
+// and loads the script that does it.
+func TestImportFormCarriesLimits(t *testing.T) {
+	a := newApp(t)
+	c := a.client()
+	c.login("rita")
+	r := c.get("/documents/new")
+	form := r.doc.Find("form#import-form")
+	if form.Length() != 1 {
+		t.Fatal("no form#import-form on the import page")
+	}
+	attr := func(k string) string { v, _ := form.Attr(k); return v }
+	if got := attr("data-max-bytes"); got != strconv.Itoa(64<<10) {
+		t.Errorf("data-max-bytes = %q, want the configured %d", got, 64<<10)
+	}
+	maxReq, _ := strconv.Atoi(attr("data-max-request-bytes"))
+	if maxReq <= 64<<10 || maxReq >= handlers.ImportRequestLimit(64<<10) {
+		t.Errorf("data-max-request-bytes = %d, want between the document limit and the request limit %d",
+			maxReq, handlers.ImportRequestLimit(64<<10))
+	}
+	for _, k := range []string{"data-too-large-text", "data-too-large-file"} {
+		if !strings.Contains(attr(k), "64 KB") {
+			t.Errorf("%s = %q, want the limit named", k, attr(k))
+		}
+	}
+	if !strings.Contains(attr("data-too-large-both"), "clear the text box") {
+		t.Errorf("data-too-large-both = %q", attr("data-too-large-both"))
+	}
+	if r.doc.Find(`script[src*="/assets/js/import.js"]`).Length() != 1 {
+		t.Error("the import page does not load import.js")
+	}
+	if js := c.get("/assets/js/import.js"); js.code != http.StatusOK || !strings.Contains(js.body, "maxBytes") {
+		t.Errorf("GET import.js: %d", js.code)
+	}
+}
