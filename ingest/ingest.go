@@ -476,7 +476,8 @@ func shorten(s string) string {
 }
 
 // fileTitle is an uploaded file's name without its folder and extension,
-// when it is made of words ("port-vote-report", "Port vote 2024"): letters
+// when it is made of words ("port-vote-report", "Port vote 2024"), as words
+// with a capital: letters
 // and digits with a word of four letters or more, and nothing but spaces
 // and simple punctuation between them. It is "" for names such as
 // "003_ba5a2808", "IMG_0042" or "%2e%2e%2fetc", which say nothing of the
@@ -504,7 +505,12 @@ func fileTitle(name string) string {
 	if !word {
 		return ""
 	}
-	return cleanTitle(name)
+	// A slug reads as words: "port-vote-report" -> "Port vote report".
+	if !strings.ContainsRune(name, ' ') {
+		name = strings.NewReplacer("-", " ", "_", " ").Replace(name)
+	}
+	r, n := utf8.DecodeRuneInString(name)
+	return cleanTitle(string(unicode.ToUpper(r)) + name[n:])
 }
 
 // stripATX removes the marks of a Markdown ATX heading: "## Title ##" -> "Title".

@@ -44,7 +44,7 @@ func TestReextractCommand(t *testing.T) {
 		t.Fatalf("reextract printed:\n%s", out)
 	}
 	out, _, err = c.run("", "reextract", "--doc", "2")
-	if err != nil || strings.Count(out, "\n") != 1 || !strings.HasPrefix(out, "2\tport\t") { // titled by its file, its first line being a sentence
+	if err != nil || strings.Count(out, "\n") != 1 || !strings.HasPrefix(out, "2\tPort\t") { // titled by its file, its first line being a sentence
 		t.Fatalf("reextract --doc 2: %q %v", out, err)
 	}
 
