@@ -41,6 +41,8 @@ func TestBrowserImportTooLarge(t *testing.T) {
 	if n, _ := strconv.Atoi(b.js(`String(window.__pasted.length)`)); n == 0 || n >= 64<<10 {
 		t.Fatalf("the paste is %d characters: it must be under the limit in characters", n)
 	}
+	// On a phone the button is a screen below the message's place.
+	b.must("phone screen", chromedp.Do(b.ctx, chromedp.EmulateViewport(390, 700)))
 	b.click(`#import-form button[type=submit]`)
 	b.waitJS("the inline message", `(document.querySelector('#import-error') || {}).textContent?.includes('The pasted text is larger than the 64 KB limit')`)
 	if b.js(`String(window.__noReload === true && document.querySelector('#text').value === window.__pasted)`) != "true" {
@@ -55,6 +57,11 @@ func TestBrowserImportTooLarge(t *testing.T) {
 	if p := b.path(); p != "/documents/new" {
 		t.Errorf("after the refused submit at %q", p)
 	}
+	if b.js(`(() => { const r = document.querySelector('#import-error').getBoundingClientRect();
+		return String(r.top >= 0 && r.bottom <= window.innerHeight) })()`) != "true" {
+		t.Error("the message is out of sight after the refused submit")
+	}
+	b.must("desktop screen", chromedp.Do(b.ctx, chromedp.EmulateViewport(1280, 900)))
 	browserNoTemplLeak(t, b.ctx, "the import form")
 	browserScreenshot(t, b.ctx, "import-too-large")
 

@@ -79,7 +79,10 @@
       if (!p) return;
       evt.preventDefault();
       show(form, p.msg);
-      if (p.field) p.field.focus();
+      // Focus scrolls to the caret, which in a long paste is far below
+      // the message: keep the message in sight instead.
+      if (p.field) p.field.focus({ preventScroll: true });
+      document.getElementById("import-error").scrollIntoView({ block: "center" });
     });
     // Say so as soon as a file is chosen, not only on submit.
     const input = form.querySelector("#file");
