@@ -463,7 +463,7 @@ func TestTwoReviewersSeeTeamWorkLive(t *testing.T) {
 	const robDraft = "Half a thought about the"
 	b.must("type rob's draft comment", chromedp.Do(b.ctx, chromedp.SendKeys(chromedp.CSS("#comment-body"), robDraft)))
 
-	// 1. rita comments (a plain form: her page reloads); rob's page shows it.
+	// 1. rita comments; rob's page shows it.
 	const ritaComment = "The 3.5% is in the utility's July tariff notice. @rob can you check?"
 	a.must("type rita's comment", chromedp.Do(a.ctx, chromedp.SendKeys(chromedp.CSS("#comment-body"), ritaComment)))
 	start := time.Now()

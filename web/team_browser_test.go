@@ -139,7 +139,10 @@ func TestBrowserTeamFlow(t *testing.T) {
 	browserMust(t, "the history shows the evidence", err)
 	browserMust(t, "write a comment", chromedp.Do(bctx,
 		chromedp.SendKeys(chromedp.CSS("#comment-body"), "@rob can you look at the minutes? I make it 3.9, not 4.2.")))
-	submit("comment", chromedp.Click(chromedp.CSS(`#comments form button[type=submit]`)))
+	// The comment form sends through htmx too: wait for the swapped comment.
+	browserMust(t, "comment", chromedp.Do(bctx, chromedp.Click(chromedp.CSS(`#comments form button[type=submit]`))))
+	_, err = chromedp.Run(bctx, chromedp.Poll[bool](`!!document.querySelector('ol.comments li strong.mention')`, chromedp.WithPollingTimeout(10*time.Second)))
+	browserMust(t, "the comment appears", err)
 	if got := text("ol.comments li strong.mention"); got != "@rob" {
 		t.Errorf("mention shown as %q", got)
 	}

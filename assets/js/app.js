@@ -92,6 +92,50 @@
     if (evt.target && evt.target.setAttribute) evt.target.setAttribute("data-live", "reconnecting");
   });
 
+  // --- Drafts in forms htmx replaces ---------------------------------------
+  // Saving one form on the claim page swaps the whole panel, the other forms
+  // with it, rendered empty. What was typed into those others is put back,
+  // matched by form action and field name, into fields that came back
+  // empty. The form that was sent gets what the server rendered: cleared
+  // when it was saved, kept by the server when it was refused.
+  let drafts = null; // [{action, name, value}] of the swap in progress
+
+  function draftFields(root) {
+    if (!root || !root.querySelectorAll) return [];
+    return Array.prototype.filter.call(root.querySelectorAll("textarea, input"), function (f) {
+      return f.name && f.form && f.form.getAttribute("action") && typing(f);
+    });
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    drafts = null;
+    const t = evt.detail.target;
+    if (!evt.detail.shouldSwap || !t) return;
+    // detail.elt is the target here; the element that sent the request is
+    // in the request's config.
+    const elt = (evt.detail.requestConfig || {}).elt;
+    const sent = elt && (elt.tagName === "FORM" ? elt : elt.closest && elt.closest("form"));
+    drafts = [];
+    draftFields(t).forEach(function (f) {
+      if (f.form === sent || f.value === "") return;
+      drafts.push({ action: f.form.getAttribute("action"), name: f.name, value: f.value });
+    });
+  });
+
+  document.addEventListener("htmx:afterSwap", function () {
+    if (!drafts) return;
+    drafts.forEach(function (d) {
+      draftFields(document).forEach(function (f) {
+        if (f.value !== "" || f.name !== d.name || f.form.getAttribute("action") !== d.action) return;
+        f.value = d.value;
+        // A draft in a folded part ("Add a link") is shown, not hidden.
+        const fold = f.closest("details");
+        if (fold) fold.open = true;
+      });
+    });
+  });
+  document.addEventListener("htmx:afterSettle", function () { drafts = null; });
+
   // --- The queue: a selected row -------------------------------------------
   let selected = null; // claim id of the selected row
   let refocus = false; // focus was in a row that htmx is replacing

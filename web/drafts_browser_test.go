@@ -1,0 +1,108 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"factdesk/db"
+)
+
+// Saving one form of the claim page swaps the whole panel; what was typed
+// into the other forms (a comment, a link, the review note) stays, while
+// the form that was sent comes back as the server rendered it: empty when
+// saved, kept with its message when refused as stale.
+func TestClaimPageKeepsDraftsOfOtherForms(t *testing.T) {
+	bt := startBrowserTest(t, 90*time.Second)
+	ctx := context.Background()
+	bt.user("rita", "reviewer")
+	rob := bt.user("rob", "reviewer")
+	_, _, _, err := bt.store.ImportDocument(ctx, db.NewDocument{Title: browserTitle, Body: browserArticle})
+	browserMust(t, "import", err)
+	page, err := bt.store.Queue(ctx, db.QueueFilter{Limit: 50})
+	browserMust(t, "queue", err)
+	if len(page.Claims) == 0 {
+		t.Fatal("no claims")
+	}
+	target := page.Claims[0]
+
+	a := bt.browser("rita")
+	a.login("rita")
+	a.open(fmt.Sprintf("/claims/%d", target.ID))
+	a.waitLive()
+	a.js(`window.__noReload = 'yes'`)
+	value := func(sel string) string {
+		t.Helper()
+		return a.js(fmt.Sprintf(`(document.querySelector(%s) || {}).value ?? '<missing>'`, browserJS(sel)))
+	}
+
+	// 1. A comment and a link half typed; the status is saved with a note.
+	const commentDraft = "Not sure yet about the"
+	const linkDraft = "https://example.org/minutes"
+	const note = "Matches the board minutes."
+	a.must("type a comment draft", chromedp.Do(a.ctx, chromedp.SendKeys(chromedp.CSS("#comment-body"), commentDraft)))
+	a.js(`(document.querySelector('#evidence details').open = true, 'open')`)
+	a.must("type a link draft", chromedp.Do(a.ctx, chromedp.SendKeys(chromedp.CSS("#ev-url"), linkDraft)))
+	a.must("type a note", chromedp.Do(a.ctx, chromedp.SendKeys(chromedp.CSS("#note"), note)))
+	a.click(`button[name=status][value=confirmed]`)
+	a.waitJS("the saved status", `(document.querySelector('#review-saved') || {}).textContent?.includes('Confirmed')`)
+	if got, err := bt.store.Claim(ctx, target.ID); err != nil || got.Status != "confirmed" {
+		t.Fatalf("after saving: status %q, err %v", got.Status, err)
+	}
+	if d := value("#comment-body"); d != commentDraft {
+		t.Errorf("comment draft after saving the status = %q, want %q", d, commentDraft)
+	}
+	if d := value("#ev-url"); d != linkDraft {
+		t.Errorf("link draft after saving the status = %q, want %q", d, linkDraft)
+	}
+	if a.js(`String(document.querySelector('#evidence details').open)`) != "true" {
+		t.Error("the link draft is folded away")
+	}
+	if d := value("#note"); d != "" {
+		t.Errorf("the saved note is still in the form: %q", d)
+	}
+	browserScreenshot(t, a.ctx, "claim-drafts-kept")
+
+	// 2. A note half typed; the comment is sent.
+	const noteDraft = "Waiting for the utility's answer"
+	a.must("type a note draft", chromedp.Do(a.ctx, chromedp.SendKeys(chromedp.CSS("#note"), noteDraft)))
+	a.click(`#comments form button[type=submit]`)
+	a.waitJS("the comment", fmt.Sprintf(`[...document.querySelectorAll('#comment-items li')].some(li => li.textContent.includes(%s))`, browserJS(commentDraft)))
+	if d := value("#note"); d != noteDraft {
+		t.Errorf("note draft after sending a comment = %q, want %q", d, noteDraft)
+	}
+	if d := value("#comment-body"); d != "" {
+		t.Errorf("the sent comment is still in its box: %q", d)
+	}
+	if d := value("#ev-url"); d != linkDraft {
+		t.Errorf("link draft after sending a comment = %q, want %q", d, linkDraft)
+	}
+
+	// 3. rob changes the claim meanwhile; rita's save is refused as stale,
+	// keeping her note (the server's doing) and her new comment draft.
+	const commentDraft2 = "One more thing:"
+	a.must("type another comment draft", chromedp.Do(a.ctx, chromedp.SendKeys(chromedp.CSS("#comment-body"), commentDraft2)))
+	cl, err := bt.store.Claim(ctx, target.ID)
+	browserMust(t, "read the claim", err)
+	_, err = bt.store.SetStatus(ctx, target.ID, rob.ID, cl.Version, "disputed", "")
+	browserMust(t, "rob's change", err)
+	a.waitJS("rob's change, live", `document.querySelector('#live-notice').textContent.includes('rob')`)
+	a.click(`button[name=status][value=unverified]`)
+	a.waitJS("the refusal", `!!document.querySelector('#review-error.conflict')`)
+	if d := value("#note"); d != noteDraft {
+		t.Errorf("note after the refusal = %q, want %q", d, noteDraft)
+	}
+	if d := value("#comment-body"); d != commentDraft2 {
+		t.Errorf("comment draft after the refusal = %q, want %q", d, commentDraft2)
+	}
+	if got, err := bt.store.Claim(ctx, target.ID); err != nil || got.Status != "disputed" {
+		t.Errorf("after the refusal: status %q, err %v", got.Status, err)
+	}
+	if a.js(`window.__noReload`) != "yes" {
+		t.Error("the page reloaded")
+	}
+	a.console.check(t)
+}
