@@ -46,6 +46,9 @@ func (s *Store) Publish(ctx context.Context, claimID, userID int64) (Claim, erro
 		if err != nil {
 			return err
 		}
+		if err := refuseBlind(ctx, tx, claimID, userID, "publishing it"); err != nil {
+			return err
+		}
 		if c.Dismissed {
 			return fmt.Errorf("%w: this sentence was dismissed as not a claim; restore it before publishing", ErrInvalid)
 		}
@@ -80,6 +83,9 @@ func (s *Store) Unpublish(ctx context.Context, claimID, userID int64) (Claim, er
 		c, err = scanClaim(tx.QueryRowContext(ctx, `SELECT `+claimCols+`
 			FROM claims c JOIN documents d ON d.id = c.document_id WHERE c.id = ?`, claimID))
 		if err != nil {
+			return err
+		}
+		if err := refuseBlind(ctx, tx, claimID, userID, "unpublishing it"); err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM claim_publications WHERE claim_id = ?`, claimID)

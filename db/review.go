@@ -33,6 +33,20 @@ func checkReviewable(ctx context.Context, tx txRunner, c Claim, userID int64) er
 	return nil
 }
 
+// refuseBlind refuses an act on a claim that userID owes a blind second
+// opinion on, before anything else is said about the claim: publishing
+// it, for one, would tell them that its verdict is confirmed or disputed.
+func refuseBlind(ctx context.Context, tx *sql.Tx, claimID, userID int64, act string) error {
+	pending, err := opinionPending(ctx, tx, claimID, userID)
+	if err != nil {
+		return err
+	}
+	if pending {
+		return fmt.Errorf("%w: you were asked for a second opinion on this claim; give it before %s", ErrInvalid, act)
+	}
+	return nil
+}
+
 const sqlOpinionPending = `SELECT count(*) FROM second_opinions
 		WHERE claim_id = ? AND second_user_id = ? AND second_at IS NULL`
 

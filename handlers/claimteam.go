@@ -43,6 +43,7 @@ func (h *Handler) claimTeam(c echo.Context, p *views.ClaimPage, cl db.Claim, has
 		// the history, earlier opinions, the evidence or the comments.
 		p.Claim.Hidden = true
 		p.History = nil
+		p.Publish = views.PublishBox{ClaimID: cl.ID, Blind: true}
 		return nil
 	}
 	var evs []db.Evidence

@@ -427,6 +427,9 @@ type PublishBox struct {
 	PublicPath  string
 	NoMarkup    string // the settings ClaimReview needs, when missing: pages go out without it
 	CSRF        string
+	// Blind: the viewer owes a second opinion. Whether the review is out,
+	// or could be, would tell them its verdict.
+	Blind bool
 }
 
 // PublicClaimPage is the public page of a published review.

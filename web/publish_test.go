@@ -372,3 +372,73 @@ func TestTokensPage(t *testing.T) {
 		t.Fatal("revoked token not shown as revoked")
 	}
 }
+
+// An editor who owes a blind second opinion on a claim can neither publish
+// nor unpublish it, nor see whether it is published: a Publish button is
+// only offered for a confirmed or disputed claim, so it alone would tell
+// them the verdict is not unverified.
+func TestPublishingWaitsForABlindSecondOpinion(t *testing.T) {
+	a, claims := teamApp(t)
+	rita, eddie, ada := a.client(), a.client(), a.client()
+	rita.login("rita")
+	eddie.login("eddie")
+	ada.login("ada")
+	cl := claims[0]
+	path := claimPath(cl.ID)
+	if r := rita.form(path, path+"/status", url.Values{"version": {"1"}, "status": {"confirmed"}}); r.code != http.StatusSeeOther {
+		t.Fatal(r.code)
+	}
+	if r := eddie.form(path, path+"/second-opinion", url.Values{"reviewer": {itoa(a.user("ada").ID)}}); r.code != http.StatusSeeOther {
+		t.Fatalf("ask: %d", r.code)
+	}
+	box := ada.get(path).doc.Find("#publication")
+	if box.Find("form, #publish, #unpublish, #public-link").Length() != 0 || !strings.Contains(box.Text(), "second opinion") {
+		t.Fatalf("the blind editor's publication panel: %q", box.Text())
+	}
+	if r := ada.post(path+"/publish", url.Values{"_csrf": {ada.csrf(path)}}); r.code != http.StatusBadRequest ||
+		!strings.Contains(r.body, "second opinion") {
+		t.Fatalf("the blind editor published: %d %s", r.code, r.body)
+	}
+	api := a.token("ada")
+	if r := api.do(http.MethodPut, "/api/v1/claims/"+itoa(cl.ID)+"/publication", nil); r.code != http.StatusUnprocessableEntity ||
+		!strings.Contains(string(r.body), "second opinion") {
+		t.Fatalf("the blind editor published through the API: %d %s", r.code, r.body)
+	}
+	if published(t, a, cl.ID) {
+		t.Fatal("a refused publication was made")
+	}
+
+	// Someone else publishes; the blind editor can still not unpublish.
+	if r := eddie.post(path+"/publish", url.Values{"_csrf": {eddie.csrf(path)}}); r.code != http.StatusSeeOther {
+		t.Fatalf("publish: %d", r.code)
+	}
+	if box := ada.get(path).doc.Find("#publication"); box.Find("form, #public-link").Length() != 0 {
+		t.Fatalf("the blind editor sees the publication: %q", box.Text())
+	}
+	if r := ada.post(path+"/unpublish", url.Values{"_csrf": {ada.csrf(path)}}); r.code != http.StatusBadRequest {
+		t.Fatalf("the blind editor unpublished: %d", r.code)
+	}
+	if r := api.do(http.MethodDelete, "/api/v1/claims/"+itoa(cl.ID)+"/publication", nil); r.code != http.StatusUnprocessableEntity {
+		t.Fatalf("the blind editor unpublished through the API: %d %s", r.code, r.body)
+	}
+	if !published(t, a, cl.ID) {
+		t.Fatal("a refused unpublication was made")
+	}
+
+	// Once the opinion is given, the panel is the editor's again.
+	if r := ada.form(path, path+"/opinion", url.Values{"status": {"confirmed"}}); r.code != http.StatusSeeOther {
+		t.Fatalf("opinion: %d", r.code)
+	}
+	if box := ada.get(path).doc.Find("#publication"); box.Find("#unpublish, #public-link").Length() != 2 {
+		t.Fatalf("after the opinion: %q", box.Text())
+	}
+}
+
+func published(t *testing.T, a *app, id int64) bool {
+	t.Helper()
+	p, err := a.store.Publication(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.Published
+}
