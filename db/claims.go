@@ -245,6 +245,13 @@ func appendClaimTerms(where []string, args []any, status string, assigneeID int6
 const owedBlindOpinion = `NOT EXISTS (SELECT 1 FROM second_opinions o
 			WHERE o.claim_id = c.id AND o.second_user_id = ? AND o.second_at IS NULL)`
 
+// owedClaims is the claims c on which a user (its one argument) owes a
+// blind second opinion, joined to their requests o: a FROM clause and the
+// start of its WHERE. The requests come first (CROSS JOIN): a user owes
+// few, found by the index second_opinions_pending.
+const owedClaims = `second_opinions o CROSS JOIN claims c ON c.id = o.claim_id
+		WHERE o.second_user_id = ? AND o.second_at IS NULL`
+
 // conditions is every WHERE term of the queue that f selects, so that a
 // claim page steps through the same claims as the queue (QueueNeighbours).
 func (f QueueFilter) conditions() ([]string, []any) {
@@ -338,8 +345,7 @@ func queueQueries(f QueueFilter) (countSQL string, countArgs []any, parts []queu
 	// filter would tell the verdict.
 	// They are few: CROSS JOIN starts at them, where SQLite, without
 	// statistics, walked every claim of the status and probed for each.
-	owed := `SELECT count(*) FROM second_opinions o CROSS JOIN claims c ON c.id = o.claim_id
-		WHERE o.second_user_id = ? AND o.second_at IS NULL AND ` + strings.Join(where, " AND ")
+	owed := `SELECT count(*) FROM ` + owedClaims + ` AND ` + strings.Join(where, " AND ")
 	owedArgs := append([]any{f.BlindFor}, args...)
 
 	switch {

@@ -46,6 +46,9 @@ type NewDocument struct {
 // Progress counts a document's claims by status.
 type Progress struct {
 	Unverified, Confirmed, Disputed int
+	// Hidden is the claims the reader owes a blind second opinion on,
+	// counted apart so that the counts do not tell their verdicts (see Owed).
+	Hidden int
 }
 
 // DocumentSummary is a document without its body, with its progress.

@@ -277,3 +277,75 @@ func (s *Store) OpinionPairs(ctx context.Context) ([]OpinionPair, error) {
 	}
 	return out, rows.Err()
 }
+
+// OwedCount is how many claims of one document, kind and status a user
+// owes a blind second opinion on.
+type OwedCount struct {
+	DocumentID   int64
+	Kind, Status string
+	N            int
+}
+
+// Owed is the claims a user owes a blind second opinion on, grouped so that
+// progress read from the counter tables can take them out (Hide*): the
+// counts would otherwise tell the verdicts the claim list hides.
+type Owed []OwedCount
+
+// sqlOwedCounts is OwedCounts' statement (TestOwedCountsReadsRequests
+// checks its plan).
+const sqlOwedCounts = `SELECT c.document_id, c.kind, c.status, count(*) FROM ` + owedClaims + `
+		AND c.dismissed = 0 GROUP BY c.document_id, c.kind, c.status`
+
+// OwedCounts groups the claims in the queue (not dismissed, as in the
+// counter tables) on which userID owes a second opinion. One indexed
+// statement over the user's few open requests.
+func (s *Store) OwedCounts(ctx context.Context, userID int64) (Owed, error) {
+	rows, err := s.query(ctx, sqlOwedCounts, userID)
+	if err != nil {
+		return nil, err
+	}
+	var out Owed
+	err = eachRow(rows, func(r *sql.Rows) error {
+		var o OwedCount
+		if err := r.Scan(&o.DocumentID, &o.Kind, &o.Status, &o.N); err != nil {
+			return err
+		}
+		out = append(out, o)
+		return nil
+	})
+	return out, err
+}
+
+// hide moves n claims of a status into Hidden.
+func (p *Progress) hide(status string, n int) {
+	p.addStatus(status, -n)
+	p.Hidden += n
+}
+
+// HideAll takes the owed claims out of progress over every claim.
+func (o Owed) HideAll(p Progress) Progress {
+	for _, c := range o {
+		p.hide(c.Status, c.N)
+	}
+	return p
+}
+
+// HideDocument takes a document's owed claims out of its progress.
+func (o Owed) HideDocument(id int64, p Progress) Progress {
+	for _, c := range o {
+		if c.DocumentID == id {
+			p.hide(c.Status, c.N)
+		}
+	}
+	return p
+}
+
+// HideKind takes the owed claims of a kind out of its progress.
+func (o Owed) HideKind(kind string, p Progress) Progress {
+	for _, c := range o {
+		if c.Kind == kind {
+			p.hide(c.Status, c.N)
+		}
+	}
+	return p
+}

@@ -93,6 +93,9 @@ type APICounts struct {
 	Unverified int `json:"unverified"`
 	Confirmed  int `json:"confirmed"`
 	Disputed   int `json:"disputed"`
+	// Hidden counts the claims the reader owes a blind second opinion on,
+	// left out of the other counts.
+	Hidden int `json:"hidden,omitempty"`
 }
 
 // APIDocument is a document without its text.

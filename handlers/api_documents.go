@@ -25,6 +25,10 @@ func (h *Handler) APIDocuments(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	owed, err := h.Store.OwedCounts(c.Request().Context(), CurrentUser(c).ID)
+	if err != nil {
+		return err
+	}
 	page := APIPage[APIDocument]{Items: []APIDocument{}}
 	if len(docs) > limit {
 		docs = docs[:limit]
@@ -32,7 +36,7 @@ func (h *Handler) APIDocuments(c echo.Context) error {
 	}
 	for _, d := range docs {
 		page.Items = append(page.Items, APIDocument{ID: d.ID, Title: d.Title, URL: d.URL, PublishedAt: d.PublishedAt,
-			CreatedAt: d.CreatedAt, Counts: APICounts(d.Progress)})
+			CreatedAt: d.CreatedAt, Counts: APICounts(owed.HideDocument(d.ID, d.Progress))})
 	}
 	return apiJSON(c, http.StatusOK, page)
 }
@@ -114,7 +118,7 @@ func (h *Handler) apiDocument(ctx context.Context, userID, id int64) (APIDocumen
 	}
 	out := APIDocumentDetail{
 		APIDocument: APIDocument{ID: d.ID, Title: d.Title, URL: d.URL, PublishedAt: d.PublishedAt, CreatedAt: d.CreatedAt,
-			Counts: APICounts(progressOf(claims))},
+			Counts: APICounts(progressOf(claims, pending))},
 		SHA256: d.SHA256, Text: d.Body, Claims: []APIClaim{},
 	}
 	for _, cl := range claims {

@@ -37,24 +37,31 @@ func (h *Handler) Dashboard(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	p := views.DashboardPage{Base: h.Base(c, "Dashboard", "dashboard")}
+	// The claims the reader owes a blind second opinion on are counted
+	// apart: the counts would tell their verdicts.
+	owed, err := h.Store.OwedCounts(ctx, CurrentUser(c).ID)
+	if err != nil {
+		return err
+	}
 	overall, err := h.Store.OverallProgress(ctx)
 	if err != nil {
 		return err
 	}
-	p.Overall = views.Progress(overall)
+	p.Overall = views.Progress(owed.HideAll(overall))
 	docs, total, err := h.Store.ProgressByDocument(ctx, dashboardDocuments)
 	if err != nil {
 		return err
 	}
 	p.DocumentsTotal = total
 	for _, d := range docs {
-		p.Documents = append(p.Documents, views.ProgressRow{Label: d.Title, URL: fmt.Sprintf("/documents/%d", d.ID), Progress: views.Progress(d.Progress)})
+		p.Documents = append(p.Documents, views.ProgressRow{Label: d.Title, URL: fmt.Sprintf("/documents/%d", d.ID), Progress: views.Progress(owed.HideDocument(d.ID, d.Progress))})
 	}
 	kinds, err := h.Store.ProgressByKind(ctx)
 	if err != nil {
 		return err
 	}
 	for _, k := range kinds {
+		k.Progress = owed.HideKind(k.Kind, k.Progress)
 		label, u := k.Kind, "/search?kind="+url.QueryEscape(k.Kind)
 		if label == "" {
 			label, u = "(no kind)", ""

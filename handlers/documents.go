@@ -23,6 +23,10 @@ func (h *Handler) Documents(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	owed, err := h.Store.OwedCounts(c.Request().Context(), CurrentUser(c).ID)
+	if err != nil {
+		return err
+	}
 	p := views.DocumentsPage{Base: h.Base(c, "Documents", "documents")}
 	if len(docs) > documentsPerPage {
 		docs = docs[:documentsPerPage]
@@ -31,7 +35,7 @@ func (h *Handler) Documents(c echo.Context) error {
 	for _, d := range docs {
 		p.Documents = append(p.Documents, views.DocumentRow{
 			ID: d.ID, Title: d.Title, URL: d.URL, PublishedAt: d.PublishedAt, CreatedAt: d.CreatedAt,
-			Progress: views.Progress(d.Progress),
+			Progress: views.Progress(owed.HideDocument(d.ID, d.Progress)),
 		})
 	}
 	return Render(c, http.StatusOK, views.DocumentsView(p))
@@ -167,20 +171,31 @@ func (h *Handler) documentPage(c echo.Context, id int64) (views.DocumentPage, er
 	for _, cl := range claims {
 		p.Claims = append(p.Claims, claimRow(cl))
 	}
-	p.Progress = views.Progress(progressOf(claims))
 	if err := h.documentTeam(c, &p); err != nil {
 		return views.DocumentPage{}, err
 	}
+	// After documentTeam, which marks the claims whose verdict the reader
+	// must not see: the counts would tell it.
+	hidden := map[int64]bool{}
+	for _, cl := range p.Claims {
+		hidden[cl.ID] = cl.Hidden
+	}
+	p.Progress = views.Progress(progressOf(claims, hidden))
 	p.EventsURL = documentEventsURL(claims)
 	return p, nil
 }
 
 // progressOf counts a document's claims by status, as the document page
-// and the API show them: dismissed sentences are not claims and not counted.
-func progressOf(claims []db.Claim) db.Progress {
+// and the API show them: dismissed sentences are not claims and not counted,
+// and the hidden claims (owed a blind second opinion) are counted apart.
+func progressOf(claims []db.Claim, hidden map[int64]bool) db.Progress {
 	var p db.Progress
 	for _, cl := range claims {
 		if cl.Dismissed {
+			continue
+		}
+		if hidden[cl.ID] {
+			p.Hidden++
 			continue
 		}
 		switch cl.Status {

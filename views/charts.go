@@ -50,6 +50,7 @@ func stack(p Progress) []barSeg {
 		{"r-confirmed", "confirmed", p.Confirmed},
 		{"r-disputed", "disputed", p.Disputed},
 		{"r-unverified", "unverified", p.Unverified},
+		{"r-hidden", "hidden", p.Hidden},
 	} {
 		if part.n == 0 {
 			continue
@@ -93,8 +94,22 @@ func pctOf(n, total int) string {
 
 // progressSummary describes a progress bar in words.
 func progressSummary(p Progress) string {
-	return fmt.Sprintf("%d of %d claims reviewed (%s): %d confirmed, %d disputed, %d unverified.",
+	s := fmt.Sprintf("%d of %d claims reviewed (%s): %d confirmed, %d disputed, %d unverified",
 		reviewed(p), p.Total(), pctOf(reviewed(p), p.Total()), p.Confirmed, p.Disputed, p.Unverified)
+	if p.Hidden > 0 {
+		s += fmt.Sprintf(", %d hidden", p.Hidden)
+	}
+	return s + "."
+}
+
+// anyHidden tells whether a chart has hidden claims, to show their column.
+func anyHidden(rows []ProgressRow) bool {
+	for _, r := range rows {
+		if r.Progress.Hidden > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // rowsSummary describes a chart of progress rows in words.
@@ -212,7 +227,7 @@ func miniStack(p Progress) []barSeg {
 	for _, part := range []struct {
 		class string
 		n     int
-	}{{"r-confirmed", p.Confirmed}, {"r-disputed", p.Disputed}, {"r-unverified", p.Unverified}} {
+	}{{"r-confirmed", p.Confirmed}, {"r-disputed", p.Disputed}, {"r-unverified", p.Unverified}, {"r-hidden", p.Hidden}} {
 		if part.n == 0 {
 			continue
 		}

@@ -44,8 +44,15 @@ func current(on bool) string {
 }
 
 func progressLabel(p Progress) string {
-	return fmt.Sprintf("%d of %d claims reviewed", p.Confirmed+p.Disputed, p.Total())
+	s := fmt.Sprintf("%d of %d claims reviewed", p.Confirmed+p.Disputed, p.Total())
+	if p.Hidden > 0 {
+		s += fmt.Sprintf(", %d hidden", p.Hidden)
+	}
+	return s
 }
+
+// hiddenNote says what a hidden count is, wherever one is shown.
+const hiddenNote = "Claims awaiting your blind second opinion: counted apart, not by their verdict, until you give yours."
 
 // pct is n as a percentage of total, for SVG widths: attributes, not inline
 // styles, so the Content-Security-Policy needs no 'unsafe-inline'.

@@ -45,10 +45,13 @@ type SetupPage struct {
 // Progress counts claims by status.
 type Progress struct {
 	Unverified, Confirmed, Disputed int
+	// Hidden is the claims the reader owes a blind second opinion on: not
+	// counted by status, which would tell their verdicts.
+	Hidden int
 }
 
 // Total is the number of claims.
-func (p Progress) Total() int { return p.Unverified + p.Confirmed + p.Disputed }
+func (p Progress) Total() int { return p.Unverified + p.Confirmed + p.Disputed + p.Hidden }
 
 // DocumentRow is one line of the documents list.
 type DocumentRow struct {

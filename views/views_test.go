@@ -37,7 +37,7 @@ func TestPagesRenderAndEscape(t *testing.T) {
 		"login":     LoginView(LoginPage{Base: Base{CSRF: "tok"}, Error: "Wrong user name or password."}),
 		"setup":     SetupView(SetupPage{Base: Base{CSRF: "tok"}, Token: "x"}),
 		"error":     ErrorView(ErrorPage{Base: base, Code: 500, Heading: "Something went wrong", Message: "m", RequestID: "rid"}),
-		"documents": DocumentsView(DocumentsPage{Base: base, Documents: []DocumentRow{{ID: 3, Title: hostile, CreatedAt: at, Progress: Progress{1, 2, 3}}}}),
+		"documents": DocumentsView(DocumentsPage{Base: base, Documents: []DocumentRow{{ID: 3, Title: hostile, CreatedAt: at, Progress: Progress{Unverified: 1, Confirmed: 2, Disputed: 3}}}}),
 		"import":    ImportView(ImportPage{Base: base, Text: hostile, Limit: "5 MB"}),
 		"document": DocumentView(DocumentPage{Base: base, ID: 3, DocTitle: hostile, CreatedAt: at, URL: "https://example.org/a",
 			Segments: []Segment{{Text: hostile + "\n\n"}, {Text: hostile, ClaimID: 7, Status: "disputed"}}, Claims: []ClaimRow{claim}}),
