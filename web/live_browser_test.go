@@ -341,6 +341,7 @@ func TestTwoReviewersLive(t *testing.T) {
 		const badge = document.querySelector('dl.facts .badge');
 		return !!badge && badge.textContent.trim() === 'Disputed' && document.querySelector('#live-notice').textContent.includes('rob changed');
 	})()`)
+	a.waitJS("rita's own Saved line gone after rob's change", `!document.querySelector('#review-saved')`)
 	hist, _ := bt.store.History(ctx, target.ID)
 	if len(hist) != 2 || hist[0].Username != "rob" || hist[0].Note != robNote || hist[0].To != "disputed" {
 		t.Fatalf("history = %+v", hist)

@@ -61,6 +61,16 @@
     if (id && cfg.verb === "post") saving.delete(id);
   });
 
+  // Someone else's change, shown live, makes the reviewer's own "Saved"
+  // line above the form out of date: the notice says what the claim is now.
+  document.addEventListener("htmx:afterSettle", function (evt) {
+    const elt = evt.detail.elt;
+    const notice = document.getElementById("live-notice");
+    if (!elt || !isLiveFetch(elt) || !notice || notice.textContent.trim() === "") return;
+    const saved = document.getElementById("review-saved");
+    if (saved) saved.remove();
+  });
+
   // Close the page's event streams when it is left. A browser may keep a
   // page it left alive for going back (the back/forward cache), streams
   // open; over HTTP/1.1 a browser allows only six connections to a server,
