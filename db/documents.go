@@ -1,6 +1,7 @@
 package db
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -8,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -350,13 +352,7 @@ func (s *Store) ListDocuments(ctx context.Context, beforeID int64, limit int) ([
 	if beforeID <= 0 {
 		beforeID = 1<<63 - 1
 	}
-	// doc_counts holds each document's claims in the queue by status, kept
-	// by triggers (0008_perf.sql).
-	rows, err := s.query(ctx, `SELECT d.id, d.title, d.url, d.published_at, d.created_at,
-			coalesce((SELECT n FROM doc_counts k WHERE k.document_id = d.id AND k.status = 'unverified'), 0),
-			coalesce((SELECT n FROM doc_counts k WHERE k.document_id = d.id AND k.status = 'confirmed'), 0),
-			coalesce((SELECT n FROM doc_counts k WHERE k.document_id = d.id AND k.status = 'disputed'), 0)
-		FROM documents d WHERE d.id < ? ORDER BY d.id DESC LIMIT ?`, beforeID, limit)
+	rows, err := s.query(ctx, sqlListDocuments, beforeID, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -365,14 +361,54 @@ func (s *Store) ListDocuments(ctx context.Context, beforeID int64, limit int) ([
 	for rows.Next() {
 		var d DocumentSummary
 		var created string
-		if err := rows.Scan(&d.ID, &d.Title, &d.URL, &d.PublishedAt, &created,
-			&d.Progress.Unverified, &d.Progress.Confirmed, &d.Progress.Disputed); err != nil {
+		if err := rows.Scan(&d.ID, &d.Title, &d.URL, &d.PublishedAt, &created); err != nil {
 			return nil, err
 		}
 		d.CreatedAt = parseTime(created)
 		out = append(out, d)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil || len(out) == 0 {
+		return out, err
+	}
+	return out, s.documentProgress(ctx, out)
+}
+
+const (
+	// It names its index: on a small desk's statistics SQLite read the
+	// documents' rows.
+	sqlListDocuments = `SELECT d.id, d.title, d.url, d.published_at, d.created_at
+		FROM documents d INDEXED BY documents_list WHERE d.id < ? ORDER BY d.id DESC LIMIT ?`
+	// doc_counts holds each document's claims in the queue by status, kept
+	// by triggers (0008_perf.sql). A page of the list is a range of ids,
+	// and so one range of doc_counts (0016_doc_counts_by_key.sql): three
+	// lookups a document took half the list's time.
+	sqlDocumentCounts = `SELECT document_id,
+			coalesce(sum(n) FILTER (WHERE status = 'unverified'), 0),
+			coalesce(sum(n) FILTER (WHERE status = 'confirmed'), 0),
+			coalesce(sum(n) FILTER (WHERE status = 'disputed'), 0)
+		FROM doc_counts WHERE document_id BETWEEN ? AND ? GROUP BY document_id`
+)
+
+// documentProgress fills the progress of docs, which are in descending id
+// order with no document between them left out.
+func (s *Store) documentProgress(ctx context.Context, docs []DocumentSummary) error {
+	rows, err := s.query(ctx, sqlDocumentCounts, docs[len(docs)-1].ID, docs[0].ID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var p Progress
+		if err := rows.Scan(&id, &p.Unverified, &p.Confirmed, &p.Disputed); err != nil {
+			return err
+		}
+		// A document removed or added since the page was read is not on it.
+		if i, ok := slices.BinarySearchFunc(docs, id, func(d DocumentSummary, id int64) int { return cmp.Compare(id, d.ID) }); ok {
+			docs[i].Progress = p
+		}
+	}
+	return rows.Err()
 }
 
 // Extracted is a document checked and with its claims found, ready for

@@ -160,10 +160,22 @@ func TestQueueMatchesPlainOrder(t *testing.T) {
 		}
 	}
 	checkKindCounts(t, s)
-	// So do the per-document ones, and the document list shows them.
-	docs, err := s.ListDocuments(ctx, 0, 50)
-	if err != nil || len(docs) != 12 {
-		t.Fatalf("documents: %d %v", len(docs), err)
+	// So do the per-document ones, and the document list shows them, on
+	// every page of it.
+	var docs []DocumentSummary
+	for before := int64(0); ; {
+		page, err := s.ListDocuments(ctx, before, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) == 0 {
+			break
+		}
+		docs = append(docs, page...)
+		before = page[len(page)-1].ID
+	}
+	if len(docs) != 12 {
+		t.Fatalf("documents: %d, want 12", len(docs))
 	}
 	for _, d := range docs {
 		var want Progress

@@ -227,6 +227,16 @@ func TestQueryPlans(t *testing.T) {
 				exportClaimsSQL(where, f.Quotes), append(args, int64(100), exportBatch)...)
 		}
 		checkPlan(t, s, fmt.Sprintf("export history (statistics: %s)", stats), false, exportHistorySQL, 100, 1100)
+		// The documents list reads no document's row, whose body spans
+		// pages, and its counts as one range of doc_counts.
+		list := strings.Join(planOf(t, s, sqlListDocuments, int64(100), 51), "\n")
+		if !strings.Contains(list, "COVERING INDEX documents_list") {
+			t.Errorf("documents list (statistics: %s) reads the documents' rows:\n  %s", stats, list)
+		}
+		counts := strings.Join(planOf(t, s, sqlDocumentCounts, 1, 50), "\n")
+		if !strings.Contains(counts, "SEARCH") || !strings.Contains(counts, "document_id>? AND document_id<?") {
+			t.Errorf("documents list counts (statistics: %s) do not read one range:\n  %s", stats, counts)
+		}
 	})
 }
 
