@@ -221,7 +221,7 @@ func (s *Store) ExportClaims(ctx context.Context, f ExportFilter, fn func(*expor
 		return err
 	}
 	defer histQ.Close()
-	docQ, err := tx.PrepareContext(ctx, `SELECT title, url, published_at, publisher, sha256 FROM documents WHERE id = ?`)
+	docQ, err := tx.PrepareContext(ctx, exportDocumentSQL)
 	if err != nil {
 		return err
 	}
@@ -465,3 +465,9 @@ func (s *Store) CheckFilter(ctx context.Context, f ClaimFilter) error {
 	_, _, err := f.where(ctx, s.r)
 	return err
 }
+
+// exportDocumentSQL reads a document's fields for its claims' records from
+// an index (0015_documents_list.sql): from the table, sha256, which comes
+// after the body, was read by walking the body's pages.
+const exportDocumentSQL = `SELECT title, url, published_at, publisher, sha256
+	FROM documents INDEXED BY documents_list WHERE id = ?`

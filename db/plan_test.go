@@ -227,11 +227,14 @@ func TestQueryPlans(t *testing.T) {
 				exportClaimsSQL(where, f.Quotes), append(args, int64(100), exportBatch)...)
 		}
 		checkPlan(t, s, fmt.Sprintf("export history (statistics: %s)", stats), false, exportHistorySQL, 100, 1100)
-		// The documents list reads no document's row, whose body spans
-		// pages, and its counts as one range of doc_counts.
+		// The documents list and the export read no document's row, whose
+		// body spans pages, and the list reads its counts as one range.
 		list := strings.Join(planOf(t, s, sqlListDocuments, int64(100), 51), "\n")
 		if !strings.Contains(list, "COVERING INDEX documents_list") {
 			t.Errorf("documents list (statistics: %s) reads the documents' rows:\n  %s", stats, list)
+		}
+		if doc := strings.Join(planOf(t, s, exportDocumentSQL, 7), "\n"); !strings.Contains(doc, "COVERING INDEX documents_list") {
+			t.Errorf("export's document fields (statistics: %s) read the document's row:\n  %s", stats, doc)
 		}
 		counts := strings.Join(planOf(t, s, sqlDocumentCounts, 1, 50), "\n")
 		if !strings.Contains(counts, "SEARCH") || !strings.Contains(counts, "document_id>? AND document_id<?") {
