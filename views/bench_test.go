@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"io"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -51,6 +52,33 @@ func BenchmarkClaimView(b *testing.B) {
 			Note: "Checked against the council's published flood register and the agency's annual report."})
 	}
 	benchRender(b, ClaimView(p))
+}
+
+// BenchmarkDashboardView is the dashboard of a busy desk: twenty
+// documents, six kinds, and eight reviewers over fourteen days.
+func BenchmarkDashboardView(b *testing.B) {
+	base := benchQueuePage().Base
+	p := DashboardPage{Base: base, Overall: Progress{Unverified: 663640, Confirmed: 221204, Disputed: 110000}, DocumentsTotal: 10000}
+	for i := range 20 {
+		p.Documents = append(p.Documents, ProgressRow{Label: "Council approves £42m flood barrier after years of delays",
+			URL: "/documents/" + strconv.Itoa(9980+i), Progress: Progress{Unverified: 60 + i, Confirmed: 20 + i, Disputed: 9}})
+	}
+	for _, k := range []string{"quantity", "comparison", "causal", "attribution", "prediction", "other"} {
+		p.Kinds = append(p.Kinds, ProgressRow{Label: k, Progress: Progress{Unverified: 120000, Confirmed: 40000, Disputed: 17000}})
+	}
+	day := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	for d := range 14 {
+		p.Days = append(p.Days, day.AddDate(0, 0, d))
+	}
+	for r := range 8 {
+		row := ReviewerRow{Name: "demo-reviewer-" + strconv.Itoa(r+1)}
+		for d := range 14 {
+			row.PerDay = append(row.PerDay, 40+r*d%37)
+			row.Total += row.PerDay[d]
+		}
+		p.Reviewers = append(p.Reviewers, row)
+	}
+	benchRender(b, DashboardView(p))
 }
 
 // benchRender renders c into a discarding buffer, as Render does into its
