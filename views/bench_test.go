@@ -54,6 +54,18 @@ func BenchmarkClaimView(b *testing.B) {
 	benchRender(b, ClaimView(p))
 }
 
+// BenchmarkDocumentsView is a page of the documents list: fifty documents
+// with their progress.
+func BenchmarkDocumentsView(b *testing.B) {
+	p := DocumentsPage{Base: benchQueuePage().Base, NextURL: "/?before=9950"}
+	for i := range 50 {
+		p.Documents = append(p.Documents, DocumentRow{ID: int64(10000 - i), Title: "Council approves £42m flood barrier after years of delays",
+			URL: "https://news.example/flood-barrier", PublishedAt: "2026-03-04", CreatedAt: time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC),
+			Progress: Progress{Unverified: 60 + i, Confirmed: 20 + i, Disputed: 9}})
+	}
+	benchRender(b, DocumentsView(p))
+}
+
 // BenchmarkDashboardView is the dashboard of a busy desk: twenty
 // documents, six kinds, and eight reviewers over fourteen days.
 func BenchmarkDashboardView(b *testing.B) {

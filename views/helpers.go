@@ -2,7 +2,6 @@ package views
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -44,9 +43,9 @@ func current(on bool) string {
 }
 
 func progressLabel(p Progress) string {
-	s := fmt.Sprintf("%d of %d claims reviewed", p.Confirmed+p.Disputed, p.Total())
+	s := strconv.Itoa(p.Confirmed+p.Disputed) + " of " + strconv.Itoa(p.Total()) + " claims reviewed"
 	if p.Hidden > 0 {
-		s += fmt.Sprintf(", %d hidden", p.Hidden)
+		s += ", " + strconv.Itoa(p.Hidden) + " hidden"
 	}
 	return s
 }
@@ -60,7 +59,7 @@ func pct(n, total int) string {
 	if total <= 0 {
 		return "0"
 	}
-	return fmt.Sprintf("%.2f", float64(n)*100/float64(total))
+	return strconv.FormatFloat(float64(n)*100/float64(total), 'f', 2, 64)
 }
 
 func score(s float64) string { return strconv.FormatFloat(s, 'f', 2, 64) }
