@@ -388,6 +388,12 @@ func TestTwoReviewersLive(t *testing.T) {
 	for i := len(q) - 2; i >= 0; i-- {
 		b.keyNav("k", fmt.Sprintf("/claims/%d", q[i].ID))
 	}
+	// At the start, k stays and says so.
+	b.key("k")
+	b.waitJS("k at the first claim to say so", fmt.Sprintf(`location.pathname === '/claims/%d' &&
+		document.getElementById('announce').textContent === 'First in this queue.' &&
+		document.querySelector('.claim-nav [data-end=prev]').classList.contains('nudge')`, q[0].ID))
+	browserScreenshot(t, b.ctx, "claim-first-in-queue")
 	if len(q) < 7 {
 		t.Fatalf("the walk covers %d pages, fewer than the connection limit", 2*len(q)-3)
 	}

@@ -526,8 +526,15 @@ func TestClaimPageStepsThroughTheQueue(t *testing.T) {
 	if n := mid.doc.Find(`.claim-nav a[rel="next"]`).AttrOr("href", ""); n != "/claims/"+itoa(ids[2].ID) {
 		t.Errorf("next = %q", n)
 	}
-	if rita.get("/claims/"+itoa(ids[0].ID)).doc.Find(`.claim-nav a[rel="prev"]`).Length() != 0 {
+	first := rita.get("/claims/" + itoa(ids[0].ID))
+	if first.doc.Find(`.claim-nav a[rel="prev"]`).Length() != 0 {
 		t.Error("the first claim has a previous one")
+	}
+	if e := strings.TrimSpace(first.doc.Find(`.claim-nav [data-end="prev"]`).Text()); e != "First in this queue" {
+		t.Errorf("the first claim's page says %q where the previous link would be", e)
+	}
+	if mid.doc.Find(`.claim-nav [data-end]`).Length() != 0 {
+		t.Error("a claim in the middle of the queue is shown at an end of it")
 	}
 	// Within a filtered queue, keeping the filter.
 	if _, err := a.store.SetStatus(context.Background(), ids[1].ID, 1, 1, "confirmed", ""); err != nil {

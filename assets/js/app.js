@@ -243,9 +243,21 @@
     button.click();
   }
 
+  // follow goes to the previous or next claim; at an end of the queue it
+  // says so, aloud and by lighting up the "First/Last in this queue" note,
+  // rather than doing nothing.
   function follow(rel) {
     const a = document.querySelector('.claim-nav a[rel="' + rel + '"]');
-    if (a) window.location.assign(a.href);
+    if (a) {
+      window.location.assign(a.href);
+      return;
+    }
+    const end = document.querySelector('.claim-nav [data-end="' + rel + '"]');
+    if (!end) return;
+    announce(end.textContent.trim() + ".");
+    end.classList.add("nudge");
+    window.clearTimeout(end._nudge);
+    end._nudge = window.setTimeout(function () { end.classList.remove("nudge"); }, 1500);
   }
 
   // --- The shortcut list -------------------------------------------------------
