@@ -389,6 +389,14 @@ const (
 		FROM doc_counts WHERE document_id BETWEEN ? AND ? GROUP BY document_id`
 )
 
+// DocumentProgress is one document's progress, as the documents list
+// counts it.
+func (s *Store) DocumentProgress(ctx context.Context, id int64) (Progress, error) {
+	docs := []DocumentSummary{{ID: id}}
+	err := s.documentProgress(ctx, docs)
+	return docs[0].Progress, err
+}
+
 // documentProgress fills the progress of docs, which are in descending id
 // order with no document between them left out.
 func (s *Store) documentProgress(ctx context.Context, docs []DocumentSummary) error {

@@ -395,5 +395,16 @@ func (h *Handler) DocMark(c echo.Context) error {
 	if rows[0].Hidden && !cl.Dismissed {
 		seg.Status = "hidden"
 	}
-	return Render(c, http.StatusOK, views.DocMarkUpdate(seg, rows[0]))
+	// The document's progress changes with it, counted as the documents
+	// list counts it, claims owed a blind opinion apart.
+	prog, err := h.Store.DocumentProgress(ctx, cl.DocumentID)
+	if err != nil {
+		return err
+	}
+	owed, err := h.Store.OwedCounts(ctx, CurrentUser(c).ID)
+	if err != nil {
+		return err
+	}
+	prog = owed.HideDocument(cl.DocumentID, prog)
+	return Render(c, http.StatusOK, views.DocMarkUpdate(seg, rows[0], views.Progress(prog)))
 }

@@ -518,6 +518,13 @@ func TestTwoReviewersSeeTeamWorkLive(t *testing.T) {
 		return !!m && m.classList.contains('s-disputed') && !!li && li.textContent.trim() === 'Disputed';
 	})()`, browserJS(mark), target.ID))
 	t.Logf("rita's change reached rob's document page %v after her click", time.Since(start).Round(time.Millisecond))
+	// So does the document's progress above the text.
+	prog, err := bt.store.DocumentProgress(ctx, docID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.waitJS("the progress to count the dispute", fmt.Sprintf(`document.querySelector('#doc-progress .c-disputed')?.textContent.trim() === '%d disputed' &&
+		document.querySelector('#doc-progress .c-confirmed')?.textContent.trim() === '%d confirmed'`, prog.Disputed, prog.Confirmed))
 	if b.js(`window.__noReload`) != "yes" {
 		t.Fatal("rob's document page reloaded")
 	}

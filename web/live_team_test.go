@@ -220,6 +220,12 @@ func TestDocumentHighlightsFollowChanges(t *testing.T) {
 	if r.doc.Find(`li#doc-claim-`+itoa(id)+` .badge.s-disputed`).Length() != 1 {
 		t.Fatalf("list entry missing:\n%s", r.body)
 	}
+	// The document's progress above the text follows too.
+	want, _ := a.store.DocumentProgress(ctx, cl.DocumentID)
+	prog := r.doc.Find(`#doc-progress[hx-swap-oob="true"]`)
+	if got := strings.TrimSpace(prog.Find(".c-disputed").Text()); want.Disputed != 1 || got != "1 disputed" {
+		t.Fatalf("progress after the change: %q, the store holds %+v\n%s", got, want, r.body)
+	}
 
 	robU, _ := a.store.UserByName(ctx, "rob")
 	if _, err := a.store.RequestSecondOpinion(ctx, id, eddieU.ID, robU.ID); err != nil {
@@ -231,6 +237,10 @@ func TestDocumentHighlightsFollowChanges(t *testing.T) {
 	r = rob.get("/claims/" + itoa(id) + "/mark?shown=2")
 	if r.code != http.StatusOK || r.doc.Find(".s-hidden").Length() != 2 || strings.Contains(r.body, "s-confirmed") || strings.Contains(r.body, "Confirmed") {
 		t.Fatalf("blind reviewer's highlight:\n%s", r.body)
+	}
+	// Nor does the progress tell the verdict: the claim counts as hidden.
+	if h, c := strings.TrimSpace(r.doc.Find("#doc-progress .c-hidden").Text()), strings.TrimSpace(r.doc.Find("#doc-progress .c-confirmed").Text()); h != "1 hidden" || c != "0 confirmed" {
+		t.Fatalf("blind reviewer's progress: %q, %q\n%s", h, c, r.body)
 	}
 	for _, bad := range []string{"/mark", "/mark?shown=0"} {
 		if r := rob.get("/claims/" + itoa(id) + bad); r.code != http.StatusBadRequest {
