@@ -90,6 +90,12 @@ func TestClaimPageKeepsDraftsOfOtherForms(t *testing.T) {
 	_, err = bt.store.SetStatus(ctx, target.ID, rob.ID, cl.Version, "disputed", "")
 	browserMust(t, "rob's change", err)
 	a.waitJS("rob's change, live", `document.querySelector('#live-notice').textContent.includes('rob')`)
+	// The swap settles (the out-of-date "Saved" line goes) before the
+	// click: a click aimed at a button that then moves lands elsewhere.
+	a.waitJS("the live change to settle", `!document.querySelector('#review-saved, .htmx-request, .htmx-swapping, .htmx-settling')`)
+	if d := value("#note"); d != noteDraft {
+		t.Fatalf("note draft after rob's live change = %q, want %q", d, noteDraft)
+	}
 	a.click(`button[name=status][value=unverified]`)
 	a.waitJS("the refusal", `!!document.querySelector('#review-error.conflict')`)
 	if d := value("#note"); d != noteDraft {
