@@ -134,7 +134,8 @@ func changeNotice(hist []db.HistoryEntry, me *db.User, long, blind bool) string 
 
 // ClaimLive answers a claim page's live re-fetch: 204 when the page shows
 // the claim as it is, else its new state (views.ClaimLiveUpdate). The page
-// says what it shows: the version (shown), the newest activity (seen), the
+// says what it shows: the version (shown), an activity id no lower than the
+// claim's newest (seen; any newer activity on the claim is news), the
 // assignee and the review panel (mode). A comment, evidence or an opinion
 // leaves the version, and so the review form, alone.
 func (h *Handler) ClaimLive(c echo.Context) error {
@@ -165,7 +166,7 @@ func (h *Handler) ClaimLive(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if cl.Version == shown && (seen < 0 || latest == seen) && (assignee < 0 || cl.AssigneeID == assignee) {
+	if cl.Version == shown && (seen < 0 || latest <= seen) && (assignee < 0 || cl.AssigneeID == assignee) {
 		return c.NoContent(http.StatusNoContent)
 	}
 	p, err := h.claimPage(c, id, false)
@@ -180,7 +181,7 @@ func (h *Handler) ClaimLive(c echo.Context) error {
 		p.Live.Notice = changeNotice(hist, CurrentUser(c), true, p.Team.Blind)
 	} else if p.Team.Blind {
 		p.Live.Notice = changeNotice(nil, CurrentUser(c), true, true)
-	} else if latest != seen || seen < 0 {
+	} else if latest > seen || seen < 0 {
 		if p.Live.Notice, err = h.activityNotice(c, id); err != nil {
 			return err
 		}

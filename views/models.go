@@ -480,7 +480,7 @@ type ClaimLive struct {
 
 	// What the page shows besides the version, so that a live re-fetch can
 	// tell comments, evidence, opinions and assignments from no change.
-	Seen     int64  // the newest activity id of the claim
+	Seen     int64  // an activity id no lower than the claim's newest when the page was read
 	Assignee int64  // the assignee's id, 0 for nobody (a whole document's assignment leaves no activity row per claim)
 	Mode     string // ClaimMode: which review panel the page shows
 }

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"database/sql"
 	"net/http"
 	"net/url"
 	"strings"
@@ -10,11 +11,17 @@ import (
 	"factdesk/web"
 )
 
-// seenOf is the newest activity id of a claim, as the claim page shows it.
-func seenOf(t *testing.T, a *app, id int64) int64 {
+// newestActivity is the newest activity id of the whole desk, which a
+// claim page shows as what it has seen.
+func newestActivity(t *testing.T, a *app) int64 {
 	t.Helper()
-	n, err := a.store.LatestActivity(context.Background(), id)
+	sdb, err := sql.Open("sqlite", "file:"+appDBPath[a]+"?mode=ro")
 	if err != nil {
+		t.Fatal(err)
+	}
+	defer sdb.Close()
+	var n int64
+	if err := sdb.QueryRow(`SELECT coalesce(max(id), 0) FROM activity`).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -48,6 +55,23 @@ func TestClaimLiveShowsTeamWork(t *testing.T) {
 	u := liveURL(t, rob, path)
 	if r := rob.get(u); r.code != http.StatusNoContent {
 		t.Fatalf("nothing changed: %d", r.code)
+	}
+	// Work on another claim is not news on this one's page.
+	cl, _ := a.store.Claim(ctx, id)
+	others, err := a.store.DocumentClaims(ctx, cl.DocumentID)
+	if err != nil || len(others) < 2 {
+		t.Fatalf("the article has %d claims (%v)", len(others), err)
+	}
+	other := others[0].ID
+	if other == id {
+		other = others[1].ID
+	}
+	otherPath := "/claims/" + itoa(other)
+	if r := rita.form(otherPath, otherPath+"/comments", url.Values{"body": {"Another claim's question"}}); r.code != http.StatusSeeOther {
+		t.Fatalf("comment on claim %d: %d", other, r.code)
+	}
+	if r := rob.get(u); r.code != http.StatusNoContent {
+		t.Fatalf("after a comment on another claim: %d, want 204", r.code)
 	}
 
 	if r := rita.form(path, path+"/comments", url.Values{"body": {"Which minutes? @rob <check>"}}); r.code != http.StatusSeeOther {
@@ -95,7 +119,6 @@ func TestClaimLiveShowsTeamWork(t *testing.T) {
 
 	// A whole document's assignment leaves no activity row per claim.
 	ritaU, _ := a.store.UserByName(ctx, "rita")
-	cl, _ := a.store.Claim(ctx, id)
 	if _, err := a.store.AssignDocument(ctx, robU.ID, ritaU.ID, cl.DocumentID); err != nil {
 		t.Fatal(err)
 	}

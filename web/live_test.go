@@ -47,7 +47,8 @@ func (b *syncBuffer) String() string {
 func newLiveApp(t *testing.T, cfg web.Config) (*app, *syncBuffer, *echo.Echo) {
 	t.Helper()
 	ctx := context.Background()
-	store, err := db.Open(ctx, filepath.Join(t.TempDir(), "live.db"))
+	path := filepath.Join(t.TempDir(), "live.db")
+	store, err := db.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,6 +58,7 @@ func newLiveApp(t *testing.T, cfg web.Config) (*app, *syncBuffer, *echo.Echo) {
 	srv := httptest.NewServer(e)
 	t.Cleanup(func() { srv.CloseClientConnections(); srv.Close(); store.Close() })
 	a := &app{t: t, store: store, srv: srv, log: &bytes.Buffer{}}
+	appDBPath[a] = path
 	for name, role := range map[string]string{"rita": "reviewer", "vic": "viewer", "rob": "reviewer"} {
 		hash, err := auth.HashPassword(testPassword)
 		if err != nil {
@@ -364,7 +366,7 @@ func TestClaimLiveFragment(t *testing.T) {
 	if trig, _ := page.doc.Find("#claim-state").Attr("hx-trigger"); trig != "sse:claim-"+itoa(id) {
 		t.Fatalf("#claim-state hx-trigger = %q", trig)
 	}
-	if get, _ := page.doc.Find("#claim-state").Attr("hx-get"); get != path+"/live?shown=1&seen="+itoa(seenOf(t, a, id))+"&assigned=0&mode=review" {
+	if get, _ := page.doc.Find("#claim-state").Attr("hx-get"); get != path+"/live?shown=1&seen="+itoa(newestActivity(t, a))+"&assigned=0&mode=review" {
 		t.Fatalf("#claim-state hx-get = %q", get)
 	}
 	if r := rob.get(path + "/live?shown=1"); r.code != http.StatusNoContent {

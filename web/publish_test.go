@@ -52,7 +52,7 @@ func newAppWith(t *testing.T, edit func(*web.Config)) *app {
 	return a
 }
 
-// appDBPath is the database file of each app newAppWith made.
+// appDBPath is the database file of each app newAppWith and newLiveApp made.
 var appDBPath = map[*app]string{}
 
 // review sets a claim's status through the claim page's form.
