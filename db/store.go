@@ -251,11 +251,25 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 // migrate applies embedded migrations in name order, each in its own
 // transaction, and records them in schema_migrations.
 func (s *Store) migrate(ctx context.Context) error {
+	return s.migrateFrom(ctx, migrations)
+}
+
+// migrateFrom applies the migrations in fsys not yet applied, in name order,
+// each in its own transaction.
+func (s *Store) migrateFrom(ctx context.Context, fsys fs.FS) error {
 	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
 		return err
 	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
+	var applied int
+	if err := s.w.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&applied); err != nil {
+		return err
+	}
+	notice, _ := ctx.Value(migrationNoticeKey{}).(func(string))
+	if applied == 0 {
+		notice = nil // a new database: nothing in it to convert
+	}
+	names, err := fs.Glob(fsys, "migrations/*.sql")
 	if err != nil {
 		return err
 	}
@@ -270,9 +284,12 @@ func (s *Store) migrate(ctx context.Context) error {
 			if n > 0 {
 				return nil
 			}
-			body, err := migrations.ReadFile(name)
+			body, err := fs.ReadFile(fsys, name)
 			if err != nil {
 				return err
+			}
+			if notice != nil {
+				notice(base)
 			}
 			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 				return fmt.Errorf("migration %s: %w", base, err)
@@ -285,6 +302,16 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+type migrationNoticeKey struct{}
+
+// WithMigrationNotice returns a context under which Open calls notice with
+// the name of each migration, before applying it, to a database made by an
+// earlier version: some rebuild an index, which takes seconds on a large
+// desk, and a silent pause at start-up looks like a hang.
+func WithMigrationNotice(ctx context.Context, notice func(name string)) context.Context {
+	return context.WithValue(ctx, migrationNoticeKey{}, notice)
 }
 
 // placeholders returns "?, ?, ?" for n values.

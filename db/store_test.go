@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"factdesk/export"
@@ -75,6 +76,38 @@ func TestOpenTwiceKeepsDataAndPragmas(t *testing.T) {
 	s.r.QueryRow("SELECT count(*) FROM schema_migrations").Scan(&migs)
 	if migs == 0 {
 		t.Fatal("migrations not recorded")
+	}
+}
+
+// Upgrading a desk names each migration before it runs, since some take
+// seconds on a large one; a new database is made without a word.
+func TestMigrationNotice(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.db")
+	var names []string
+	ctx := WithMigrationNotice(context.Background(), func(name string) { names = append(names, name) })
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if len(names) != 0 {
+		t.Fatalf("a new database announced %v", names)
+	}
+	later := fstest.MapFS{
+		"migrations/0001_init.sql":  {Data: []byte("this is not run again")},
+		"migrations/9001_later.sql": {Data: []byte("CREATE TABLE later (x INTEGER)")},
+	}
+	if err := s.migrateFrom(ctx, later); err != nil {
+		t.Fatal(err)
+	}
+	if len(names) != 1 || names[0] != "9001_later.sql" {
+		t.Fatalf("upgrade announced %v, want [9001_later.sql]", names)
+	}
+	if _, err := s.w.Exec("INSERT INTO later (x) VALUES (1)"); err != nil {
+		t.Fatalf("the migration did not run: %v", err)
+	}
+	if err := s.migrateFrom(ctx, later); err != nil || len(names) != 1 {
+		t.Fatalf("applied twice: %v, %v", names, err)
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"factdesk/db"
 )
 
 // errHelp ends a run that printed help; errReported one that already told
@@ -50,6 +52,9 @@ func commands() []command {
 
 // run is the whole program, testable without a process.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	ctx = db.WithMigrationNotice(ctx, func(name string) {
+		fmt.Fprintf(stderr, "factdesk: updating the database for this version (%s); on a large desk this takes a while\n", name)
+	})
 	if len(args) == 0 {
 		return runServe(ctx, nil, stdin, stdout, stderr)
 	}
