@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -147,4 +148,35 @@ func checkSpans(t testing.TB, text string, c Claim) {
 			j++
 		}
 	}
+}
+
+// FuzzByteOffsets checks the conversion against a walk of the string one
+// code point at a time, for every offset of the text, in order and reversed
+// (the eight-byte ASCII steps must land where the plain walk does).
+func FuzzByteOffsets(f *testing.F) {
+	fuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, text string) {
+		var want []int
+		for b := range text {
+			want = append(want, b)
+		}
+		want = append(want, len(text), len(text))
+		cps := make([]int, len(want))
+		for i := range cps {
+			cps[i] = i
+		}
+		got := ByteOffsets(text, cps...)
+		for i := range want {
+			if got[i] != want[i] {
+				t.Fatalf("offset %d: byte %d, want %d", i, got[i], want[i])
+			}
+		}
+		slices.Reverse(cps)
+		got = ByteOffsets(text, cps...)
+		for i, cp := range cps {
+			if got[i] != want[cp] {
+				t.Fatalf("offset %d (reversed): byte %d, want %d", cp, got[i], want[cp])
+			}
+		}
+	})
 }

@@ -27,6 +27,13 @@ func ByteOffsets(text string, cps ...int) []int {
 			b, c = 0, 0
 		}
 		for c < cp && b < len(text) {
+			// Eight ASCII bytes at a time: most of a news article is ASCII,
+			// and the claim page converts offsets deep into long texts.
+			if cp-c >= 8 && len(text)-b >= 8 && asciiRun(text[b:b+8]) {
+				b += 8
+				c += 8
+				continue
+			}
 			if text[b] < utf8.RuneSelf {
 				b++
 			} else {
@@ -87,4 +94,10 @@ func runeCount(s string) int {
 		n++
 	}
 	return n
+}
+
+// asciiRun reports whether the eight bytes of s are all ASCII.
+func asciiRun(s string) bool {
+	_ = s[7]
+	return (s[0]|s[1]|s[2]|s[3]|s[4]|s[5]|s[6]|s[7])&0x80 == 0
 }
