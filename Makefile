@@ -37,6 +37,7 @@ test: check-generated lint
 	$(GO) test -count=1 ./...
 	$(GO) test -run='^$$' -fuzz='^FuzzSegment$$' -fuzztime=$(FUZZSHORT_FAST) -fuzzminimizetime=2s ./extract/
 	$(GO) test -run='^$$' -fuzz='^FuzzExtract$$' -fuzztime=$(FUZZSHORT_FAST) -fuzzminimizetime=2s ./extract/
+	$(GO) test -run='^$$' -fuzz='^FuzzByteOffsets$$' -fuzztime=$(FUZZSHORT) -fuzzminimizetime=2s ./extract/
 	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZSHORT_FAST) -fuzzminimizetime=2s ./ingest/
 	# Hostile input: export writers and query-string parsing.
 	$(GO) test -run='^$$' -fuzz='^FuzzWriters$$' -fuzztime=$(FUZZSHORT) -fuzzminimizetime=2s ./export/
@@ -47,6 +48,7 @@ test: check-generated lint
 fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzSegment$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./extract/
 	$(GO) test -run='^$$' -fuzz='^FuzzExtract$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./extract/
+	$(GO) test -run='^$$' -fuzz='^FuzzByteOffsets$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./extract/
 	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./ingest/
 	# Hostile input: export writers and query-string parsing.
 	$(GO) test -run='^$$' -fuzz='^FuzzWriters$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./export/
