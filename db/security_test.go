@@ -214,7 +214,7 @@ func TestSessionIdleAndAbsoluteTimeouts(t *testing.T) {
 	now := start
 	s.SetClock(func() time.Time { return now })
 	tm := SessionTimeouts{Idle: time.Hour, Absolute: 3 * time.Hour}
-	if err := s.SaveSession(ctx, "tok", u.ID, "{}", tm); err != nil {
+	if err := s.CreateSession(ctx, "tok", u.ID, "{}", tm); err != nil {
 		t.Fatal(err)
 	}
 	// Requests every 50 minutes keep it alive, up to the absolute limit.
@@ -228,7 +228,7 @@ func TestSessionIdleAndAbsoluteTimeouts(t *testing.T) {
 		}
 	}
 	// Saving (a flash message, say) does not extend the absolute limit.
-	if err := s.SaveSession(ctx, "tok", u.ID, `{"flash":"x"}`, tm); err != nil {
+	if err := s.UpdateSession(ctx, "tok", u.ID, `{"flash":"x"}`, tm); err != nil {
 		t.Fatal(err)
 	}
 	ss, _ := s.Session(ctx, "tok")
@@ -246,7 +246,7 @@ func TestSessionIdleAndAbsoluteTimeouts(t *testing.T) {
 	// Idle: a session not used for an hour ends.
 	bob := mustUser(t, s, "bob", "viewer")
 	now = start
-	s.SaveSession(ctx, "idle", bob.ID, "{}", tm)
+	s.CreateSession(ctx, "idle", bob.ID, "{}", tm)
 	now = now.Add(59 * time.Minute)
 	if n, _ := s.CountUserSessions(ctx, bob.ID); n != 1 {
 		t.Fatalf("live sessions = %d, want 1", n)
@@ -301,10 +301,10 @@ func TestSessionCarriesItsCurrentUser(t *testing.T) {
 	ctx := context.Background()
 	u := mustUser(t, s, "ann", "reviewer")
 	tm := SessionTimeouts{Idle: time.Hour, Absolute: 3 * time.Hour}
-	if err := s.SaveSession(ctx, "tok", u.ID, "{}", tm); err != nil {
+	if err := s.CreateSession(ctx, "tok", u.ID, "{}", tm); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SaveSession(ctx, "anon", 0, `{"flash":"x"}`, tm); err != nil {
+	if err := s.CreateSession(ctx, "anon", 0, `{"flash":"x"}`, tm); err != nil {
 		t.Fatal(err)
 	}
 	ss, err := s.Session(ctx, "tok")

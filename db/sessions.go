@@ -63,27 +63,38 @@ func (t SessionTimeouts) expiry(created, seen time.Time) time.Time {
 	return idle
 }
 
-// SaveSession creates or replaces the session stored under token. An
-// existing session keeps its creation time, so saving it never extends its
-// absolute lifetime.
-func (s *Store) SaveSession(ctx context.Context, token string, userID int64, data string, t SessionTimeouts) error {
+// CreateSession stores a new session under token.
+func (s *Store) CreateSession(ctx context.Context, token string, userID int64, data string, t SessionTimeouts) error {
 	now := s.now()
 	uid := sql.NullInt64{Int64: userID, Valid: userID > 0}
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		created := now
+		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (id, user_id, data, created_at, last_seen, expires_at)
+			VALUES (?, ?, ?, ?, ?, ?)`,
+			hashToken(token), uid, data, formatTime(now), formatTime(now), formatTime(t.expiry(now, now)))
+		return err
+	})
+}
+
+// UpdateSession replaces the data of the live session stored under token.
+// It keeps the session's creation time, so saving never extends its
+// absolute lifetime, and it never brings back a session that has ended
+// (logged out elsewhere, or every session of its user ended by a password
+// reset) while the request that saves it ran: that is ErrNotFound.
+func (s *Store) UpdateSession(ctx context.Context, token string, userID int64, data string, t SessionTimeouts) error {
+	now := s.now()
+	uid := sql.NullInt64{Int64: userID, Valid: userID > 0}
+	return s.tx(ctx, func(tx *sql.Tx) error {
 		var c string
-		err := tx.QueryRowContext(ctx, `SELECT created_at FROM sessions WHERE id = ?`, hashToken(token)).Scan(&c)
-		switch {
-		case err == nil:
-			created = parseTime(c)
-		case !errors.Is(err, sql.ErrNoRows):
+		err := tx.QueryRowContext(ctx, `SELECT created_at FROM sessions WHERE id = ? AND expires_at > ?`,
+			hashToken(token), formatTime(now)).Scan(&c)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO sessions (id, user_id, data, created_at, last_seen, expires_at)
-			VALUES (?, ?, ?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, data = excluded.data,
-				last_seen = excluded.last_seen, expires_at = excluded.expires_at`,
-			hashToken(token), uid, data, formatTime(created), formatTime(now), formatTime(t.expiry(created, now)))
+		_, err = tx.ExecContext(ctx, `UPDATE sessions SET user_id = ?, data = ?, last_seen = ?, expires_at = ? WHERE id = ?`,
+			uid, data, formatTime(now), formatTime(t.expiry(parseTime(c), now)), hashToken(token))
 		return err
 	})
 }

@@ -172,7 +172,7 @@ func TestSessions(t *testing.T) {
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	s.SetClock(func() time.Time { return now })
 	hour := SessionTimeouts{Idle: time.Hour, Absolute: 24 * time.Hour}
-	if err := s.SaveSession(ctx, "tokA", u.ID, `{"k":"v"}`, hour); err != nil {
+	if err := s.CreateSession(ctx, "tokA", u.ID, `{"k":"v"}`, hour); err != nil {
 		t.Fatal(err)
 	}
 	ss, err := s.Session(ctx, "tokA")
@@ -191,8 +191,8 @@ func TestSessions(t *testing.T) {
 	if n, err := s.DeleteExpiredSessions(ctx); err != nil || n != 1 {
 		t.Fatalf("DeleteExpiredSessions = %d, %v", n, err)
 	}
-	s.SaveSession(ctx, "t1", u.ID, "{}", hour)
-	s.SaveSession(ctx, "t2", u.ID, "{}", hour)
+	s.CreateSession(ctx, "t1", u.ID, "{}", hour)
+	s.CreateSession(ctx, "t2", u.ID, "{}", hour)
 	s.DeleteSession(ctx, "t1")
 	if _, err := s.Session(ctx, "t1"); !errors.Is(err, ErrNotFound) {
 		t.Fatal("deleted session still there")
@@ -200,6 +200,14 @@ func TestSessions(t *testing.T) {
 	s.DeleteUserSessions(ctx, u.ID)
 	if _, err := s.Session(ctx, "t2"); !errors.Is(err, ErrNotFound) {
 		t.Fatal("user's sessions survived DeleteUserSessions")
+	}
+	// A request that loaded its session before the session was ended
+	// (a password reset, say) saves it afterwards: it must stay ended.
+	if err := s.UpdateSession(ctx, "t2", u.ID, `{"flash":"x"}`, hour); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("UpdateSession of an ended session = %v, want ErrNotFound", err)
+	}
+	if _, err := s.Session(ctx, "t2"); !errors.Is(err, ErrNotFound) {
+		t.Fatal("an ended session came back when saved")
 	}
 }
 

@@ -502,9 +502,9 @@ func TestBulk(t *testing.T) {
 func TestUserAdmin(t *testing.T) {
 	f := newTeam(t)
 	s, ctx := f.s, context.Background()
-	s.SaveSession(ctx, "ann-1", f.ann.ID, "{}", SessionTimeouts{Idle: time.Hour, Absolute: time.Hour})
-	s.SaveSession(ctx, "ann-2", f.ann.ID, "{}", SessionTimeouts{Idle: time.Hour, Absolute: time.Hour})
-	s.SaveSession(ctx, "bob-1", f.bob.ID, "{}", SessionTimeouts{Idle: time.Hour, Absolute: time.Hour})
+	s.CreateSession(ctx, "ann-1", f.ann.ID, "{}", SessionTimeouts{Idle: time.Hour, Absolute: time.Hour})
+	s.CreateSession(ctx, "ann-2", f.ann.ID, "{}", SessionTimeouts{Idle: time.Hour, Absolute: time.Hour})
+	s.CreateSession(ctx, "bob-1", f.bob.ID, "{}", SessionTimeouts{Idle: time.Hour, Absolute: time.Hour})
 	u, err := s.SetDisabled(ctx, f.ann.ID, true)
 	if err != nil || !u.Disabled {
 		t.Fatalf("disable = %+v, %v", u, err)

@@ -107,13 +107,6 @@ func (st *SessionStore) Save(r *http.Request, w http.ResponseWriter, sess *sessi
 		http.SetCookie(w, sessions.NewCookie(sess.Name(), "", sess.Options))
 		return nil
 	}
-	if sess.ID == "" {
-		tok, err := newToken()
-		if err != nil {
-			return err
-		}
-		sess.ID = tok
-	}
 	var uid int64
 	vals := make(map[string]any, len(sess.Values))
 	for k, v := range sess.Values {
@@ -134,7 +127,23 @@ func (st *SessionStore) Save(r *http.Request, w http.ResponseWriter, sess *sessi
 	if err != nil {
 		return err
 	}
-	if err := st.db.SaveSession(ctx, sess.ID, uid, string(data), st.Timeouts); err != nil {
+	if sess.ID == "" {
+		tok, err := newToken()
+		if err != nil {
+			return err
+		}
+		if err := st.db.CreateSession(ctx, tok, uid, string(data), st.Timeouts); err != nil {
+			return err
+		}
+		sess.ID = tok
+	} else if err := st.db.UpdateSession(ctx, sess.ID, uid, string(data), st.Timeouts); errors.Is(err, db.ErrNotFound) {
+		// The session ended while this request ran: the browser is logged
+		// out, not handed the session back.
+		sess.ID = ""
+		sess.Options.MaxAge = -1
+		http.SetCookie(w, sessions.NewCookie(sess.Name(), "", sess.Options))
+		return nil
+	} else if err != nil {
 		return err
 	}
 	sess.IsNew = false

@@ -229,7 +229,7 @@ func TestUserCommands(t *testing.T) {
 		}
 		defer s.Close()
 		u, _ := s.UserByName(ctx, "rita")
-		if err := s.SaveSession(ctx, tok, u.ID, "{}", db.SessionTimeouts{Idle: time.Hour, Absolute: time.Hour}); err != nil {
+		if err := s.CreateSession(ctx, tok, u.ID, "{}", db.SessionTimeouts{Idle: time.Hour, Absolute: time.Hour}); err != nil {
 			t.Fatal(err)
 		}
 	}
