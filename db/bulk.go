@@ -64,6 +64,9 @@ func (s *Store) Bulk(ctx context.Context, userID int64, a BulkAction, items []Bu
 		if strings.TrimSpace(a.Note) == "" {
 			return r, fmt.Errorf("%w: say why these are not claims", ErrInvalid)
 		}
+		if err := checkPlain("the reason", a.Note); err != nil {
+			return r, err
+		}
 	case BulkAssign:
 		ids := make([]int64, len(items))
 		for i, it := range items {

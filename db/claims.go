@@ -468,7 +468,7 @@ func (s *Store) SetStatus(ctx context.Context, claimID, userID, seenVersion int6
 	if len(note) > 10000 {
 		return Claim{}, fmt.Errorf("%w: the note is longer than 10,000 bytes", ErrInvalid)
 	}
-	if err := checkNote(note); err != nil {
+	if err := checkPlain("the note", note); err != nil {
 		return Claim{}, err
 	}
 	for i := range evidence {
@@ -548,16 +548,17 @@ func (s *Store) History(ctx context.Context, claimID int64) ([]HistoryEntry, err
 	return out, rows.Err()
 }
 
-// checkNote refuses a note that is not plain text: history is kept for good,
-// so invalid UTF-8 or control characters (other than tabs and line breaks)
-// are refused rather than stored.
-func checkNote(note string) error {
-	if !utf8.ValidString(note) {
-		return fmt.Errorf("%w: the note is not valid text (UTF-8)", ErrInvalid)
+// checkPlain refuses text that is not plain: what reviewers write is kept
+// for good (history is never rewritten) and shown to others, so invalid
+// UTF-8 or control characters other than tabs and line breaks are refused
+// rather than stored. what names the field in the message ("the note").
+func checkPlain(what, s string) error {
+	if !utf8.ValidString(s) {
+		return fmt.Errorf("%w: %s is not valid text (UTF-8)", ErrInvalid, what)
 	}
-	for _, r := range note {
+	for _, r := range s {
 		if unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' {
-			return fmt.Errorf("%w: the note holds control characters; use plain text", ErrInvalid)
+			return fmt.Errorf("%w: %s holds control characters; use plain text", ErrInvalid, what)
 		}
 	}
 	return nil

@@ -78,6 +78,9 @@ func (s *Store) AddComment(ctx context.Context, claimID, userID int64, body stri
 	if utf8.RuneCountInString(body) > commentLimit {
 		return Comment{}, fmt.Errorf("%w: the comment is longer than 5,000 characters", ErrInvalid)
 	}
+	if err := checkPlain("the comment", body); err != nil {
+		return Comment{}, err
+	}
 	var c Claim
 	var cm Comment
 	err := s.tx(ctx, func(tx *sql.Tx) error {

@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"factdesk/extract"
@@ -72,8 +71,11 @@ func BodySHA256(body string) string {
 // CheckMeta validates a document's optional source URL and publication date.
 func CheckMeta(rawURL, published string) error {
 	if rawURL != "" {
+		if err := checkPlain("the source URL", rawURL); err != nil {
+			return err
+		}
 		u, err := url.Parse(rawURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.ContainsAny(rawURL, " \t\r\n") {
 			return fmt.Errorf("%w: the source URL must start with http:// or https://", ErrInvalid)
 		}
 	}
@@ -91,15 +93,10 @@ const maxTitleRunes = 500
 // cleanTitle turns runs of white space (tabs and line breaks included) into
 // single spaces and refuses a title that is not plain text.
 func cleanTitle(t string) (string, error) {
-	if !utf8.ValidString(t) {
-		return "", fmt.Errorf("%w: the title is not valid text (UTF-8)", ErrInvalid)
+	if err := checkPlain("the title", t); err != nil {
+		return "", err
 	}
 	t = strings.Join(strings.Fields(t), " ")
-	for _, r := range t {
-		if unicode.IsControl(r) {
-			return "", fmt.Errorf("%w: the title holds control characters; use plain text", ErrInvalid)
-		}
-	}
 	if utf8.RuneCountInString(t) > maxTitleRunes {
 		return "", fmt.Errorf("%w: the title is longer than %d characters", ErrInvalid, maxTitleRunes)
 	}

@@ -43,6 +43,11 @@ func (e *NewEvidence) normalize() error {
 	if utf8.RuneCountInString(e.Excerpt) > 2000 {
 		return fmt.Errorf("%w: the quoted excerpt is longer than 2,000 characters", ErrInvalid)
 	}
+	for _, f := range []struct{ what, s string }{{"the evidence link", e.URL}, {"the evidence title", e.Title}, {"the quoted excerpt", e.Excerpt}} {
+		if err := checkPlain(f.what, f.s); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

@@ -115,6 +115,9 @@ func (s *Store) SubmitSecondOpinion(ctx context.Context, claimID, userID int64, 
 	if len(note) > 10000 {
 		return SecondOpinion{}, fmt.Errorf("%w: the note is longer than 10,000 bytes", ErrInvalid)
 	}
+	if err := checkPlain("the note", note); err != nil {
+		return SecondOpinion{}, err
+	}
 	var c Claim
 	var id int64
 	err := s.tx(ctx, func(tx *sql.Tx) error {

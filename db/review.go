@@ -90,6 +90,9 @@ func (s *Store) Dismiss(ctx context.Context, claimID, userID, seenVersion int64,
 	if utf8.RuneCountInString(reason) > reasonLimit {
 		return Claim{}, fmt.Errorf("%w: the reason is longer than %d characters", ErrInvalid, reasonLimit)
 	}
+	if err := checkPlain("the reason", reason); err != nil {
+		return Claim{}, err
+	}
 	return s.setDismissed(ctx, claimID, userID, seenVersion, true, reason)
 }
 
@@ -98,6 +101,9 @@ func (s *Store) Restore(ctx context.Context, claimID, userID, seenVersion int64,
 	note = strings.TrimSpace(note)
 	if utf8.RuneCountInString(note) > reasonLimit {
 		return Claim{}, fmt.Errorf("%w: the note is longer than %d characters", ErrInvalid, reasonLimit)
+	}
+	if err := checkPlain("the note", note); err != nil {
+		return Claim{}, err
 	}
 	return s.setDismissed(ctx, claimID, userID, seenVersion, false, note)
 }

@@ -294,6 +294,75 @@ func TestTitleAndNoteMustBeText(t *testing.T) {
 	}
 }
 
+// Everything else a user writes is plain text too: reasons, comments,
+// evidence, second opinions, source links and token labels. A refusal
+// writes nothing.
+func TestWhatUsersWriteMustBeText(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	ed := mustUser(t, s, "ed", "editor")
+	bob := mustUser(t, s, "bob", "reviewer")
+	body := "The council voted 31 to 4 on Tuesday to spend $2.5 billion on the port, officials said."
+	id, _, _, err := s.ImportDocument(ctx, NewDocument{Title: "Port", Body: body})
+	if err != nil {
+		t.Fatal(err)
+	}
+	claims, _ := s.DocumentClaims(ctx, id)
+	if len(claims) == 0 {
+		t.Fatal("no claims")
+	}
+	cid := claims[0].ID
+	if _, err := s.SetStatus(ctx, cid, ed.ID, 1, StatusConfirmed, "first"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RequestSecondOpinion(ctx, cid, ed.ID, bob.ID); err != nil {
+		t.Fatal(err)
+	}
+	before := historyRows(t, s)
+	for _, bad := range []string{"nul\x00byte", "bell\x07", "esc\x1b[31m", "caf\xe9", "del\x7f"} {
+		link := NewEvidence{URL: "https://example.org/a", Title: "Source", Excerpt: "quoted"}
+		for name, err := range map[string]error{
+			"dismiss reason": func() error { _, err := s.Dismiss(ctx, cid, ed.ID, 2, bad); return err }(),
+			"bulk reason": func() error {
+				_, err := s.Bulk(ctx, ed.ID, BulkAction{Kind: BulkDismiss, Note: bad}, []BulkItem{{ClaimID: cid, Version: 2}})
+				return err
+			}(),
+			"comment":          func() error { _, err := s.AddComment(ctx, cid, ed.ID, bad); return err }(),
+			"evidence title":   func() error { ev := link; ev.Title = bad; _, err := s.AddEvidence(ctx, cid, ed.ID, ev); return err }(),
+			"evidence excerpt": func() error { ev := link; ev.Excerpt = bad; _, err := s.AddEvidence(ctx, cid, ed.ID, ev); return err }(),
+			"evidence link":    func() error { ev := link; ev.URL += bad; _, err := s.AddEvidence(ctx, cid, ed.ID, ev); return err }(),
+			"opinion note":     func() error { _, err := s.SubmitSecondOpinion(ctx, cid, bob.ID, StatusDisputed, bad); return err }(),
+			"source URL":       CheckMeta("https://example.org/"+bad, ""),
+			"token label":      func() error { _, _, err := s.CreateToken(ctx, ed.ID, bad); return err }(),
+		} {
+			if !errors.Is(err, ErrInvalid) {
+				t.Errorf("%s %q: %v, want ErrInvalid", name, bad, err)
+			}
+		}
+	}
+	if after := historyRows(t, s); after != before {
+		t.Errorf("refused text wrote history: %d rows, then %d", before, after)
+	}
+	if c, _ := s.Claim(ctx, cid); c.Version != 2 || c.Dismissed {
+		t.Errorf("refused text changed the claim: version %d, dismissed %v", c.Version, c.Dismissed)
+	}
+	if cs, _ := s.Comments(ctx, cid); len(cs) != 0 {
+		t.Errorf("refused comment stored: %+v", cs)
+	}
+	if _, err := s.Dismiss(ctx, cid, ed.ID, 2, "a headline,\n\tnot a claim"); err != nil {
+		t.Fatalf("tabs and line breaks refused in a reason: %v", err)
+	}
+}
+
+func historyRows(t *testing.T, s *Store) int {
+	t.Helper()
+	var n int
+	if err := s.r.QueryRow(`SELECT count(*) FROM status_history`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 // A session comes with its user as the database holds them at that moment:
 // a role change shows on the next read, an anonymous session has none.
 func TestSessionCarriesItsCurrentUser(t *testing.T) {

@@ -40,6 +40,9 @@ func CheckTokenLabel(label string) (string, error) {
 	if label == "" || utf8.RuneCountInString(label) > 100 {
 		return "", fmt.Errorf("%w: a token needs a label of 1 to 100 characters, saying what uses it", ErrInvalid)
 	}
+	if err := checkPlain("the label", label); err != nil {
+		return "", err
+	}
 	return label, nil
 }
 
