@@ -21,6 +21,8 @@ type ClaimFilter struct {
 	Kinds      []string // empty: every kind
 	DocumentID int64    // 0: every document
 	Reviewer   string   // claims whose status this user changed at least once
+	AssigneeID int64    // claims assigned to this user; 0: anyone's
+	Unassigned bool     // claims assigned to no one
 	From, To   string   // YYYY-MM-DD, inclusive: the claim's last change (UTC)
 	ClaimID    int64    // 0: every claim
 	Published  bool     // only claims with a public page
@@ -101,6 +103,14 @@ func (f ClaimFilter) where(ctx context.Context, q interface {
 	if f.ClaimID > 0 {
 		conds = append(conds, "c.id = ?")
 		args = append(args, f.ClaimID)
+	}
+	switch {
+	case f.AssigneeID > 0:
+		// Unary +, as for the status: the walk stays on the primary key.
+		conds = append(conds, "+c.assignee_id = ?")
+		args = append(args, f.AssigneeID)
+	case f.Unassigned:
+		conds = append(conds, "+c.assignee_id IS NULL")
 	}
 	if f.Reviewer != "" {
 		var uid int64

@@ -13,7 +13,7 @@ import (
 // APIClaims lists claims with the queue's filters, in id order, a page at a
 // time.
 func (h *Handler) APIClaims(c echo.Context) error {
-	f, err := claimFilter(c)
+	f, err := h.claimFilter(c)
 	if err != nil {
 		return err
 	}

@@ -84,8 +84,7 @@ func (h *Handler) Queue(c echo.Context) error {
 	if st == "" {
 		st = strings.Join(db.Statuses, ",")
 	}
-	p.ExportURL = "/export?format=json&status=" + url.QueryEscape(st)
-	p.Download = h.downloadForm(st, f.DocumentID)
+	p.Download = h.downloadForm(views.DownloadForm{Status: st, DocumentID: f.DocumentID, Assignee: assignee})
 	if err := h.queueTeam(c, &p, f, assignee); err != nil {
 		return err
 	}

@@ -231,24 +231,34 @@ func isInvalid(err error) bool { return errors.Is(err, db.ErrInvalid) }
 // user name. It returns the value to keep in the queue's links.
 func (h *Handler) assigneeFilter(c echo.Context, f *db.QueueFilter) (string, error) {
 	f.BlindFor = CurrentUser(c).ID
-	v := strings.TrimSpace(c.QueryParam("assignee"))
+	var v string
+	var err error
+	f.AssigneeID, f.Unassigned, v, err = h.assigneeParam(c)
+	return v, err
+}
+
+// assigneeParam reads the assignee filter that the queue, its download and
+// the API share: "me", "none" (no one) or a username. v is the filter as a
+// link repeats it.
+func (h *Handler) assigneeParam(c echo.Context) (id int64, none bool, v string, err error) {
+	v = strings.TrimSpace(c.QueryParam("assignee"))
 	switch v {
 	case "":
 	case "me":
-		f.AssigneeID = CurrentUser(c).ID
+		id = CurrentUser(c).ID
 	case "none":
-		f.Unassigned = true
+		none = true
 	default:
 		u, err := h.Store.UserByName(c.Request().Context(), v)
 		if errors.Is(err, db.ErrNotFound) {
-			return "", fmt.Errorf("%w: there is no user named %q to filter by", db.ErrInvalid, v)
+			return 0, false, "", fmt.Errorf("%w: there is no user named %q to filter by", db.ErrInvalid, v)
 		}
 		if err != nil {
-			return "", err
+			return 0, false, "", err
 		}
-		f.AssigneeID, v = u.ID, u.Username
+		id, v = u.ID, u.Username
 	}
-	return v, nil
+	return id, none, v, nil
 }
 
 // queueTeam adds the assignee filter links, hidden verdicts and what the

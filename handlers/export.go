@@ -15,10 +15,14 @@ import (
 )
 
 // claimFilter reads the queue's filters from the query string: status and
-// kind (comma-separated lists), document, reviewer, and from and to dates.
-func claimFilter(c echo.Context) (db.ClaimFilter, error) {
+// kind (comma-separated lists), document, assignee, reviewer, and from and
+// to dates.
+func (h *Handler) claimFilter(c echo.Context) (db.ClaimFilter, error) {
 	var f db.ClaimFilter
 	var err error
+	if f.AssigneeID, f.Unassigned, _, err = h.assigneeParam(c); err != nil {
+		return f, err
+	}
 	if f.Statuses, err = db.ParseStatuses(c.QueryParam("status")); err != nil {
 		return f, err
 	}
@@ -48,7 +52,7 @@ func (h *Handler) streamExport(c echo.Context) error {
 	if format == "" {
 		format = "json"
 	}
-	f, err := claimFilter(c)
+	f, err := h.claimFilter(c)
 	if err != nil {
 		return err
 	}
@@ -94,10 +98,12 @@ var exportFormats = []views.FormatChoice{
 // downloadForm offers every format; ClaimReview is shown but disabled, with
 // the settings that turn it on, while they are missing, rather than failing
 // after the click.
-func (h *Handler) downloadForm(statuses string, docID int64) views.DownloadForm {
+// form holds the filters of the list it exports.
+func (h *Handler) downloadForm(form views.DownloadForm) views.DownloadForm {
+	form.Formats = exportFormats
 	missing := h.ExportOptions.ClaimReviewNeeds()
 	if missing == "" {
-		return views.DownloadForm{Status: statuses, DocumentID: docID, Formats: exportFormats}
+		return form
 	}
 	formats := make([]views.FormatChoice, len(exportFormats))
 	for i, f := range exportFormats {
@@ -107,5 +113,6 @@ func (h *Handler) downloadForm(statuses string, docID int64) views.DownloadForm 
 		}
 		formats[i] = f
 	}
-	return views.DownloadForm{Status: statuses, DocumentID: docID, Formats: formats}
+	form.Formats = formats
+	return form
 }

@@ -145,7 +145,6 @@ type QueuePage struct {
 	NextURL       string
 	PrevURL       string
 	StatusURLs    []FilterLink
-	ExportURL     string
 
 	Assignee     string       // the assignee filter: "", "me", "none" or a user name
 	AssigneeURLs []FilterLink // All, Mine, Unassigned, each reviewer
@@ -407,6 +406,7 @@ type AgreementPage struct {
 type DownloadForm struct {
 	Status     string // comma-separated statuses
 	DocumentID int64
+	Assignee   string // "me", "none", a username or empty, as the queue's link has it
 	Formats    []FormatChoice
 }
 

@@ -41,7 +41,7 @@ func TestPagesRenderAndEscape(t *testing.T) {
 		"import":    ImportView(ImportPage{Base: base, Text: hostile, Limit: "5 MB"}),
 		"document": DocumentView(DocumentPage{Base: base, ID: 3, DocTitle: hostile, CreatedAt: at, URL: "https://example.org/a",
 			Segments: []Segment{{Text: hostile + "\n\n"}, {Text: hostile, ClaimID: 7, Status: "disputed"}}, Claims: []ClaimRow{claim}}),
-		"queue": QueueView(QueuePage{Base: base, Claims: []ClaimRow{claim}, Total: 1, ExportURL: "/export"}),
+		"queue": QueueView(QueuePage{Base: base, Claims: []ClaimRow{claim}, Total: 1}),
 		"claim": ClaimView(ClaimPage{Base: base, Claim: claim, Before: hostile, After: hostile, DocURL: "/documents/3#claim-7",
 			History: []HistoryRow{{User: "rita", At: at, From: "unverified", To: "disputed", Note: hostile}}, Saved: "Saved."}),
 	}

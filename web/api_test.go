@@ -520,6 +520,14 @@ func TestAPIBlindSecondOpinion(t *testing.T) {
 	if len(page.Items) != 0 {
 		t.Fatalf("status filter shows the blind claim: %+v", page.Items)
 	}
+	// The assignee filter: no claim is assigned yet.
+	for q, want := range map[string]bool{"assignee=none": true, "assignee=rob": false, "assignee=me": false} {
+		page = handlers.APIPage[handlers.APIClaim]{}
+		rita.do(http.MethodGet, "/api/v1/claims?"+q, nil).decode(t, &page)
+		if (len(page.Items) > 0) != want {
+			t.Errorf("?%s lists %d claims", q, len(page.Items))
+		}
+	}
 	page = handlers.APIPage[handlers.APIClaim]{}
 	rob.do(http.MethodGet, "/api/v1/claims?document=1", nil).decode(t, &page)
 	for _, it := range page.Items {

@@ -363,6 +363,28 @@ func TestAssignmentAndMyQueue(t *testing.T) {
 			t.Errorf("status filter link %q drops the assignee", href)
 		}
 	})
+	// The queue's download exports what the queue shows, the assignee
+	// filter included.
+	for _, tc := range []struct {
+		filter string
+		n      int
+	}{{"rita", len(claims) - 1}, {"none", 1}} {
+		qp := eddie.get("/queue?assignee=" + tc.filter + "&status=unverified")
+		v, _ := qp.doc.Find(`form.download input[name="assignee"]`).Attr("value")
+		if v != tc.filter {
+			t.Errorf("download form of the %s queue: assignee %q", tc.filter, v)
+		}
+		csv := eddie.get("/export?format=csv&status=unverified&assignee=" + tc.filter)
+		if rows := strings.Count(strings.TrimSpace(csv.body), "\n"); csv.code != http.StatusOK || rows != tc.n {
+			t.Errorf("export of the %s queue: %d, %d rows, want %d", tc.filter, csv.code, rows, tc.n)
+		}
+	}
+	if r := rita.get("/export?format=csv&status=unverified&assignee=me"); strings.Count(strings.TrimSpace(r.body), "\n") != len(claims)-1 {
+		t.Errorf("rita's export of her queue: %q", r.body)
+	}
+	if r := eddie.get("/export?format=csv&assignee=ghost"); r.code != http.StatusBadRequest || !strings.Contains(r.body, "no user named") {
+		t.Errorf("export with an unknown assignee: %d", r.code)
+	}
 	acts := eddie.get("/activity").doc.Find("ol.activity li")
 	if !strings.Contains(acts.Eq(0).Text(), "unassigned") || !strings.Contains(acts.Eq(1).Text(), "assigned to rita") ||
 		!strings.Contains(acts.Eq(2).Text(), "assigned to rob") {
