@@ -22,9 +22,10 @@ func (h *Handler) APIClaims(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	if len(f.Statuses) > 0 {
+	if len(f.Statuses) > 0 || f.Reviewer != "" || f.From != "" || f.To != "" {
 		// A claim's place under a status filter would tell its verdict to
-		// a reviewer who owes a second opinion on it.
+		// a reviewer who owes a second opinion on it, and one under a
+		// reviewer or a date who gave it and when.
 		f.BlindFor = CurrentUser(c).ID
 	}
 	claims, more, err := h.Store.ListClaims(ctx, f, after, limit)

@@ -520,6 +520,17 @@ func TestAPIBlindSecondOpinion(t *testing.T) {
 	if len(page.Items) != 0 {
 		t.Fatalf("status filter shows the blind claim: %+v", page.Items)
 	}
+	// Nor does a filter on who changed it, or when: the first reviewer's
+	// name is withheld too.
+	for _, q := range []string{"reviewer=rita", "from=2000-01-01"} {
+		page = handlers.APIPage[handlers.APIClaim]{}
+		rob.do(http.MethodGet, "/api/v1/claims?"+q, nil).decode(t, &page)
+		for _, it := range page.Items {
+			if it.ID == id {
+				t.Errorf("?%s lists the claim rob owes a blind opinion on", q)
+			}
+		}
+	}
 	// The assignee filter: no claim is assigned yet.
 	for q, want := range map[string]bool{"assignee=none": true, "assignee=rob": false, "assignee=me": false} {
 		page = handlers.APIPage[handlers.APIClaim]{}
