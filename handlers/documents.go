@@ -47,8 +47,7 @@ func (h *Handler) NewDocument(c echo.Context) error {
 }
 
 // ImportRequestLimit is the largest import request the server reads: the
-// document, plus room for the multipart framing and the other fields (and
-// for pasted text sent beside a file, which is then ignored).
+// document, plus room for the multipart framing and the other fields.
 func ImportRequestLimit(maxDocBytes int) int { return maxDocBytes + 1<<20 }
 
 // importFieldRoom is what the browser's check keeps free, within the
@@ -63,8 +62,7 @@ func (h *Handler) importPage(c echo.Context) views.ImportPage {
 		MaxRequestBytes: ImportRequestLimit(h.MaxDocBytes) - importFieldRoom,
 		TooLargeText:    fmt.Sprintf("The pasted text is larger than the %s limit: import it in parts.", limit),
 		TooLargeFile:    fmt.Sprintf("The file is larger than the %s limit.", limit),
-		TooLargeBoth: fmt.Sprintf("The pasted text and the file together are larger than one import may send (%s). "+
-			"Only the file is imported: clear the text box, or remove the file.", ingest.FormatSize(ImportRequestLimit(h.MaxDocBytes))),
+		Both:            "You pasted text and chose a file: an import takes one article. Clear the text box to import the file, or remove the file to import the text.",
 	}
 }
 
@@ -86,6 +84,11 @@ func (h *Handler) CreateDocument(c echo.Context) error {
 	p.Text = c.FormValue("text")
 	name, data := "", []byte(p.Text)
 	if fh, err := c.FormFile("file"); err == nil && fh.Filename != "" {
+		// Which of the two was meant is not for the server to guess, and
+		// importing one would silently drop the other.
+		if strings.TrimSpace(p.Text) != "" {
+			return h.importFailed(c, p, p.Both)
+		}
 		if fh.Size > int64(h.MaxDocBytes) {
 			return h.importFailed(c, p, p.TooLargeFile)
 		}
@@ -101,8 +104,6 @@ func (h *Handler) CreateDocument(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		// The file, not the text box, is what is imported; the text stays
-		// in p, so a refused file gives back what was pasted.
 		name = fh.Filename
 	} else if strings.TrimSpace(p.Text) == "" {
 		return h.importFailed(c, p, "Paste the article text or choose a file.")

@@ -87,7 +87,7 @@ type ImportPage struct {
 	MaxRequestBytes int // largest text and file together that one request may carry
 	TooLargeText    string
 	TooLargeFile    string
-	TooLargeBoth    string
+	Both            string // text pasted and a file chosen
 }
 
 // Segment is a run of document text: plain when ClaimID is 0, else a claim.

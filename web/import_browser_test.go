@@ -69,8 +69,8 @@ func TestBrowserImportTooLarge(t *testing.T) {
 	dir := t.TempDir()
 	big := filepath.Join(dir, "big.txt")
 	browserMust(t, "write big.txt", os.WriteFile(big, bytes.Repeat([]byte("The port handled 10,000 containers. "), 2000), 0o644))
-	b.must("short text and a big file", chromedp.Do(b.ctx,
-		chromedp.Evaluate[chromedp.Void](`document.querySelector('#text').value = 'Kept while the file is refused.'`),
+	b.must("a big file", chromedp.Do(b.ctx,
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('#text').value = ''`),
 		chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{big}),
 	))
 	b.waitJS("the file message", `(document.querySelector('#import-error') || {}).textContent?.includes('The file is larger than the 64 KB limit')`)
@@ -81,25 +81,38 @@ func TestBrowserImportTooLarge(t *testing.T) {
 		t.Fatal("a file over the limit was sent")
 	}
 
-	// A file the server refuses (a program) beside pasted text: the form
-	// comes back with the text, the title and the URL.
+	// Text beside a file that fits: one import is one article, so the page
+	// asks which, and sends nothing.
+	small := filepath.Join(dir, "port.txt")
+	browserMust(t, "write port.txt", os.WriteFile(small, []byte("The port handled 10,000 containers in May."), 0o644))
+	b.must("text and a small file", chromedp.Do(b.ctx,
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('#text').value = 'Typed as well.'`),
+		chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{small}),
+	))
+	b.click(`#import-form button[type=submit]`)
+	b.waitJS("the message for both", `(document.querySelector('#import-error') || {}).textContent?.includes('You pasted text and chose a file')`)
+	if b.js(`String(window.__noReload === true)`) != "true" || b.path() != "/documents/new" {
+		t.Fatal("text and a file were sent")
+	}
+
+	// A file the server refuses (a program): the form comes back with the
+	// title and the URL.
 	exe := filepath.Join(dir, "setup.exe")
 	browserMust(t, "write setup.exe", os.WriteFile(exe, []byte("MZ\x90\x00 not an article"), 0o644))
-	const kept = "The council voted 31 to 4 on Tuesday, officials said."
-	b.must("text and a program", chromedp.Do(b.ctx,
-		chromedp.Evaluate[chromedp.Void](`document.querySelector('#text').value = `+browserJS(kept)),
+	b.must("a program", chromedp.Do(b.ctx,
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('#text').value = ''`),
 		chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{exe}),
 	))
 	res, err := chromedp.RunResponse(b.ctx, chromedp.Click(chromedp.CSS(`#import-form button[type=submit]`)))
-	b.must("submit with a program", err)
+	b.must("submit a program", err)
 	if res == nil || res.Status != 422 {
-		t.Fatalf("a program beside text: %v, want the form again with 422", res)
+		t.Fatalf("a program: %v, want the form again with 422", res)
 	}
 	if msg := b.js(`document.querySelector('#import-error').textContent`); !strings.Contains(msg, `".exe"`) {
 		t.Errorf("message for a program: %q", msg)
 	}
-	if got := b.js(`document.querySelector('#text').value`); got != kept {
-		t.Errorf("after the server refused the file the text box holds %q, want %q", got, kept)
+	if got := b.js(`document.querySelector('#title').value`); got != title {
+		t.Errorf("title after the server refused the file: %q", got)
 	}
 	if got := b.js(`document.querySelector('#url').value`); got != "https://news.example.org/port" {
 		t.Errorf("URL after the server refused the file: %q", got)
@@ -107,6 +120,8 @@ func TestBrowserImportTooLarge(t *testing.T) {
 	browserScreenshot(t, b.ctx, "import-refused-file")
 
 	// What fits goes through: the check does not stand in the way.
+	const kept = "The council voted 31 to 4 on Tuesday, officials said."
+	b.must("type the text", chromedp.Do(b.ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector('#text').value = `+browserJS(kept))))
 	res, err = chromedp.RunResponse(b.ctx, chromedp.Click(chromedp.CSS(`#import-form button[type=submit]`)))
 	b.must("submit the text alone", err)
 	if p := b.path(); res == nil || res.Status != 200 || !strings.HasPrefix(p, "/documents/") || p == "/documents/new" {

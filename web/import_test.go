@@ -52,9 +52,12 @@ func TestRefusedImportKeepsInputs(t *testing.T) {
 		data             []byte
 		want             string
 	}{
-		{"text with a program", article, "setup.exe", []byte("MZ\x90\x00binary"), `".exe"`},
-		{"text with a binary .txt", article, "notes.txt", []byte("PK\x03\x04\x00\x00binary\x00\x01"), "not text"},
-		{"text with a file too large", article, "big.txt", bytes.Repeat([]byte("The port handled 10,000 containers. "), 2000), "The file is larger than the 64 KB limit."},
+		{"a program", "", "setup.exe", []byte("MZ\x90\x00binary"), `".exe"`},
+		{"a binary .txt", "", "notes.txt", []byte("PK\x03\x04\x00\x00binary\x00\x01"), "not text"},
+		{"a file too large", "", "big.txt", bytes.Repeat([]byte("The port handled 10,000 containers. "), 2000), "The file is larger than the 64 KB limit."},
+		// Text and a file: which was meant is not guessed, and neither is
+		// dropped.
+		{"text and a file", article, "port.txt", []byte(article), "You pasted text and chose a file"},
 		{"text too large", bigText, "", nil, "The pasted text is larger than the 64 KB limit"},
 		{"bad date", article, "", nil, "date"},
 	}
@@ -114,8 +117,8 @@ func TestImportFormCarriesLimits(t *testing.T) {
 			t.Errorf("%s = %q, want the limit named", k, attr(k))
 		}
 	}
-	if !strings.Contains(attr("data-too-large-both"), "clear the text box") {
-		t.Errorf("data-too-large-both = %q", attr("data-too-large-both"))
+	if !strings.Contains(attr("data-both"), "Clear the text box") {
+		t.Errorf("data-both = %q", attr("data-both"))
 	}
 	if r.doc.Find(`script[src*="/assets/js/import.js"]`).Length() != 1 {
 		t.Error("the import page does not load import.js")

@@ -39,13 +39,14 @@
     const input = form.querySelector("#file");
     const file = input && input.files && input.files.length > 0 ? input.files[0] : null;
     const textBytes = text ? sentBytes(text.value) : 0;
+    // Text beside a file is refused (white space too, when there is so much
+    // of it that the request would be over its limit).
+    if (file && text && (text.value.trim() !== "" || textBytes + file.size > maxRequest)) {
+      return { msg: form.dataset.both, field: text };
+    }
     if (file && file.size > max) {
       return { msg: form.dataset.tooLargeFile, field: input };
     }
-    if (file && textBytes + file.size > maxRequest) {
-      return { msg: form.dataset.tooLargeBoth, field: text };
-    }
-    // With a file chosen the text is not imported, only sent along.
     if (!file && textBytes > max) {
       return { msg: form.dataset.tooLargeText, field: text };
     }
