@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -109,6 +110,56 @@ func TestClaimPageKeepsDraftsOfOtherForms(t *testing.T) {
 	}
 	if a.js(`window.__noReload`) != "yes" {
 		t.Error("the page reloaded")
+	}
+	a.console.check(t)
+}
+
+// Saving from the keyboard keeps the keyboard where it was: the panel is
+// replaced, and focus goes to the same button in the new one, so the next
+// Tab carries on from there rather than from the top of the page.
+func TestKeyboardSaveKeepsFocus(t *testing.T) {
+	bt := startBrowserTest(t, 60*time.Second)
+	ctx := context.Background()
+	bt.user("rita", "reviewer")
+	_, _, _, err := bt.store.ImportDocument(ctx, db.NewDocument{Title: browserTitle, Body: browserArticle})
+	browserMust(t, "import", err)
+	page, err := bt.store.Queue(ctx, db.QueueFilter{Limit: 50})
+	browserMust(t, "queue", err)
+	if len(page.Claims) == 0 {
+		t.Fatal("no claims")
+	}
+	a := bt.browser("rita")
+	a.login("rita")
+	a.open(fmt.Sprintf("/claims/%d", page.Claims[0].ID))
+	a.waitLive()
+	focused := func() string {
+		return a.js(`(() => { const e = document.activeElement; if (!e || e === document.body) return 'body';
+			return e.tagName.toLowerCase() + (e.name ? '[name=' + e.name + ']' : '') + (e.value && e.tagName === 'BUTTON' ? '[value=' + e.value + ']' : '') +
+				(e.closest('#claim-main') ? ' in panel' : ''); })()`)
+	}
+
+	a.js(`(document.querySelector('#note').focus(), 'ok')`)
+	a.must("type a note", chromedp.Do(a.ctx, chromedp.KeyEvent("Checked against the minutes.")))
+	a.js(`(document.querySelector('button[name=status][value=disputed]').focus(), 'ok')`)
+	a.key("\r")
+	a.waitJS("the saved status", `(document.querySelector('#review-saved') || {}).textContent?.includes('Disputed')`)
+	a.waitJS("the swap to settle", `!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')`)
+	if got, want := focused(), "button[name=status][value=disputed] in panel"; got != want {
+		t.Errorf("focus after saving with Enter: %s, want %s", got, want)
+	}
+	a.key("\t")
+	if got := focused(); !strings.HasSuffix(got, " in panel") {
+		t.Errorf("Tab after saving went to %s, outside the review panel", got)
+	}
+
+	a.js(`(document.querySelector('#comment-body').focus(), 'ok')`)
+	a.must("type a comment", chromedp.Do(a.ctx, chromedp.KeyEvent("Minutes attached.")))
+	a.js(`(document.querySelector('#comments form button[type=submit]').focus(), 'ok')`)
+	a.key("\r")
+	a.waitJS("the comment", `[...document.querySelectorAll('#comment-items li')].some(li => li.textContent.includes('Minutes attached.'))`)
+	a.waitJS("the swap to settle", `!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')`)
+	if got := focused(); got == "body" || !strings.HasPrefix(got, "button") {
+		t.Errorf("focus after sending a comment with Enter: %s, want its button", got)
 	}
 	a.console.check(t)
 }

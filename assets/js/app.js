@@ -146,6 +146,43 @@
   });
   document.addEventListener("htmx:afterSettle", function () { drafts = null; });
 
+  // --- Focus across swaps --------------------------------------------------
+  // A form sent from the keyboard goes away with the panel htmx replaces,
+  // and focus with it, back to the top of the page. It goes instead to the
+  // same control of the new panel (same form action, name and, for a
+  // button or a box, value), or, when the form is gone, to the panel's
+  // message.
+  let kept = null; // {action, name, value, exact, panel} of the swap in progress
+
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    kept = null;
+    const t = evt.detail.target;
+    const a = document.activeElement;
+    if (!evt.detail.shouldSwap || !t || !a || a === document.body || !t.contains(a) || !a.form) return;
+    kept = { action: a.form.getAttribute("action"), name: a.name, value: a.value,
+      exact: a.tagName === "BUTTON" || a.type === "checkbox" || a.type === "radio", panel: t.id };
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    const r = kept;
+    kept = null;
+    const a = document.activeElement;
+    if (!r || (a && a !== document.body)) return; // htmx or a handler placed it
+    let el = null;
+    document.querySelectorAll("form").forEach(function (f) {
+      if (el || f.getAttribute("action") !== r.action) return;
+      Array.prototype.forEach.call(f.elements, function (c) {
+        if (!el && !c.disabled && c.name === r.name && (!r.exact || c.value === r.value)) el = c;
+      });
+    });
+    const panel = r.panel && document.getElementById(r.panel);
+    if (!el && panel) {
+      el = panel.querySelector("[role=alert], [role=status]") || panel.querySelector("h1, h2");
+      if (el && !el.hasAttribute("tabindex")) el.setAttribute("tabindex", "-1");
+    }
+    if (el) el.focus();
+  });
+
   // --- The queue: a selected row -------------------------------------------
   let selected = null; // claim id of the selected row
   let refocus = false; // focus was in a row that htmx is replacing
