@@ -78,10 +78,7 @@ func (h *Handler) bulk(c echo.Context, act db.BulkAction, sel []db.BulkItem) (db
 // bulkMessage says what happened, naming every claim that was left alone.
 func bulkMessage(a db.BulkAction, r db.BulkResult, hidden map[int64]bool) string {
 	n := len(r.Done)
-	claims := fmt.Sprintf("%d claims", n)
-	if n == 1 {
-		claims = "1 claim"
-	}
+	claims := views.Claims(n)
 	var b strings.Builder
 	switch a.Kind {
 	case db.BulkStatus:

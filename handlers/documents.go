@@ -132,7 +132,7 @@ func (h *Handler) CreateDocument(c echo.Context) error {
 		h.Sessions.SetFlash(c, fmt.Sprintf("This text was imported before: this is document %d. Nothing new was added.", id))
 	} else {
 		h.Log.Info("document imported", "id", id, "claims", n, "user", u.Username)
-		h.Sessions.SetFlash(c, fmt.Sprintf("Imported, %d claims found.", n))
+		h.Sessions.SetFlash(c, fmt.Sprintf("Imported, %s found.", views.Claims(n)))
 	}
 	return seeOther(c, fmt.Sprintf("/documents/%d", id))
 }

@@ -97,8 +97,8 @@ func pctOf(n, total int) string {
 
 // progressSummary describes a progress bar in words.
 func progressSummary(p Progress) string {
-	s := fmt.Sprintf("%d of %d claims reviewed (%s): %d confirmed, %d disputed, %d unverified",
-		reviewed(p), p.Total(), pctOf(reviewed(p), p.Total()), p.Confirmed, p.Disputed, p.Unverified)
+	s := fmt.Sprintf("%d of %s reviewed (%s): %d confirmed, %d disputed, %d unverified",
+		reviewed(p), Claims(p.Total()), pctOf(reviewed(p), p.Total()), p.Confirmed, p.Disputed, p.Unverified)
 	if p.Hidden > 0 {
 		s += fmt.Sprintf(", %d hidden", p.Hidden)
 	}

@@ -2,7 +2,10 @@
 // struct per page. It knows nothing of the database: handlers fill the models.
 package views
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // Base is what every page's layout needs.
 type Base struct {
@@ -216,6 +219,14 @@ type ErrorPage struct {
 
 // Statuses in display order.
 var Statuses = []string{"unverified", "confirmed", "disputed"}
+
+// Claims counts claims in words: "1 claim", "3 claims".
+func Claims(n int) string {
+	if n == 1 {
+		return "1 claim"
+	}
+	return strconv.Itoa(n) + " claims"
+}
 
 // StatusLabel is how a status reads in the interface.
 func StatusLabel(s string) string {

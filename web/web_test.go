@@ -780,3 +780,28 @@ func TestSecureCookies(t *testing.T) {
 		t.Errorf("no __Host- session cookie: %v", r.hdr["Set-Cookie"])
 	}
 }
+
+// One claim is "1 claim", in the import's message, the document's list
+// and the queue.
+func TestOneClaimIsSingular(t *testing.T) {
+	a := newApp(t)
+	c := a.client()
+	c.login("rita")
+	r := c.importText("Port vote", "The council voted 31 to 4 on Tuesday to spend $2.5 billion on the port, officials said.")
+	if r.code != http.StatusSeeOther {
+		t.Fatalf("import: %d", r.code)
+	}
+	doc := c.get(r.hdr.Get("Location"))
+	if n := doc.doc.Find(".doc-claims ol.claims > li").Length(); n != 1 {
+		t.Fatalf("the sentence gave %d claims, want 1", n)
+	}
+	for where, got := range map[string]string{
+		"import message": doc.doc.Find(".flash").Text(),
+		"claim list":     doc.doc.Find(".doc-claims h2").Text(),
+		"queue":          c.get("/queue").doc.Find("main p.muted").First().Text(),
+	} {
+		if !strings.Contains(got, "1 claim") || strings.Contains(got, "1 claims") {
+			t.Errorf("%s says %q", where, got)
+		}
+	}
+}
