@@ -35,6 +35,9 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if *user != "" {
 		return usageError{"--user goes with --claims: it says who adds the claims"}
 	}
+	if err := checkMaxDocMB(*maxMB); err != nil {
+		return err
+	}
 	files := fs.Args()
 	if len(files) == 0 {
 		return usageError{"import needs at least one FILE (or - for standard input)"}

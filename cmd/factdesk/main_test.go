@@ -176,6 +176,11 @@ func TestErrorsAreOneLine(t *testing.T) {
 		{[]string{"export", "--status", "maybe"}, "", "unknown status"},
 		{[]string{"user", "add"}, "", "one user name"},
 		{[]string{"serve", "--addr", "256.0.0.1:99999"}, "", "listen"},
+		{[]string{"import", writeFile(t, "late.txt", "Text 1."), "--db", filepath.Join(dir, "other.db")}, "", "put flags before"},
+		{[]string{"user", "add", "rob", "--role=admin"}, "", "put flags before"},
+		{[]string{"import", "--max-doc-mb", "-3", writeFile(t, "neg.txt", "Text 1.")}, "", "--max-doc-mb must be between 0.001 and 1024"},
+		{[]string{"serve", "--max-doc-mb", "0"}, "", "--max-doc-mb must be between 0.001 and 1024"},
+		{[]string{"serve", "--max-doc-mb", "NaN"}, "", "--max-doc-mb must be between 0.001 and 1024"},
 	}
 	for _, tc := range cases {
 		out, errOut, err := c.run(tc.stdin, tc.args...)
@@ -306,5 +311,25 @@ func TestUserCommands(t *testing.T) {
 		if !errors.Is(err, errHelp) || !strings.Contains(errOut, "Usage: factdesk user "+sub) {
 			t.Errorf("user %s -h: %v %q", sub, err, errOut)
 		}
+	}
+}
+
+// A flag after a file name is refused before any database is opened:
+// taken as a file name, it left the import to the default database.
+func TestFlagAfterFileWritesNothing(t *testing.T) {
+	c := newCLI(t)
+	other := filepath.Join(t.TempDir(), "other.db")
+	_, _, err := c.run("", "import", writeFile(t, "a.txt", "The council voted 31 to 4 on Tuesday, officials said."), "--db", other)
+	if err == nil || !strings.Contains(err.Error(), "--db comes after") {
+		t.Fatalf("err %v", err)
+	}
+	for _, p := range []string{c.db, other} {
+		if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s was made: %v", p, err)
+		}
+	}
+	// After "--" a name that looks like a flag is a file name.
+	if _, errOut, err := c.run("", "import", "--", "--db"); err == nil || !strings.Contains(errOut+err.Error(), "--db") || strings.Contains(err.Error(), "comes after") {
+		t.Errorf("import -- --db: %v %q", err, errOut)
 	}
 }

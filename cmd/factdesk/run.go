@@ -108,13 +108,36 @@ func newFlags(name, usage string, stderr io.Writer) (*flag.FlagSet, *string) {
 	return fs, dbPath
 }
 
-// parseFlags parses args, turning -h into errHelp and mistakes into usage errors.
+// parseFlags parses args, turning -h into errHelp and mistakes into usage
+// errors. Go's flags end at the first other argument, so a flag put after
+// one (import a.txt --db other.db) would be taken for a file name while the
+// command ran on the default database: that is refused before anything is
+// done. After "--", everything is an argument.
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return errHelp
 		}
 		return usageError{err.Error()}
+	}
+	rest := fs.Args()
+	if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+		return nil
+	}
+	for _, a := range rest {
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if strings.HasPrefix(a, "-") && name != "" && (fs.Lookup(name) != nil || name == "h" || name == "help") {
+			return usageError{fmt.Sprintf("%s comes after %q: put flags before the other arguments", a, rest[0])}
+		}
+	}
+	return nil
+}
+
+// checkMaxDocMB checks --max-doc-mb: from about a kilobyte (a smaller
+// limit refuses every article) to a gigabyte.
+func checkMaxDocMB(mb float64) error {
+	if !(mb >= 0.001 && mb <= 1024) { // written so that NaN fails too
+		return usageError{"--max-doc-mb must be between 0.001 and 1024 (MB)"}
 	}
 	return nil
 }

@@ -37,8 +37,8 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("serve takes no arguments, got %q", fs.Arg(0))}
 	}
-	if *maxMB <= 0 || *maxMB > 1024 {
-		return usageError{"--max-doc-mb must be between 0 and 1024"}
+	if err := checkMaxDocMB(*maxMB); err != nil {
+		return err
 	}
 	if err := export.CheckURLs(opts()); err != nil {
 		return usageError{err.Error()}
