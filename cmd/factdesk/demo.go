@@ -57,7 +57,7 @@ func runDemo(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	st, err := store.Demo(ctx, db.DemoOptions{Docs: *docs, Seed: *seed, PasswordHash: hash, Progress: bar.update})
 	bar.done()
 	if errors.Is(err, db.ErrInvalid) {
-		return errors.New(strings.TrimPrefix(err.Error(), db.ErrInvalid.Error()+": "))
+		return errors.New(message(err))
 	}
 	if err != nil {
 		return err

@@ -46,7 +46,7 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return usageError{"--title, --url and --published describe one article: give a single FILE"}
 	}
 	if err := db.CheckMeta(*url, *published); err != nil {
-		return usageError{strings.TrimPrefix(err.Error(), db.ErrInvalid.Error()+": ")}
+		return usageError{message(err)}
 	}
 	store, err := db.Open(ctx, *dbPath)
 	if err != nil {
@@ -58,7 +58,7 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	for batch := range batches(readAhead(ctx, files, *title, *url, *published, max, *noExtract, stdin), importBatch) {
 		for _, err := range storeBatch(ctx, store, batch, stdout) {
 			if err != nil {
-				fmt.Fprintf(stderr, "factdesk: %v\n", err)
+				fmt.Fprintf(stderr, "factdesk: %s\n", message(err))
 				failed++
 			}
 		}

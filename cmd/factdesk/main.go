@@ -6,9 +6,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
+
+	"factdesk/db"
 )
 
 func main() {
@@ -20,17 +24,23 @@ func main() {
 
 // exitCode prints err as one line and picks the exit status: 2 for usage
 // errors, 1 for everything else.
-func exitCode(err error, stderr *os.File) int {
+func exitCode(err error, stderr io.Writer) int {
 	if err == nil || errors.Is(err, errHelp) {
 		return 0
 	}
 	var ue usageError
 	if errors.As(err, &ue) {
-		fmt.Fprintf(stderr, "factdesk: %v\n", err)
+		fmt.Fprintf(stderr, "factdesk: %s\n", message(err))
 		return 2
 	}
 	if !errors.Is(err, errReported) {
-		fmt.Fprintf(stderr, "factdesk: %v\n", err)
+		fmt.Fprintf(stderr, "factdesk: %s\n", message(err))
 	}
 	return 1
+}
+
+// message is err as the command line says it, without the "invalid input"
+// category that the web app turns into a status code.
+func message(err error) string {
+	return strings.ReplaceAll(err.Error(), db.ErrInvalid.Error()+": ", "")
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -331,5 +332,19 @@ func TestFlagAfterFileWritesNothing(t *testing.T) {
 	// After "--" a name that looks like a flag is a file name.
 	if _, errOut, err := c.run("", "import", "--", "--db"); err == nil || !strings.Contains(errOut+err.Error(), "--db") || strings.Contains(err.Error(), "comes after") {
 		t.Errorf("import -- --db: %v %q", err, errOut)
+	}
+}
+
+// What the command prints is a sentence for people: the "invalid input"
+// category that the web app turns into a status code is left out.
+func TestExitMessage(t *testing.T) {
+	var b bytes.Buffer
+	err := fmt.Errorf("a.txt: %w: the title holds control characters; use plain text", db.ErrInvalid)
+	if code := exitCode(err, &b); code != 1 || b.String() != "factdesk: a.txt: the title holds control characters; use plain text\n" {
+		t.Errorf("exit %d, printed %q", code, b.String())
+	}
+	b.Reset()
+	if code := exitCode(usageError{"import needs at least one FILE"}, &b); code != 2 || !strings.HasPrefix(b.String(), "factdesk: import needs at least one FILE") {
+		t.Errorf("usage: exit %d, printed %q", code, b.String())
 	}
 }

@@ -220,7 +220,7 @@ func withUser(ctx context.Context, path string, fs *flag.FlagSet, fn func(*db.St
 // message is for a person at a terminal.
 func plain(err error) error {
 	if err != nil && errors.Is(err, db.ErrInvalid) {
-		return errors.New(strings.TrimPrefix(err.Error(), db.ErrInvalid.Error()+": "))
+		return errors.New(message(err))
 	}
 	return err
 }
