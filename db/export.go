@@ -97,6 +97,15 @@ func (f ClaimFilter) where(ctx context.Context, q interface {
 		return "", nil, fmt.Errorf("%w: document and claim numbers are positive", ErrInvalid)
 	}
 	if f.DocumentID > 0 {
+		// An unknown document is a mistake to say, not an empty export.
+		var one int
+		err := q.QueryRowContext(ctx, `SELECT 1 FROM documents WHERE id = ?`, f.DocumentID).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return "", nil, fmt.Errorf("%w: there is no document %d to filter by", ErrInvalid, f.DocumentID)
+		}
+		if err != nil {
+			return "", nil, err
+		}
 		conds = append(conds, "c.document_id = ?")
 		args = append(args, f.DocumentID)
 	}

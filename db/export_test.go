@@ -72,7 +72,6 @@ func TestExportFilters(t *testing.T) {
 		{"kind", ExportFilter{Statuses: all, Kinds: []string{"quantity"}}, []int64{cs[1].ID, cs[2].ID}},
 		{"kind and status", ExportFilter{Kinds: []string{"quantity"}}, []int64{cs[2].ID}},
 		{"document", ExportFilter{Statuses: all, DocumentID: cs[0].DocumentID}, []int64{cs[0].ID, cs[1].ID, cs[2].ID}},
-		{"other document", ExportFilter{Statuses: all, DocumentID: cs[0].DocumentID + 1}, nil},
 		{"reviewer", ExportFilter{Statuses: all, Reviewer: "ANN"}, []int64{cs[0].ID}},
 		{"from", ExportFilter{Statuses: all, From: "2026-03-02"}, []int64{cs[0].ID, cs[2].ID}},
 		{"to", ExportFilter{Statuses: all, To: "2026-03-02"}, []int64{cs[0].ID, cs[1].ID}},
@@ -103,6 +102,7 @@ func TestExportFilters(t *testing.T) {
 		"bad date":         {From: "03/02/2026"},
 		"reversed range":   {From: "2026-03-04", To: "2026-03-01"},
 		"negative id":      {DocumentID: -1},
+		"unknown document": {Statuses: all, DocumentID: cs[0].DocumentID + 1},
 	} {
 		if _, err := exportIDs(t, s, f); !errors.Is(err, ErrInvalid) {
 			t.Errorf("%s: %v", name, err)

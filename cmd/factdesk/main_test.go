@@ -175,6 +175,7 @@ func TestErrorsAreOneLine(t *testing.T) {
 		{[]string{"extract", "--json"}, "", "exactly one FILE"},
 		{[]string{"export", "--format", "xml"}, "", "json, jsonl, csv"},
 		{[]string{"export", "--status", "maybe"}, "", "unknown status"},
+		{[]string{"export", "--format", "csv", "--document", "99999"}, "", "no document 99999"},
 		{[]string{"user", "add"}, "", "one user name"},
 		{[]string{"serve", "--addr", "256.0.0.1:99999"}, "", "listen"},
 		{[]string{"import", writeFile(t, "late.txt", "Text 1."), "--db", filepath.Join(dir, "other.db")}, "", "put flags before"},
