@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -224,14 +226,25 @@ func (h *Handler) Setup(c echo.Context) error {
 	return seeOther(c, "/")
 }
 
-// userMessage turns a validation error into a sentence for the user.
+// UserMessage turns a validation error into a sentence for the user.
 func UserMessage(err error) string {
 	msg := err.Error()
 	for _, prefix := range []string{db.ErrInvalid.Error() + ": ", auth.ErrWeakPassword.Error() + ": "} {
 		msg = strings.TrimPrefix(msg, prefix)
 	}
-	if msg == "" {
-		return msg
+	return Sentence(msg)
+}
+
+// Sentence starts s with a capital letter (a whole character: a message
+// may begin with a name such as "élise") and ends it with a full stop.
+func Sentence(s string) string {
+	if s == "" {
+		return s
 	}
-	return strings.ToUpper(msg[:1]) + msg[1:] + "."
+	r, n := utf8.DecodeRuneInString(s)
+	s = string(unicode.ToUpper(r)) + s[n:]
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
 }

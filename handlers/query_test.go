@@ -56,3 +56,17 @@ func FuzzQueueQuery(f *testing.F) {
 		}
 	})
 }
+
+// A message that begins with a name keeps the name whole.
+func TestSentence(t *testing.T) {
+	for in, want := range map[string]string{
+		"élise is a viewer": "Élise is a viewer.",
+		"done.":             "Done.",
+		"":                  "",
+		"ünïcode":           "Ünïcode.",
+	} {
+		if got := Sentence(in); got != want {
+			t.Errorf("Sentence(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

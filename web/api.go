@@ -129,10 +129,10 @@ func apiClassify(err error, maxDoc int) (int, handlers.APIError) {
 	case errors.Is(err, db.ErrNotAllowed):
 		return http.StatusForbidden, handlers.APIError{Code: "forbidden", Message: "Your role does not allow this."}
 	case errors.Is(err, handlers.ErrBadRequest):
-		return http.StatusBadRequest, handlers.APIError{Code: "bad_request", Message: sentence(strings.TrimPrefix(err.Error(), handlers.ErrBadRequest.Error()+": "))}
+		return http.StatusBadRequest, handlers.APIError{Code: "bad_request", Message: handlers.Sentence(strings.TrimPrefix(err.Error(), handlers.ErrBadRequest.Error()+": "))}
 	case errors.Is(err, handlers.ErrUnsupportedMedia):
 		return http.StatusUnsupportedMediaType, handlers.APIError{Code: "unsupported_media_type",
-			Message: sentence(strings.TrimPrefix(err.Error(), handlers.ErrUnsupportedMedia.Error()+": "))}
+			Message: handlers.Sentence(strings.TrimPrefix(err.Error(), handlers.ErrUnsupportedMedia.Error()+": "))}
 	case errors.As(err, &he):
 		msg, _ := he.Message.(string)
 		switch he.Code {
@@ -156,15 +156,4 @@ func apiClassify(err error, maxDoc int) (int, handlers.APIError) {
 	}
 	return http.StatusInternalServerError, handlers.APIError{Code: "internal",
 		Message: "factdesk could not complete this request. Nothing was changed."}
-}
-
-func sentence(s string) string {
-	if s == "" {
-		return s
-	}
-	s = strings.ToUpper(s[:1]) + s[1:]
-	if !strings.HasSuffix(s, ".") {
-		s += "."
-	}
-	return s
 }
