@@ -464,6 +464,9 @@ func (s *Store) SetStatus(ctx context.Context, claimID, userID, seenVersion int6
 	if !ValidStatus(to) {
 		return Claim{}, fmt.Errorf("%w: unknown status %q (use unverified, confirmed or disputed)", ErrInvalid, to)
 	}
+	if err := checkVersion(seenVersion); err != nil {
+		return Claim{}, err
+	}
 	note = strings.TrimSpace(note)
 	if len(note) > 10000 {
 		return Claim{}, fmt.Errorf("%w: the note is longer than 10,000 bytes", ErrInvalid)
@@ -546,6 +549,15 @@ func (s *Store) History(ctx context.Context, claimID int64) ([]HistoryEntry, err
 		out = append(out, h)
 	}
 	return out, rows.Err()
+}
+
+// checkVersion refuses a version no claim has (versions start at 1): that
+// is a broken form or request, not a claim changed meanwhile.
+func checkVersion(v int64) error {
+	if v < 1 {
+		return fmt.Errorf("%w: the claim version must be a number from 1 (the version the claim was read at)", ErrInvalid)
+	}
+	return nil
 }
 
 // checkPlain refuses text that is not plain: what reviewers write is kept

@@ -246,7 +246,10 @@ func (s *Store) UnreadCount(ctx context.Context, userID int64) (int, error) {
 // MarkInboxRead marks a user's notifications read, up to and including
 // upToID (0 for all), so that one arriving meanwhile stays unread.
 func (s *Store) MarkInboxRead(ctx context.Context, userID, upToID int64) (int64, error) {
-	if upToID <= 0 {
+	if upToID < 0 {
+		return 0, fmt.Errorf("%w: up_to is the id of a message in the inbox", ErrInvalid)
+	}
+	if upToID == 0 {
 		upToID = 1<<63 - 1
 	}
 	var n int64

@@ -109,6 +109,9 @@ func (s *Store) Restore(ctx context.Context, claimID, userID, seenVersion int64,
 }
 
 func (s *Store) setDismissed(ctx context.Context, claimID, userID, seenVersion int64, dismiss bool, note string) (Claim, error) {
+	if err := checkVersion(seenVersion); err != nil {
+		return Claim{}, err
+	}
 	var c Claim
 	action := HistoryRestore
 	if dismiss {

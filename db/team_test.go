@@ -291,6 +291,9 @@ func TestCommentsMentionsAndInbox(t *testing.T) {
 	}
 	// Marking read up to the first page's newest leaves a later one unread.
 	s.AddComment(ctx, c.ID, f.ed.ID, "@bob one more")
+	if n, err := s.MarkInboxRead(ctx, f.bob.ID, -1); n != 0 || !errors.Is(err, ErrInvalid) {
+		t.Fatalf("marking read up to -1: %d, %v", n, err)
+	}
 	if n, _ := s.MarkInboxRead(ctx, f.bob.ID, inbox[0].ID); n != 2 {
 		t.Fatalf("marked %d read", n)
 	}

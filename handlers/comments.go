@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"factdesk/db"
 	"factdesk/views"
 )
 
@@ -55,7 +56,13 @@ func (h *Handler) Inbox(c echo.Context) error {
 
 // MarkInboxRead marks the inbox read up to the newest entry the page showed.
 func (h *Handler) MarkInboxRead(c echo.Context) error {
-	upTo, _ := strconv.ParseInt(c.FormValue("upto"), 10, 64)
+	var upTo int64
+	if v := c.FormValue("upto"); v != "" {
+		var err error
+		if upTo, err = strconv.ParseInt(v, 10, 64); err != nil {
+			return fmt.Errorf("%w: the form does not say up to which message to mark; reload the inbox", db.ErrInvalid)
+		}
+	}
 	n, err := h.Store.MarkInboxRead(c.Request().Context(), CurrentUser(c).ID, upTo)
 	if err != nil {
 		return err

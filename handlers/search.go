@@ -102,10 +102,11 @@ func (h *Handler) Search(c echo.Context) error {
 		switch {
 		case err != nil || n < 1:
 			inputErr = fmt.Errorf("%w: the page must be a number from 1", db.ErrInvalid)
-		case (n-1)*searchPageSize > db.MaxSearchOffset:
+		case n-1 > db.MaxSearchOffset/searchPageSize: // (n-1)*size would overflow for a huge n
 			inputErr = fmt.Errorf("%w: results stop after %d; narrow the search with a filter", db.ErrInvalid, db.MaxSearchOffset)
+		default:
+			page = n
 		}
-		page = max(n, 1)
 	}
 	f.Offset = (page - 1) * searchPageSize
 

@@ -327,6 +327,8 @@ func TestAPIErrors(t *testing.T) {
 		{"form body", "POST", status, `status=confirmed&version=1`, []string{"Content-Type", "application/x-www-form-urlencoded"}, 415, "unsupported_media_type", "JSON"},
 		{"no version", "POST", status, map[string]any{"status": "confirmed"}, nil, 422, "invalid", "version is required"},
 		{"unknown status", "POST", status, map[string]any{"status": "true", "version": 1}, nil, 422, "invalid", "unknown status"},
+		{"negative version", "POST", status, map[string]any{"status": "confirmed", "version": -5}, nil, 422, "invalid", "version must be a number from 1"},
+		{"inbox up to -1", "POST", "/api/v1/inbox/read", map[string]any{"up_to": -1}, nil, 422, "invalid", "up_to"},
 		{"unknown claim", "POST", "/api/v1/claims/99999/status", map[string]any{"status": "confirmed", "version": 1}, nil, 404, "not_found", ""},
 		{"claim id not a number", "GET", "/api/v1/claims/abc", nil, nil, 404, "not_found", ""},
 		{"unknown route", "GET", "/api/v1/nothing", nil, nil, 404, "not_found", ""},

@@ -142,6 +142,7 @@ func TestSearchBadInput(t *testing.T) {
 		"q=port&document=999":                  "no document 999",
 		"q=port&page=0":                        "page must be a number",
 		"q=port&page=999":                      "results stop after",
+		"q=port&page=368934881474191034":       "results stop after", // × 50 wraps round int64
 		"q=" + strings.Repeat("x", 600):        "too long",
 	} {
 		r := c.get("/search?" + q)

@@ -433,6 +433,13 @@ func TestCommentsMentionsAndInbox(t *testing.T) {
 	if href, _ := item.Find(`a[href^="/claims/"]`).Attr("href"); href != path {
 		t.Errorf("inbox links to %q", href)
 	}
+	// A mangled form marks nothing read.
+	if r := rob.form("/inbox", "/inbox/read", url.Values{"upto": {"abc"}}); r.code != http.StatusBadRequest {
+		t.Errorf("mark read up to abc: %d", r.code)
+	}
+	if rob.get("/inbox").doc.Find("li.unread").Length() != 1 {
+		t.Fatal("a mangled form marked the inbox read")
+	}
 	if r := rob.form("/inbox", "/inbox/read", url.Values{"upto": {inbox.doc.Find(`input[name=upto]`).AttrOr("value", "")}}); r.code != http.StatusSeeOther {
 		t.Fatalf("mark read: %d", r.code)
 	}
