@@ -159,9 +159,11 @@ func (s *Store) Tokens(ctx context.Context, userID int64) ([]Token, error) {
 }
 
 // RevokeToken stops one of a user's tokens from working. Another user's
-// token is ErrNotFound, so ids reveal nothing; revoking twice is harmless.
-func (s *Store) RevokeToken(ctx context.Context, userID, tokenID int64) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+// token is ErrNotFound, so ids reveal nothing. Revoking twice is harmless:
+// done is false when the token was revoked already, so that nobody records
+// or reports a second revocation.
+func (s *Store) RevokeToken(ctx context.Context, userID, tokenID int64) (done bool, err error) {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		var revoked string
 		err := tx.QueryRowContext(ctx, `SELECT revoked_at FROM api_tokens WHERE id = ? AND user_id = ?`, tokenID, userID).Scan(&revoked)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -171,6 +173,8 @@ func (s *Store) RevokeToken(ctx context.Context, userID, tokenID int64) error {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE id = ?`, formatTime(s.now()), tokenID)
+		done = err == nil
 		return err
 	})
+	return done, err
 }

@@ -56,7 +56,7 @@ func TestTokens(t *testing.T) {
 	if l, _ := s.Tokens(ctx, bob.ID); len(l) != 0 {
 		t.Fatalf("bob sees %d tokens", len(l))
 	}
-	if err := s.RevokeToken(ctx, bob.ID, tok.ID); !errors.Is(err, ErrNotFound) {
+	if _, err := s.RevokeToken(ctx, bob.ID, tok.ID); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("bob revoked ann's token: %v", err)
 	}
 	if _, _, err := s.TokenUser(ctx, secret); err != nil {
@@ -77,11 +77,11 @@ func TestTokens(t *testing.T) {
 	}
 
 	// Revoking ends it for good.
-	if err := s.RevokeToken(ctx, ann.ID, tok.ID); err != nil {
-		t.Fatal(err)
+	if done, err := s.RevokeToken(ctx, ann.ID, tok.ID); err != nil || !done {
+		t.Fatal(done, err)
 	}
-	if err := s.RevokeToken(ctx, ann.ID, tok.ID); err != nil {
-		t.Fatalf("second revoke: %v", err)
+	if done, err := s.RevokeToken(ctx, ann.ID, tok.ID); err != nil || done {
+		t.Fatalf("second revoke: done %v, %v", done, err)
 	}
 	if _, _, err := s.TokenUser(ctx, secret); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("revoked token works: %v", err)

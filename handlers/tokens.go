@@ -72,8 +72,13 @@ func (h *Handler) RevokeToken(c echo.Context) error {
 		return db.ErrNotFound
 	}
 	u := CurrentUser(c)
-	if err := h.Store.RevokeToken(c.Request().Context(), u.ID, id); err != nil {
+	done, err := h.Store.RevokeToken(c.Request().Context(), u.ID, id)
+	if err != nil {
 		return err
+	}
+	if !done {
+		h.Sessions.SetFlash(c, "That token was revoked already.")
+		return seeOther(c, "/tokens")
 	}
 	if err := h.Store.RecordAudit(c.Request().Context(), db.AuditEvent{Event: db.AuditTokenRevoked, ActorID: u.ID, Actor: u.Username,
 		TargetID: id, Target: "token " + strconv.FormatInt(id, 10), IP: c.RealIP()}); err != nil {

@@ -248,7 +248,7 @@ func TestAPIAuthentication(t *testing.T) {
 	}
 	// Revoked tokens stop at once.
 	u, tok, _ := a.store.TokenUser(context.Background(), rita.token)
-	if err := a.store.RevokeToken(context.Background(), u.ID, tok.ID); err != nil {
+	if _, err := a.store.RevokeToken(context.Background(), u.ID, tok.ID); err != nil {
 		t.Fatal(err)
 	}
 	rita.do(http.MethodGet, "/api/v1/me", nil).apiErr(t, http.StatusUnauthorized, "unauthorized")

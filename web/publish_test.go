@@ -371,6 +371,13 @@ func TestTokensPage(t *testing.T) {
 	if !strings.Contains(vic.get("/tokens").doc.Find("table.tokens").Text(), "revoked") {
 		t.Fatal("revoked token not shown as revoked")
 	}
+	// The same form sent twice (a double click, an old tab) says so.
+	if r := vic.post(action, url.Values{"_csrf": {tok}}); r.code != http.StatusSeeOther {
+		t.Fatalf("second revoke: %d", r.code)
+	}
+	if f := vic.get("/tokens").doc.Find(".flash").Text(); !strings.Contains(f, "revoked already") {
+		t.Errorf("flash after a second revoke: %q", f)
+	}
 }
 
 // An editor who owes a blind second opinion on a claim can neither publish

@@ -208,6 +208,10 @@ func TestTokenCommandsAreAudited(t *testing.T) {
 	if _, _, err := c.run("", "token", "revoke", "--user", "rita", id); err != nil {
 		t.Fatal(err)
 	}
+	// A second revoke says so, and records nothing more.
+	if out, _, err := c.run("", "token", "revoke", "--user", "rita", id); err != nil || !strings.Contains(out, "revoked already") {
+		t.Fatalf("second revoke: %q %v", out, err)
+	}
 	store, err := db.Open(context.Background(), c.db)
 	if err != nil {
 		t.Fatal(err)

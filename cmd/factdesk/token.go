@@ -95,10 +95,15 @@ func runToken(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		if err != nil || id <= 0 {
 			return usageError{"token revoke takes the token's number, as 'factdesk token list' shows it"}
 		}
-		if err := store.RevokeToken(ctx, u.ID, id); errors.Is(err, db.ErrNotFound) {
+		done, err := store.RevokeToken(ctx, u.ID, id)
+		if errors.Is(err, db.ErrNotFound) {
 			return fmt.Errorf("%s has no token %d", u.Username, id)
 		} else if err != nil {
 			return err
+		}
+		if !done {
+			fmt.Fprintf(stdout, "token %d of %s was revoked already\n", id, u.Username)
+			return nil
 		}
 		if err := store.RecordAudit(ctx, db.AuditEvent{Event: db.AuditTokenRevoked, TargetID: id, Target: "token " + strconv.FormatInt(id, 10),
 			Detail: "of " + u.Username + ", from the command line"}); err != nil {
