@@ -37,6 +37,11 @@ const timeFormat = "2006-01-02T15:04:05.000Z"
 
 func formatTime(t time.Time) string { return t.UTC().Format(timeFormat) }
 
+// storedNow is the store's clock: the time as it is stored, to the
+// millisecond, so that what a write returns (an API answer's created_at)
+// equals what later reads of it give.
+func storedNow() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }
+
 func parseTime(s string) time.Time {
 	if t, ok := parseStored(s); ok {
 		return t
@@ -102,7 +107,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	s := &Store{w: w, now: time.Now, writeTurn: make(chan struct{}, 1)}
+	s := &Store{w: w, now: storedNow, writeTurn: make(chan struct{}, 1)}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)

@@ -463,3 +463,30 @@ func TestSubscribeSeesCommittedStatusChange(t *testing.T) {
 	default:
 	}
 }
+
+// A time a write returns is the time later reads give: stored to the
+// millisecond, so the API's answer to a new comment and the comment listed
+// afterwards agree.
+func TestWrittenTimesMatchReadTimes(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	u := mustUser(t, s, "ann", "reviewer")
+	id, _, _, err := s.ImportDocument(ctx, NewDocument{Title: "Port", Body: "The council voted 31 to 4 on Tuesday to spend $2.5 billion on the port, officials said."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, _ := s.DocumentClaims(ctx, id)
+	if len(cs) == 0 {
+		t.Fatal("no claims")
+	}
+	for i := 0; i < 20; i++ { // a clock that lands on a whole millisecond would hide it
+		c, err := s.AddComment(ctx, cs[0].ID, u.ID, "checking")
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, _ := s.Comments(ctx, cs[0].ID)
+		if got := list[len(list)-1]; got.ID != c.ID || !got.CreatedAt.Equal(c.CreatedAt) {
+			t.Fatalf("written at %v, read back as %v", c.CreatedAt, got.CreatedAt)
+		}
+	}
+}
