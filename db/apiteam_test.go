@@ -33,10 +33,10 @@ func TestPublishingIsInTheActivityFeed(t *testing.T) {
 	if _, err := s.SetStatus(ctx, c.ID, f.ann.ID, 1, StatusDisputed, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Publish(ctx, c.ID, f.ed.ID); err != nil {
+	if _, err := s.Publish(ctx, c.ID, f.ed.ID, 0); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Publish(ctx, c.ID, f.ed.ID); err != nil { // already published: no second row
+	if _, err := s.Publish(ctx, c.ID, f.ed.ID, 0); err != nil { // already published: no second row
 		t.Fatal(err)
 	}
 	if _, err := s.Unpublish(ctx, c.ID, f.ed.ID); err != nil {

@@ -166,10 +166,10 @@ func TestExportQuotesAndPublication(t *testing.T) {
 	}
 
 	// Only reviewed claims can be published.
-	if _, err := s.Publish(ctx, cs[1].ID, bob.ID); !errors.Is(err, ErrInvalid) {
+	if _, err := s.Publish(ctx, cs[1].ID, bob.ID, 0); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("publishing an unverified claim: %v", err)
 	}
-	if _, err := s.Publish(ctx, 999, bob.ID); !errors.Is(err, ErrNotFound) {
+	if _, err := s.Publish(ctx, 999, bob.ID, 0); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("publishing an unknown claim: %v", err)
 	}
 	if _, err := s.PublishedRecord(ctx, cs[0].ID); !errors.Is(err, ErrNotFound) {
@@ -179,14 +179,14 @@ func TestExportQuotesAndPublication(t *testing.T) {
 	defer stop()
 	at := time.Date(2026, 3, 5, 9, 0, 0, 0, time.UTC)
 	s.SetClock(func() time.Time { return at })
-	if _, err := s.Publish(ctx, cs[0].ID, bob.ID); err != nil {
+	if _, err := s.Publish(ctx, cs[0].ID, bob.ID, 0); err != nil {
 		t.Fatal(err)
 	}
 	if ev := <-ch; ev.Action != "publish" || ev.ClaimID != cs[0].ID {
 		t.Fatalf("change = %+v", ev)
 	}
 	s.SetClock(func() time.Time { return at.Add(time.Hour) })
-	if _, err := s.Publish(ctx, cs[0].ID, ann.ID); err != nil {
+	if _, err := s.Publish(ctx, cs[0].ID, ann.ID, 0); err != nil {
 		t.Fatal(err)
 	}
 	p, err := s.Publication(ctx, cs[0].ID)
@@ -351,7 +351,7 @@ func TestDismissedClaimsAreNotExportedOrPublished(t *testing.T) {
 	if list, _, _ := s.ListClaims(ctx, ClaimFilter{}, 0, 10); len(list) != 2 {
 		t.Fatalf("list with a dismissed claim: %d", len(list))
 	}
-	if _, err := s.Publish(ctx, cs[2].ID, bob.ID); !errors.Is(err, ErrInvalid) {
+	if _, err := s.Publish(ctx, cs[2].ID, bob.ID, 0); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("publishing a dismissed claim: %v", err)
 	}
 }

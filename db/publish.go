@@ -36,7 +36,10 @@ func (s *Store) Publication(ctx context.Context, claimID int64) (Publication, er
 // Publish makes a reviewed claim's review public. Only a confirmed or
 // disputed claim can be published; publishing a published claim keeps its
 // first publication date, which is what ClaimReview readers were shown.
-func (s *Store) Publish(ctx context.Context, claimID, userID int64) (Claim, error) {
+// With seenVersion above 0 (the version the editor read), a claim changed
+// since is a *StaleError: the verdict that would go out is not the one the
+// editor saw.
+func (s *Store) Publish(ctx context.Context, claimID, userID, seenVersion int64) (Claim, error) {
 	var c Claim
 	changed := false
 	err := s.tx(ctx, func(tx *sql.Tx) error {
@@ -48,6 +51,9 @@ func (s *Store) Publish(ctx context.Context, claimID, userID int64) (Claim, erro
 		}
 		if err := refuseBlind(ctx, tx, claimID, userID, "publishing it"); err != nil {
 			return err
+		}
+		if seenVersion > 0 && c.Version != seenVersion {
+			return &StaleError{Current: c}
 		}
 		if c.Dismissed {
 			return fmt.Errorf("%w: this sentence was dismissed as not a claim; restore it before publishing", ErrInvalid)

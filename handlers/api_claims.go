@@ -162,8 +162,17 @@ func (h *Handler) APIPublish(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	var in struct {
+		Version int64 `json:"version"`
+	}
+	if err := decodeOptionalJSON(c, &in); err != nil {
+		return err
+	}
+	if in.Version < 0 {
+		return fmt.Errorf("%w: the version must be a number from 1", db.ErrInvalid)
+	}
 	u := CurrentUser(c)
-	if _, err := h.Store.Publish(c.Request().Context(), id, u.ID); err != nil {
+	if _, err := h.Store.Publish(c.Request().Context(), id, u.ID, in.Version); err != nil {
 		return err
 	}
 	h.Log.Info("claim published", "claim", id, "user", u.Username, "via", "api")

@@ -1,8 +1,10 @@
 package handlers
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -24,6 +26,7 @@ func (h *Handler) publishBox(c echo.Context, cl db.Claim, published bool) (views
 	u := CurrentUser(c)
 	return views.PublishBox{
 		ClaimID:     cl.ID,
+		Version:     cl.Version,
 		CanPublish:  u != nil && auth.Allows(u.Role, auth.RoleEditor),
 		Reviewed:    cl.Status == db.StatusConfirmed || cl.Status == db.StatusDisputed,
 		Published:   pub.Published,
@@ -41,8 +44,17 @@ func (h *Handler) Publish(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	version, err := strconv.ParseInt(c.FormValue("version"), 10, 64)
+	if err != nil || version < 1 {
+		return fmt.Errorf("%w: the form is missing the claim version; reload the page", db.ErrInvalid)
+	}
 	u := CurrentUser(c)
-	if _, err := h.Store.Publish(c.Request().Context(), id, u.ID); err != nil {
+	var stale *db.StaleError
+	if _, err := h.Store.Publish(c.Request().Context(), id, u.ID, version); errors.As(err, &stale) {
+		h.Sessions.SetFlash(c, fmt.Sprintf("Not published: the claim changed after you opened it. It is now %s; check it, then publish again.",
+			views.StatusLabel(stale.Current.Status)))
+		return seeOther(c, fmt.Sprintf("/claims/%d", id))
+	} else if err != nil {
 		return err
 	}
 	h.Log.Info("claim published", "claim", id, "user", u.Username)

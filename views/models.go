@@ -430,8 +430,9 @@ type FormatChoice struct {
 // PublishBox is the claim page's publication panel.
 type PublishBox struct {
 	ClaimID     int64
-	CanPublish  bool // the user is an editor or admin
-	Reviewed    bool // confirmed or disputed: a verdict to publish
+	Version     int64 // the claim's version: publishing checks it is still the one shown
+	CanPublish  bool  // the user is an editor or admin
+	Reviewed    bool  // confirmed or disputed: a verdict to publish
 	Published   bool
 	PublishedAt time.Time
 	By          string

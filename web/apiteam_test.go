@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 
@@ -123,7 +122,7 @@ func TestPublishingAndAddedClaimsAreInTheActivityFeed(t *testing.T) {
 	rita.do(http.MethodPost, "/api/v1/claims/"+id+"/status", map[string]any{"status": "confirmed", "version": 1})
 	ed := a.client()
 	ed.login("ed")
-	if r := ed.post("/claims/"+id+"/publish", url.Values{"_csrf": {ed.csrf("/claims/" + id)}}); r.code != http.StatusSeeOther {
+	if r := ed.publish(firstClaimID(t, a)); r.code != http.StatusSeeOther {
 		t.Fatalf("publish: %d %s", r.code, r.body)
 	}
 	if r := edAPI.do(http.MethodDelete, "/api/v1/claims/"+id+"/publication", nil); r.code != http.StatusOK {

@@ -66,6 +66,14 @@ func (c *client) review(id int64, status, note string) {
 	}
 }
 
+// publish sends the claim page's Publish form, with the claim's version as
+// it is now (whether or not the page offers the button).
+func (c *client) publish(id int64) resp {
+	c.a.t.Helper()
+	path := "/claims/" + itoa(id)
+	return c.post(path+"/publish", url.Values{"_csrf": {c.csrf(path)}, "version": {itoa(c.a.claim(id).Version)}})
+}
+
 func TestExportFormatsAndFilters(t *testing.T) {
 	a := newAppWith(t, nil)
 	rita, rob := a.client(), a.client()
@@ -210,7 +218,7 @@ func TestPublishAndPublicPage(t *testing.T) {
 	if page := ed.get(path); page.doc.Find("#publish").Length() != 0 || !strings.Contains(page.doc.Find("#publication").Text(), "Review the claim") {
 		t.Fatal("publish offered for an unverified claim")
 	}
-	if r := ed.post(path+"/publish", url.Values{"_csrf": {ed.csrf(path)}}); r.code != http.StatusBadRequest {
+	if r := ed.publish(id); r.code != http.StatusBadRequest {
 		t.Fatalf("publishing unverified: %d", r.code)
 	}
 	rita.review(id, "disputed", "The port authority's figure is 25%.")
@@ -220,7 +228,7 @@ func TestPublishAndPublicPage(t *testing.T) {
 		if c.get(path).doc.Find("#publish").Length() != 0 {
 			t.Errorf("%s sees the publish button", name)
 		}
-		if r := c.post(path+"/publish", url.Values{"_csrf": {c.csrf(path)}}); r.code != http.StatusForbidden {
+		if r := c.publish(id); r.code != http.StatusForbidden {
 			t.Errorf("%s publishing: %d", name, r.code)
 		}
 	}
@@ -232,7 +240,7 @@ func TestPublishAndPublicPage(t *testing.T) {
 	}
 
 	// The editor publishes.
-	if r := ed.post(path+"/publish", url.Values{"_csrf": {ed.csrf(path)}}); r.code != http.StatusSeeOther {
+	if r := ed.publish(id); r.code != http.StatusSeeOther {
 		t.Fatalf("publish: %d %s", r.code, r.body)
 	}
 	page := ed.get(path)
@@ -311,7 +319,7 @@ func TestPublicPageWithoutOrganisation(t *testing.T) {
 	if !strings.Contains(page.doc.Find("#publication").Text(), "--org-name") {
 		t.Fatal("no hint that ClaimReview markup needs an organisation")
 	}
-	ada.post(path+"/publish", url.Values{"_csrf": {ada.csrf(path)}})
+	ada.publish(id)
 	r := a.client().get("/public/claims/" + itoa(id))
 	if r.code != http.StatusOK || r.doc.Find(`script[type="application/ld+json"]`).Length() != 0 {
 		t.Fatalf("public page: %d", r.code)
@@ -402,7 +410,7 @@ func TestPublishingWaitsForABlindSecondOpinion(t *testing.T) {
 	if box.Find("form, #publish, #unpublish, #public-link").Length() != 0 || !strings.Contains(box.Text(), "second opinion") {
 		t.Fatalf("the blind editor's publication panel: %q", box.Text())
 	}
-	if r := ada.post(path+"/publish", url.Values{"_csrf": {ada.csrf(path)}}); r.code != http.StatusBadRequest ||
+	if r := ada.publish(cl.ID); r.code != http.StatusBadRequest ||
 		!strings.Contains(r.body, "second opinion") {
 		t.Fatalf("the blind editor published: %d %s", r.code, r.body)
 	}
@@ -416,7 +424,7 @@ func TestPublishingWaitsForABlindSecondOpinion(t *testing.T) {
 	}
 
 	// Someone else publishes; the blind editor can still not unpublish.
-	if r := eddie.post(path+"/publish", url.Values{"_csrf": {eddie.csrf(path)}}); r.code != http.StatusSeeOther {
+	if r := eddie.publish(cl.ID); r.code != http.StatusSeeOther {
 		t.Fatalf("publish: %d", r.code)
 	}
 	if box := ada.get(path).doc.Find("#publication"); box.Find("form, #public-link").Length() != 0 {
@@ -448,4 +456,46 @@ func published(t *testing.T, a *app, id int64) bool {
 		t.Fatal(err)
 	}
 	return p.Published
+}
+
+// An editor publishes the verdict they saw: when the claim changed after
+// their page was shown, the form (and the API, given a version) refuses,
+// says what the claim is now, and publishes nothing.
+func TestPublishingAChangedClaimIsRefused(t *testing.T) {
+	a := newAppWith(t, nil)
+	rita, ed := a.client(), a.client()
+	rita.login("rita")
+	ed.login("ed")
+	rita.importText("Port plan", article)
+	id := firstClaimID(t, a)
+	path := "/claims/" + itoa(id)
+	rita.review(id, "confirmed", "")
+	page := ed.get(path)
+	shown, _ := page.doc.Find(`form[action="` + path + `/publish"] input[name="version"]`).Attr("value")
+	if shown != itoa(a.claim(id).Version) {
+		t.Fatalf("the publish form carries version %q, want %d", shown, a.claim(id).Version)
+	}
+	rita.review(id, "disputed", "The minutes say otherwise.")
+
+	r := ed.post(path+"/publish", url.Values{"_csrf": {ed.csrf(path)}, "version": {shown}})
+	if r.code != http.StatusSeeOther {
+		t.Fatalf("stale publish: %d", r.code)
+	}
+	if f := ed.get(path).doc.Find(".flash").Text(); !strings.Contains(f, "Not published") || !strings.Contains(f, "Disputed") {
+		t.Errorf("flash after a stale publish: %q", f)
+	}
+	if published(t, a, id) {
+		t.Fatal("a verdict the editor did not see was published")
+	}
+	if r := ed.post(path+"/publish", url.Values{"_csrf": {ed.csrf(path)}}); r.code != http.StatusBadRequest {
+		t.Errorf("publish without a version: %d", r.code)
+	}
+	api := a.token("ed")
+	api.do(http.MethodPut, "/api/v1/claims/"+itoa(id)+"/publication", map[string]any{"version": 2}).apiErr(t, http.StatusConflict, "stale")
+	if published(t, a, id) {
+		t.Fatal("the API published a stale verdict")
+	}
+	if r := api.do(http.MethodPut, "/api/v1/claims/"+itoa(id)+"/publication", map[string]any{"version": a.claim(id).Version}); r.code != http.StatusOK {
+		t.Fatalf("publish at the current version: %d %s", r.code, r.body)
+	}
 }
