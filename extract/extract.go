@@ -106,8 +106,9 @@ type extractor struct {
 
 	// The last speaker named in the text, for "he said" and for quotations
 	// that continue into the next paragraph.
-	last     speakerRef
-	lastQuot speakerRef // speaker of the previous block's closing quotation
+	last      speakerRef
+	lastGroup speakerRef // the last group named ("Ukrainian officials"), for "they said"
+	lastQuot  speakerRef // speaker of the previous block's closing quotation
 }
 
 // Where the extractor is relative to a teaser section.

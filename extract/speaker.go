@@ -302,11 +302,16 @@ type speakerRef struct {
 }
 
 // pronounReach is how many blocks back "he" or "she" may find the person it
-// stands for.
-const pronounReach = 3
+// stands for. "They" reaches back to the previous block only: a group is
+// more often the subject of a sentence without being a speaker.
+const (
+	pronounReach = 3
+	groupReach   = 1
+)
 
 // attribute resolves the speakers of the current block's sentences: each
-// sentence's own speaker, "he" and "she" to the last person named, and a
+// sentence's own speaker, "he" and "she" to the last person named, "they"
+// to the last group named as a speaker ("officials", never a person), and a
 // quotation that runs over several sentences to the speaker named anywhere
 // in it ("“A. B,” she said." gives A its speaker too). A quotation that opens
 // right after an attributed quotation continues it ("“A,” she said. “B.”"),
@@ -320,10 +325,13 @@ func (x *extractor) attribute() {
 		}
 		from, to := s.spk.from, s.spk.to
 		if to-from == 1 && ws[from].flags&lxPronoun != 0 {
-			if (wordIs(text, ws[from], "he") || wordIs(text, ws[from], "she")) &&
-				x.last.ok && x.blocks-x.last.block <= pronounReach {
+			switch {
+			case (wordIs(text, ws[from], "he") || wordIs(text, ws[from], "she")) &&
+				x.last.ok && x.blocks-x.last.block <= pronounReach:
 				s.ref = x.last
 				s.ref.according = false
+			case wordIs(text, ws[from], "they") && x.lastGroup.ok && x.blocks-x.lastGroup.block <= groupReach:
+				s.ref = x.lastGroup
 			}
 			continue
 		}
@@ -331,7 +339,11 @@ func (x *extractor) attribute() {
 		s.ref = speakerRef{bs: ws[from].s, be: head.e, ok: true, according: s.spk.according,
 			plural: head.shape&shLower != 0 && hasSuffix(text, head, "s") && !hasSuffix(text, head, "ss"),
 			block:  x.blocks}
-		if !s.ref.according && !s.ref.plural {
+		switch {
+		case s.ref.according:
+		case s.ref.plural:
+			x.lastGroup = s.ref
+		default:
 			x.last = s.ref
 		}
 	}

@@ -92,3 +92,25 @@ func TestCitingAfterSpeechVerb(t *testing.T) {
 		t.Fatalf("got %+v", cs)
 	}
 }
+
+// "They said" goes to the group named as a speaker just before, in the same
+// paragraph or the one before it; never to a person, nor further back.
+func TestTheyIsTheLastGroup(t *testing.T) {
+	text := "Ukrainian officials have insisted since November that 11,000 North Korean troops are in Kursk. " +
+		"They also claim that 3,000 of them were wounded in December.\n\n" +
+		"They said 40 tanks were lost in the first week of fighting.\n\n" +
+		"Mayor Ana Ruiz visited the front on Tuesday.\n\n" +
+		"Ruiz said 12 villages were shelled in the night to Monday.\n\n" +
+		"They said 300 homes had been damaged by Wednesday."
+	cs := Extract(text)
+	checkClaims(t, text, cs)
+	for prefix, want := range map[string]string{
+		"They also claim": "Ukrainian officials",
+		"They said 40":    "Ukrainian officials", // the next paragraph
+		"They said 300":   "",                    // only a person in reach
+	} {
+		if c := claimWith(t, cs, prefix); c.Speaker != want {
+			t.Errorf("%q: speaker %q, want %q", prefix, c.Speaker, want)
+		}
+	}
+}
