@@ -94,6 +94,7 @@ func TestBrowserImportTooLarge(t *testing.T) {
 	if b.js(`String(window.__noReload === true)`) != "true" || b.path() != "/documents/new" {
 		t.Fatal("text and a file were sent")
 	}
+	browserScreenshot(t, b.ctx, "import-text-and-file")
 
 	// A file the server refuses (a program): the form comes back with the
 	// title and the URL.
