@@ -949,7 +949,7 @@ func searchError(err error) error {
 	return err
 }
 
-const kindsSQL = `SELECT kind FROM kind_counts WHERE kind > '' GROUP BY kind HAVING sum(n) > 0 ORDER BY kind`
+const kindsSQL = `SELECT kind FROM claim_counts WHERE kind > '' GROUP BY kind HAVING sum(n) > 0 ORDER BY kind`
 
 // searchIndexes are the full-text indexes, for OptimizeSearch.
 var searchIndexes = []string{"claims_fts", "notes_fts", "comments_fts", "titles_fts"}
@@ -970,7 +970,7 @@ func (s *Store) OptimizeSearch(ctx context.Context) error {
 }
 
 // Kinds lists the kinds claims have, for filter menus: those of the claims
-// not dismissed, from the counts by kind (kind_counts). SELECT DISTINCT
+// not dismissed, from the counts (claim_counts). SELECT DISTINCT
 // read and sorted a million rows on every search page.
 func (s *Store) Kinds(ctx context.Context) ([]string, error) {
 	rows, err := s.query(ctx, kindsSQL)

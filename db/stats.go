@@ -1,8 +1,8 @@
 package db
 
 // Counts for the dashboard, read from the counter tables that triggers
-// keep: claim_counts and doc_counts (migrations/0008_perf.sql), kind_counts
-// (0013_kind_counts.sql) and work_days (0014_work_days.sql). None reads
+// keep: claim_counts (by kind, status and assignment, 0018_counts_merged.sql),
+// doc_counts (0008_perf.sql) and work_days (0014_work_days.sql). None reads
 // the history or claims tables, so the dashboard costs the same as they
 // grow. Dismissed sentences are not claims and are left out
 // of the progress counts, as on the documents page.
@@ -24,7 +24,7 @@ const (
 		FROM (SELECT id, title FROM documents ORDER BY id DESC LIMIT ?) d
 		LEFT JOIN doc_counts c ON c.document_id = d.id
 		ORDER BY d.id DESC`
-	sqlProgressByKind = `SELECT kind, status, n FROM kind_counts WHERE n > 0 ORDER BY kind`
+	sqlProgressByKind = `SELECT kind, status, sum(n) FROM claim_counts GROUP BY kind, status HAVING sum(n) > 0 ORDER BY kind`
 	sqlWorkByReviewer = `SELECT w.day, w.user_id, u.username, w.n
 		FROM work_days w JOIN users u ON u.id = w.user_id WHERE w.day >= ? AND w.day <= ?`
 )
