@@ -80,8 +80,13 @@ func CheckMeta(rawURL, published string) error {
 		}
 	}
 	if published != "" {
-		if _, err := time.Parse(time.DateOnly, published); err != nil {
+		t, err := time.Parse(time.DateOnly, published)
+		if err != nil {
 			return fmt.Errorf("%w: the publication date must look like 2024-12-31", ErrInvalid)
+		}
+		// A day of grace: it is already tomorrow somewhere.
+		if t.After(time.Now().UTC().AddDate(0, 0, 1)) {
+			return fmt.Errorf("%w: the publication date %s is in the future", ErrInvalid, published)
 		}
 	}
 	return nil

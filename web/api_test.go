@@ -343,6 +343,7 @@ func TestAPIErrors(t *testing.T) {
 		{"empty text", "POST", "/api/v1/documents", map[string]any{"text": "  \n"}, nil, 422, "invalid", "empty"},
 		{"bad URL", "POST", "/api/v1/documents", map[string]any{"text": "Prices rose 5% in May, officials said.", "url": "javascript:x"}, nil, 422, "invalid", "http"},
 		{"bad date", "POST", "/api/v1/documents", map[string]any{"text": "Prices rose 5% in May, officials said.", "published_at": "May 2024"}, nil, 422, "invalid", "2024-12-31"},
+		{"future date", "POST", "/api/v1/documents", map[string]any{"text": "Prices rose 5% in May, officials said.", "published_at": "2099-01-01"}, nil, 422, "invalid", "in the future"},
 		{"too large", "POST", "/api/v1/documents", map[string]any{"text": strings.Repeat("Prices rose 5% in May. ", 10000)}, nil, 413, "too_large", "MB"},
 		{"too large status body", "POST", status, map[string]any{"status": "confirmed", "version": 1, "note": strings.Repeat("n", 100<<10)}, nil, 413, "too_large", ""},
 		{"claims not JSON", "POST", "/api/v1/documents/1/claims", `hello`, nil, 400, "bad_request", "expected JSON"},

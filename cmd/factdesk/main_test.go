@@ -172,6 +172,7 @@ func TestErrorsAreOneLine(t *testing.T) {
 		{[]string{"import", writeFile(t, "bad.txt", "caf\xe9")}, "", "UTF-8"},
 		{[]string{"import", writeFile(t, "x.exe", "MZ\x90\x00")}, "", ".exe"},
 		{[]string{"import", "--published", "yesterday", writeFile(t, "ok.txt", "Text 1.")}, "", "2024-12-31"},
+		{[]string{"import", "--published", "2099-01-01", writeFile(t, "ok2.txt", "Text 1.")}, "", "in the future"},
 		{[]string{"extract", "--json"}, "", "exactly one FILE"},
 		{[]string{"export", "--format", "xml"}, "", "json, jsonl, csv"},
 		{[]string{"export", "--status", "maybe"}, "", "unknown status"},
