@@ -101,6 +101,11 @@ func checkClaimTexts(body string, claims []extract.Claim) error {
 		if c.Start < 0 || c.End <= c.Start {
 			return fmt.Errorf("%w: claim %d..%d is not a span of the text", ErrInvalid, c.Start, c.End)
 		}
+		for _, f := range []struct{ what, s string }{{"kind", c.Kind}, {"speaker", c.Speaker}} {
+			if err := checkPlain(fmt.Sprintf("the %s of claim %d..%d", f.what, c.Start, c.End), f.s); err != nil {
+				return err
+			}
+		}
 		cps = append(cps, c.Start, c.End)
 	}
 	sort.Ints(cps)

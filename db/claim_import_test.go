@@ -58,6 +58,13 @@ func TestAddClaims(t *testing.T) {
 	if _, err := s.AddClaims(ctx, docID, u.ID, []extract.Claim{okc, bad}); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("mismatched claim: %v", err)
 	}
+	// A kind or speaker that is not plain text: nothing is stored either.
+	for _, c := range []extract.Claim{{Kind: "\x1b[31mred\a"}, {Speaker: "bell\x00nul"}} {
+		c.Start, c.End, c.Text = okc.Start, okc.End, okc.Text
+		if _, err := s.AddClaims(ctx, docID, u.ID, []extract.Claim{c}); !errors.Is(err, ErrInvalid) {
+			t.Fatalf("kind %q, speaker %q: %v", c.Kind, c.Speaker, err)
+		}
+	}
 	past := extract.Claim{Start: 1000, End: 1001, Text: ""}
 	if _, err := s.AddClaims(ctx, docID, u.ID, []extract.Claim{past}); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("claim past the end: %v", err)

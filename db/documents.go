@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -74,8 +73,7 @@ func CheckMeta(rawURL, published string) error {
 		if err := checkPlain("the source URL", rawURL); err != nil {
 			return err
 		}
-		u, err := url.Parse(rawURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.ContainsAny(rawURL, " \t\r\n") {
+		if !webAddress(rawURL) {
 			return fmt.Errorf("%w: the source URL must start with http:// or https://", ErrInvalid)
 		}
 	}
@@ -98,10 +96,10 @@ const maxTitleRunes = 500
 // cleanTitle turns runs of white space (tabs and line breaks included) into
 // single spaces and refuses a title that is not plain text.
 func cleanTitle(t string) (string, error) {
+	t = strings.Join(strings.Fields(t), " ")
 	if err := checkPlain("the title", t); err != nil {
 		return "", err
 	}
-	t = strings.Join(strings.Fields(t), " ")
 	if utf8.RuneCountInString(t) > maxTitleRunes {
 		return "", fmt.Errorf("%w: the title is longer than %d characters", ErrInvalid, maxTitleRunes)
 	}

@@ -17,6 +17,14 @@ type NewEvidence struct {
 	Excerpt string // optional quoted passage from the source
 }
 
+// webAddress reports whether raw is an http or https address with a host
+// and no white space: the only links stored, so that no javascript: or
+// data: link reaches a page.
+func webAddress(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && !strings.ContainsAny(raw, " \t\r\n")
+}
+
 // Empty reports whether no field was filled in (an evidence form left blank).
 func (e NewEvidence) Empty() bool {
 	return strings.TrimSpace(e.URL) == "" && strings.TrimSpace(e.Title) == "" && strings.TrimSpace(e.Excerpt) == ""
@@ -29,9 +37,7 @@ func (e *NewEvidence) normalize() error {
 	if e.URL == "" {
 		return fmt.Errorf("%w: evidence needs a link (http:// or https://)", ErrInvalid)
 	}
-	u, err := url.Parse(e.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(e.URL) > 2000 ||
-		strings.ContainsAny(e.URL, " \t\r\n") {
+	if !webAddress(e.URL) || len(e.URL) > 2000 {
 		return fmt.Errorf("%w: the evidence link must be a web address starting with http:// or https://", ErrInvalid)
 	}
 	if e.Title == "" {

@@ -269,7 +269,7 @@ func TestTitleAndNoteMustBeText(t *testing.T) {
 			t.Errorf("title %q: %v", bad, err)
 		}
 	}
-	id, _, _, err := s.ImportDocument(ctx, NewDocument{Title: " Port\tvote\r\n<script>x</script> ", Body: body})
+	id, _, _, err := s.ImportDocument(ctx, NewDocument{Title: " Port\tvote\v\f\u0085\r\n<script>x</script> ", Body: body})
 	if err != nil {
 		t.Fatal(err)
 	}
