@@ -22,10 +22,10 @@ func (h *Handler) APIClaims(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	if len(f.Statuses) > 0 || f.Reviewer != "" || f.From != "" || f.To != "" {
+	if len(f.Statuses) > 0 || f.Reviewer != "" {
 		// A claim's place under a status filter would tell its verdict to
 		// a reviewer who owes a second opinion on it, and one under a
-		// reviewer or a date who gave it and when.
+		// reviewer's name who gave it.
 		f.BlindFor = CurrentUser(c).ID
 	}
 	claims, more, err := h.Store.ListClaims(ctx, f, after, limit)
@@ -163,16 +163,20 @@ func (h *Handler) APIPublish(c echo.Context) error {
 		return err
 	}
 	var in struct {
-		Version int64 `json:"version"`
+		Version *int64 `json:"version"` // optional: when given, checked
 	}
 	if err := decodeOptionalJSON(c, &in); err != nil {
 		return err
 	}
-	if in.Version < 0 {
-		return fmt.Errorf("%w: the version must be a number from 1", db.ErrInvalid)
+	var seen int64
+	if in.Version != nil {
+		if *in.Version < 1 {
+			return fmt.Errorf("%w: the version must be a number from 1", db.ErrInvalid)
+		}
+		seen = *in.Version
 	}
 	u := CurrentUser(c)
-	if _, err := h.Store.Publish(c.Request().Context(), id, u.ID, in.Version); err != nil {
+	if _, err := h.Store.Publish(c.Request().Context(), id, u.ID, seen); err != nil {
 		return err
 	}
 	h.Log.Info("claim published", "claim", id, "user", u.Username, "via", "api")

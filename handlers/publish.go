@@ -51,8 +51,11 @@ func (h *Handler) Publish(c echo.Context) error {
 	u := CurrentUser(c)
 	var stale *db.StaleError
 	if _, err := h.Store.Publish(c.Request().Context(), id, u.ID, version); errors.As(err, &stale) {
-		h.Sessions.SetFlash(c, fmt.Sprintf("Not published: the claim changed after you opened it. It is now %s; check it, then publish again.",
-			views.StatusLabel(stale.Current.Status)))
+		now := "It is now " + views.StatusLabel(stale.Current.Status)
+		if stale.Current.Dismissed {
+			now = "It was dismissed as not a claim"
+		}
+		h.Sessions.SetFlash(c, "Not published: the claim changed after you opened it. "+now+"; check it, then publish again.")
 		return seeOther(c, fmt.Sprintf("/claims/%d", id))
 	} else if err != nil {
 		return err

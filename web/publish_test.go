@@ -492,6 +492,7 @@ func TestPublishingAChangedClaimIsRefused(t *testing.T) {
 	}
 	api := a.token("ed")
 	api.do(http.MethodPut, "/api/v1/claims/"+itoa(id)+"/publication", map[string]any{"version": 2}).apiErr(t, http.StatusConflict, "stale")
+	api.do(http.MethodPut, "/api/v1/claims/"+itoa(id)+"/publication", map[string]any{"version": 0}).apiErr(t, http.StatusUnprocessableEntity, "invalid")
 	if published(t, a, id) {
 		t.Fatal("the API published a stale verdict")
 	}
