@@ -40,7 +40,7 @@ func runExport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	}
 	kinds, err := db.ParseKinds(*kind)
 	if err != nil {
-		return usageError{userText(err)}
+		return usageError{message(err)}
 	}
 	if *document < 0 {
 		return usageError{"--document takes a document number"}
@@ -68,7 +68,7 @@ func runExport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	f := db.ExportFilter{Statuses: statuses, Kinds: kinds, DocumentID: *document, Reviewer: *reviewer,
 		From: *from, To: *to, Quotes: export.NeedsQuotes(*format)}
 	if err := store.CheckFilter(ctx, f); err != nil {
-		return usageError{userText(err)}
+		return usageError{message(err)}
 	}
 
 	dst := stdout
@@ -118,12 +118,4 @@ func orgFlags(fs *flag.FlagSet) func() export.Options {
 	return func() export.Options {
 		return export.Options{OrgName: strings.TrimSpace(*name), OrgURL: strings.TrimSpace(*orgURL), PublicURL: strings.TrimSpace(*public)}
 	}
-}
-
-// userText is a db error's message without its category prefix.
-func userText(err error) string {
-	for _, e := range []error{db.ErrInvalid, db.ErrNotFound, db.ErrNotAllowed} {
-		err = fmt.Errorf("%s", strings.TrimPrefix(err.Error(), e.Error()+": "))
-	}
-	return err.Error()
 }

@@ -14,6 +14,7 @@ import (
 	"factdesk/db"
 	"factdesk/handlers"
 	"factdesk/ingest"
+	"factdesk/views"
 )
 
 func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -270,7 +271,7 @@ func importClaims(ctx context.Context, dbPath, file, user string, args []string,
 		}
 		fmt.Fprintf(stdout, "%d\t%s\t%d\t%d..%d\t%s\n", it.Index, it.Outcome, it.ClaimID, *it.Start, *it.End, it.Method)
 	}
-	fmt.Fprintf(stderr, "document %d: %d claims added, %d there already, %d not placed\n", docID, res.Created, res.Existing, res.Failed)
+	fmt.Fprintf(stderr, "document %d: %s added, %d there already, %d not placed\n", docID, views.Claims(res.Created), res.Existing, res.Failed)
 	if res.Failed > 0 {
 		return errReported
 	}

@@ -39,8 +39,12 @@ func exitCode(err error, stderr io.Writer) int {
 	return 1
 }
 
-// message is err as the command line says it, without the "invalid input"
-// category that the web app turns into a status code.
+// message is err as the command line says it, without the categories
+// ("invalid input", "not found") that the web app turns into status codes.
 func message(err error) string {
-	return strings.ReplaceAll(err.Error(), db.ErrInvalid.Error()+": ", "")
+	s := err.Error()
+	for _, e := range []error{db.ErrInvalid, db.ErrNotFound, db.ErrNotAllowed} {
+		s = strings.ReplaceAll(s, e.Error()+": ", "")
+	}
+	return s
 }

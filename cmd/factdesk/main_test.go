@@ -181,6 +181,8 @@ func TestErrorsAreOneLine(t *testing.T) {
 		{[]string{"serve", "--addr", "256.0.0.1:99999"}, "", "listen"},
 		{[]string{"import", writeFile(t, "late.txt", "Text 1."), "--db", filepath.Join(dir, "other.db")}, "", "put flags before"},
 		{[]string{"user", "add", "rob", "--role=admin"}, "", "put flags before"},
+		// "--" as a flag's value does not end the flags.
+		{[]string{"import", "--title", "--", writeFile(t, "dash.txt", "Text 1."), "--db", filepath.Join(dir, "other.db")}, "", "put flags before"},
 		{[]string{"import", "--max-doc-mb", "-3", writeFile(t, "neg.txt", "Text 1.")}, "", "--max-doc-mb must be between 0.001 and 1024"},
 		{[]string{"serve", "--max-doc-mb", "0"}, "", "--max-doc-mb must be between 0.001 and 1024"},
 		{[]string{"serve", "--max-doc-mb", "NaN"}, "", "--max-doc-mb must be between 0.001 and 1024"},

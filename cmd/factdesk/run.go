@@ -121,7 +121,7 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		return usageError{err.Error()}
 	}
 	rest := fs.Args()
-	if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+	if endedByDashes(fs, args) {
 		return nil
 	}
 	for _, a := range rest {
@@ -131,6 +131,30 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		}
 	}
 	return nil
+}
+
+// endedByDashes reports whether the flags in args ended with "--" (after
+// which everything is an argument), walking them as the flag package does:
+// a "--" that is a flag's value ("--title --") ends nothing.
+func endedByDashes(fs *flag.FlagSet, args []string) bool {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return true
+		}
+		if len(a) < 2 || a[0] != '-' {
+			return false
+		}
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		f := fs.Lookup(name)
+		if f == nil || hasValue {
+			continue
+		}
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); !ok || !b.IsBoolFlag() {
+			i++ // the next argument is this flag's value
+		}
+	}
+	return false
 }
 
 // checkMaxDocMB checks --max-doc-mb: from about a kilobyte (a smaller

@@ -62,7 +62,7 @@ func runToken(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	case "create":
 		secret, tok, err := store.CreateToken(ctx, u.ID, fs.Arg(0))
 		if errors.Is(err, db.ErrInvalid) || errors.Is(err, db.ErrNotAllowed) {
-			return errors.New(userText(err))
+			return errors.New(message(err))
 		}
 		if err != nil {
 			return err
