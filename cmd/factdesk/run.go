@@ -127,7 +127,7 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	for _, a := range rest {
 		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
 		if strings.HasPrefix(a, "-") && name != "" && (fs.Lookup(name) != nil || name == "h" || name == "help") {
-			return usageError{fmt.Sprintf("%s comes after %q: put flags before the other arguments", a, rest[0])}
+			return usageError{fmt.Sprintf("%s comes after %q: put flags before the other arguments (a file named like a flag goes after --)", a, rest[0])}
 		}
 	}
 	return nil
