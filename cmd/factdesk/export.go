@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -15,7 +16,7 @@ import (
 )
 
 const exportUsage = "[--format json|jsonl|csv|claimreview|annotation] [--status S,...] [--kind K,...] [--document ID] " +
-	"[--reviewer NAME] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--org-name N --public-url U [--org-url U]] [--out FILE]"
+	"[--assignee NAME|none] [--reviewer NAME] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--org-name N --public-url U [--org-url U]] [--out FILE]"
 
 func runExport(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs, dbPath := newFlags("export", exportUsage, stderr)
@@ -23,6 +24,7 @@ func runExport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	status := fs.String("status", "confirmed,disputed", "comma-separated `statuses` to export")
 	kind := fs.String("kind", "", "comma-separated claim `kinds` (quantity, quote, event, ...)")
 	document := fs.Int64("document", 0, "only the claims of this document `ID`")
+	assignee := fs.String("assignee", "", "only claims assigned to this `user` (none: to no one)")
 	reviewer := fs.String("reviewer", "", "only claims this `user` reviewed")
 	from := fs.String("from", "", "only claims last changed on or after this `date` (YYYY-MM-DD, UTC)")
 	to := fs.String("to", "", "only claims last changed on or before this `date` (YYYY-MM-DD, UTC)")
@@ -67,6 +69,20 @@ func runExport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(48 << 20))
 	f := db.ExportFilter{Statuses: statuses, Kinds: kinds, DocumentID: *document, Reviewer: *reviewer,
 		From: *from, To: *to, Quotes: export.NeedsQuotes(*format)}
+	switch a := strings.TrimSpace(*assignee); a {
+	case "":
+	case "none":
+		f.Unassigned = true
+	default:
+		u, err := store.UserByName(ctx, a)
+		if errors.Is(err, db.ErrNotFound) {
+			return usageError{fmt.Sprintf("there is no user named %q to filter by", a)}
+		}
+		if err != nil {
+			return err
+		}
+		f.AssigneeID = u.ID
+	}
 	if err := store.CheckFilter(ctx, f); err != nil {
 		return usageError{message(err)}
 	}

@@ -155,6 +155,16 @@ func TestImportExportAndUser(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &arr); err != nil || len(arr) != len(claims)-1 {
 		t.Fatalf("json export: %d records, %v", len(arr), err)
 	}
+	// Nothing is assigned: all of them are no one's, none is maria's.
+	for a, want := range map[string]int{"none": len(claims) - 1, "maria": 0} {
+		out, _, err := c.run("", "export", "--status", "unverified", "--format", "jsonl", "--assignee", a)
+		if n := strings.Count(out, "\n"); err != nil || n != want {
+			t.Errorf("export --assignee %s: %d records, %v", a, n, err)
+		}
+	}
+	if _, _, err := c.run("", "export", "--assignee", "ghost"); err == nil || !strings.Contains(err.Error(), "no user named") {
+		t.Errorf("export --assignee ghost: %v", err)
+	}
 }
 
 func TestErrorsAreOneLine(t *testing.T) {
