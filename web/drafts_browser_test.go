@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"factdesk/db"
 )
 
 // Saving one form of the claim page swaps the whole panel; what was typed
@@ -21,14 +19,7 @@ func TestClaimPageKeepsDraftsOfOtherForms(t *testing.T) {
 	ctx := context.Background()
 	bt.user("rita", "reviewer")
 	rob := bt.user("rob", "reviewer")
-	_, _, _, err := bt.store.ImportDocument(ctx, db.NewDocument{Title: browserTitle, Body: browserArticle})
-	browserMust(t, "import", err)
-	page, err := bt.store.Queue(ctx, db.QueueFilter{Limit: 50})
-	browserMust(t, "queue", err)
-	if len(page.Claims) == 0 {
-		t.Fatal("no claims")
-	}
-	target := page.Claims[0]
+	target := bt.articleClaims()[0]
 
 	a := bt.browser("rita")
 	a.login("rita")
@@ -119,18 +110,10 @@ func TestClaimPageKeepsDraftsOfOtherForms(t *testing.T) {
 // Tab carries on from there rather than from the top of the page.
 func TestKeyboardSaveKeepsFocus(t *testing.T) {
 	bt := startBrowserTest(t, 60*time.Second)
-	ctx := context.Background()
 	bt.user("rita", "reviewer")
-	_, _, _, err := bt.store.ImportDocument(ctx, db.NewDocument{Title: browserTitle, Body: browserArticle})
-	browserMust(t, "import", err)
-	page, err := bt.store.Queue(ctx, db.QueueFilter{Limit: 50})
-	browserMust(t, "queue", err)
-	if len(page.Claims) == 0 {
-		t.Fatal("no claims")
-	}
 	a := bt.browser("rita")
 	a.login("rita")
-	a.open(fmt.Sprintf("/claims/%d", page.Claims[0].ID))
+	a.open(fmt.Sprintf("/claims/%d", bt.articleClaims()[0].ID))
 	a.waitLive()
 	focused := func() string {
 		return a.js(`(() => { const e = document.activeElement; if (!e || e === document.body) return 'body';

@@ -110,6 +110,21 @@ type tab struct {
 	console *browserConsole
 }
 
+// articleClaims imports the browser article and returns its claims in
+// queue order.
+func (bt *browserTest) articleClaims() []db.Claim {
+	bt.t.Helper()
+	ctx := context.Background()
+	_, _, _, err := bt.store.ImportDocument(ctx, db.NewDocument{Title: browserTitle, Body: browserArticle})
+	browserMust(bt.t, "import", err)
+	page, err := bt.store.Queue(ctx, db.QueueFilter{Limit: 50})
+	browserMust(bt.t, "queue", err)
+	if len(page.Claims) < 2 {
+		bt.t.Fatalf("the article gave %d claims", len(page.Claims))
+	}
+	return page.Claims
+}
+
 func (bt *browserTest) browser(name string) *tab {
 	bt.t.Helper()
 	ctx, cancel := chromedp.NewContext(bt.root, chromedp.WithNewBrowserContext())
@@ -553,11 +568,8 @@ func TestLiveQueueKeepsBulkSelection(t *testing.T) {
 	ctx := context.Background()
 	bt.user("eddie", "editor")
 	rita := bt.user("rita", "reviewer")
-	_, _, _, err := bt.store.ImportDocument(ctx, db.NewDocument{Title: browserTitle, Body: browserArticle})
-	browserMust(t, "import", err)
-	page, err := bt.store.Queue(ctx, db.QueueFilter{Limit: 50})
-	browserMust(t, "queue", err)
-	first, second := page.Claims[0], page.Claims[1]
+	claims := bt.articleClaims()
+	first, second := claims[0], claims[1]
 
 	e := bt.browser("eddie")
 	e.login("eddie")
@@ -567,7 +579,7 @@ func TestLiveQueueKeepsBulkSelection(t *testing.T) {
 	e.click(fmt.Sprintf("#sel-%d", first.ID))
 	e.waitJS("the count", `document.getElementById('bulk-count').textContent.includes('1 selected')`)
 
-	_, err = bt.store.SetStatus(ctx, first.ID, rita.ID, 1, "disputed", "")
+	_, err := bt.store.SetStatus(ctx, first.ID, rita.ID, 1, "disputed", "")
 	browserMust(t, "rita's change", err)
 	_, err = bt.store.SetStatus(ctx, second.ID, rita.ID, 1, "confirmed", "")
 	browserMust(t, "rita's change", err)
