@@ -73,7 +73,10 @@ func (f filter) drop(n *html.Node, inArticle bool) bool {
 		atom.Object, atom.Embed, atom.Canvas, atom.Audio, atom.Video,
 		atom.Dialog, atom.Head, atom.Title, atom.Meta, atom.Link, atom.Base,
 		atom.Noembed, atom.Noframes, atom.Frameset, atom.Frame, atom.Map,
-		atom.Img, atom.Picture, atom.Rp, atom.Rt:
+		atom.Img, atom.Picture, atom.Rp, atom.Rt,
+		// A photo's caption and credit, which pasted text loses to the
+		// extractor's caption rules; here the markup says what it is.
+		atom.Figcaption:
 		return true
 	case atom.Header:
 		// An article's own <header> holds its headline and byline.

@@ -299,7 +299,6 @@ func TestParseHTMLPage(t *testing.T) {
 		"By A. Writer — 3 March 2025\n\n" +
 		"The council said on Monday that the dam holds 4.2 million cubic metres, “more than ever before.”\n\n" +
 		"Engineers disagree & say the figure is closer to 3\u202Fmillion.\n\n" +
-		"The dam in 2024. Photo: Staff\n\n" +
 		"First point\nSecond point\n\n" +
 		"  flow = 12.5\n    level = 3\n\n" +
 		"Last\nline\n\nNew paragraph"
@@ -325,6 +324,7 @@ func TestParseHTML(t *testing.T) {
 		{"definition list", "<dl><dt>Term</dt><dd>Meaning</dd></dl>", "Term\nMeaning"},
 		{"table", "<table><tr><th>Year</th><th>Count</th></tr><tr><td>2024</td><td>5</td></tr></table>", "Year Count\n2024 5"},
 		{"blockquote", "<p>He said:</p><blockquote>Words.</blockquote>", "He said:\n\nWords."},
+		{"caption dropped", "<p>Text.</p><figure><img src=x><figcaption>Kim Jong-un speaks at a rally on June 19, 2024. (KCNA via AP)</figcaption></figure><p>More.</p>", "Text.\n\nMore."},
 		{"pre keeps whitespace", "<p>x</p><pre>\n  a  b\n\n  c\n</pre><p>y</p>", "x\n\n  a  b\n\n  c\n\ny"},
 		{"pre with entities", "<pre>if a &lt; b {\n\treturn\n}</pre>", "if a < b {\n\treturn\n}"},
 		{"largest article wins", "<article><p>Teaser</p></article><article><p>The real story is longer.</p></article>", "The real story is longer."},
