@@ -229,6 +229,8 @@ var creditMarkers = []string{
 	"Image:", "Picture:", "Pictured:", "FILE PHOTO", "File photo",
 	"Handout photo", "(Image", "via Getty", "/Getty", "Ctrl + Enter",
 	"Ctrl+Enter", "(Credit", "Credit:",
+	// A credit in brackets at a caption's end: "(KCNA via AP)".
+	"via AP)", "via AFP)", "via Reuters)", "via REUTERS)", "via EPA)",
 }
 
 // prefixIndex groups boilerPrefixes by first byte so a line is compared with

@@ -236,6 +236,7 @@ func TestIsBoilerplate(t *testing.T) {
 		"AFP PHOTO/KCNA VIA KNS", "Soldiers fire a gun near the front line. Photo, Jane Doe.",
 		"Children play in the park. (Photo by John Roe/Getty Images)",
 		"Soldiers carry a coffin in Talvik on June 17. REUTERS/Jane Roe",
+		"Kim Jong-un speaks at a rally in Pyongyang on June 19, 2024. (KCNA via AP)",
 		"This picture taken on May 3, 2024 shows a dam in the north.",
 		"[Warning: graphic video]", "Read more: How the dam was built",
 		"To suggest a correction or clarification, write to us here",
@@ -251,6 +252,7 @@ func TestIsBoilerplate(t *testing.T) {
 		"Photos taken by residents showed the flooding.",
 		"Related research has found similar effects.",
 		"Updated figures show 40 deaths.",
+		"The footage, obtained via AP, shows 40 trucks.",
 	}
 	for _, s := range yes {
 		if !IsBoilerplate(s) {
