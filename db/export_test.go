@@ -355,3 +355,36 @@ func TestDismissedClaimsAreNotExportedOrPublished(t *testing.T) {
 		t.Fatalf("publishing a dismissed claim: %v", err)
 	}
 }
+
+// Dismissing a published claim takes its review off the public page and
+// says so: the claim's publication and the activity feed both show it.
+func TestDismissUnpublishes(t *testing.T) {
+	s, cs, _, bob := filterFixture(t)
+	ctx := context.Background()
+	if _, err := s.Publish(ctx, cs[2].ID, bob.ID, 2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Dismiss(ctx, cs[2].ID, bob.ID, 2, "a caption, not a claim"); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := s.Publication(ctx, cs[2].ID); err != nil || p.Published {
+		t.Fatalf("publication after dismissal: %+v, %v", p, err)
+	}
+	var n int
+	if err := s.r.QueryRow(`SELECT count(*) FROM publication_events WHERE claim_id = ? AND action = 'unpublish'`, cs[2].ID).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("unpublish events: %d, %v", n, err)
+	}
+	if _, err := s.Restore(ctx, cs[2].ID, bob.ID, 3, ""); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := s.Publication(ctx, cs[2].ID); p.Published {
+		t.Fatal("restoring the claim published it again")
+	}
+	// Dismissing an unpublished claim records no unpublishing.
+	if _, err := s.Dismiss(ctx, cs[0].ID, bob.ID, 2, "a quote of a quote"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.r.QueryRow(`SELECT count(*) FROM publication_events WHERE claim_id = ?`, cs[0].ID).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("publication events of a claim never published: %d, %v", n, err)
+	}
+}

@@ -148,6 +148,20 @@ func (s *Store) setDismissed(ctx context.Context, claimID, userID, seenVersion i
 			claimID: claimID, detail: note}); err != nil {
 			return err
 		}
+		if dismiss {
+			// A sentence that is not a claim has no review to show: its
+			// public page goes, recorded as an unpublishing, and restoring
+			// it does not bring the page back unasked.
+			res, err := tx.ExecContext(ctx, `DELETE FROM claim_publications WHERE claim_id = ?`, claimID)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n > 0 {
+				if err := logPublication(ctx, tx, now, c, ActUnpublish, userID); err != nil {
+					return err
+				}
+			}
+		}
 		c.Dismissed, c.DismissReason, c.Version, c.UpdatedAt = dismiss, reason, c.Version+1, now.UTC()
 		return nil
 	})

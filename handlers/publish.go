@@ -29,6 +29,7 @@ func (h *Handler) publishBox(c echo.Context, cl db.Claim, published bool) (views
 		Version:     cl.Version,
 		CanPublish:  u != nil && auth.Allows(u.Role, auth.RoleEditor),
 		Reviewed:    cl.Status == db.StatusConfirmed || cl.Status == db.StatusDisputed,
+		Dismissed:   cl.Dismissed,
 		Published:   pub.Published,
 		PublishedAt: pub.PublishedAt,
 		By:          pub.By,

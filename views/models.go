@@ -433,6 +433,7 @@ type PublishBox struct {
 	Version     int64 // the claim's version: publishing checks it is still the one shown
 	CanPublish  bool  // the user is an editor or admin
 	Reviewed    bool  // confirmed or disputed: a verdict to publish
+	Dismissed   bool  // dismissed as not a claim: nothing to publish until restored
 	Published   bool
 	PublishedAt time.Time
 	By          string

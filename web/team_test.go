@@ -277,6 +277,9 @@ func TestDismissAndRestoreThroughTheRouter(t *testing.T) {
 	if page.doc.Find(`form[action="`+path+`/restore"]`).Length() != 1 {
 		t.Fatal("no restore form for the editor")
 	}
+	if pub := page.doc.Find("#publication").Text(); !strings.Contains(pub, "restore it to publish") || strings.Contains(pub, "Review the claim") {
+		t.Errorf("publication box of a dismissed claim: %q", pub)
+	}
 	if r := eddie.form(path, path+"/restore", url.Values{"version": {"2"}, "reason": {"It is checkable"}}); r.code != http.StatusSeeOther {
 		t.Fatalf("restore: %d", r.code)
 	}
