@@ -63,7 +63,8 @@ func TestTokens(t *testing.T) {
 		t.Fatal("token stopped working after a refused revoke")
 	}
 
-	// Disabling the user stops the token at once; enabling brings it back.
+	// A disabled user's token stops at once, whatever revoked it or not
+	// (SetDisabled also revokes it: TestEndAccessRevokesTokens).
 	s.w.Exec(`UPDATE users SET disabled = 1 WHERE id = ?`, ann.ID)
 	if _, _, err := s.TokenUser(ctx, secret); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("disabled user's token works: %v", err)
@@ -92,5 +93,49 @@ func TestTokens(t *testing.T) {
 	}
 	if _, _, err := s.CreateToken(ctx, 999, "ghost"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("token for unknown user: %v", err)
+	}
+}
+
+// Disabling a user or resetting their password revokes their API tokens,
+// as it ends their sessions: a token made by whoever had the password must
+// not outlive it, and enabling the user again brings neither back.
+func TestEndAccessRevokesTokens(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	ann := mustUser(t, s, "ann", "reviewer")
+	bob := mustUser(t, s, "bob", "reviewer")
+	annSecret, _, err := s.CreateToken(ctx, ann.ID, "script")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bobSecret, _, err := s.CreateToken(ctx, bob.ID, "script")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetDisabled(ctx, ann.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetDisabled(ctx, ann.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.TokenUser(ctx, annSecret); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("token of a user disabled and enabled again: %v", err)
+	}
+	if list, _ := s.Tokens(ctx, ann.ID); len(list) != 1 || !list[0].Revoked() {
+		t.Fatalf("ann's tokens: %+v", list)
+	}
+	if _, err := s.SetPassword(ctx, bob.ID, "new hash"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.TokenUser(ctx, bobSecret); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("token after a password reset: %v", err)
+	}
+	// A token made after the reset works.
+	fresh, _, err := s.CreateToken(ctx, bob.ID, "new script")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u, _, err := s.TokenUser(ctx, fresh); err != nil || u.ID != bob.ID {
+		t.Fatalf("fresh token: %+v %v", u, err)
 	}
 }

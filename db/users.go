@@ -223,8 +223,9 @@ func (s *Store) SetRole(ctx context.Context, userID int64, role string) (User, e
 	return u, err
 }
 
-// SetPassword replaces a user's password hash and ends their sessions in
-// the same transaction, so a leaked password stops working everywhere.
+// SetPassword replaces a user's password hash, ends their sessions and
+// revokes their API tokens in the same transaction, so a leaked password
+// stops working everywhere, tokens made with it included.
 func (s *Store) SetPassword(ctx context.Context, userID int64, passwordHash string) (User, error) {
 	var u User
 	err := s.tx(ctx, func(tx *sql.Tx) error {
@@ -236,14 +237,14 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, passwordHash stri
 			return err
 		}
 		u.PasswordHash = passwordHash
-		_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID)
-		return err
+		return s.endAccess(ctx, tx, userID)
 	})
 	return u, err
 }
 
-// SetDisabled disables or enables a user. Disabling ends their sessions in
-// the same transaction: they are logged out at once.
+// SetDisabled disables or enables a user. Disabling ends their sessions
+// and revokes their API tokens in the same transaction: they are logged out
+// at once, and enabling them again brings back neither.
 func (s *Store) SetDisabled(ctx context.Context, userID int64, disabled bool) (User, error) {
 	var u User
 	err := s.tx(ctx, func(tx *sql.Tx) error {
@@ -264,9 +265,19 @@ func (s *Store) SetDisabled(ctx context.Context, userID int64, disabled bool) (U
 		}
 		u.Disabled = disabled
 		if disabled {
-			_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID)
+			return s.endAccess(ctx, tx, userID)
 		}
-		return err
+		return nil
 	})
 	return u, err
+}
+
+// endAccess ends a user's sessions and revokes their live API tokens.
+func (s *Store) endAccess(ctx context.Context, tx *sql.Tx, userID int64) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at = ''`,
+		formatTime(s.now()), userID)
+	return err
 }

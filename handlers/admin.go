@@ -116,7 +116,7 @@ func (h *Handler) changeRole(c echo.Context, id int64, role string) (db.User, er
 	return u, nil
 }
 
-// resetPassword sets a new password; the user's sessions end with it.
+// resetPassword sets a new password; the user's sessions and API tokens end with it.
 func (h *Handler) resetPassword(c echo.Context, id int64, pw string) (db.User, error) {
 	target, err := h.Store.UserByID(c.Request().Context(), id)
 	if err != nil {
@@ -133,15 +133,15 @@ func (h *Handler) resetPassword(c echo.Context, id int64, pw string) (db.User, e
 	if err != nil {
 		return u, err
 	}
-	if err := h.audit(c, db.AuditPasswordReset, u, "sessions ended"); err != nil {
+	if err := h.audit(c, db.AuditPasswordReset, u, "sessions ended, API tokens revoked"); err != nil {
 		return u, err
 	}
 	h.Log.Info("password reset", "user", u.Username, "by", CurrentUser(c).Username)
 	return u, nil
 }
 
-// changeAccess disables a user, ending their sessions and stopping their
-// API tokens at once, or enables them again. Nobody disables themselves.
+// changeAccess disables a user, ending their sessions and revoking their
+// API tokens at once, or enables them again (without their tokens). Nobody disables themselves.
 func (h *Handler) changeAccess(c echo.Context, id int64, disabled bool) (db.User, error) {
 	me := CurrentUser(c)
 	if disabled && id == me.ID {
@@ -204,7 +204,7 @@ func (h *Handler) SetUserRole(c echo.Context) error {
 	return seeOther(c, "/admin/users")
 }
 
-// ResetPassword sets a new password; the user's sessions end with it.
+// ResetPassword sets a new password; the user's sessions and API tokens end with it.
 func (h *Handler) ResetPassword(c echo.Context) error {
 	id, err := pathID(c)
 	if err != nil {
@@ -224,7 +224,7 @@ func (h *Handler) ResetPassword(c echo.Context) error {
 			return err
 		}
 	}
-	h.Sessions.SetFlash(c, fmt.Sprintf("New password set for %s; their sessions have ended.", u.Username))
+	h.Sessions.SetFlash(c, fmt.Sprintf("New password set for %s; their sessions have ended and their API tokens are revoked.", u.Username))
 	return seeOther(c, "/admin/users")
 }
 
@@ -245,7 +245,7 @@ func (h *Handler) setDisabled(c echo.Context, disabled bool) error {
 	}
 	msg := fmt.Sprintf("%s is enabled again.", u.Username)
 	if disabled {
-		msg = fmt.Sprintf("%s is disabled and logged out everywhere.", u.Username)
+		msg = fmt.Sprintf("%s is disabled, logged out everywhere, and their API tokens are revoked.", u.Username)
 	}
 	h.Sessions.SetFlash(c, msg)
 	return seeOther(c, "/admin/users")

@@ -97,7 +97,7 @@ func (h *Handler) APISetUserRole(c echo.Context) error {
 	return h.apiUserChange(c, &in, func(id int64) (db.User, error) { return h.changeRole(c, id, in.Role) })
 }
 
-// APIResetPassword sets a user's password (admins); their sessions end.
+// APIResetPassword sets a user's password (admins); their sessions and API tokens end.
 func (h *Handler) APIResetPassword(c echo.Context) error {
 	var in struct {
 		Password string `json:"password"`

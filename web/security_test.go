@@ -795,7 +795,7 @@ func TestUserChangesAreAudited(t *testing.T) {
 		}
 		got = append(got, ev.Event+" "+ev.Detail)
 	}
-	want := []string{"user_created role viewer", "role_changed viewer -> reviewer", "password_reset sessions ended", "user_disabled ", "user_enabled "}
+	want := []string{"user_created role viewer", "role_changed viewer -> reviewer", "password_reset sessions ended, API tokens revoked", "user_disabled ", "user_enabled "}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("audit:\n got %q\nwant %q", got, want)
 	}

@@ -361,6 +361,9 @@ func TestTeamAPIWithTokensFromTheCommandLine(t *testing.T) {
 	}
 	s.refused(401, "unauthorized", ninaTok, "GET", "/api/v1/me", nil)
 	s.expect(200, ada, "POST", user(nina.ID)+"/enable", nil, &nina)
+	// Disabling revoked the token: enabling the user does not bring it back.
+	s.refused(401, "unauthorized", ninaTok, "GET", "/api/v1/me", nil)
+	ninaTok = c.mustToken("nina", "scripts again")
 	s.expect(200, ninaTok, "GET", "/api/v1/me", nil, nil)
 	var me handlers.APIUser
 	for _, u := range list.Items {

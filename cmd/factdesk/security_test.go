@@ -77,7 +77,7 @@ func TestUserAddIsAuditedAndRefusesCommonPasswords(t *testing.T) {
 		}
 	}
 	want := []string{"user_created role admin, from the command line", "role_changed admin -> editor, from the command line",
-		"password_reset sessions ended, from the command line", "user_disabled from the command line", "user_enabled from the command line"}
+		"password_reset sessions ended, API tokens revoked, from the command line", "user_disabled from the command line", "user_enabled from the command line"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("audit:\n got %q\nwant %q", got, want)
 	}

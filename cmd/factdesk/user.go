@@ -22,8 +22,8 @@ var userCommands = []struct{ name, args, summary string }{
 	{"add", "[--role admin|editor|reviewer|viewer] NAME", "add a user; the password comes from stdin or a prompt"},
 	{"list", "", "list users with their role and access"},
 	{"role", "NAME admin|editor|reviewer|viewer", "change a user's role"},
-	{"passwd", "NAME", "set a new password (stdin or a prompt); the user's sessions end"},
-	{"disable", "NAME", "stop a user logging in; their sessions end at once"},
+	{"passwd", "NAME", "set a new password (stdin or a prompt); the user's sessions and API tokens end"},
+	{"disable", "NAME", "stop a user logging in; their sessions and API tokens end at once"},
 	{"enable", "NAME", "let a disabled user log in again"},
 }
 
@@ -102,10 +102,10 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			if _, err := s.SetPassword(ctx, u.ID, hash); err != nil {
 				return err
 			}
-			if err := cliAudit(ctx, s, db.AuditPasswordReset, u, "sessions ended"); err != nil {
+			if err := cliAudit(ctx, s, db.AuditPasswordReset, u, "sessions ended, API tokens revoked"); err != nil {
 				return err
 			}
-			fmt.Fprintf(stdout, "user %s has a new password; their sessions have ended\n", u.Username)
+			fmt.Fprintf(stdout, "user %s has a new password; their sessions have ended and their API tokens are revoked\n", u.Username)
 			return nil
 		})
 	default: // disable, enable
