@@ -146,3 +146,46 @@ func TestKeyboardSaveKeepsFocus(t *testing.T) {
 	}
 	a.console.check(t)
 }
+
+// A browser cuts pasted text at a field's maxlength without a word. With
+// the page's script, nothing is cut: the field says it is too long, by how
+// much, and its form is not sent until it is shortened.
+func TestLongTextIsNotCutSilently(t *testing.T) {
+	bt := startBrowserTest(t, 60*time.Second)
+	ctx := context.Background()
+	bt.user("rita", "reviewer")
+	target := bt.articleClaims()[0]
+
+	a := bt.browser("rita")
+	a.login("rita")
+	a.open(fmt.Sprintf("/claims/%d", target.ID))
+	a.js(`(document.querySelector('#evidence details').open = true, 'open')`)
+	a.must("fill the link", chromedp.Do(a.ctx, chromedp.SendKeys(chromedp.CSS("#ev-url"), "https://example.org/report")))
+	a.must("fill the title", chromedp.Do(a.ctx, chromedp.SendKeys(chromedp.CSS("#ev-title"), "Annual report")))
+	// 1,999 characters are there; three more are typed: past the limit.
+	a.js(`(document.querySelector('#ev-excerpt').value = 'é'.repeat(1999), 'set')`)
+	a.must("type past the limit", chromedp.Do(a.ctx, chromedp.SendKeys(chromedp.CSS("#ev-excerpt"), "abc")))
+	if n := a.js(`String(Array.from(document.querySelector('#ev-excerpt').value).length)`); n != "2002" {
+		t.Fatalf("excerpt holds %s characters, want all 2002 typed", n)
+	}
+	note := a.js(`(document.querySelector('#ev-excerpt + .limit-note') || {}).textContent || ''`)
+	if !strings.Contains(note, "2,002") || !strings.Contains(note, "2,000") {
+		t.Fatalf("no note saying the excerpt is too long: %q", note)
+	}
+	a.js(`(document.activeElement.blur(), window.scrollTo(0, 0), 'ok')`)
+	time.Sleep(200 * time.Millisecond)
+	browserScreenshot(t, a.ctx, "evidence-too-long")
+	a.click(`#evidence form button[type=submit]`)
+	time.Sleep(300 * time.Millisecond)
+	if ev, err := bt.store.ClaimEvidence(ctx, target.ID); err != nil || len(ev) != 0 {
+		t.Fatalf("evidence sent with an excerpt over the limit: %d, %v", len(ev), err)
+	}
+	// Shortened, it goes.
+	a.must("shorten", chromedp.Do(a.ctx, chromedp.SendKeys(chromedp.CSS("#ev-excerpt"), "\b\b\b")))
+	if note := a.js(`String(!!document.querySelector('#ev-excerpt + .limit-note'))`); note != "false" {
+		t.Error("the note stays after shortening")
+	}
+	a.click(`#evidence form button[type=submit]`)
+	a.waitJS("the evidence", `document.querySelectorAll('#evidence li').length > 0`)
+	a.console.check(t)
+}

@@ -371,6 +371,51 @@
     if (done) evt.preventDefault();
   });
 
+  // --- Length limits -----------------------------------------------------
+  // A browser cuts text pasted into a field with maxlength at the limit,
+  // without a word: a long quoted excerpt lost its end unnoticed. The limit
+  // moves to data-maxlength, and a field over it says by how much and keeps
+  // its form from being sent. Without this file, maxlength still holds.
+  function liftLimits(root) {
+    if (!root.querySelectorAll) return;
+    root.querySelectorAll("textarea[maxlength], input[maxlength]").forEach(function (f) {
+      const n = parseInt(f.getAttribute("maxlength"), 10);
+      if (!(n > 0)) return;
+      f.setAttribute("data-maxlength", String(n));
+      f.removeAttribute("maxlength");
+      checkLimit(f);
+    });
+  }
+
+  function checkLimit(f) {
+    const n = parseInt(f.getAttribute("data-maxlength"), 10);
+    // Characters as the server counts them: code points, not UTF-16 units.
+    const len = Array.from(f.value).length;
+    let note = f.nextElementSibling;
+    if (note && !note.classList.contains("limit-note")) note = null;
+    if (len <= n) {
+      f.setCustomValidity("");
+      if (note) note.remove();
+      return;
+    }
+    const msg = "Too long: " + len.toLocaleString("en") + " characters; the limit is " + n.toLocaleString("en") + ".";
+    f.setCustomValidity(msg);
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "limit-note";
+      f.insertAdjacentElement("afterend", note);
+    }
+    note.textContent = msg;
+  }
+
+  document.addEventListener("input", function (evt) {
+    const f = evt.target;
+    if (f && f.hasAttribute && f.hasAttribute("data-maxlength")) checkLimit(f);
+  });
+  // Forms htmx swaps in come with maxlength too.
+  document.addEventListener("htmx:load", function (evt) { liftLimits(evt.detail.elt); });
+  document.addEventListener("DOMContentLoaded", function () { liftLimits(document); });
+
   // What a page shows when it loads is read as the page; only later
   // messages need announcing.
   document.addEventListener("DOMContentLoaded", function () {
