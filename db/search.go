@@ -64,6 +64,15 @@ func splitMarks(s string) []Fragment {
 	return out
 }
 
+// quoteTerm shows a search term as the user typed it: in quotes, unless
+// it is a phrase and carries its own.
+func quoteTerm(t string) string {
+	if strings.HasPrefix(t, `"`) {
+		return t
+	}
+	return "“" + t + "”"
+}
+
 // ParseSearchQuery turns what a user typed into an FTS5 query. The syntax is
 // small and forgiving: words (all must match), "exact phrases", word* for a
 // prefix, OR between two terms, and -word to leave out. Every term is quoted
@@ -94,20 +103,21 @@ func ParseSearchQuery(q string) (string, error) {
 		if strings.HasPrefix(rest, "-") && len(rest) > 1 && !unicode.IsSpace(rune(rest[1])) {
 			negate, rest = true, rest[1:]
 		}
-		var text string
+		var text, typed string // typed: the term as written, for messages
 		prefix, phrase := false, false
 		if strings.HasPrefix(rest, `"`) {
 			end := strings.Index(rest[1:], `"`)
 			if end < 0 {
 				return "", fmt.Errorf(`%w: a quotation mark is not closed: add the closing " or remove the opening one`, ErrInvalid)
 			}
-			text, rest, phrase = rest[1:1+end], rest[2+end:], true
+			text, typed, rest, phrase = rest[1:1+end], rest[:2+end], rest[2+end:], true
 		} else {
 			end := strings.IndexFunc(rest, func(r rune) bool { return unicode.IsSpace(r) || r == '"' })
 			if end < 0 {
 				end = len(rest)
 			}
 			text, rest = rest[:end], rest[end:]
+			typed = text
 			if !negate && text == "OR" {
 				if len(terms) == 0 || pendingOr {
 					return "", fmt.Errorf("%w: OR goes between two words, as in: rates OR prices", ErrInvalid)
@@ -124,7 +134,7 @@ func ParseSearchQuery(q string) (string, error) {
 		}
 		if !strings.ContainsFunc(text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
 			if phrase || prefix {
-				return "", fmt.Errorf("%w: %q has no letters or digits to search for", ErrInvalid, text)
+				return "", fmt.Errorf("%w: %s has no letters or digits to search for", ErrInvalid, quoteTerm(typed))
 			}
 			continue // a lone dash or ampersand: nothing to match
 		}
