@@ -215,6 +215,14 @@ func TestPageLayout(t *testing.T) {
 	b.open(doc)
 	b.checkDocumentGaps("390px")
 
+	// A phone leaves the token's label room to read what is typed.
+	b.open("/tokens")
+	w, err := chromedp.Run(b.ctx, chromedp.Evaluate[float64](`document.querySelector('#label').getBoundingClientRect().width`))
+	browserMust(t, "measure the token label", err)
+	if w < 200 {
+		t.Errorf("tokens at 390px: the label field is %.0fpx wide, want 200px or more", w)
+	}
+
 	b.setSize(1280, 900)
 	for _, p := range pages {
 		b.open(p.path)
