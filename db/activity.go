@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"strconv"
 	"time"
 	"unicode/utf8"
 )
@@ -91,6 +92,15 @@ type ActivityFilter struct {
 
 // blindActions are the actions hidden from a pending second reviewer.
 // Publishing tells that a claim was confirmed or disputed.
+// claimCount is a count of claims as the activity feed shows it: "1 claim",
+// "3 claims" (views.Claims words counts the same way on pages).
+func claimCount(n int) string {
+	if n == 1 {
+		return "1 claim"
+	}
+	return strconv.Itoa(n) + " claims"
+}
+
 const blindActions = `('status', 'dismiss', 'restore', 'comment', 'evidence', 'publish', 'unpublish')`
 
 // Activity returns a page of the feed and the cursor of the next page (0 on

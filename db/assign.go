@@ -73,9 +73,10 @@ func (s *Store) AssignClaims(ctx context.Context, actorID, assigneeID int64, cla
 	return changed, nil
 }
 
-// AssignDocument assigns every claim of a document that is not dismissed;
-// the feed gets one row for the document rather than one per claim.
-func (s *Store) AssignDocument(ctx context.Context, actorID, assigneeID, docID int64) ([]Claim, error) {
+// AssignDocument assigns every claim of a document that is not dismissed,
+// or with onlyUnassigned the claims nobody has, leaving others' work where
+// it is; the feed gets one row for the document rather than one per claim.
+func (s *Store) AssignDocument(ctx context.Context, actorID, assigneeID, docID int64, onlyUnassigned bool) ([]Claim, error) {
 	var changed []Claim
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		changed = nil
@@ -90,8 +91,13 @@ func (s *Store) AssignDocument(ctx context.Context, actorID, assigneeID, docID i
 		if err != nil {
 			return err
 		}
+		scope, cscope := "", ""
+		if onlyUnassigned {
+			scope, cscope = " AND assignee_id IS NULL", " AND c.assignee_id IS NULL"
+		}
 		rows, err := tx.QueryContext(ctx, `SELECT `+claimCols+` FROM claims c JOIN documents d ON d.id = c.document_id
-			WHERE c.document_id = ? AND c.dismissed = 0 AND c.assignee_id IS NOT ? ORDER BY c.start, c.id`, docID, nullID(assigneeID))
+			WHERE c.document_id = ? AND c.dismissed = 0 AND c.assignee_id IS NOT ?`+cscope+`
+			ORDER BY c.start, c.id`, docID, nullID(assigneeID))
 		if err != nil {
 			return err
 		}
@@ -103,7 +109,7 @@ func (s *Store) AssignDocument(ctx context.Context, actorID, assigneeID, docID i
 		}
 		now := s.now()
 		if _, err := tx.ExecContext(ctx, `UPDATE claims SET assignee_id = ?, updated_at = ?
-			WHERE document_id = ? AND dismissed = 0 AND assignee_id IS NOT ?`,
+			WHERE document_id = ? AND dismissed = 0 AND assignee_id IS NOT ?`+scope,
 			nullID(assigneeID), formatTime(now), docID, nullID(assigneeID)); err != nil {
 			return err
 		}
@@ -111,7 +117,7 @@ func (s *Store) AssignDocument(ctx context.Context, actorID, assigneeID, docID i
 			changed[i].AssigneeID, changed[i].Assignee, changed[i].UpdatedAt = assigneeID, to.Username, now.UTC()
 		}
 		return logActivity(ctx, tx, now, activityRow{userID: actorID, action: ActAssign, documentID: docID,
-			subjectID: assigneeID, detail: fmt.Sprintf("%d claims", len(changed))})
+			subjectID: assigneeID, detail: claimCount(len(changed))})
 	})
 	if err != nil {
 		return nil, err

@@ -81,7 +81,7 @@ func (s *Store) AddClaims(ctx context.Context, docID, userID int64, claims []ext
 		}
 		detail := "1 claim"
 		if len(created) != 1 {
-			detail = fmt.Sprintf("%d claims", len(created))
+			detail = claimCount(len(created))
 		}
 		return logActivity(ctx, tx, when, activityRow{userID: userID, action: ActImportClaims, documentID: docID, detail: detail})
 	})

@@ -185,7 +185,7 @@ func TestAssignmentAndQueueFilter(t *testing.T) {
 	if _, err := s.Dismiss(ctx, f.claims[2].ID, f.ann.ID, 1, "not a claim"); err != nil {
 		t.Fatal(err)
 	}
-	got, err = s.AssignDocument(ctx, f.ed.ID, f.bob.ID, f.docID)
+	got, err = s.AssignDocument(ctx, f.ed.ID, f.bob.ID, f.docID, false)
 	if err != nil || len(got) != 2 || got[0].Assignee != "bob" {
 		t.Fatalf("AssignDocument = %+v, %v", got, err)
 	}
@@ -195,7 +195,7 @@ func TestAssignmentAndQueueFilter(t *testing.T) {
 	if c := f.claim(t, 2); c.AssigneeID != 0 {
 		t.Fatal("a dismissed sentence was assigned")
 	}
-	if _, err := s.AssignDocument(ctx, f.ed.ID, f.bob.ID, 999); !errors.Is(err, ErrNotFound) {
+	if _, err := s.AssignDocument(ctx, f.ed.ID, f.bob.ID, 999, false); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("unknown document: %v", err)
 	}
 	// Unassign.

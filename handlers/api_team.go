@@ -339,7 +339,7 @@ func (h *Handler) APIAssignDocument(c echo.Context) error {
 		return err
 	}
 	u := CurrentUser(c)
-	changed, err := h.Store.AssignDocument(ctx, u.ID, to, id)
+	changed, err := h.Store.AssignDocument(ctx, u.ID, to, id, false)
 	if err != nil {
 		return err
 	}

@@ -103,9 +103,12 @@ func (h *Handler) AssignDocument(c echo.Context) error {
 		return err
 	}
 	to, err := assigneeFromForm(c)
+	// Claims others have are taken only when asked: an editor handing out
+	// the rest of a document must not take work from a reviewer unawares.
+	takeOthers := c.FormValue("take") == "1"
 	if err == nil {
 		var changed []db.Claim
-		if changed, err = h.Store.AssignDocument(ctx, CurrentUser(c).ID, to, id); err == nil {
+		if changed, err = h.Store.AssignDocument(ctx, CurrentUser(c).ID, to, id, !takeOthers); err == nil {
 			name := ""
 			if to > 0 {
 				u, uerr := h.Store.UserByID(ctx, to)
@@ -115,8 +118,11 @@ func (h *Handler) AssignDocument(c echo.Context) error {
 				name = u.Username
 			}
 			msg := assignedMessage(name, len(changed))
-			if len(changed) == 0 {
+			switch {
+			case len(changed) == 0 && takeOthers:
 				msg = "Nothing changed: every claim was assigned so already."
+			case len(changed) == 0:
+				msg = "Nothing changed: no claim was left unassigned. To reassign claims others have, tick “Also take claims others have”."
 			}
 			h.Sessions.SetFlash(c, msg)
 			return seeOther(c, fmt.Sprintf("/documents/%d", id))

@@ -119,7 +119,7 @@ func TestClaimLiveShowsTeamWork(t *testing.T) {
 
 	// A whole document's assignment leaves no activity row per claim.
 	ritaU, _ := a.store.UserByName(ctx, "rita")
-	if _, err := a.store.AssignDocument(ctx, robU.ID, ritaU.ID, cl.DocumentID); err != nil {
+	if _, err := a.store.AssignDocument(ctx, robU.ID, ritaU.ID, cl.DocumentID, false); err != nil {
 		t.Fatal(err)
 	}
 	r = rob.get(next)

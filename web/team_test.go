@@ -321,16 +321,37 @@ func TestAssignmentAndMyQueue(t *testing.T) {
 	if dd := eddie.get(path).doc.Find("dl.facts").Text(); !strings.Contains(dd, "rob") {
 		t.Errorf("facts = %q", dd)
 	}
-	// A whole document to rita: the claim already rob's moves to her too.
+	// A whole document to rita: the claims nobody has; rob keeps his.
 	docPath := "/documents/" + itoa(claims[0].DocumentID)
-	if eddie.get(docPath).doc.Find(`form[action="`+docPath+`/assign"]`).Length() != 1 {
+	docPage := eddie.get(docPath)
+	if docPage.doc.Find(`form[action="`+docPath+`/assign"]`).Length() != 1 {
 		t.Fatal("no document assign form for the editor")
 	}
-	if r := eddie.form(docPath, docPath+"/assign", url.Values{"assignee": {itoa(a.user("rita").ID)}}); r.code != http.StatusSeeOther {
+	if v, _ := docPage.doc.Find(`#doc-assignee option[selected]`).Attr("value"); v != "" {
+		t.Errorf("the document's assignee is chosen in advance: %q", v)
+	}
+	ritaID := itoa(a.user("rita").ID)
+	if r := eddie.form(docPath, docPath+"/assign", url.Values{"assignee": {ritaID}}); r.code != http.StatusSeeOther {
 		t.Fatalf("assign document: %d", r.code)
 	}
 	if f := eddie.get(docPath).doc.Find(".flash").Text(); !strings.Contains(f, "claims are rita's") {
 		t.Errorf("flash = %q", f)
+	}
+	if c := a.claim(claims[0].ID); c.Assignee != "rob" {
+		t.Fatalf("assigning the document took rob's claim: now %q's", c.Assignee)
+	}
+	if r := eddie.form(docPath, docPath+"/assign", url.Values{"assignee": {ritaID}}); r.code != http.StatusSeeOther {
+		t.Fatalf("assign document again: %d", r.code)
+	}
+	if f := eddie.get(docPath).doc.Find(".flash").Text(); !strings.Contains(f, "Nothing changed") || !strings.Contains(f, "Also take") {
+		t.Errorf("flash when only others' claims are left = %q", f)
+	}
+	// Asked to, it takes rob's claim too.
+	if r := eddie.form(docPath, docPath+"/assign", url.Values{"assignee": {ritaID}, "take": {"1"}}); r.code != http.StatusSeeOther {
+		t.Fatalf("assign document, taking others' claims: %d", r.code)
+	}
+	if c := a.claim(claims[0].ID); c.Assignee != "rita" {
+		t.Fatalf("after taking others' claims: %q's", c.Assignee)
 	}
 	mine := rita.get("/queue?assignee=me")
 	if mine.code != http.StatusOK || mine.doc.Find("table.queue tbody tr").Length() != len(claims) || mine.doc.Find("h1").Text() != "Review queue" {
@@ -390,7 +411,8 @@ func TestAssignmentAndMyQueue(t *testing.T) {
 	}
 	acts := eddie.get("/activity").doc.Find("ol.activity li")
 	if !strings.Contains(acts.Eq(0).Text(), "unassigned") || !strings.Contains(acts.Eq(1).Text(), "assigned to rita") ||
-		!strings.Contains(acts.Eq(2).Text(), "assigned to rob") {
+		!strings.Contains(acts.Eq(1).Text(), "(1 claim)") || !strings.Contains(acts.Eq(2).Text(), "assigned to rita") ||
+		!strings.Contains(acts.Eq(3).Text(), "assigned to rob") {
 		t.Errorf("activity = %q", acts.Text())
 	}
 }
