@@ -15,6 +15,24 @@ import (
 // status, assign, or dismiss. Each claim is checked against the version the
 // queue showed; those changed meanwhile are reported and left alone.
 func (h *Handler) Bulk(c echo.Context) error {
+	back := safeNext(c.FormValue("back"))
+	if !strings.HasPrefix(back, "/queue") {
+		back = "/queue"
+	}
+	err := h.bulkForm(c)
+	if isInvalid(err) {
+		// Back to the queue the form came from, with the reason: a page of
+		// its own left the editor a link to the documents list and nothing
+		// else. Nothing was changed.
+		h.Sessions.SetFlash(c, "Nothing changed: "+UserMessage(err))
+	} else if err != nil {
+		return err
+	}
+	return seeOther(c, back)
+}
+
+// bulkForm applies the queue's bulk form, saying what it did in a flash.
+func (h *Handler) bulkForm(c echo.Context) error {
 	form, err := c.FormParams()
 	if err != nil {
 		return fmt.Errorf("%w: the form could not be read", db.ErrInvalid)
@@ -40,11 +58,7 @@ func (h *Handler) Bulk(c echo.Context) error {
 		return err
 	}
 	h.Sessions.SetFlash(c, bulkMessage(act, r, hidden))
-	back := safeNext(c.FormValue("back"))
-	if !strings.HasPrefix(back, "/queue") {
-		back = "/queue"
-	}
-	return seeOther(c, back)
+	return nil
 }
 
 // bulk checks a selection and applies the action to it; the queue's form

@@ -595,3 +595,45 @@ func TestLiveQueueKeepsBulkSelection(t *testing.T) {
 	browserScreenshot(t, e.ctx, "queue-editor-live")
 	e.console.check(t)
 }
+
+// The queue's bulk form refuses on the spot what the server would refuse,
+// keeping the selection, and stays in view while claims are selected.
+func TestBulkFormRefusesInPlace(t *testing.T) {
+	bt := startBrowserTest(t, 60*time.Second)
+	ctx := context.Background()
+	bt.user("eddie", "editor")
+	first := bt.articleClaims()[0]
+
+	e := bt.browser("eddie")
+	e.login("eddie")
+	e.open("/queue")
+	e.js(`(window.__stay = 'yes', 'set')`)
+	e.click(`#bulk button[value=dismiss]`)
+	if msg := e.js(`document.querySelector('#bulk button[value=dismiss]').validationMessage`); !strings.Contains(msg, "Select the claims") {
+		t.Errorf("dismissing nothing: message %q", msg)
+	}
+	e.click(fmt.Sprintf("#sel-%d", first.ID))
+	e.waitJS("the count", `document.getElementById('bulk-count').textContent.includes('1 selected')`)
+	if pos := e.js(`getComputedStyle(document.getElementById('bulk')).position`); pos != "sticky" {
+		t.Errorf("the bulk form with a claim selected is %q, want sticky", pos)
+	}
+	e.click(`#bulk button[value=dismiss]`)
+	if msg := e.js(`document.getElementById('bulk-note').validationMessage`); !strings.Contains(msg, "Say why") {
+		t.Errorf("dismissing without a reason: message %q", msg)
+	}
+	browserScreenshot(t, e.ctx, "queue-bulk-refused")
+	if e.js(`window.__stay`) != "yes" || e.js(fmt.Sprintf(`String(document.getElementById("sel-%d").checked)`, first.ID)) != "true" {
+		t.Error("the page was left, or the selection lost")
+	}
+	if c, err := bt.store.Claim(ctx, first.ID); err != nil || c.Dismissed {
+		t.Fatalf("dismissed without a reason: %+v, %v", c, err)
+	}
+	// With a reason it goes.
+	e.must("type a reason", chromedp.Do(e.ctx, chromedp.SendKeys(chromedp.CSS("#bulk-note"), "a caption")))
+	e.click(`#bulk button[value=dismiss]`)
+	e.waitJS("the result", `(document.querySelector('.flash') || {}).textContent?.includes('Dismissed')`)
+	if c, err := bt.store.Claim(ctx, first.ID); err != nil || !c.Dismissed {
+		t.Fatalf("after dismissing with a reason: %+v, %v", c, err)
+	}
+	e.console.check(t)
+}

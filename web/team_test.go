@@ -763,9 +763,14 @@ func TestBulkActions(t *testing.T) {
 		{"claim": sel(claims[3].ID), "action": {"explode"}},
 		{"claim": sel(claims[3].ID), "action": {"status"}, "status": {"maybe"}},
 	} {
+		bad.Set("back", "/queue?status=unverified")
 		r := eddie.form("/queue", "/claims/bulk", bad)
-		if r.code != http.StatusBadRequest || r.doc.Find("main p").First().Text() == "" {
-			t.Errorf("bulk %v: %d", bad, r.code)
+		if r.code != http.StatusSeeOther || r.hdr.Get("Location") != "/queue?status=unverified" {
+			t.Errorf("bulk %v: %d to %q, want the queue it came from", bad, r.code, r.hdr.Get("Location"))
+			continue
+		}
+		if f := eddie.get("/queue?status=unverified").doc.Find(".flash").Text(); !strings.HasPrefix(strings.TrimSpace(f), "Nothing changed: ") || len(f) < 30 {
+			t.Errorf("bulk %v: flash %q", bad, f)
 		}
 	}
 	if after := a.claim(claims[3].ID); after.Version != before.Version || after.Dismissed {

@@ -18,6 +18,33 @@
     if (count) {
       count.textContent = n === 0 ? "" : "(" + n + " selected)";
     }
+    // With claims selected, the form stays in view at the foot of the
+    // window rather than below fifty rows.
+    var form = document.getElementById("bulk");
+    if (form) form.classList.toggle("active", n > 0);
+  }
+  // What the server would refuse is said here, on the queue, with the
+  // selection kept: a dismissal needs a reason, any action a claim.
+  function check(evt) {
+    var form = evt.target;
+    if (form.id !== "bulk") return;
+    var note = document.getElementById("bulk-note");
+    var action = evt.submitter ? evt.submitter.value : "";
+    var msg = "";
+    var field = note;
+    if (!boxes().some(function (b) { return b.checked; })) {
+      msg = "Select the claims first: tick their boxes in the table.";
+      field = evt.submitter || note;
+    } else if (action === "dismiss" && note && note.value.trim() === "") {
+      msg = "Say why these are not claims, in the note.";
+    }
+    if (!msg || !field) return;
+    evt.preventDefault();
+    field.setCustomValidity(msg);
+    field.reportValidity();
+    var clear = function () { field.setCustomValidity(""); };
+    field.addEventListener("input", clear, { once: true });
+    field.addEventListener("blur", clear, { once: true });
   }
   function init() {
     var all = document.getElementById("select-all");
@@ -28,6 +55,7 @@
         update();
       });
     }
+    document.addEventListener("submit", check);
     // Delegated: rows that live updates swap in bring new boxes.
     document.addEventListener("change", function (evt) {
       if (evt.target.matches && evt.target.matches("input[type=checkbox][name=claim][form=bulk]")) update();
