@@ -21,7 +21,13 @@
     // With claims selected, the form stays in view at the foot of the
     // window rather than below fifty rows.
     var form = document.getElementById("bulk");
-    if (form) form.classList.toggle("active", n > 0);
+    if (form) {
+      form.classList.toggle("active", n > 0);
+      // Rows brought into view (by Tab, or a find) stop above the form
+      // rather than behind it.
+      var sticky = n > 0 && getComputedStyle(form).position === "sticky";
+      document.documentElement.style.scrollPaddingBottom = sticky ? (form.offsetHeight + 16) + "px" : "";
+    }
   }
   // What the server would refuse is said here, on the queue, with the
   // selection kept: a dismissal needs a reason, any action a claim.
