@@ -118,6 +118,10 @@ func (s *Store) AddComment(ctx context.Context, claimID, userID int64, body stri
 				return err
 			}
 		}
+		// A reply deals with what the writer was mentioned in there.
+		if err := markClaimRead(ctx, tx, now, userID, claimID, "mention"); err != nil {
+			return err
+		}
 		return logActivity(ctx, tx, now, activityRow{userID: userID, action: ActComment, documentID: c.DocumentID,
 			claimID: claimID, detail: body})
 	})
@@ -241,6 +245,15 @@ func (s *Store) UnreadCount(ctx context.Context, userID int64) (int, error) {
 	var n int
 	err := s.queryRow(ctx, `SELECT count(*) FROM notifications WHERE user_id = ? AND read_at IS NULL`, userID).Scan(&n)
 	return n, err
+}
+
+// markClaimRead marks read a user's notifications of one kind about one
+// claim: the ones their own action has just dealt with, which the inbox
+// would otherwise go on showing as new.
+func markClaimRead(ctx context.Context, tx *sql.Tx, now time.Time, userID, claimID int64, kind string) error {
+	_, err := tx.ExecContext(ctx, `UPDATE notifications SET read_at = ?
+		WHERE user_id = ? AND claim_id = ? AND kind = ? AND read_at IS NULL`, formatTime(now), userID, claimID, kind)
+	return err
 }
 
 // MarkInboxRead marks a user's notifications read, up to and including

@@ -138,6 +138,9 @@ func (s *Store) SubmitSecondOpinion(ctx context.Context, claimID, userID int64, 
 			verdict, note, formatTime(now), id); err != nil {
 			return err
 		}
+		if err := markClaimRead(ctx, tx, now, userID, claimID, "opinion"); err != nil {
+			return err
+		}
 		return logActivity(ctx, tx, now, activityRow{userID: userID, action: ActOpinion, documentID: c.DocumentID,
 			claimID: claimID, to: verdict, detail: note})
 	})

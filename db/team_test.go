@@ -431,6 +431,18 @@ func TestSecondOpinion(t *testing.T) {
 	if _, err := s.SubmitSecondOpinion(ctx, c.ID, f.bob.ID, StatusDisputed, ""); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("answered twice: %v", err)
 	}
+	// Answering dealt with the request: it is read; the mention is not,
+	// until bob replies on the claim. A mention elsewhere stays unread.
+	if n, _ := s.UnreadCount(ctx, f.bob.ID); n != 1 {
+		t.Fatalf("bob's unread after answering = %d, want the mention alone", n)
+	}
+	s.AddComment(ctx, f.claims[1].ID, f.ann.ID, "@bob and this one?")
+	if _, err := s.AddComment(ctx, c.ID, f.bob.ID, "answered"); err != nil {
+		t.Fatal(err)
+	}
+	if inbox, _, _ := s.Inbox(ctx, f.bob.ID, 0, 10); len(inbox) != 3 || inbox[0].Read || !inbox[1].Read || !inbox[2].Read {
+		t.Fatalf("bob's inbox after replying = %+v", inbox)
+	}
 	if _, err := s.w.Exec("UPDATE second_opinions SET second_status = 'disputed'"); err == nil {
 		t.Fatal("an answered opinion was edited")
 	}
