@@ -118,9 +118,17 @@ func TestUsers(t *testing.T) {
 	if _, err := s.CreateUser(ctx, "ann", "h", "viewer"); !errors.Is(err, ErrDuplicate) {
 		t.Fatalf("case-insensitive duplicate: %v", err)
 	}
-	for _, bad := range []string{"", "a b", "x<script>", strings.Repeat("a", 65)} {
+	for _, bad := range []string{"", "a b", "x<script>", strings.Repeat("a", 65),
+		"me", "None", // words of the assignee filters
+		"аdmin", "pаypal.2", "ann-Ωmega", // a Cyrillic а or a Greek Ω among Latin letters
+	} {
 		if _, err := s.CreateUser(ctx, bad, "h", "viewer"); !errors.Is(err, ErrInvalid) {
 			t.Errorf("username %q: %v", bad, err)
+		}
+	}
+	for _, good := range []string{"józef.k", "Иван_2", "Σοφία", "田中さん", "李明", "m.e", "nonexistent"} {
+		if _, err := s.CreateUser(ctx, good, "h", "viewer"); err != nil {
+			t.Errorf("username %q: %v", good, err)
 		}
 	}
 	if _, err := s.CreateUser(ctx, "bob", "h", "root"); err == nil {

@@ -62,8 +62,52 @@ func (s *Store) CreateUser(ctx context.Context, username, passwordHash, role str
 	return u, err
 }
 
+// reservedNames are the words the assignee filters give a meaning of their
+// own (assignee=me, assignee=none): a user by that name could not be
+// filtered for.
+var reservedNames = map[string]bool{"me": true, "none": true}
+
+// scripts are the writing systems a new user name may be written in, one at
+// a time: a name mixing them ("аdmin" with a Cyrillic а) reads as another
+// user's in history and audit rows.
+var scripts = []*unicode.RangeTable{unicode.Latin, unicode.Cyrillic, unicode.Greek, unicode.Armenian,
+	unicode.Hebrew, unicode.Arabic, unicode.Devanagari, unicode.Thai, unicode.Georgian, unicode.Hangul,
+	unicode.Han, unicode.Hiragana, unicode.Katakana}
+
+// checkNewUsername adds to ValidUsername what only a new name must meet.
+func checkNewUsername(name string) error {
+	if err := ValidUsername(name); err != nil {
+		return err
+	}
+	if reservedNames[strings.ToLower(name)] {
+		return fmt.Errorf("%w: %q is a word the queue's filters use; choose another user name", ErrInvalid, name)
+	}
+	seen, any := 0, false
+	for _, r := range name {
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		k := -1 // a script not listed: its own group
+		for i, t := range scripts {
+			if unicode.Is(t, r) {
+				k = i
+				break
+			}
+		}
+		// Japanese mixes Han, Hiragana and Katakana in one name.
+		if k >= 10 {
+			k = 10
+		}
+		if any && k != seen {
+			return fmt.Errorf("%w: a user name is written in one alphabet; %q mixes two, so it could pass for another name", ErrInvalid, name)
+		}
+		seen, any = k, true
+	}
+	return nil
+}
+
 func createUser(ctx context.Context, tx *sql.Tx, username, passwordHash, role string, now time.Time) (User, error) {
-	if err := ValidUsername(username); err != nil {
+	if err := checkNewUsername(username); err != nil {
 		return User{}, err
 	}
 	var n int
