@@ -73,6 +73,9 @@ func CheckMeta(rawURL, published string) error {
 		if err := checkPlain("the source URL", rawURL); err != nil {
 			return err
 		}
+		if len(rawURL) > maxURLBytes {
+			return fmt.Errorf("%w: the source URL is longer than 2,000 characters", ErrInvalid)
+		}
 		if !webAddress(rawURL) {
 			return fmt.Errorf("%w: the source URL must start with http:// or https://", ErrInvalid)
 		}

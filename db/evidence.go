@@ -20,6 +20,10 @@ type NewEvidence struct {
 // webAddress reports whether raw is an http or https address with a host
 // and no white space: the only links stored, so that no javascript: or
 // data: link reaches a page.
+// maxURLBytes bounds every stored link, as the forms' fields do: browsers
+// and servers commonly refuse longer addresses anyway.
+const maxURLBytes = 2000
+
 func webAddress(raw string) bool {
 	u, err := url.Parse(raw)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && !strings.ContainsAny(raw, " \t\r\n")
@@ -37,7 +41,10 @@ func (e *NewEvidence) normalize() error {
 	if e.URL == "" {
 		return fmt.Errorf("%w: evidence needs a link (http:// or https://)", ErrInvalid)
 	}
-	if !webAddress(e.URL) || len(e.URL) > 2000 {
+	if len(e.URL) > maxURLBytes {
+		return fmt.Errorf("%w: the evidence link is longer than 2,000 characters", ErrInvalid)
+	}
+	if !webAddress(e.URL) {
 		return fmt.Errorf("%w: the evidence link must be a web address starting with http:// or https://", ErrInvalid)
 	}
 	if e.Title == "" {

@@ -390,3 +390,19 @@ func TestSessionCarriesItsCurrentUser(t *testing.T) {
 		t.Fatalf("anonymous session: user %+v, id %d, %v", ss.User, ss.UserID, err)
 	}
 }
+
+// Links are bounded as the forms bound them: a 900,000-character source
+// URL went into the database through the API.
+func TestLongLinksRefused(t *testing.T) {
+	long := "https://example.org/" + strings.Repeat("a", maxURLBytes)
+	if err := CheckMeta(long, ""); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "2,000") {
+		t.Errorf("long source URL: %v", err)
+	}
+	if err := CheckMeta(long[:maxURLBytes], ""); err != nil {
+		t.Errorf("a source URL of %d characters: %v", maxURLBytes, err)
+	}
+	ev := NewEvidence{URL: long, Title: "Report"}
+	if err := ev.normalize(); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "2,000") {
+		t.Errorf("long evidence link: %v", err)
+	}
+}
