@@ -742,7 +742,9 @@ func QueueRow(r QueueRowView) templ.Component {
 // shortcutsDialog lists the keyboard shortcuts of a page ("queue" or
 // "claim"). It is a modal <dialog>: focus moves into it, Esc closes it and
 // focus returns to where it was.
-func shortcutsDialog(page string) templ.Component {
+// shortcutsDialog lists the page's keys; those that review only for users
+// who may review.
+func shortcutsDialog(page string, canReview bool) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -768,17 +770,29 @@ func shortcutsDialog(page string) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if page == "queue" {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 55, "<dt><kbd>j</kbd> / <kbd>k</kbd></dt><dd>Select the next / previous claim</dd><dt><kbd>Enter</kbd></dt><dd>Open the selected claim</dd><dt><kbd>c</kbd> <kbd>d</kbd> <kbd>u</kbd></dt><dd>Mark the selected claim confirmed, disputed or unverified</dd>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 55, "<dt><kbd>j</kbd> / <kbd>k</kbd></dt><dd>Select the next / previous claim</dd><dt><kbd>Enter</kbd></dt><dd>Open the selected claim</dd>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
+			}
+			if canReview {
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 56, "<dt><kbd>c</kbd> <kbd>d</kbd> <kbd>u</kbd></dt><dd>Mark the selected claim confirmed, disputed or unverified</dd>")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
 			}
 		} else {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 56, "<dt><kbd>j</kbd> / <kbd>k</kbd></dt><dd>Go to the next / previous claim in the queue</dd><dt><kbd>c</kbd> <kbd>d</kbd> <kbd>u</kbd></dt><dd>Save as confirmed, disputed or unverified, with the note</dd><dt><kbd>n</kbd></dt><dd>Write a note</dd>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 57, "<dt><kbd>j</kbd> / <kbd>k</kbd></dt><dd>Go to the next / previous claim in the queue</dd>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
+			if canReview {
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 58, "<dt><kbd>c</kbd> <kbd>d</kbd> <kbd>u</kbd></dt><dd>Save as confirmed, disputed or unverified, with the note</dd><dt><kbd>n</kbd></dt><dd>Write a note</dd>")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 57, "<dt><kbd>/</kbd></dt><dd>Search</dd><dt><kbd>?</kbd></dt><dd>Show this list</dd></dl><p class=\"muted\">Shortcuts do nothing while you type in a field: press <kbd>Esc</kbd> to leave the field first.</p><form method=\"dialog\"><button type=\"submit\" class=\"primary\">Close</button></form></dialog>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 59, "<dt><kbd>/</kbd></dt><dd>Search</dd><dt><kbd>?</kbd></dt><dd>Show this list</dd></dl><p class=\"muted\">Shortcuts do nothing while you type in a field: press <kbd>Esc</kbd> to leave the field first.</p><form method=\"dialog\"><button type=\"submit\" class=\"primary\">Close</button></form></dialog>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -809,7 +823,7 @@ func searchBox(onSearchPage bool) templ.Component {
 		}
 		ctx = templ.ClearChildren(ctx)
 		if !onSearchPage {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 58, "<form class=\"site-search\" role=\"search\" action=\"/search\" method=\"get\"><label for=\"site-search\" class=\"sr-only\">Search claims, notes, comments and titles</label> <input id=\"site-search\" type=\"search\" name=\"q\" placeholder=\"Search  ( / )\" aria-keyshortcuts=\"/\" maxlength=\"500\"></form>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 60, "<form class=\"site-search\" role=\"search\" action=\"/search\" method=\"get\"><label for=\"site-search\" class=\"sr-only\">Search claims, notes, comments and titles</label> <input id=\"site-search\" type=\"search\" name=\"q\" placeholder=\"Search  ( / )\" aria-keyshortcuts=\"/\" maxlength=\"500\"></form>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -819,3 +819,27 @@ func TestWithdrawSecondOpinionThroughTheRouter(t *testing.T) {
 		t.Fatalf("withdraw twice: %d", r.code)
 	}
 }
+
+// A viewer is not offered the review keys: pressed, they would only be
+// refused.
+func TestShortcutsFollowTheRole(t *testing.T) {
+	a, claims := teamApp(t)
+	vic, rita := a.client(), a.client()
+	vic.login("vic")
+	rita.login("rita")
+	for _, path := range []string{"/queue", claimPath(claims[0].ID)} {
+		v, r := vic.get(path).doc, rita.get(path).doc
+		if keys := v.Find("#shortcuts dl.keys").Text(); strings.Contains(keys, "confirmed") || keys == "" {
+			t.Errorf("%s: a viewer's shortcuts = %q", path, keys)
+		}
+		if v.Find("[data-shortcuts][data-review]").Length() != 0 {
+			t.Errorf("%s: a viewer's page allows the review keys", path)
+		}
+		if keys := r.Find("#shortcuts dl.keys").Text(); !strings.Contains(keys, "confirmed") {
+			t.Errorf("%s: a reviewer's shortcuts = %q", path, keys)
+		}
+		if r.Find("[data-shortcuts][data-review]").Length() != 1 {
+			t.Errorf("%s: a reviewer's page does not allow the review keys", path)
+		}
+	}
+}

@@ -331,6 +331,8 @@
     }
     const scope = document.querySelector("[data-shortcuts]");
     const page = scope ? scope.getAttribute("data-shortcuts") : "";
+    // A viewer's c, d and u would only be refused.
+    const canReview = !!scope && scope.hasAttribute("data-review");
     let done = true;
     switch (evt.key) {
       case "/": {
@@ -354,7 +356,8 @@
       case "c":
       case "d":
       case "u":
-        if (page === "queue") setRowStatus(statusKeys[evt.key]);
+        if (!canReview) done = false;
+        else if (page === "queue") setRowStatus(statusKeys[evt.key]);
         else if (page === "claim") setClaimStatus(statusKeys[evt.key]);
         else done = false;
         break;
