@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -139,6 +140,9 @@ func (h *Handler) CreateDocument(c echo.Context) error {
 
 func (h *Handler) importFailed(c echo.Context, p views.ImportPage, msg string) error {
 	p.Error = msg
+	if fh, err := c.FormFile("file"); err == nil && fh.Filename != "" {
+		p.FileLost = filepath.Base(strings.ReplaceAll(fh.Filename, `\`, "/"))
+	}
 	return Render(c, http.StatusUnprocessableEntity, views.ImportView(p))
 }
 

@@ -82,6 +82,9 @@ type ImportPage struct {
 	Text      string
 	Error     string
 	Limit     string // the size limit in words: "5 MB"
+	// FileLost names the file chosen for a refused import: a browser
+	// cannot put it back in the field, so the page asks for it again.
+	FileLost string
 
 	// Size limits, checked in the browser before the form is sent (a
 	// request over the server's limit is refused unread, so nothing typed

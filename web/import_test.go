@@ -60,10 +60,11 @@ func TestRefusedImportKeepsInputs(t *testing.T) {
 		{"text and a file", article, "port.txt", []byte(article), "You pasted text and chose a file"},
 		{"text too large", bigText, "", nil, "The pasted text is larger than the 64 KB limit"},
 		{"bad date", article, "", nil, "date"},
+		{"a file with a bad date", "", "port-vote.txt", []byte(article), "date"},
 	}
 	for _, tc := range cases {
 		fields := map[string]string{"title": title, "url": link, "published": date, "text": tc.text}
-		if tc.name == "bad date" {
+		if strings.HasSuffix(tc.name, "bad date") {
 			fields["published"] = "31/12/2024"
 		}
 		r := c.importForm(fields, tc.file, tc.data)
@@ -85,6 +86,12 @@ func TestRefusedImportKeepsInputs(t *testing.T) {
 		}
 		if got, _ := r.doc.Find("#published").Attr("value"); got != fields["published"] {
 			t.Errorf("%s: date %q, want %q", tc.name, got, fields["published"])
+		}
+		// A file cannot come back: the page asks for it by name.
+		if lost := r.doc.Find("#file-lost").Text(); tc.file != "" && !strings.Contains(lost, "Choose “"+tc.file+"” again") {
+			t.Errorf("%s: no request to choose %s again: %q", tc.name, tc.file, lost)
+		} else if tc.file == "" && lost != "" {
+			t.Errorf("%s: asks for a file that was never chosen: %q", tc.name, lost)
 		}
 	}
 	if n := a.documentCount(); n != 0 {
