@@ -235,9 +235,81 @@ func (x *extractor) prose(bs int, sents []span, short bool) {
 		x.sents = append(x.sents, s)
 	}
 	x.attribute()
+	first := len(x.claims)
 	for i := range x.sents {
 		x.sentence(&x.sents[i])
 	}
+	x.wholeQuotes(first)
+}
+
+// Quotations that run over sentences are kept whole when only some of their
+// sentences are claims: such a claim started or ended mid-quotation ("They
+// entered a war, and they are … legitimate targets," he added.), the rest of
+// the statement unmarked. A quote whose every sentence is a claim stays in
+// sentences, one checkable statement each.
+// A quote longer than maxQuoteSents sentences or maxQuoteBytes, more likely
+// a stray quotation mark than one statement, is left in sentences.
+const (
+	maxQuoteSents = 4
+	maxQuoteBytes = 900
+)
+
+// wholeQuotes widens the claims found since x.claims[first] that lie in a
+// quotation of several sentences, not all of them claims, to the whole
+// quotation, one claim for it: the best score and kind among its claims,
+// the speaker they were given.
+func (x *extractor) wholeQuotes(first int) {
+	if len(x.claims) == first {
+		return
+	}
+	ss := x.sents
+	for i := 0; i < len(ss); i++ {
+		if ss[i].openStart || !ss[i].openEnd {
+			continue
+		}
+		j := i + 1
+		for j < len(ss) && ss[j].openStart && ss[j].openEnd && j-i < maxQuoteSents {
+			j++
+		}
+		if j >= len(ss) || !ss[j].openStart || ss[j].openEnd || j-i >= maxQuoteSents || ss[j].be-ss[i].bs > maxQuoteBytes {
+			continue
+		}
+		x.mergeClaims(first, ss[i].bs, ss[j].be, j-i+1)
+		i = j
+	}
+}
+
+// mergeClaims makes the claims since x.claims[first] that lie within the
+// bytes [bs, be) of the text, n sentences, one claim covering all of it,
+// unless each of the n is a claim of its own.
+func (x *extractor) mergeClaims(first, bs, be, n int) {
+	start, end := x.cur.at(bs), x.cur.at(be)
+	k0, k1 := -1, -1
+	for k := first; k < len(x.claims); k++ {
+		if c := x.claims[k]; c.Start >= start && c.End <= end {
+			if k0 < 0 {
+				k0 = k
+			}
+			k1 = k + 1
+		}
+	}
+	if k0 < 0 || k1-k0 >= n {
+		return
+	}
+	m := x.claims[k0]
+	for _, c := range x.claims[k0+1 : k1] {
+		if c.Score > m.Score {
+			m.Score, m.Kind = c.Score, c.Kind
+		}
+		if m.Speaker == "" && c.Speaker != "" {
+			m.Speaker, m.SpeakerStart, m.SpeakerEnd = c.Speaker, c.SpeakerStart, c.SpeakerEnd
+		}
+		m.Numbers = append(m.Numbers, c.Numbers...)
+		m.Dates = append(m.Dates, c.Dates...)
+	}
+	m.Start, m.End, m.Text = start, end, x.text[bs:be]
+	x.claims[k0] = m
+	x.claims = append(x.claims[:k0+1], x.claims[k1:]...)
 }
 
 // sentence scores one sentence and keeps it when it is check-worthy.

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -452,5 +453,36 @@ func TestAnalyzeVerdicts(t *testing.T) {
 	}
 	if cs := Extract(text); len(cs) != 1 || cs[0].Score != float64(int(an[2].Score*1000+0.5))/1000 {
 		t.Fatalf("Extract and Analyze disagree: %+v vs %+v", cs, an[2])
+	}
+}
+
+// A claim is not a fragment of a quotation: when only part of a quote of
+// several sentences is check-worthy, the claim is the whole quote, with
+// its attribution; a quote whose every sentence is a claim stays in
+// sentences (TestSpeakerAcrossQuotation).
+func TestQuoteFragmentsBecomeTheWholeQuote(t *testing.T) {
+	text := "Ukraine's foreign ministry spokesman Heorhiy Tykhyi spoke to reporters on Monday. " +
+		"“In our view, the North Korean soldiers who were deployed to Kursk are already legitimate targets. " +
+		"They entered a war, and they are as such combatants that are legitimate targets for the Ukrainian military,” Heorhiy Tykhyi said.\n"
+	var got []string
+	for _, c := range Extract(text) {
+		got = append(got, c.Text)
+		if []rune(text)[c.Start] == 'T' && strings.HasPrefix(c.Text, "They entered") {
+			t.Errorf("a claim starts mid-quotation: %q", c.Text)
+		}
+		if strings.Contains(c.Text, "legitimate targets for the Ukrainian") {
+			if !strings.HasPrefix(c.Text, "“In our view") || !strings.HasSuffix(c.Text, "Tykhyi said.") {
+				t.Errorf("the quote's claim = %q, want the whole quotation and its attribution", c.Text)
+			}
+			if string([]rune(text)[c.Start:c.End]) != c.Text {
+				t.Errorf("offsets %d-%d do not give the claim's text", c.Start, c.End)
+			}
+			if c.Speaker != "Heorhiy Tykhyi" || string([]rune(text)[c.SpeakerStart:c.SpeakerEnd]) != c.Speaker {
+				t.Errorf("the quote's speaker: %q at %d-%d", c.Speaker, c.SpeakerStart, c.SpeakerEnd)
+			}
+		}
+	}
+	if !slices.ContainsFunc(got, func(s string) bool { return strings.HasPrefix(s, "“In our view") }) {
+		t.Fatalf("no claim for the quotation in %q", got)
 	}
 }
