@@ -29,10 +29,11 @@ const maxTitleRunes = 200
 // Doc is an article ready to store: Body is normalized and never changes afterwards.
 type Doc struct {
 	// Title comes from og:title, <title> or the first <h1> of an HTML page,
-	// or is guessed from a text or Markdown file (see textTitle). It may be "".
+	// from a Markdown file's front matter or first heading outside quotes
+	// and lists, or is guessed from the text (see textTitle). It may be "".
 	Title string
-	// Body is the article text: for HTML the extracted text, for text and
-	// Markdown the source itself, normalized (see Normalize).
+	// Body is the article text: for HTML and Markdown the text a reader
+	// sees, for text the source itself, normalized (see Normalize).
 	Body string
 }
 
@@ -61,7 +62,8 @@ const (
 // .txt, .md, .markdown, .html and .htm are accepted. A name of "" or "-"
 // (pasted text, stdin) or a name without any extension is sniffed: HTML if it
 // starts with <!doctype html> or <html>, else plain text. Any other extension
-// fails with ErrUnsupportedType.
+// fails with ErrUnsupportedType. HTML and Markdown are reduced to the
+// text a reader sees (see extractHTML and extractMarkdown).
 //
 // maxBytes <= 0 means DefaultMaxBytes. The limit applies to data as given.
 func Parse(name string, data []byte, maxBytes int) (Doc, error) {
@@ -99,12 +101,28 @@ func Parse(name string, data []byte, maxBytes int) (Doc, error) {
 		if doc.Body == "" {
 			return Doc{}, fmt.Errorf("%w: the page has no readable text", ErrEmpty)
 		}
+	case kindMarkdown:
+		// Front matter is metadata, not text: its title is the title.
+		fmTitle, rest, _ := frontMatter(Normalize(src))
+		title, text := extractMarkdown(rest)
+		doc.Body = Normalize(text)
+		if doc.Body == "" {
+			return Doc{}, fmt.Errorf("%w: it has no readable text", ErrEmpty)
+		}
+		switch {
+		case strings.TrimSpace(fmTitle) != "":
+			doc.Title = cleanTitle(fmTitle)
+		case title != "":
+			doc.Title = title
+		default:
+			doc.Title = textTitle(doc.Body, name)
+		}
 	default:
 		doc.Body = Normalize(src)
 		if doc.Body == "" {
 			return Doc{}, fmt.Errorf("%w: it contains only blank space", ErrEmpty)
 		}
-		doc.Title = textTitle(doc.Body, k == kindMarkdown, name)
+		doc.Title = textTitle(doc.Body, name)
 	}
 	return doc, nil
 }
@@ -360,21 +378,12 @@ const (
 // starts reading as the story's first sentence.
 const maxHeadlineRunes = 120
 
-// textTitle guesses the title of a text or Markdown body: Markdown front
-// matter's title if it has one, else the first line that is not page
+// textTitle guesses the title of a text: the first line that is not page
 // furniture (a byline, a dateline, "Advertisement": extract.IsFurniture),
 // a Markdown heading's '#' marks dropped (pasted text may be Markdown too).
 // A first line that is the story's first sentence rather than a headline
 // gives way to the file's name (see headline).
-func textTitle(body string, markdown bool, name string) string {
-	if markdown {
-		if title, rest, ok := frontMatter(body); ok {
-			if title != "" {
-				return cleanTitle(title)
-			}
-			body = rest
-		}
-	}
+func textTitle(body string, name string) string {
 	first, seen := "", 0
 	for line := range strings.Lines(body) {
 		line = strings.TrimSpace(line)
