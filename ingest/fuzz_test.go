@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -38,6 +39,19 @@ func FuzzParse(f *testing.F) {
 	}
 	for i, s := range seeds {
 		f.Add(uint8(i), []byte(s))
+	}
+	// Seeds go to names in turn; these are read as Markdown.
+	md := uint8(slices.Index(fuzzNames, "a.md"))
+	for _, s := range []string{
+		article,
+		"> - a\n>   ```\n>   *x*\n> ```\n>> b\nlazy\n\n- - -\n1) c\n   2. d\n\n      e",
+		"*a **b*** _c_ ~~d~~ ~e~ `f` ``g`` <h i=\"j\">k</h> <!-- l --> &amp;&#x201C;&bogus; \\*m\\*",
+		"[a][b] [c][] [d] ![e](f \"g\") [h](<i j> 'k') [l](m(n)o)\n\n[b]: /x\n[c]: <y> (z)\n[D]: /w",
+		"| a | b |\n|:--|--:|\n| `c\\|d` | **e** | f |\ng\n\nSetext\n===\n# ATX #\n***",
+		"<div>\n<script>\n\n</script>\n<!--\n\n-->\n<pre>\n  x\n</pre>\n\n<a b='<'>\n",
+		"[a](" + strings.Repeat("(", 40) + "\n[b]: <c\n" + strings.Repeat("> ", 30) + "`" + strings.Repeat("*", 7),
+	} {
+		f.Add(md, []byte(s))
 	}
 	f.Fuzz(func(t *testing.T, k uint8, data []byte) {
 		name := fuzzNames[int(k)%len(fuzzNames)]

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -212,5 +213,100 @@ func TestParseMarkdownArticle(t *testing.T) {
 	}
 	if doc.Body != body {
 		t.Errorf("body =\n%s\n--- want ---\n%s", doc.Body, body)
+	}
+}
+
+// hostile are inputs that make parsers which rescan text take time
+// quadratic (or worse) in their size. Each is built to about n bytes.
+func hostile(n int) []struct{ name, in string } {
+	rep := func(s string) string { return strings.Repeat(s, max(n/len(s), 1)) }
+	var ticks, lists strings.Builder
+	for k := 1; ticks.Len() < n; k++ {
+		ticks.WriteString("a")
+		ticks.WriteString(strings.Repeat("`", k))
+	}
+	for k := 0; lists.Len() < n; k++ {
+		lists.WriteString(strings.Repeat("  ", k))
+		lists.WriteString("- a\n")
+	}
+	return []struct{ name, in string }{
+		{"quotes", rep("> ")},
+		{"quote lines", rep("> > > a\n")},
+		{"link openers", rep("[a](")},
+		{"brackets", rep("[")},
+		{"closing brackets", rep("]")},
+		{"emphasis openers", rep("*a")},
+		{"backticks", rep("`")},
+		{"backticks in text", "a" + rep("`")},
+		{"intraword underscores", rep("a_")},
+		{"image openers", rep("![")},
+		{"tag openers", rep("<a ")},
+		{"tag attributes", rep(`<a b="`)},
+		{"comments", rep("<!--")},
+		{"script tags", rep("<script>")},
+		{"html block", "<div>\n" + rep("<a ")},
+		{"table cells", rep("| a ")},
+		{"table rows", "| a | b |\n|---|---|\n" + rep("| a | b |\n")},
+		{"nested emphasis", rep("*a _b ") + rep("c_ d* ")},
+		{"mixed emphasis closers", rep("_a ") + rep("a* ")},
+		{"strong openers", rep("**a ")},
+		{"backtick runs", ticks.String()},
+		{"nested lists", lists.String()},
+		{"list marks", rep("- 1. + ") + "a"},
+		{"link destinations", rep("[a](b(")},
+		{"nested link parens", rep("[a](b") + rep(")")},
+		{"link titles", rep(`[a](b "`)},
+		{"pointy destinations", rep("[a](<b")},
+		{"reference labels", rep("[a][b")},
+		{"long labels", rep("[" + strings.Repeat("a", 990) + "]")},
+		{"entities", rep("&#")},
+		{"autolinks", rep("<http:a")},
+		{"escapes", rep(`\`)},
+		{"hard breaks", rep("a  \n")},
+		{"fences", rep("```\n")},
+	}
+}
+
+// The hostile inputs read correctly; BenchmarkMarkdownHostile times them.
+func TestMarkdownHostile(t *testing.T) {
+	for _, h := range hostile(16 << 10) {
+		doc, err := Parse("a.md", []byte(h.in), 0)
+		if err != nil && !errors.Is(err, ErrEmpty) {
+			t.Errorf("%s: %v", h.name, err)
+		}
+		checkDoc(t, doc)
+	}
+	// Text that pairs with nothing comes out as it went in.
+	for _, s := range []string{"[a](", "[", "*a ", "a_", "![", "<a ", "[a](b(", "&#"} {
+		in := strings.Repeat(s, 4000)
+		doc, err := Parse("a.md", []byte(in), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := strings.TrimSpace(in); doc.Body != want {
+			t.Errorf("%q repeated: body starts %q", s, doc.Body[:min(40, len(doc.Body))])
+		}
+	}
+}
+
+// BenchmarkMarkdownHostile reads 1 MB of each hostile input. The ns/byte
+// of every case should stay about that of an article: the reader is
+// linear in its input.
+//
+//	go test ./ingest -run '^$' -bench MarkdownHostile
+func BenchmarkMarkdownHostile(b *testing.B) {
+	cases := append([]struct{ name, in string }{{"article", strings.Repeat(article, (1<<20)/len(article))}}, hostile(1<<20)...)
+	for _, h := range cases {
+		b.Run(strings.ReplaceAll(h.name, " ", "_"), func(b *testing.B) {
+			data := []byte(h.in)
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Parse("a.md", data, 0); err != nil && !errors.Is(err, ErrEmpty) {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(data)), "ns/byte")
+		})
 	}
 }
