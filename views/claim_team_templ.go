@@ -1894,7 +1894,7 @@ func documentTeam(p DocumentPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 164, "<option value=\"none\">nobody</option></select> <label class=\"check\"><input type=\"checkbox\" name=\"take\" value=\"1\"> Also take claims others have</label> <button type=\"submit\">Assign document</button></form>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 164, "<option value=\"none\">nobody</option></select> <label class=\"check\" for=\"doc-take\"><input type=\"checkbox\" id=\"doc-take\" name=\"take\" value=\"1\"> Also take claims others have</label> <button type=\"submit\">Assign document</button></form>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
