@@ -57,6 +57,9 @@ func Backup(ctx context.Context, src, dst string, overwrite bool) (BackupInfo, e
 	if err != nil || !st.Mode().IsRegular() {
 		return info, fmt.Errorf("no database at %s", src)
 	}
+	if err := notTheDatabase(src, dst); err != nil {
+		return info, err
+	}
 	if !overwrite {
 		if _, err := os.Lstat(dst); err == nil {
 			return info, fmt.Errorf("%s exists already; use --force to replace it", dst)
@@ -119,6 +122,28 @@ func Backup(ctx context.Context, src, dst string, overwrite bool) (BackupInfo, e
 		info.Bytes = st.Size()
 	}
 	return info, nil
+}
+
+// notTheDatabase refuses a dst that is the database src itself, or its
+// WAL or shared-memory file, under whatever name (another path, a link):
+// the rename would swap the live file for the copy, and a running server
+// would go on writing to the removed one.
+func notTheDatabase(src, dst string) error {
+	d, err := os.Stat(dst)
+	if err != nil {
+		return nil // nothing there to be the database
+	}
+	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+		s, err := os.Stat(src + suffix)
+		if err != nil || !os.SameFile(s, d) {
+			continue
+		}
+		if suffix == "" {
+			return fmt.Errorf("%w: %s is the database itself; write the backup to another file", ErrInvalid, dst)
+		}
+		return fmt.Errorf("%w: %s is the database's %s file; write the backup to another file", ErrInvalid, dst, suffix)
+	}
+	return nil
 }
 
 // backupDSN opens the source without changing it: no migrations, no

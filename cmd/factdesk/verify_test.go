@@ -165,3 +165,48 @@ func addReview(t *testing.T, path string, claimID int64, to string) {
 		t.Fatal(err)
 	}
 }
+
+// A backup over the database itself, by another path, a symlink or a hard
+// link, is refused and leaves the live file as it was: --force replaced it,
+// and a running server went on writing to the removed file.
+func TestBackupRefusesTheDatabaseItself(t *testing.T) {
+	c, _ := reviewedCLI(t)
+	before, err := os.Stat(c.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Dir(c.db)
+	link := filepath.Join(t.TempDir(), "link.db")
+	if err := os.Symlink(c.db, link); err != nil {
+		t.Fatal(err)
+	}
+	hard := filepath.Join(dir, "hard.db")
+	if err := os.Link(c.db, hard); err != nil {
+		t.Fatal(err)
+	}
+	// The WAL is there while a store has the file open.
+	store, err := db.Open(context.Background(), c.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	for _, dst := range []string{c.db, filepath.Join(dir, ".", "..", filepath.Base(dir), "cli.db"), link, hard, c.db + "-wal"} {
+		for _, args := range [][]string{{"backup", "--force", dst}, {"backup", dst}} {
+			out, _, err := c.run("", args...)
+			if err == nil || !strings.Contains(err.Error(), "write the backup to another file") || out != "" {
+				t.Errorf("%v: %q %v", args, out, err)
+				continue
+			}
+			if code := exitCode(err, devNull(t)); code != 1 {
+				t.Errorf("%v: exit status %d", args, code)
+			}
+		}
+	}
+	after, err := os.Stat(c.db)
+	if err != nil || !os.SameFile(before, after) {
+		t.Fatalf("the database file was replaced: %v", err)
+	}
+	if out, _, err := c.run("", "verify"); err != nil || !strings.HasPrefix(out, "OK") {
+		t.Fatalf("verify after: %q %v", out, err)
+	}
+}
