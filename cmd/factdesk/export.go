@@ -54,10 +54,7 @@ func runExport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	if err := export.CheckURLs(o); err != nil {
 		return usageError{err.Error()}
 	}
-	if _, err := os.Stat(*dbPath); err != nil {
-		return fmt.Errorf("no database at %s", *dbPath)
-	}
-	store, err := db.Open(ctx, *dbPath)
+	store, err := openExisting(ctx, *dbPath)
 	if err != nil {
 		return err
 	}

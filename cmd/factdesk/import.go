@@ -239,7 +239,7 @@ func importClaims(ctx context.Context, dbPath, file, user string, args []string,
 	if err != nil {
 		return fmt.Errorf("%s: %w", file, err)
 	}
-	store, err := db.Open(ctx, dbPath)
+	store, err := openExisting(ctx, dbPath)
 	if err != nil {
 		return err
 	}

@@ -362,3 +362,46 @@ func TestExitMessage(t *testing.T) {
 		t.Errorf("usage: exit %d, printed %q", code, b.String())
 	}
 }
+
+// Commands that work on what a database holds refuse a missing one and make
+// no file: a mistyped --db printed an empty user list and left a new
+// database behind. The commands that make a database still do.
+func TestMissingDatabaseIsNotCreated(t *testing.T) {
+	c := newCLI(t)
+	claims := writeFile(t, "claims.jsonl", `{"text": "The council voted 31 to 4"}`)
+	for _, tc := range []struct {
+		stdin string
+		args  []string
+	}{
+		{"", []string{"user", "list"}},
+		{"", []string{"user", "role", "ada", "viewer"}},
+		{"a long enough password\n", []string{"user", "passwd", "ada"}},
+		{"", []string{"user", "disable", "ada"}},
+		{"", []string{"user", "enable", "ada"}},
+		{"", []string{"token", "create", "--user", "ada", "scripts"}},
+		{"", []string{"token", "list", "--user", "ada"}},
+		{"", []string{"token", "revoke", "--user", "ada", "1"}},
+		{"", []string{"reextract"}},
+		{"", []string{"import", "--claims", claims, "--user", "ada", "1"}},
+		{"", []string{"export"}},
+		{"", []string{"verify"}},
+	} {
+		out, _, err := c.run(tc.stdin, tc.args...)
+		if err == nil || err.Error() != "no database at "+c.db || out != "" {
+			t.Errorf("%v: %q %v", tc.args, out, err)
+		}
+		if _, err := os.Stat(c.db); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("%v made the database: %v", tc.args, err)
+		}
+	}
+	dir := t.TempDir()
+	if _, _, err := c.run("", "user", "list", "--db", dir); err == nil || err.Error() != dir+" is a folder, not a database file" {
+		t.Errorf("user list --db DIR: %v", err)
+	}
+	if _, _, err := c.run("a long enough password\n", "user", "add", "ada"); err != nil {
+		t.Fatalf("user add on a new database: %v", err)
+	}
+	if out, _, err := c.run("", "user", "list"); err != nil || !strings.Contains(out, "ada") {
+		t.Fatalf("user list: %q %v", out, err)
+	}
+}

@@ -29,7 +29,7 @@ func runReextract(ctx context.Context, args []string, _ io.Reader, stdout, stder
 		}
 		only = id
 	}
-	store, err := db.Open(ctx, *dbPath)
+	store, err := openExisting(ctx, *dbPath)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 
@@ -162,6 +163,31 @@ func endedByDashes(fs *flag.FlagSet, args []string) bool {
 func checkMaxDocMB(mb float64) error {
 	if !(mb >= 0.001 && mb <= 1024) { // written so that NaN fails too
 		return usageError{"--max-doc-mb must be between 0.001 and 1024 (MB)"}
+	}
+	return nil
+}
+
+// openExisting opens the database at path for a command that works on
+// what is in it. Opening makes a missing file, so a mistyped --db would
+// leave a new, empty database behind and answer from it as if the desk
+// were empty.
+func openExisting(ctx context.Context, path string) (*db.Store, error) {
+	if err := needDatabase(path); err != nil {
+		return nil, err
+	}
+	return db.Open(ctx, path)
+}
+
+// needDatabase says, in plain words, why path is not a database to open.
+func needDatabase(path string) error {
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("no database at %s", path)
+	case err != nil:
+		return fmt.Errorf("cannot read the database %s: %w", path, pathErr(err))
+	case st.IsDir():
+		return fmt.Errorf("%s is a folder, not a database file", path)
 	}
 	return nil
 }

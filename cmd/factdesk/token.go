@@ -46,7 +46,7 @@ func runToken(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	if fs.NArg() != want {
 		return usageError{fmt.Sprintf("usage: factdesk token %s %s", sub, usage)}
 	}
-	store, err := db.Open(ctx, *dbPath)
+	store, err := openExisting(ctx, *dbPath)
 	if err != nil {
 		return err
 	}

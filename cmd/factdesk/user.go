@@ -68,7 +68,7 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if fs.NArg() != 0 {
 			return usageError{"user list takes no arguments"}
 		}
-		return withStore(ctx, *dbPath, func(s *db.Store) error { return userList(ctx, s, stdout) })
+		return withStore(ctx, *dbPath, false, func(s *db.Store) error { return userList(ctx, s, stdout) })
 	case "role":
 		if fs.NArg() != 2 {
 			return usageError{"user role needs a user name and a role"}
@@ -159,7 +159,8 @@ func userAdd(ctx context.Context, fs *flag.FlagSet, dbPath, role string, stdin i
 	if err != nil {
 		return err
 	}
-	return withStore(ctx, dbPath, func(s *db.Store) error {
+	// The first admin may be added before the server first starts.
+	return withStore(ctx, dbPath, true, func(s *db.Store) error {
 		u, err := s.CreateUser(ctx, name, hash, role)
 		if errors.Is(err, db.ErrDuplicate) {
 			return fmt.Errorf("a user named %q exists already", name)
@@ -192,9 +193,14 @@ func userList(ctx context.Context, s *db.Store, stdout io.Writer) error {
 	return tw.Flush()
 }
 
-// withStore opens the database for one command.
-func withStore(ctx context.Context, path string, fn func(*db.Store) error) error {
-	s, err := db.Open(ctx, path)
+// withStore opens the database for one command; create says it may make a
+// new one.
+func withStore(ctx context.Context, path string, create bool, fn func(*db.Store) error) error {
+	open := openExisting
+	if create {
+		open = db.Open
+	}
+	s, err := open(ctx, path)
 	if err != nil {
 		return err
 	}
@@ -204,7 +210,7 @@ func withStore(ctx context.Context, path string, fn func(*db.Store) error) error
 
 // withUser opens the database and looks up the user named by the first argument.
 func withUser(ctx context.Context, path string, fs *flag.FlagSet, fn func(*db.Store, db.User) error) error {
-	return withStore(ctx, path, func(s *db.Store) error {
+	return withStore(ctx, path, false, func(s *db.Store) error {
 		u, err := s.UserByName(ctx, fs.Arg(0))
 		if errors.Is(err, db.ErrNotFound) {
 			return fmt.Errorf("there is no user named %q", fs.Arg(0))

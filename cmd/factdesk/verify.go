@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"regexp"
 
 	"factdesk/db"
@@ -25,10 +24,7 @@ func runVerify(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	if *head != "" && !hashRE.MatchString(*head) {
 		return usageError{"--head must be a chain head as verify prints it (64 hex digits)"}
 	}
-	if _, err := os.Stat(*dbPath); err != nil {
-		return fmt.Errorf("no database at %s", *dbPath)
-	}
-	store, err := db.Open(ctx, *dbPath)
+	store, err := openExisting(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
