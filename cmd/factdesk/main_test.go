@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -403,5 +404,24 @@ func TestMissingDatabaseIsNotCreated(t *testing.T) {
 	}
 	if out, _, err := c.run("", "user", "list"); err != nil || !strings.Contains(out, "ada") {
 		t.Fatalf("user list: %q %v", out, err)
+	}
+}
+
+// serve on a busy port fails before it opens the database, so a failed
+// start leaves no new file.
+func TestServeOnBusyPortMakesNoDatabase(t *testing.T) {
+	c := newCLI(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	addr := ln.Addr().String()
+	out, _, err := c.run("", "serve", "--addr", addr)
+	if err == nil || !strings.Contains(err.Error(), "cannot listen on "+addr+": another program") || out != "" {
+		t.Fatalf("serve on a busy port: %q %v", out, err)
+	}
+	if _, err := os.Stat(c.db); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the database was made: %v", err)
 	}
 }

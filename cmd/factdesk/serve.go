@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"net"
 	"os"
 	"runtime/debug"
+	"syscall"
 	"time"
 
 	"factdesk/db"
@@ -48,14 +50,14 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	serverGC()
-	store, err := db.Open(ctx, *dbPath)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
+	// Listen (and load the certificate) before opening the database, which
+	// makes the file: a start that fails on a busy port leaves nothing behind.
 	ln, err := net.Listen("tcp", *addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("cannot listen on %s: another program (another factdesk?) is using that address; stop it or choose another --addr", *addr)
+	}
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", *addr, err)
+		return fmt.Errorf("cannot listen on %s: %w", *addr, err)
 	}
 	scheme := "http://"
 	if wcfg.TLS {
@@ -66,6 +68,12 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		}
 		ln, scheme = tln, "https://"
 	}
+	store, err := db.Open(ctx, *dbPath)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer store.Close()
 	url := scheme + displayAddr(ln.Addr().String())
 	if err := printSetupLink(ctx, store, url, stdout); err != nil {
 		ln.Close()
