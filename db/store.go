@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strconv"
@@ -30,6 +32,11 @@ var (
 	ErrStale      = errors.New("changed by someone else")
 	ErrInvalid    = errors.New("invalid input")
 	ErrNotAllowed = errors.New("not allowed")
+	// ErrReadOnly is an open that had to write where the user may not.
+	ErrReadOnly = errors.New("read-only")
+	// ErrOutdated is a database that must be updated before this version
+	// can read it, which OpenReadOnly cannot do.
+	ErrOutdated = errors.New("was made by an earlier version of factdesk")
 )
 
 // timeFormat is fixed-width so that stored times sort correctly as text.
@@ -93,6 +100,7 @@ type Store struct {
 	stmts, wstmts stmtCache
 	ck            *checkpointer
 	writeTurn     chan struct{} // see tx
+	readOnly      bool          // see OpenReadOnly
 }
 
 // Open opens (creating if needed) the database at path and applies migrations.
@@ -102,7 +110,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	w, err := sql.Open("sqlite", dsn(path, true))
 	if err != nil {
-		return nil, fmt.Errorf("open database %s: %w", path, err)
+		return nil, openError(path, err)
 	}
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
@@ -110,22 +118,22 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	s := &Store{w: w, now: storedNow, writeTurn: make(chan struct{}, 1)}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
-		return nil, fmt.Errorf("open database %s: %w", path, err)
+		return nil, openError(path, err)
 	}
 	// History rows from before the hash chain get their hashes once.
 	if err := s.sealHistory(ctx); err != nil {
 		w.Close()
-		return nil, fmt.Errorf("open database %s: %w", path, err)
+		return nil, openError(path, err)
 	}
 	if err := s.prepareWrites(ctx); err != nil {
 		s.closeStmts()
 		w.Close()
-		return nil, fmt.Errorf("open database %s: %w", path, err)
+		return nil, openError(path, err)
 	}
 	r, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {
 		w.Close()
-		return nil, fmt.Errorf("open database %s: %w", path, err)
+		return nil, openError(path, err)
 	}
 	n := max(4, runtime.NumCPU()*2)
 	r.SetMaxOpenConns(n)
@@ -135,7 +143,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		s.closeStmts()
 		r.Close()
 		w.Close()
-		return nil, fmt.Errorf("open database %s: %w", path, err)
+		return nil, openError(path, err)
 	}
 	return s, nil
 }
@@ -157,8 +165,144 @@ func dsn(path string, writer bool) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
+// OpenReadOnly opens the database at path for reading only, for a file
+// the user may not write or whose folder they may not write (a backup on
+// read-only storage), where Open fails. It applies no migrations, so a
+// database that needs them is refused with ErrOutdated; writes through the
+// store fail.
+func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
+	r, err := openReader(ctx, path, false)
+	if err != nil {
+		// A WAL database is read through a -shm file beside it, which a
+		// read-only folder cannot take. With no -wal file no one has the
+		// database open, and the file alone is all of it.
+		if walInUse(path) {
+			return nil, fmt.Errorf("cannot read the database %s: its latest changes are in %s-wal, which can be read only with a -shm file beside it, "+
+				"and its folder is %w: copy the database and its -wal file to a folder you can write to", path, path, ErrReadOnly)
+		}
+		r, err = openReader(ctx, path, true)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{w: r, r: r, now: storedNow, writeTurn: make(chan struct{}, 1), readOnly: true}
+	if err := s.checkCurrent(ctx, path); err != nil {
+		r.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// openReader opens a read-only pool on path and checks that it can read
+// it; immutable tells SQLite that nothing changes the file meanwhile.
+func openReader(ctx context.Context, path string, immutable bool) (*sql.DB, error) {
+	q := url.Values{}
+	q.Set("mode", "ro")
+	if immutable {
+		q.Set("immutable", "1")
+	}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "query_only(1)")
+	r, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, openError(path, err)
+	}
+	r.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
+	var n int
+	if err := r.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema`).Scan(&n); err != nil {
+		r.Close()
+		return nil, openError(path, err)
+	}
+	return r, nil
+}
+
+// walInUse reports whether path has a -wal file with something in it,
+// which an immutable open would not read.
+func walInUse(path string) bool {
+	st, err := os.Stat(path + "-wal")
+	return err == nil && st.Size() > 0
+}
+
+// checkCurrent refuses, with ErrOutdated, a database that Open would
+// change before use: one with migrations to apply or history to seal.
+func (s *Store) checkCurrent(ctx context.Context, path string) error {
+	applied := map[string]bool{}
+	rows, err := s.r.QueryContext(ctx, `SELECT name FROM schema_migrations`)
+	if err != nil {
+		return fmt.Errorf("%w: %s is not a factdesk database", ErrInvalid, path)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return err
+		}
+		applied[name] = true
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		if !applied[strings.TrimPrefix(name, "migrations/")] {
+			return fmt.Errorf("%s %w", path, ErrOutdated)
+		}
+	}
+	var first string
+	err = s.r.QueryRowContext(ctx, `SELECT hash FROM status_history ORDER BY id LIMIT 1`).Scan(&first)
+	if err == nil && first == "" {
+		return fmt.Errorf("%s %w", path, ErrOutdated) // see sealHistory
+	}
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	return nil
+}
+
+// openError words a failure to open the database for the person who named
+// it, instead of SQLite's "unable to open database file (14)".
+func openError(path string, err error) error {
+	var se interface{ Code() int }
+	if !errors.As(err, &se) {
+		return fmt.Errorf("open database %s: %w", path, err)
+	}
+	switch se.Code() & 0xff { // the primary result code
+	case sqliteReadOnly:
+		return fmt.Errorf("cannot write to the database %s: it or its folder is %w", path, ErrReadOnly)
+	case sqliteCantOpen:
+		if st, serr := os.Stat(filepath.Dir(path)); serr != nil || !st.IsDir() {
+			return fmt.Errorf("cannot open the database %s: there is no folder %s", path, filepath.Dir(path))
+		}
+		// The file or its folder (for the -wal and -shm files beside it)
+		// would not let SQLite in.
+		return readOnlyError{fmt.Sprintf("cannot open the database %s: it or its folder cannot be read or written", path)}
+	case sqliteNotADB:
+		return fmt.Errorf("%w: %s is not a factdesk database", ErrInvalid, path)
+	}
+	return fmt.Errorf("open database %s: %w", path, err)
+}
+
+// readOnlyError is ErrReadOnly in words of its own.
+type readOnlyError struct{ msg string }
+
+func (e readOnlyError) Error() string        { return e.msg }
+func (e readOnlyError) Is(target error) bool { return target == ErrReadOnly }
+
+// SQLite's primary result codes that openError words.
+const (
+	sqliteReadOnly = 8
+	sqliteCantOpen = 14
+	sqliteNotADB   = 26
+)
+
 // Close closes both pools; the writer last so that the WAL is checkpointed.
 func (s *Store) Close() error {
+	if s.readOnly {
+		return errors.Join(s.closeStmts(), s.r.Close())
+	}
 	var errs []error
 	errs = append(errs, s.closeStmts())
 	errs = append(errs, s.ck.close())

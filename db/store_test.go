@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"path/filepath"
 	"strings"
@@ -496,5 +497,44 @@ func TestWrittenTimesMatchReadTimes(t *testing.T) {
 		if got := list[len(list)-1]; got.ID != c.ID || !got.CreatedAt.Equal(c.CreatedAt) {
 			t.Fatalf("written at %v, read back as %v", c.CreatedAt, got.CreatedAt)
 		}
+	}
+}
+
+// OpenReadOnly reads a database as it is, refuses writes, and refuses one
+// that Open would first update.
+func TestOpenReadOnly(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "ro.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustUser(t, s, "ada", "admin")
+	s.Close()
+
+	ro, err := OpenReadOnly(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u, err := ro.UserByName(ctx, "ada"); err != nil || u.Role != "admin" {
+		t.Errorf("read: %+v %v", u, err)
+	}
+	if _, err := ro.CreateUser(ctx, "bob", "hash", "viewer"); err == nil {
+		t.Error("a read-only store wrote")
+	}
+	if err := ro.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`DELETE FROM schema_migrations WHERE name = (SELECT max(name) FROM schema_migrations)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := OpenReadOnly(ctx, path); !errors.Is(err, ErrOutdated) {
+		t.Errorf("a migration behind: %v", err)
 	}
 }

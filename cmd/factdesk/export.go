@@ -54,7 +54,7 @@ func runExport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	if err := export.CheckURLs(o); err != nil {
 		return usageError{err.Error()}
 	}
-	store, err := openExisting(ctx, *dbPath)
+	store, err := openToRead(ctx, *dbPath)
 	if err != nil {
 		return err
 	}

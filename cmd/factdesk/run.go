@@ -178,15 +178,33 @@ func openExisting(ctx context.Context, path string) (*db.Store, error) {
 	return db.Open(ctx, path)
 }
 
+// openToRead opens the database for a command that only reads it. One
+// the user may not write (a backup on read-only storage) is read as it is,
+// without the updates an older database gets on opening.
+func openToRead(ctx context.Context, path string) (*db.Store, error) {
+	store, err := openExisting(ctx, path)
+	if !errors.Is(err, db.ErrReadOnly) {
+		return store, err
+	}
+	store, err = db.OpenReadOnly(ctx, path)
+	if errors.Is(err, db.ErrOutdated) {
+		return nil, fmt.Errorf("%w and must be updated before this version can read it, which needs write access: "+
+			"copy it to a folder you can write to and run the command on the copy", err)
+	}
+	return store, err
+}
+
 // needDatabase says, in plain words, why path is not a database to open.
 func needDatabase(path string) error {
-	st, err := os.Stat(path)
+	f, err := os.Open(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return fmt.Errorf("no database at %s", path)
 	case err != nil:
 		return fmt.Errorf("cannot read the database %s: %w", path, pathErr(err))
-	case st.IsDir():
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
 		return fmt.Errorf("%s is a folder, not a database file", path)
 	}
 	return nil

@@ -24,7 +24,7 @@ func runVerify(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	if *head != "" && !hashRE.MatchString(*head) {
 		return usageError{"--head must be a chain head as verify prints it (64 hex digits)"}
 	}
-	store, err := openExisting(ctx, *dbPath)
+	store, err := openToRead(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
