@@ -8,10 +8,12 @@ import (
 	"factdesk/db"
 )
 
+const backupUsage = "[--db FILE] [--force] FILE"
+
 // runBackup writes a consistent, fsynced copy of the database; the server
 // may keep running and writing meanwhile.
 func runBackup(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs, dbPath := newFlags("backup", "[--db FILE] [--force] FILE", stderr)
+	fs, dbPath := newFlags("backup", backupUsage, stdout)
 	force := fs.Bool("force", false, "replace FILE if it exists")
 	if err := parseFlags(fs, args); err != nil {
 		return err

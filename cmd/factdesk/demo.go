@@ -17,8 +17,10 @@ import (
 	"factdesk/db"
 )
 
+const demoUsage = "--docs N [--seed S] [--db FILE]"
+
 func runDemo(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs, dbPath := newFlags("demo", "--docs N [--seed S] [--db FILE]", stderr)
+	fs, dbPath := newFlags("demo", demoUsage, stdout)
 	docs := fs.Int("docs", 0, "how many `articles` to generate (about 100 claims each)")
 	seed := fs.Uint64("seed", 1, "random `seed`: the same seed gives the same data")
 	if err := parseFlags(fs, args); err != nil {

@@ -19,7 +19,7 @@ const exportUsage = "[--format json|jsonl|csv|claimreview|annotation] [--status 
 	"[--assignee NAME|none] [--reviewer NAME] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--org-name N --public-url U [--org-url U]] [--out FILE]"
 
 func runExport(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs, dbPath := newFlags("export", exportUsage, stderr)
+	fs, dbPath := newFlags("export", exportUsage, stdout)
 	format := fs.String("format", "json", "output `format`: "+strings.Join(export.Formats, ", "))
 	status := fs.String("status", "confirmed,disputed", "comma-separated `statuses` to export")
 	kind := fs.String("kind", "", "comma-separated claim `kinds` (quantity, quote, event, ...)")

@@ -11,8 +11,11 @@ import (
 	"factdesk/ingest"
 )
 
+const extractUsage = "[--json] FILE"
+
 func runExtract(_ context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs, _ := newFlags("extract", "[--json] FILE", stderr)
+	// No --db: extraction needs no database.
+	fs := newFlagSet("extract", extractUsage, stdout)
 	asJSON := fs.Bool("json", false, "print one JSON object per claim and line")
 	if err := parseFlags(fs, args); err != nil {
 		return err

@@ -17,8 +17,10 @@ import (
 	"factdesk/views"
 )
 
+const importUsage = "[--title T] [--url U] [--published YYYY-MM-DD] [--no-extract] [--max-doc-mb N] FILE... | --claims FILE --user NAME DOC_ID"
+
 func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs, dbPath := newFlags("import", "[--title T] [--url U] [--published YYYY-MM-DD] [--no-extract] FILE... | --claims FILE --user NAME DOC_ID", stderr)
+	fs, dbPath := newFlags("import", importUsage, stdout)
 	title := fs.String("title", "", "document `title` (default: from the text)")
 	url := fs.String("url", "", "source `URL` of the article")
 	published := fs.String("published", "", "publication `date`, YYYY-MM-DD")

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -222,11 +223,54 @@ func TestHelp(t *testing.T) {
 	if err != nil || !strings.Contains(out, "import") || !strings.Contains(out, "FACTDESK_DB") {
 		t.Fatalf("help: %q %v", out, err)
 	}
-	for _, cmd := range []string{"serve", "import", "extract", "export"} {
-		_, errOut, err := c.run("", cmd, "-h")
-		if !errors.Is(err, errHelp) || !strings.Contains(errOut, "Usage: factdesk "+cmd) {
-			t.Errorf("%s -h: %v %q", cmd, err, errOut)
+	// The general help names every flag of export, as export -h does.
+	for _, f := range []string{"--assignee NAME|none", "--org-url U", "--max-doc-mb N] FILE..."} {
+		if !strings.Contains(out, f) {
+			t.Errorf("help leaves out %s:\n%s", f, out)
 		}
+	}
+	for _, l := range strings.Split(out, "\n") {
+		if len(l) > 100 && !strings.HasPrefix(l, "           ") {
+			t.Errorf("help line of %d characters: %q", len(l), l)
+		}
+	}
+	// Help asked for goes to stdout with exit status 0, by -h, --help or
+	// 'help COMMAND' alike.
+	for _, cmd := range []string{"serve", "import", "extract", "export", "verify", "backup", "reextract", "demo"} {
+		for _, args := range [][]string{{cmd, "-h"}, {cmd, "--help"}, {"help", cmd}} {
+			out, errOut, err := c.run("", args...)
+			if exitCode(err, io.Discard) != 0 || !strings.HasPrefix(out, "Usage: factdesk "+cmd+" ") || errOut != "" {
+				t.Errorf("%v: %v stdout %q stderr %q", args, err, out, errOut)
+			}
+		}
+	}
+	for want, args := range map[string][]string{
+		"user COMMAND": {"help", "user"}, "user add [": {"help", "user", "add"}, "token create": {"help", "token"},
+		"token list --user": {"help", "token", "list"}, "user COMMAND ": {"user", "-h"}, "token create ": {"token", "--help"},
+	} {
+		out, errOut, err := c.run("", args...)
+		if exitCode(err, io.Discard) != 0 || !strings.HasPrefix(out, "Usage: factdesk "+want) || errOut != "" {
+			t.Errorf("%v: %v stdout %q stderr %q", args, err, out, errOut)
+		}
+	}
+	if out, _, _ := c.run("", "help", "export"); !strings.Contains(out, "--assignee") || !strings.Contains(out, "-org-url") {
+		t.Errorf("help export: %q", out)
+	}
+	// extract needs no database, and its help does not offer one.
+	if out, _, _ := c.run("", "extract", "-h"); strings.Contains(out, "-db") {
+		t.Errorf("extract -h: %q", out)
+	}
+	for _, args := range [][]string{{"help", "bogus"}, {"help", "export", "extra"}, {"help", "user", "bogus"}} {
+		out, _, err := c.run("", args...)
+		if exitCode(err, io.Discard) != 2 || out != "" {
+			t.Errorf("%v: %v %q", args, err, out)
+		}
+	}
+	if _, _, err := c.run("", "help", "bogus"); err == nil || !strings.Contains(err.Error(), `unknown command "bogus"`) {
+		t.Errorf("help bogus: %v", err)
+	}
+	if _, err := os.Stat(c.db); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("help made the database: %v", err)
 	}
 }
 
@@ -323,9 +367,9 @@ func TestUserCommands(t *testing.T) {
 		t.Fatalf("a refused command changed ada: %+v", u)
 	}
 	for _, sub := range []string{"add", "list", "role", "passwd", "disable", "enable"} {
-		_, errOut, err := c.run("", "user", sub, "-h")
-		if !errors.Is(err, errHelp) || !strings.Contains(errOut, "Usage: factdesk user "+sub) {
-			t.Errorf("user %s -h: %v %q", sub, err, errOut)
+		out, _, err := c.run("", "user", sub, "-h")
+		if !errors.Is(err, errHelp) || !strings.Contains(out, "Usage: factdesk user "+sub) {
+			t.Errorf("user %s -h: %v %q", sub, err, out)
 		}
 	}
 }

@@ -10,10 +10,12 @@ import (
 	"factdesk/db"
 )
 
+const reextractUsage = "[--doc ID]"
+
 // runReextract re-runs the current extractor over stored documents, one
 // transaction per document, and prints what changed in each.
 func runReextract(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs, dbPath := newFlags("reextract", "[--doc ID]", stderr)
+	fs, dbPath := newFlags("reextract", reextractUsage, stdout)
 	doc := fs.String("doc", "", "re-extract only the document with this `ID` (default: every document)")
 	if err := parseFlags(fs, args); err != nil {
 		return err

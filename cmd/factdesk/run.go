@@ -32,22 +32,21 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"serve", "[--addr ADDR] [--db FILE]", "serve the review app (the default)", runServe},
-		{"import", "[--title T] [--url U] [--published YYYY-MM-DD] [--no-extract] FILE... | --claims FILE --user NAME DOC_ID", "import articles (.txt, .md, .html; - for stdin) and extract their claims, or add claims from other tools", runImport},
-		{"extract", "[--json] FILE", "print the claims found in a file, without a database", runExtract},
-		{"export", "[--format json|jsonl|csv|claimreview|annotation] [--status S,...] [--kind K,...] [--document ID]\n" +
-			"           [--reviewer NAME] [--from DATE] [--to DATE] [--org-name N] [--public-url U] [--out FILE]", "export claims", runExport},
-		{"user", "add|list|role|passwd|disable|enable ...", "manage users ('factdesk user -h' for each command)", runUser},
+		{"serve", serveUsage, "serve the review app (the default)", runServe},
+		{"import", importUsage, "import articles (.txt, .md, .html; - for stdin) and extract their claims, or add claims from other tools", runImport},
+		{"extract", extractUsage, "print the claims found in a file, without a database", runExtract},
+		{"export", exportUsage, "export claims", runExport},
+		{"user", "add|list|role|passwd|disable|enable ...", "manage users ('factdesk help user' for each command)", runUser},
 		// Keeping the data safe.
-		{"verify", "[--db FILE] [--head HASH]", "check the database and that no history was changed; print the chain head", runVerify},
-		{"backup", "[--db FILE] [--force] FILE", "write a consistent copy of the database while the server runs", runBackup},
+		{"verify", verifyUsage, "check the database and that no history was changed; print the chain head", runVerify},
+		{"backup", backupUsage, "write a consistent copy of the database while the server runs", runBackup},
 		// API tokens.
-		{"token", "create --user NAME LABEL | list --user NAME | revoke --user NAME ID", "manage personal API tokens (printed once at creation)", runToken},
+		{"token", tokenUsage, "manage personal API tokens (printed once at creation)", runToken},
 		// Claim extraction.
-		{"reextract", "[--doc ID]", "run the current extractor over stored documents again; reviewed claims stay as they are", runReextract},
+		{"reextract", reextractUsage, "run the current extractor over stored documents again; reviewed claims stay as they are", runReextract},
 		// Performance: generated data at scale.
-		{"demo", "--docs N [--seed S]", "fill a new database with generated articles, claims, users and reviews", runDemo},
-		{"help", "", "show this help", nil},
+		{"demo", demoUsage, "fill a new database with generated articles, claims, users and reviews", runDemo},
+		{"help", "[COMMAND]", "show this help, or a command's", nil},
 	}
 }
 
@@ -69,8 +68,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runServe(ctx, args, stdin, stdout, stderr)
 	}
 	if name == "help" {
-		printHelp(stdout)
-		return nil
+		return runHelp(ctx, rest, stdin, stdout, stderr)
 	}
 	for _, c := range commands() {
 		if c.name == name && c.run != nil {
@@ -78,6 +76,25 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 	}
 	return usageError{fmt.Sprintf("unknown command %q", name)}
+}
+
+// runHelp prints the general help, or with a command's name (and a
+// subcommand's, for user and token) that command's, as its -h does.
+func runHelp(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 || (len(args) == 1 && args[0] == "help") {
+		printHelp(stdout)
+		return nil
+	}
+	for _, c := range commands() {
+		if c.name != args[0] || c.run == nil {
+			continue
+		}
+		if len(args) > 2 || (len(args) == 2 && c.name != "user" && c.name != "token") {
+			return usageError{fmt.Sprintf("help takes one command, as in 'factdesk help %s'", c.name)}
+		}
+		return c.run(ctx, append(args[1:], "-h"), stdin, stdout, stderr)
+	}
+	return usageError{fmt.Sprintf("unknown command %q", args[0])}
 }
 
 func printHelp(w io.Writer) {
@@ -88,25 +105,76 @@ Usage: factdesk [COMMAND] [FLAGS]
 Commands:
 `)
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-8s %s\n           %s\n", c.name, c.args, c.summary)
+		fmt.Fprintf(w, "  %-8s %s\n           %s\n", c.name, wrapArgs(c.args, 11), c.summary)
 	}
 	fmt.Fprint(w, `
-Every command takes --db FILE (default factdesk.db, or $FACTDESK_DB).
+Every command but extract takes --db FILE (default factdesk.db, or $FACTDESK_DB).
 serve takes --addr HOST:PORT (default 127.0.0.1:8080, or $FACTDESK_ADDR).
-Run 'factdesk COMMAND -h' for a command's flags.
+Run 'factdesk help COMMAND' for a command's flags.
 `)
 }
 
-// newFlags makes a subcommand's flag set with the shared --db flag.
-func newFlags(name, usage string, stderr io.Writer) (*flag.FlagSet, *string) {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: factdesk %s %s\n\nFlags:\n", name, usage)
-		fs.PrintDefaults()
+// wrapArgs breaks a command's synopsis into lines of at most 100
+// characters, the first starting at column col and the others indented to
+// it, between bracketed groups rather than inside one.
+func wrapArgs(s string, col int) string {
+	var words []string
+	depth, start := 0, 0
+	for i, r := range s {
+		switch r {
+		case '[':
+			depth++
+		case ']':
+			depth--
+		case ' ':
+			if depth == 0 {
+				words = append(words, s[start:i])
+				start = i + 1
+			}
+		}
 	}
+	words = append(words, s[start:])
+	// "| --claims ...": a line starts with the bar, rather than ends.
+	for i := 0; i < len(words)-1; i++ {
+		if words[i] == "|" {
+			words = append(words[:i], words[i+1:]...)
+			words[i] = "| " + words[i]
+		}
+	}
+	var b strings.Builder
+	n := col
+	for i, w := range words {
+		if i > 0 && n+1+len(w) > 100 {
+			b.WriteString("\n" + strings.Repeat(" ", col))
+			n = col
+		} else if i > 0 {
+			b.WriteByte(' ')
+			n++
+		}
+		b.WriteString(w)
+		n += len(w)
+	}
+	return b.String()
+}
+
+// newFlags makes a subcommand's flag set with the shared --db flag.
+func newFlags(name, usage string, stdout io.Writer) (*flag.FlagSet, *string) {
+	fs := newFlagSet(name, usage, stdout)
 	dbPath := fs.String("db", envOr("FACTDESK_DB", "factdesk.db"), "SQLite database `file` ($FACTDESK_DB)")
 	return fs, dbPath
+}
+
+// newFlagSet makes a subcommand's flag set whose -h prints its usage on
+// stdout: help asked for is not an error.
+func newFlagSet(name, usage string, stdout io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	fs.Usage = func() {
+		prefix := "Usage: factdesk " + name + " "
+		fmt.Fprintf(fs.Output(), "%s%s\n\nFlags:\n", prefix, wrapArgs(usage, len(prefix)))
+		fs.PrintDefaults()
+	}
+	return fs
 }
 
 // parseFlags parses args, turning -h into errHelp and mistakes into usage
@@ -115,10 +183,19 @@ func newFlags(name, usage string, stderr io.Writer) (*flag.FlagSet, *string) {
 // command ran on the default database: that is refused before anything is
 // done. After "--", everything is an argument.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errHelp
-		}
+	// The flag package prints the usage on a mistake too; only -h gets it,
+	// on stdout.
+	help, out := fs.Usage, fs.Output()
+	fs.Usage = func() {}
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	fs.Usage = help
+	fs.SetOutput(out)
+	if errors.Is(err, flag.ErrHelp) {
+		help()
+		return errHelp
+	}
+	if err != nil {
 		return usageError{err.Error()}
 	}
 	rest := fs.Args()

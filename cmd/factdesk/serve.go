@@ -19,8 +19,11 @@ import (
 	"factdesk/web"
 )
 
+const serveUsage = "[--addr ADDR] [--db FILE] [--max-doc-mb N] [--secure] [--org-name N] [--org-url U] [--public-url U] [--api-rate N] " +
+	"[--tls-cert FILE --tls-key FILE] [--trusted-proxy CIDR,...] [--session-idle D] [--session-max D]"
+
 func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs, dbPath := newFlags("serve", "[--addr ADDR] [--db FILE] [--max-doc-mb N] [--secure] [--org-name N] [--org-url U] [--public-url U] [--api-rate N] [--tls-cert FILE --tls-key FILE] [--trusted-proxy CIDR,...] [--session-idle D] [--session-max D]", stderr)
+	fs, dbPath := newFlags("serve", serveUsage, stdout)
 	addr := fs.String("addr", envOr("FACTDESK_ADDR", "127.0.0.1:8080"), "listen `address` ($FACTDESK_ADDR)")
 	secure := fs.Bool("secure", os.Getenv("FACTDESK_SECURE") == "1",
 		"the app is reached over HTTPS (through a TLS proxy): Secure __Host- cookies and HSTS ($FACTDESK_SECURE=1)")

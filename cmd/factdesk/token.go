@@ -15,11 +15,12 @@ import (
 const tokenUsage = "create --user NAME LABEL | list --user NAME | revoke --user NAME ID"
 
 func runToken(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(stderr, "Usage: factdesk token "+tokenUsage+" [--db FILE]")
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
 		if len(args) == 0 {
+			fmt.Fprintln(stderr, "Usage: factdesk token "+tokenUsage+" [--db FILE]")
 			return usageError{"token needs a subcommand: create, list or revoke"}
 		}
+		fmt.Fprintln(stdout, "Usage: factdesk token "+tokenUsage+" [--db FILE]")
 		return errHelp
 	}
 	sub := args[0]
@@ -34,7 +35,7 @@ func runToken(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	default:
 		return usageError{fmt.Sprintf("unknown token subcommand %q (use create, list or revoke)", sub)}
 	}
-	fs, dbPath := newFlags("token "+sub, usage, stderr)
+	fs, dbPath := newFlags("token "+sub, usage, stdout)
 	user := fs.String("user", "", "the `user` whose token it is")
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err

@@ -37,10 +37,11 @@ func userUsage(w io.Writer) {
 
 func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
-		userUsage(stderr)
 		if len(args) == 0 {
+			userUsage(stderr)
 			return usageError{"user needs a subcommand: add, list, role, passwd, disable or enable"}
 		}
+		userUsage(stdout)
 		return errHelp
 	}
 	sub, rest := args[0], args[1:]
@@ -53,7 +54,7 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if !known {
 		return usageError{fmt.Sprintf("unknown user subcommand %q (use add, list, role, passwd, disable or enable)", sub)}
 	}
-	fs, dbPath := newFlags("user "+sub, usage, stderr)
+	fs, dbPath := newFlags("user "+sub, usage, stdout)
 	var role *string
 	if sub == "add" {
 		role = fs.String("role", "reviewer", "the user's `role`: admin, editor, reviewer or viewer")

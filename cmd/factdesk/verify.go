@@ -10,10 +10,12 @@ import (
 	"factdesk/db"
 )
 
+const verifyUsage = "[--db FILE] [--head HASH]"
+
 // runVerify checks the database file and the whole history chain. It reads
 // one snapshot, so it can run while the server does.
 func runVerify(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs, dbPath := newFlags("verify", "[--db FILE] [--head HASH]", stderr)
+	fs, dbPath := newFlags("verify", verifyUsage, stdout)
 	head := fs.String("head", "", "a chain head printed by an earlier verify or backup: check that history up to it is unchanged")
 	if err := parseFlags(fs, args); err != nil {
 		return err

@@ -88,9 +88,9 @@ func TestVerifyCommand(t *testing.T) {
 		t.Fatalf("exit status %d", code)
 	}
 	for _, cmd := range []string{"verify", "backup"} {
-		_, errOut, err := c.run("", cmd, "-h")
-		if !errors.Is(err, errHelp) || !strings.Contains(errOut, "Usage: factdesk "+cmd) {
-			t.Errorf("%s -h: %v %q", cmd, err, errOut)
+		out, _, err := c.run("", cmd, "-h")
+		if !errors.Is(err, errHelp) || !strings.Contains(out, "Usage: factdesk "+cmd) {
+			t.Errorf("%s -h: %v %q", cmd, err, out)
 		}
 	}
 }
