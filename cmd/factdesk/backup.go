@@ -19,7 +19,7 @@ func runBackup(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		return err
 	}
 	if fs.NArg() != 1 {
-		return usageError{"backup needs one FILE to write the copy to"}
+		return usageError{msg: "backup needs one FILE to write the copy to"}
 	}
 	info, err := db.Backup(ctx, *dbPath, fs.Arg(0), *force)
 	if err != nil {

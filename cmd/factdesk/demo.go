@@ -27,10 +27,10 @@ func runDemo(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("demo takes no arguments, got %q", fs.Arg(0))}
+		return usageError{msg: fmt.Sprintf("demo takes no arguments, got %q", fs.Arg(0))}
 	}
 	if *docs <= 0 || *docs > 1_000_000 {
-		return usageError{"demo needs --docs between 1 and 1000000"}
+		return usageError{msg: "demo needs --docs between 1 and 1000000"}
 	}
 	// The demo users share one password: the one given in the environment
 	// (scripts need to know it), else a fresh random one printed below.

@@ -34,25 +34,25 @@ func runExport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("export takes no arguments, got %q", fs.Arg(0))}
+		return usageError{msg: fmt.Sprintf("export takes no arguments, got %q", fs.Arg(0))}
 	}
 	statuses, err := db.ParseStatuses(*status)
 	if err != nil {
-		return usageError{fmt.Sprintf("unknown status in %q (use unverified, confirmed or disputed)", *status)}
+		return usageError{msg: fmt.Sprintf("unknown status in %q (use unverified, confirmed or disputed)", *status)}
 	}
 	kinds, err := db.ParseKinds(*kind)
 	if err != nil {
-		return usageError{message(err)}
+		return usageError{msg: message(err)}
 	}
 	if *document < 0 {
-		return usageError{"--document takes a document number"}
+		return usageError{msg: "--document takes a document number"}
 	}
 	o := opts()
 	if _, err := export.NewWith(*format, io.Discard, o); err != nil {
-		return usageError{err.Error()}
+		return usageError{msg: err.Error()}
 	}
 	if err := export.CheckURLs(o); err != nil {
-		return usageError{err.Error()}
+		return usageError{msg: err.Error()}
 	}
 	store, err := openToRead(ctx, *dbPath)
 	if err != nil {
@@ -73,7 +73,7 @@ func runExport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	default:
 		u, err := store.UserByName(ctx, a)
 		if errors.Is(err, db.ErrNotFound) {
-			return usageError{fmt.Sprintf("there is no user named %q to filter by", a)}
+			return usageError{msg: fmt.Sprintf("there is no user named %q to filter by", a)}
 		}
 		if err != nil {
 			return err
@@ -81,7 +81,7 @@ func runExport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		f.AssigneeID = u.ID
 	}
 	if err := store.CheckFilter(ctx, f); err != nil {
-		return usageError{message(err)}
+		return usageError{msg: message(err)}
 	}
 
 	dst := stdout

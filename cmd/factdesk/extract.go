@@ -21,7 +21,7 @@ func runExtract(_ context.Context, args []string, stdin io.Reader, stdout, stder
 		return err
 	}
 	if fs.NArg() != 1 {
-		return usageError{"extract needs exactly one FILE (or - for standard input)"}
+		return usageError{msg: "extract needs exactly one FILE (or - for standard input)"}
 	}
 	doc, err := readInput(fs.Arg(0), stdin, ingest.DefaultMaxBytes)
 	if err != nil {

@@ -36,20 +36,20 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return importClaims(ctx, *dbPath, *claims, *user, fs.Args(), stdin, stdout, stderr)
 	}
 	if *user != "" {
-		return usageError{"--user goes with --claims: it says who adds the claims"}
+		return usageError{msg: "--user goes with --claims: it says who adds the claims"}
 	}
 	if err := checkMaxDocMB(*maxMB); err != nil {
 		return err
 	}
 	files := fs.Args()
 	if len(files) == 0 {
-		return usageError{"import needs at least one FILE (or - for standard input)"}
+		return usageError{msg: "import needs at least one FILE (or - for standard input)"}
 	}
 	if len(files) > 1 && (*title != "" || *url != "" || *published != "") {
-		return usageError{"--title, --url and --published describe one article: give a single FILE"}
+		return usageError{msg: "--title, --url and --published describe one article: give a single FILE"}
 	}
 	if err := db.CheckMeta(*url, *published); err != nil {
-		return usageError{message(err)}
+		return usageError{msg: message(err)}
 	}
 	store, err := db.Open(ctx, *dbPath)
 	if err != nil {
@@ -219,14 +219,14 @@ const maxClaimsFile = 64 << 20
 // status 1, after every line is printed.
 func importClaims(ctx context.Context, dbPath, file, user string, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) != 1 {
-		return usageError{"import --claims FILE takes the document's number: import --claims FILE --user NAME DOC_ID"}
+		return usageError{msg: "import --claims FILE takes the document's number: import --claims FILE --user NAME DOC_ID"}
 	}
 	if user == "" {
-		return usageError{"import --claims needs --user NAME: the activity feed says who added the claims"}
+		return usageError{msg: "import --claims needs --user NAME: the activity feed says who added the claims"}
 	}
 	docID, err := strconv.ParseInt(args[0], 10, 64)
 	if err != nil || docID <= 0 {
-		return usageError{fmt.Sprintf("%q is not a document number", args[0])}
+		return usageError{msg: fmt.Sprintf("%q is not a document number", args[0])}
 	}
 	r := stdin
 	if file != "-" {

@@ -403,7 +403,7 @@ func TestExitMessage(t *testing.T) {
 		t.Errorf("exit %d, printed %q", code, b.String())
 	}
 	b.Reset()
-	if code := exitCode(usageError{"import needs at least one FILE"}, &b); code != 2 || !strings.HasPrefix(b.String(), "factdesk: import needs at least one FILE") {
+	if code := exitCode(usageError{msg: "import needs at least one FILE"}, &b); code != 2 || !strings.HasPrefix(b.String(), "factdesk: import needs at least one FILE") {
 		t.Errorf("usage: exit %d, printed %q", code, b.String())
 	}
 }
@@ -467,5 +467,36 @@ func TestServeOnBusyPortMakesNoDatabase(t *testing.T) {
 	}
 	if _, err := os.Stat(c.db); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("the database was made: %v", err)
+	}
+}
+
+// A mistake in the flags is one line on stderr that names it and points to
+// the command's help, as the README promises: Go's flag package printed
+// its error, the whole usage, then the error again.
+func TestFlagMistakesAreOneLine(t *testing.T) {
+	c := newCLI(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"export", "--bogus"}, "factdesk: unknown flag --bogus (see 'factdesk help export')\n"},
+		{[]string{"export", "-bogus=1"}, "factdesk: unknown flag --bogus (see 'factdesk help export')\n"},
+		{[]string{"export", "--out"}, "factdesk: --out needs a value (see 'factdesk help export')\n"},
+		{[]string{"export", "--document", "x"}, "factdesk: --document takes a whole number, not \"x\" (see 'factdesk help export')\n"},
+		{[]string{"serve", "--session-idle", "5"}, "factdesk: --session-idle takes a length of time such as 90s, 30m or 12h, not \"5\" (see 'factdesk help serve')\n"},
+		{[]string{"extract", "--json=maybe", "a.txt"}, "factdesk: --json takes true or false, not \"maybe\" (see 'factdesk help extract')\n"},
+		{[]string{"extract", "--db", "x.db", "a.txt"}, "factdesk: unknown flag --db (see 'factdesk help extract')\n"},
+		{[]string{"user", "add", "--bogus", "rob"}, "factdesk: unknown flag --bogus (see 'factdesk help user add')\n"},
+		{[]string{"user"}, "factdesk: user needs a subcommand: add, list, role, passwd, disable or enable (see 'factdesk help user')\n"},
+		{[]string{"token"}, "factdesk: token needs a subcommand: create, list or revoke (see 'factdesk help token')\n"},
+		{[]string{"export", "extra"}, "factdesk: export takes no arguments, got \"extra\" (see 'factdesk help export')\n"},
+		{[]string{"frobnicate"}, "factdesk: unknown command \"frobnicate\" (see 'factdesk help')\n"},
+	} {
+		out, errOut, err := c.run("", tc.args...)
+		var b bytes.Buffer
+		code := exitCode(err, &b)
+		if code != 2 || out != "" || errOut+b.String() != tc.want {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q, want %q", tc.args, code, out, errOut+b.String(), tc.want)
+		}
 	}
 }

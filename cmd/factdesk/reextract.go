@@ -21,13 +21,13 @@ func runReextract(ctx context.Context, args []string, _ io.Reader, stdout, stder
 		return err
 	}
 	if fs.NArg() != 0 {
-		return usageError{"reextract takes no arguments besides its flags"}
+		return usageError{msg: "reextract takes no arguments besides its flags"}
 	}
 	var only int64
 	if *doc != "" {
 		id, err := strconv.ParseInt(*doc, 10, 64)
 		if err != nil || id <= 0 {
-			return usageError{fmt.Sprintf("--doc needs a document id (a positive number), not %q", *doc)}
+			return usageError{msg: fmt.Sprintf("--doc needs a document id (a positive number), not %q", *doc)}
 		}
 		only = id
 	}

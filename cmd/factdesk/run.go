@@ -8,7 +8,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"regexp"
 	"strings"
+	"time"
 
 	"factdesk/db"
 )
@@ -20,10 +22,16 @@ var (
 	errReported = errors.New("errors reported")
 )
 
-// usageError is a mistake in the command line itself.
-type usageError struct{ msg string }
+// usageError is a mistake in the command line itself; cmd is the command
+// whose help to point to ("export", "user add"), or none for the general help.
+type usageError struct{ msg, cmd string }
 
-func (e usageError) Error() string { return e.msg + " (see 'factdesk help')" }
+func (e usageError) Error() string {
+	if e.cmd == "" {
+		return e.msg + " (see 'factdesk help')"
+	}
+	return e.msg + " (see 'factdesk help " + e.cmd + "')"
+}
 
 type command struct {
 	name, args, summary string
@@ -72,10 +80,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	for _, c := range commands() {
 		if c.name == name && c.run != nil {
-			return c.run(ctx, rest, stdin, stdout, stderr)
+			err := c.run(ctx, rest, stdin, stdout, stderr)
+			var ue usageError
+			if errors.As(err, &ue) && ue.cmd == "" {
+				ue.cmd = c.name
+				return ue
+			}
+			return err
 		}
 	}
-	return usageError{fmt.Sprintf("unknown command %q", name)}
+	return usageError{msg: fmt.Sprintf("unknown command %q", name)}
 }
 
 // runHelp prints the general help, or with a command's name (and a
@@ -90,11 +104,11 @@ func runHelp(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			continue
 		}
 		if len(args) > 2 || (len(args) == 2 && c.name != "user" && c.name != "token") {
-			return usageError{fmt.Sprintf("help takes one command, as in 'factdesk help %s'", c.name)}
+			return usageError{msg: fmt.Sprintf("help takes one command, as in 'factdesk help %s'", c.name)}
 		}
 		return c.run(ctx, append(args[1:], "-h"), stdin, stdout, stderr)
 	}
-	return usageError{fmt.Sprintf("unknown command %q", args[0])}
+	return usageError{msg: fmt.Sprintf("unknown command %q", args[0])}
 }
 
 func printHelp(w io.Writer) {
@@ -196,7 +210,7 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		return errHelp
 	}
 	if err != nil {
-		return usageError{err.Error()}
+		return usageError{msg: flagMistake(fs, err), cmd: fs.Name()}
 	}
 	rest := fs.Args()
 	if endedByDashes(fs, args) {
@@ -205,11 +219,49 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	for _, a := range rest {
 		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
 		if strings.HasPrefix(a, "-") && name != "" && (fs.Lookup(name) != nil || name == "h" || name == "help") {
-			return usageError{fmt.Sprintf("%s comes after %q: put flags before the other arguments (a file named like a flag goes after --)", a, rest[0])}
+			return usageError{msg: fmt.Sprintf("%s comes after %q: put flags before the other arguments (a file named like a flag goes after --)", a, rest[0])}
 		}
 	}
 	return nil
 }
+
+// flagMistake words the flag package's complaint ("flag provided but not
+// defined: -bogus") as the rest of the command line speaks.
+func flagMistake(fs *flag.FlagSet, err error) string {
+	s := err.Error()
+	if name, ok := strings.CutPrefix(s, "flag provided but not defined: -"); ok {
+		return "unknown flag --" + name
+	}
+	if name, ok := strings.CutPrefix(s, "flag needs an argument: -"); ok {
+		return "--" + name + " needs a value"
+	}
+	m := badValueRE.FindStringSubmatch(s)
+	if m == nil {
+		return s
+	}
+	f := fs.Lookup(m[2])
+	if f == nil {
+		return s
+	}
+	want := "another value"
+	if g, ok := f.Value.(flag.Getter); ok {
+		switch g.Get().(type) {
+		case bool:
+			want = "true or false"
+		case int, int64, uint, uint64:
+			want = "a whole number"
+		case float64:
+			want = "a number"
+		case time.Duration:
+			want = "a length of time such as 90s, 30m or 12h"
+		}
+	}
+	return fmt.Sprintf("--%s takes %s, not %s", m[2], want, m[1])
+}
+
+// badValueRE matches the flag package's "invalid value "x" for flag -n: ..."
+// and "invalid boolean value "x" for -n: ...".
+var badValueRE = regexp.MustCompile(`^invalid (?:boolean )?value ("(?:[^"\\]|\\.)*") for (?:flag )?-([^:]+): `)
 
 // endedByDashes reports whether the flags in args ended with "--" (after
 // which everything is an argument), walking them as the flag package does:
@@ -239,7 +291,7 @@ func endedByDashes(fs *flag.FlagSet, args []string) bool {
 // limit refuses every article) to a gigabyte.
 func checkMaxDocMB(mb float64) error {
 	if !(mb >= 0.001 && mb <= 1024) { // written so that NaN fails too
-		return usageError{"--max-doc-mb must be between 0.001 and 1024 (MB)"}
+		return usageError{msg: "--max-doc-mb must be between 0.001 and 1024 (MB)"}
 	}
 	return nil
 }

@@ -40,16 +40,16 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("serve takes no arguments, got %q", fs.Arg(0))}
+		return usageError{msg: fmt.Sprintf("serve takes no arguments, got %q", fs.Arg(0))}
 	}
 	if err := checkMaxDocMB(*maxMB); err != nil {
 		return err
 	}
 	if err := export.CheckURLs(opts()); err != nil {
-		return usageError{err.Error()}
+		return usageError{msg: err.Error()}
 	}
 	if *apiRate <= 0 {
-		return usageError{"--api-rate must be more than 0"}
+		return usageError{msg: "--api-rate must be more than 0"}
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	serverGC()
@@ -171,19 +171,19 @@ func securityFlags(fs *flag.FlagSet) serveSecurity {
 func (s serveSecurity) config() (web.Config, error) {
 	var cfg web.Config
 	if (*s.cert == "") != (*s.key == "") {
-		return cfg, usageError{"--tls-cert and --tls-key go together"}
+		return cfg, usageError{msg: "--tls-cert and --tls-key go together"}
 	}
 	cfg.TLS = *s.cert != ""
 	nets, err := web.ParseCIDRs(*s.proxies)
 	if err != nil {
-		return cfg, usageError{"--trusted-proxy: " + err.Error()}
+		return cfg, usageError{msg: "--trusted-proxy: " + err.Error()}
 	}
 	cfg.TrustedProxies = nets
 	if *s.idle < time.Minute || *s.max < time.Minute {
-		return cfg, usageError{"--session-idle and --session-max must be at least 1m"}
+		return cfg, usageError{msg: "--session-idle and --session-max must be at least 1m"}
 	}
 	if *s.idle > *s.max {
-		return cfg, usageError{"--session-idle must not be longer than --session-max"}
+		return cfg, usageError{msg: "--session-idle must not be longer than --session-max"}
 	}
 	cfg.SessionIdle, cfg.SessionAbsolute = *s.idle, *s.max
 	return cfg, nil

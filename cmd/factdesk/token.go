@@ -17,8 +17,7 @@ const tokenUsage = "create --user NAME LABEL | list --user NAME | revoke --user 
 func runToken(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
 		if len(args) == 0 {
-			fmt.Fprintln(stderr, "Usage: factdesk token "+tokenUsage+" [--db FILE]")
-			return usageError{"token needs a subcommand: create, list or revoke"}
+			return usageError{msg: "token needs a subcommand: create, list or revoke"}
 		}
 		fmt.Fprintln(stdout, "Usage: factdesk token "+tokenUsage+" [--db FILE]")
 		return errHelp
@@ -33,7 +32,7 @@ func runToken(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	case "revoke":
 		usage = "--user NAME ID"
 	default:
-		return usageError{fmt.Sprintf("unknown token subcommand %q (use create, list or revoke)", sub)}
+		return usageError{msg: fmt.Sprintf("unknown token subcommand %q (use create, list or revoke)", sub)}
 	}
 	fs, dbPath := newFlags("token "+sub, usage, stdout)
 	user := fs.String("user", "", "the `user` whose token it is")
@@ -41,11 +40,11 @@ func runToken(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		return err
 	}
 	if *user == "" {
-		return usageError{"token " + sub + " needs --user NAME"}
+		return usageError{msg: "token " + sub + " needs --user NAME"}
 	}
 	want := map[string]int{"create": 1, "list": 0, "revoke": 1}[sub]
 	if fs.NArg() != want {
-		return usageError{fmt.Sprintf("usage: factdesk token %s %s", sub, usage)}
+		return usageError{msg: fmt.Sprintf("usage: factdesk token %s %s", sub, usage)}
 	}
 	store, err := openExisting(ctx, *dbPath)
 	if err != nil {
@@ -94,7 +93,7 @@ func runToken(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	case "revoke":
 		id, err := strconv.ParseInt(strings.TrimSpace(fs.Arg(0)), 10, 64)
 		if err != nil || id <= 0 {
-			return usageError{"token revoke takes the token's number, as 'factdesk token list' shows it"}
+			return usageError{msg: "token revoke takes the token's number, as 'factdesk token list' shows it"}
 		}
 		done, err := store.RevokeToken(ctx, u.ID, id)
 		if errors.Is(err, db.ErrNotFound) {

@@ -38,8 +38,7 @@ func userUsage(w io.Writer) {
 func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
 		if len(args) == 0 {
-			userUsage(stderr)
-			return usageError{"user needs a subcommand: add, list, role, passwd, disable or enable"}
+			return usageError{msg: "user needs a subcommand: add, list, role, passwd, disable or enable"}
 		}
 		userUsage(stdout)
 		return errHelp
@@ -52,7 +51,7 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		}
 	}
 	if !known {
-		return usageError{fmt.Sprintf("unknown user subcommand %q (use add, list, role, passwd, disable or enable)", sub)}
+		return usageError{msg: fmt.Sprintf("unknown user subcommand %q (use add, list, role, passwd, disable or enable)", sub)}
 	}
 	fs, dbPath := newFlags("user "+sub, usage, stdout)
 	var role *string
@@ -67,15 +66,15 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return userAdd(ctx, fs, *dbPath, *role, stdin, stdout, stderr)
 	case "list":
 		if fs.NArg() != 0 {
-			return usageError{"user list takes no arguments"}
+			return usageError{msg: "user list takes no arguments"}
 		}
 		return withStore(ctx, *dbPath, false, func(s *db.Store) error { return userList(ctx, s, stdout) })
 	case "role":
 		if fs.NArg() != 2 {
-			return usageError{"user role needs a user name and a role"}
+			return usageError{msg: "user role needs a user name and a role"}
 		}
 		if !auth.ValidRole(fs.Arg(1)) {
-			return usageError{fmt.Sprintf("unknown role %q (use admin, editor, reviewer or viewer)", fs.Arg(1))}
+			return usageError{msg: fmt.Sprintf("unknown role %q (use admin, editor, reviewer or viewer)", fs.Arg(1))}
 		}
 		return withUser(ctx, *dbPath, fs, func(s *db.Store, before db.User) error {
 			u, err := s.SetRole(ctx, before.ID, fs.Arg(1))
@@ -140,7 +139,7 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 
 func oneName(fs *flag.FlagSet, sub string) (string, error) {
 	if fs.NArg() != 1 {
-		return "", usageError{"user " + sub + " needs exactly one user name"}
+		return "", usageError{msg: "user " + sub + " needs exactly one user name"}
 	}
 	return fs.Arg(0), nil
 }
@@ -151,7 +150,7 @@ func userAdd(ctx context.Context, fs *flag.FlagSet, dbPath, role string, stdin i
 		return err
 	}
 	if !auth.ValidRole(role) {
-		return usageError{fmt.Sprintf("unknown role %q (use admin, editor, reviewer or viewer)", role)}
+		return usageError{msg: fmt.Sprintf("unknown role %q (use admin, editor, reviewer or viewer)", role)}
 	}
 	if err := db.ValidUsername(name); err != nil {
 		return plain(err)

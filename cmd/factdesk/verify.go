@@ -21,10 +21,10 @@ func runVerify(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("verify takes no arguments, got %q", fs.Arg(0))}
+		return usageError{msg: fmt.Sprintf("verify takes no arguments, got %q", fs.Arg(0))}
 	}
 	if *head != "" && !hashRE.MatchString(*head) {
-		return usageError{"--head must be a chain head as verify prints it (64 hex digits)"}
+		return usageError{msg: "--head must be a chain head as verify prints it (64 hex digits)"}
 	}
 	store, err := openToRead(ctx, *dbPath)
 	if err != nil {
