@@ -29,7 +29,7 @@ func runExport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	from := fs.String("from", "", "only claims last changed on or after this `date` (YYYY-MM-DD, UTC)")
 	to := fs.String("to", "", "only claims last changed on or before this `date` (YYYY-MM-DD, UTC)")
 	opts := orgFlags(fs)
-	out := fs.String("out", "", "write to `FILE` instead of standard output")
+	out := fs.String("out", "", "write to `FILE` instead of standard output (- is standard output)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -53,6 +53,12 @@ func runExport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	}
 	if err := export.CheckURLs(o); err != nil {
 		return usageError{msg: err.Error()}
+	}
+	if *out == "-" {
+		*out = "" // as for every file a command reads or writes
+	}
+	if st, err := os.Stat(*out); *out != "" && err == nil && st.IsDir() {
+		return fmt.Errorf("%s is a folder: give --out the name of a file to write", *out)
 	}
 	store, err := openToRead(ctx, *dbPath)
 	if err != nil {

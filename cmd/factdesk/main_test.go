@@ -500,3 +500,30 @@ func TestFlagMistakesAreOneLine(t *testing.T) {
 		}
 	}
 }
+
+// export --out - writes to standard output, as - means for every file the
+// commands take; it made a file named "-". A folder as --out is named as
+// one, not reported as a failed rename.
+func TestExportOutDashAndFolder(t *testing.T) {
+	c, _ := reviewedCLI(t)
+	want, _, err := c.run("", "export", "--format", "jsonl")
+	if err != nil || want == "" {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	t.Chdir(dir)
+	out, _, err := c.run("", "export", "--format", "jsonl", "--out", "-")
+	if err != nil || out != want {
+		t.Errorf("--out -: %q %v, want %q", out, err, want)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "-")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a file named - was made: %v", err)
+	}
+	out, _, err = c.run("", "export", "--out", dir)
+	if err == nil || err.Error() != dir+" is a folder: give --out the name of a file to write" || out != "" {
+		t.Errorf("--out DIR: %q %v", out, err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("files left in the folder: %v", entries)
+	}
+}
