@@ -21,10 +21,10 @@ func checkAssignee(ctx context.Context, tx *sql.Tx, id int64) (User, error) {
 		return u, err
 	}
 	if u.Disabled {
-		return u, fmt.Errorf("%w: %s is disabled and cannot be assigned claims", ErrInvalid, u.Username)
+		return u, fmt.Errorf("%w: user %s is disabled and cannot be assigned claims", ErrInvalid, u.Username)
 	}
 	if rank[u.Role] < rank["reviewer"] {
-		return u, fmt.Errorf("%w: %s is a viewer and cannot review; give them the reviewer role first", ErrInvalid, u.Username)
+		return u, fmt.Errorf("%w: user %s is a viewer and cannot review; give them the reviewer role first", ErrInvalid, u.Username)
 	}
 	return u, nil
 }

@@ -73,7 +73,7 @@ func (s *Store) RequestSecondOpinion(ctx context.Context, claimID, editorID, sec
 		case 0:
 			return fmt.Errorf("%w: choose who gives the second opinion", ErrInvalid)
 		case firstID:
-			return fmt.Errorf("%w: %s gave the first verdict; ask someone else for the second", ErrInvalid, firstName)
+			return fmt.Errorf("%w: the first verdict came from %s; ask someone else for the second", ErrInvalid, firstName)
 		case editorID:
 			return fmt.Errorf("%w: you have seen the first verdict; ask someone who has not", ErrInvalid)
 		}

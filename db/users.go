@@ -232,7 +232,7 @@ func keepAnAdmin(ctx context.Context, tx *sql.Tx, u User) error {
 		return err
 	}
 	if others == 0 {
-		return fmt.Errorf("%w: %s is the only admin left; make someone else an admin first", ErrInvalid, u.Username)
+		return fmt.Errorf("%w: user %s is the only admin left; make someone else an admin first", ErrInvalid, u.Username)
 	}
 	return nil
 }

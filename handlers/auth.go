@@ -235,8 +235,10 @@ func UserMessage(err error) string {
 	return Sentence(msg)
 }
 
-// Sentence starts s with a capital letter (a whole character: a message
-// may begin with a name such as "élise") and ends it with a full stop.
+// Sentence starts s with a capital letter (a whole character, as in
+// "ünïcode") and ends it with a full stop. A user name must appear as it
+// was written, so messages never begin with one: they say "user élise is
+// ...", not "élise is ...", which would come out as "Élise".
 func Sentence(s string) string {
 	if s == "" {
 		return s

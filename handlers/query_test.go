@@ -57,13 +57,14 @@ func FuzzQueueQuery(f *testing.F) {
 	})
 }
 
-// A message that begins with a name keeps the name whole.
+// A message's first character is capitalised whole; a name after it is
+// left as written.
 func TestSentence(t *testing.T) {
 	for in, want := range map[string]string{
-		"élise is a viewer": "Élise is a viewer.",
-		"done.":             "Done.",
-		"":                  "",
-		"ünïcode":           "Ünïcode.",
+		"user élise is a viewer": "User élise is a viewer.",
+		"done.":                  "Done.",
+		"":                       "",
+		"ünïcode":                "Ünïcode.",
 	} {
 		if got := Sentence(in); got != want {
 			t.Errorf("Sentence(%q) = %q, want %q", in, got, want)

@@ -166,9 +166,10 @@ func TestAdminManagesUsers(t *testing.T) {
 	if r := ada.form("/admin/users", "/admin/users/"+adaID+"/disable", url.Values{}); r.code != http.StatusUnprocessableEntity {
 		t.Fatalf("disable self: %d", r.code)
 	}
+	// The message names ada as written: it said "Ada is the only admin left".
 	if r := ada.form("/admin/users", "/admin/users/"+adaID+"/role", url.Values{"role": {"editor"}}); r.code != http.StatusUnprocessableEntity ||
-		!strings.Contains(r.doc.Find("#admin-error").Text(), "only admin") {
-		t.Fatalf("demote the last admin: %d", r.code)
+		!strings.Contains(r.doc.Find("#admin-error").Text(), "User ada is the only admin left") {
+		t.Fatalf("demote the last admin: %d %q", r.code, r.doc.Find("#admin-error").Text())
 	}
 	if r := ada.form("/admin/users", "/admin/users/"+adaID+"/password", url.Values{"password": {newPW}, "password2": {newPW}}); r.code != http.StatusSeeOther {
 		t.Fatalf("own reset: %d", r.code)
@@ -312,7 +313,7 @@ func TestAssignmentAndMyQueue(t *testing.T) {
 		t.Error("a reviewer sees the assign form")
 	}
 	if r := eddie.form(path, path+"/assign", url.Values{"assignee": {itoa(vicID)}}); r.code != http.StatusUnprocessableEntity ||
-		!strings.Contains(r.doc.Find("#tools-error").Text(), "viewer") {
+		!strings.Contains(r.doc.Find("#tools-error").Text(), "User vic is a viewer") {
 		t.Fatalf("assign to a viewer: %d %q", r.code, r.doc.Find("#tools-error").Text())
 	}
 	if r := eddie.form(path, path+"/assign", url.Values{"assignee": {itoa(robID)}}); r.code != http.StatusSeeOther {

@@ -153,7 +153,10 @@ func TestTeamAPIWithTokensFromTheCommandLine(t *testing.T) {
 	if d.Assignee != "rob" {
 		t.Fatalf("assigned: %+v", d)
 	}
-	s.refused(422, "invalid", ed, "POST", claim(2)+"/assign", map[string]any{"assignee": "vic"}) // a viewer
+	// A viewer; the message names vic as written, not "Vic".
+	if e := s.refused(422, "invalid", ed, "POST", claim(2)+"/assign", map[string]any{"assignee": "vic"}); !strings.HasPrefix(e.Message, "User vic is a viewer") {
+		t.Errorf("assign to a viewer: %q", e.Message)
+	}
 	s.refused(422, "invalid", ed, "POST", claim(2)+"/assign", map[string]any{"assignee": "nobody"})
 	s.refused(403, "forbidden", rita, "POST", claim(2)+"/assign", map[string]any{"assignee": "rita"})
 	s.expect(200, ed, "POST", claim(2)+"/assign", map[string]any{"assignee": nil}, &d)
