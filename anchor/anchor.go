@@ -183,7 +183,7 @@ func (d *Doc) Anchor(it Item) (Match, error) {
 				return Match{Start: start, End: end, Text: at, Method: ByPosition}, nil
 			}
 		} else if quote == "" {
-			return Match{}, fail(CodeOutOfRange, "%d..%d is outside the text, which has %d characters", start, end, d.n)
+			return Match{}, fail(CodeOutOfRange, "%d..%d is outside the text, which ends at %d", start, end, d.n)
 		}
 	}
 	q := query{quote: quote, folded: foldString(quote), m: m, prefix: foldString(it.Prefix), suffix: foldString(it.Suffix), hint: hint}
@@ -201,7 +201,7 @@ func (d *Doc) Anchor(it Item) (Match, error) {
 		return Match{}, err
 	}
 	if len(cands) == 0 {
-		return Match{}, fail(CodeNotFound, "the quote is not in the text, not even with %d characters different", maxErrors(m))
+		return Match{}, fail(CodeNotFound, "the quote is not in the text, not even with %d of its characters different", maxErrors(m))
 	}
 	return d.choose(q, cands, ByFuzzy)
 }

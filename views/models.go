@@ -224,11 +224,16 @@ type ErrorPage struct {
 var Statuses = []string{"unverified", "confirmed", "disputed"}
 
 // Claims counts claims in words: "1 claim", "3 claims".
-func Claims(n int) string {
+func Claims(n int) string { return Count(n, "claim") }
+
+// Count counts things in words: Count(1, "history row") is "1 history
+// row", Count(3, "history row") "3 history rows". The noun's plural must
+// be the noun and an s.
+func Count[N ~int | ~int64](n N, noun string) string {
 	if n == 1 {
-		return "1 claim"
+		return "1 " + noun
 	}
-	return strconv.Itoa(n) + " claims"
+	return strconv.FormatInt(int64(n), 10) + " " + noun + "s"
 }
 
 // StatusLabel is how a status reads in the interface.

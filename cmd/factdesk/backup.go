@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"factdesk/db"
+	"factdesk/views"
 )
 
 const backupUsage = "[--db FILE] [--force] FILE"
@@ -25,7 +26,7 @@ func runBackup(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "backup written: %s (%.1f MB, %d history rows)\nchain head: %s\n",
-		info.Path, float64(info.Bytes)/(1<<20), info.HistoryRows, orNone(info.Head))
+	fmt.Fprintf(stdout, "backup written: %s (%.1f MB, %s)\nchain head: %s\n",
+		info.Path, float64(info.Bytes)/(1<<20), views.Count(info.HistoryRows, "history row"), orNone(info.Head))
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 
 	"factdesk/auth"
 	"factdesk/db"
+	"factdesk/views"
 )
 
 const demoUsage = "--docs N [--seed S] [--db FILE]"
@@ -65,8 +66,8 @@ func runDemo(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 		return err
 	}
 	secs := time.Since(start).Seconds()
-	fmt.Fprintf(stdout, "%d documents, %d claims, %d history rows in %.1f s (%.0f documents/s, %.0f rows/s)\n",
-		st.Docs, st.Claims, st.History, secs, float64(st.Docs)/secs, float64(st.Docs+st.Claims+st.History)/secs)
+	fmt.Fprintf(stdout, "%s, %s, %s in %.1f s (%.0f documents/s, %.0f rows/s)\n",
+		views.Count(st.Docs, "document"), views.Claims(st.Claims), views.Count(st.History, "history row"), secs, float64(st.Docs)/secs, float64(st.Docs+st.Claims+st.History)/secs)
 	names := make([]string, 0, len(st.Users))
 	for _, u := range st.Users {
 		names = append(names, u.Name+" ("+u.Role+")")

@@ -70,7 +70,7 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return err
 	}
 	if failed > 0 {
-		fmt.Fprintf(stderr, "factdesk: %d of %d files not imported\n", failed, len(files))
+		fmt.Fprintf(stderr, "factdesk: %d of %s not imported\n", failed, views.Count(len(files), "file"))
 		return errReported
 	}
 	return nil
@@ -198,7 +198,7 @@ func report(ctx context.Context, store *db.Store, p prepared, r db.Imported, std
 		fmt.Fprintf(stdout, "%d\t%s\texists already (same text), not imported again\n", r.ID, d.Title)
 		return nil
 	}
-	fmt.Fprintf(stdout, "%d\t%s\t%d claims\n", r.ID, orUntitled(p.title), r.Claims)
+	fmt.Fprintf(stdout, "%d\t%s\t%s\n", r.ID, orUntitled(p.title), views.Claims(r.Claims))
 	return nil
 }
 

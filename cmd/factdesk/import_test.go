@@ -106,3 +106,44 @@ func writeFileIn(t *testing.T, dir, name, content string) string {
 	}
 	return p
 }
+
+// Counts read as English whatever the number: import printed "1 claims",
+// verify "1 history rows", and a claim from another tool that was not
+// found was "not even with 1 characters different".
+func TestCountsInWords(t *testing.T) {
+	c := newCLI(t)
+	out, _, err := c.run("", "import", writeFile(t, "one.txt", "The council voted 31 to 4 on Tuesday to close the port, officials said.\n"))
+	if err != nil || !strings.HasSuffix(out, "\t1 claim\n") {
+		t.Fatalf("import: %q %v", out, err)
+	}
+	if _, _, err := c.run("a long enough password\n", "user", "add", "maria"); err != nil {
+		t.Fatal(err)
+	}
+	out, _, _ = c.run(`{"text": "zebra crossing"}`+"\n"+`{"start": 0, "end": 900}`, "import", "--claims", "-", "--user", "maria", "1")
+	if want := "0\tfailed\tnot_found\tthe quote is not in the text, not even with 1 of its characters different\n" +
+		"1\tfailed\tout_of_range\t0..900 is outside the text, which ends at 71\n"; out != want {
+		t.Errorf("import --claims: %q, want %q", out, want)
+	}
+	ctx := context.Background()
+	store, err := db.Open(ctx, c.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	claims, _ := store.DocumentClaims(ctx, 1)
+	u, _ := store.UserByName(ctx, "maria")
+	if _, err := store.SetStatus(ctx, claims[0].ID, u.ID, claims[0].Version, "confirmed", ""); err != nil {
+		t.Fatal(err)
+	}
+	store.Close()
+	if out, _, err := c.run("", "verify"); err != nil || !strings.HasPrefix(out, "OK: database intact; 1 history row and 1 claim verify\n") {
+		t.Errorf("verify: %q %v", out, err)
+	}
+	out, _, err = c.run("", "backup", filepath.Join(t.TempDir(), "b.db"))
+	if err != nil || !strings.Contains(out, " MB, 1 history row)\n") {
+		t.Errorf("backup: %q %v", out, err)
+	}
+	_, errOut, err := c.run("", "import", filepath.Join(t.TempDir(), "missing.txt"))
+	if !errors.Is(err, errReported) || !strings.HasSuffix(errOut, "factdesk: 1 of 1 file not imported\n") {
+		t.Errorf("import of a missing file: %q %v", errOut, err)
+	}
+}

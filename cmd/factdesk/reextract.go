@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"factdesk/db"
+	"factdesk/views"
 )
 
 const reextractUsage = "[--doc ID]"
@@ -67,10 +68,10 @@ func runReextract(ctx context.Context, args []string, _ io.Reader, stdout, stder
 		total.Skipped += r.Skipped
 	}
 	if len(ids) > 1 {
-		fmt.Fprintf(stdout, "%d documents\t%s\n", len(ids)-failed, summary(total))
+		fmt.Fprintf(stdout, "%s\t%s\n", views.Count(len(ids)-failed, "document"), summary(total))
 	}
 	if failed > 0 {
-		fmt.Fprintf(stderr, "factdesk: %d of %d documents not re-extracted\n", failed, len(ids))
+		fmt.Fprintf(stderr, "factdesk: %d of %s not re-extracted\n", failed, views.Count(len(ids), "document"))
 		return errReported
 	}
 	return nil
@@ -84,7 +85,10 @@ func summary(r db.ReextractResult) string {
 	if r.Others > 0 {
 		s += fmt.Sprintf(", %d placed by other tools kept", r.Others)
 	}
-	if r.Skipped > 0 {
+	switch {
+	case r.Skipped == 1:
+		s += " (1 new claim overlaps a reviewed one, not added)"
+	case r.Skipped > 1:
 		s += fmt.Sprintf(" (%d new claims overlap reviewed ones, not added)", r.Skipped)
 	}
 	return s

@@ -8,6 +8,7 @@ import (
 	"regexp"
 
 	"factdesk/db"
+	"factdesk/views"
 )
 
 const verifyUsage = "[--db FILE] [--head HASH]"
@@ -51,7 +52,7 @@ func runVerify(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		}
 		fmt.Fprintf(stdout, "history up to row %d is unchanged since chain head %s\n", id, *head)
 	}
-	fmt.Fprintf(stdout, "OK: database intact; %d history rows and %d claims verify\nchain head: %s\n", rep.Rows, rep.Claims, orNone(rep.Head))
+	fmt.Fprintf(stdout, "OK: database intact; %s and %s verify\nchain head: %s\n", views.Count(rep.Rows, "history row"), views.Count(rep.Claims, "claim"), orNone(rep.Head))
 	return nil
 }
 
