@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -230,9 +229,9 @@ func importClaims(ctx context.Context, dbPath, file, user string, args []string,
 	}
 	r := stdin
 	if file != "-" {
-		f, err := os.Open(file)
+		f, err := openFile(file)
 		if err != nil {
-			return fmt.Errorf("%s: cannot open: %w", file, pathErr(err))
+			return err
 		}
 		defer f.Close()
 		r = f

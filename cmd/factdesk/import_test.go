@@ -147,3 +147,17 @@ func TestCountsInWords(t *testing.T) {
 		t.Errorf("import of a missing file: %q %v", errOut, err)
 	}
 }
+
+// A folder named as the claims file is refused as import refuses one
+// named as an article: it said "adir: read adir: is a directory".
+func TestImportClaimsFromAFolder(t *testing.T) {
+	c := newCLI(t)
+	dir := t.TempDir()
+	want := dir + ": is a folder, not a file"
+	if _, _, err := c.run("", "import", "--claims", dir, "--user", "maria", "1"); err == nil || err.Error() != want {
+		t.Errorf("import --claims DIR: %v, want %q", err, want)
+	}
+	if _, errOut, _ := c.run("", "import", dir); !strings.HasPrefix(errOut, "factdesk: "+want+"\n") {
+		t.Errorf("import DIR: %q, want %q", errOut, want)
+	}
+}

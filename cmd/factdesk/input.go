@@ -13,14 +13,11 @@ import (
 func readInput(name string, stdin io.Reader, max int) (ingest.Doc, error) {
 	var r io.Reader = stdin
 	if name != "-" {
-		f, err := os.Open(name)
+		f, err := openFile(name)
 		if err != nil {
-			return ingest.Doc{}, fmt.Errorf("%s: cannot open: %w", name, pathErr(err))
+			return ingest.Doc{}, err
 		}
 		defer f.Close()
-		if st, err := f.Stat(); err == nil && st.IsDir() {
-			return ingest.Doc{}, fmt.Errorf("%s: is a folder, not a file", name)
-		}
 		r = f
 	}
 	data, err := ingest.ReadLimited(r, max)
@@ -32,6 +29,21 @@ func readInput(name string, stdin io.Reader, max int) (ingest.Doc, error) {
 		return doc, fmt.Errorf("%s: %w", name, err)
 	}
 	return doc, nil
+}
+
+// openFile opens a file that a command reads, saying in plain words when
+// it cannot, or when it is a folder (which reads as "is a directory" only
+// once reading starts).
+func openFile(name string) (*os.File, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("%s: cannot open: %w", name, pathErr(err))
+	}
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		f.Close()
+		return nil, fmt.Errorf("%s: is a folder, not a file", name)
+	}
+	return f, nil
 }
 
 // pathErr drops the path and operation from an *os.PathError: the caller
