@@ -39,7 +39,8 @@ func runExtract(_ context.Context, args []string, stdin io.Reader, stdout, stder
 			}
 			continue
 		}
-		fmt.Fprintf(w, "%d-%d\t%.2f\t%s\t%s\n", c.Start, c.End, c.Score, c.Kind, c.Text)
+		// START..END, as import --claims and its messages write a span.
+		fmt.Fprintf(w, "%d..%d\t%.2f\t%s\t%s\n", c.Start, c.End, c.Score, c.Kind, c.Text)
 	}
 	return w.Flush()
 }

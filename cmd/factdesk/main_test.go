@@ -527,3 +527,24 @@ func TestExportOutDashAndFolder(t *testing.T) {
 		t.Errorf("files left in the folder: %v", entries)
 	}
 }
+
+// extract and import --claims write a span the same way, START..END: extract
+// wrote 29-106 where import --claims wrote 127..138.
+func TestSpansWrittenAlike(t *testing.T) {
+	c := newCLI(t)
+	p := writeFile(t, "one.txt", "The council voted 31 to 4 on Tuesday to close the port, officials said.\n")
+	out, _, err := c.run("", "extract", p)
+	if err != nil || !strings.HasPrefix(out, "0..71\t") {
+		t.Fatalf("extract: %q %v", out, err)
+	}
+	if _, _, err := c.run("", "import", "--no-extract", p); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.run("a long enough password\n", "user", "add", "maria"); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err = c.run(`{"start": 0, "end": 71}`, "import", "--claims", "-", "--user", "maria", "1")
+	if err != nil || !strings.HasPrefix(out, "0\tcreated\t") || !strings.Contains(out, "\t0..71\t") {
+		t.Fatalf("import --claims: %q %v", out, err)
+	}
+}
