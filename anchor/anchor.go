@@ -10,6 +10,8 @@
 package anchor
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -76,6 +78,20 @@ const (
 	checkpointN = 64
 )
 
+// ErrTooMuchWork is returned once the items anchored on one Doc have used
+// up its work limit (SetWorkLimit). It is about the request as a whole, not
+// one item: callers should give up on the rest.
+var ErrTooMuchWork = errors.New("placing these claims takes more work than allowed")
+
+// Work is counted in units of about one step of the approximate match (one
+// code point of the quote against one of the text, some 3 ns on a 2020s
+// core); a byte of text searched costs a quarter of one, a place found a
+// few dozen.
+const (
+	scanBytesPerUnit = 4
+	hitCost          = checkpointN // converting the place's offset
+)
+
 // Doc is a text prepared for anchoring many items.
 type Doc struct {
 	text   string
@@ -83,7 +99,30 @@ type Doc struct {
 	n      int    // code points
 	idx    []int  // byte offset in text of every checkpointN-th code point
 	fidx   []int  // the same in folded
+
+	limit, work int64 // see SetWorkLimit
 }
+
+// SetWorkLimit bounds the work of every item anchored on d from now on,
+// together: a near match of a long quote on a long, repetitive text costs
+// a quarter of a second, so many of them would hold a core for minutes.
+// 0, the default, means no limit.
+func (d *Doc) SetWorkLimit(units int64) { d.limit = units }
+
+// Work is the work done so far by the items anchored on d.
+func (d *Doc) Work() int64 { return d.work }
+
+// spend counts work, and refuses it once the limit is passed.
+func (d *Doc) spend(units int) error {
+	d.work += int64(units)
+	if d.limit > 0 && d.work > d.limit {
+		return ErrTooMuchWork
+	}
+	return nil
+}
+
+// scanned counts a search through n bytes of text.
+func (d *Doc) scanned(n int) error { return d.spend(n/scanBytesPerUnit + 1) }
 
 // NewDoc prepares text for anchoring.
 func NewDoc(text string) *Doc {
@@ -147,8 +186,16 @@ func (d *Doc) foldedSlice(start, end int) string {
 	return d.folded[byteAt(d.folded, d.fidx, start):byteAt(d.folded, d.fidx, end)]
 }
 
-// Anchor places one item on the text.
-func (d *Doc) Anchor(it Item) (Match, error) {
+// Anchor places one item on the text, with no end but its own limits.
+func (d *Doc) Anchor(it Item) (Match, error) { return d.AnchorContext(context.Background(), it) }
+
+// AnchorContext places one item on the text. Besides an *Error for the item,
+// it fails with ctx's error once ctx ends, and with ErrTooMuchWork once the
+// work limit is passed; in both cases the search stops there.
+func (d *Doc) AnchorContext(ctx context.Context, it Item) (Match, error) {
+	if err := ctx.Err(); err != nil {
+		return Match{}, err
+	}
 	quote := it.Exact
 	if quote == "" {
 		quote = it.Text
@@ -187,7 +234,11 @@ func (d *Doc) Anchor(it Item) (Match, error) {
 		}
 	}
 	q := query{quote: quote, folded: foldString(quote), m: m, prefix: foldString(it.Prefix), suffix: foldString(it.Suffix), hint: hint}
-	if cands := d.exact(q); len(cands) > 0 {
+	cands, err := d.exact(ctx, q)
+	if err != nil {
+		return Match{}, err
+	}
+	if len(cands) > 0 {
 		return d.choose(q, cands, ByQuote)
 	}
 	if m < minFuzzy {
@@ -196,7 +247,7 @@ func (d *Doc) Anchor(it Item) (Match, error) {
 	if m > maxFuzzy {
 		return Match{}, fail(CodeNotFound, "the quote is not in the text as it is, and is too long (over %d characters) to look for approximately", maxFuzzy)
 	}
-	cands, err := d.fuzzy(q)
+	cands, err = d.fuzzy(ctx, q)
 	if err != nil {
 		return Match{}, err
 	}
@@ -223,12 +274,21 @@ type candidate struct {
 }
 
 // exact finds every place where the folded quote occurs.
-func (d *Doc) exact(q query) []candidate {
+func (d *Doc) exact(ctx context.Context, q query) ([]candidate, error) {
 	var out []candidate
 	for from := 0; from <= len(d.folded) && len(out) < maxHits; {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		i := strings.Index(d.folded[from:], q.folded)
 		if i < 0 {
-			break
+			return out, d.scanned(len(d.folded) - from)
+		}
+		if err := d.scanned(i + len(q.folded)); err != nil {
+			return nil, err
+		}
+		if err := d.spend(hitCost + q.m); err != nil {
+			return nil, err
 		}
 		b := from + i
 		start := cpAt(d.folded, d.fidx, b)
@@ -239,7 +299,7 @@ func (d *Doc) exact(q query) []candidate {
 		_, w := utf8.DecodeRuneInString(d.folded[b:])
 		from = b + max(w, 1)
 	}
-	return out
+	return out, nil
 }
 
 // choose picks the one best candidate: fewest edits, then the most prefix
@@ -249,6 +309,10 @@ func (d *Doc) exact(q query) []candidate {
 func (d *Doc) choose(q query, cands []candidate, method string) (Match, error) {
 	if len(cands) >= maxHits {
 		return Match{}, fail(CodeAmbiguous, "the quote occurs %d times or more; give a position or a longer quote", maxHits)
+	}
+	// Comparing the context costs at most its length at every candidate.
+	if err := d.spend(len(cands) * (len(q.prefix) + len(q.suffix))); err != nil {
+		return Match{}, err
 	}
 	for i := range cands {
 		cands[i].context = d.contextScore(q, cands[i])

@@ -1,6 +1,7 @@
 package anchor
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -176,5 +177,77 @@ func TestByteAndCodePointOffsets(t *testing.T) {
 				t.Fatalf("%q: cpAt(byteAt(%d)) = %d", s, i, cp)
 			}
 		}
+	}
+}
+
+// nearRepeats is a text of one block repeated many times, and a quote of
+// the block with one letter changed: every repeat is a near match, the
+// costliest case of the approximate search.
+func nearRepeats(repeats int) (body, quote string) {
+	words := strings.Fields("the council port vote harbour city plan emissions budget said officials report data year")
+	var b strings.Builder
+	for i := 0; b.Len() < 512; i++ {
+		b.WriteString(words[(i*7+i/3)%len(words)])
+		b.WriteByte(' ')
+	}
+	block := b.String()[:512]
+	q := []byte(block)
+	q[200] = 'Z'
+	return strings.Repeat(block+"\n\n", repeats), string(q)
+}
+
+// The work of the items anchored on one Doc is bounded: past the limit the
+// search stops with ErrTooMuchWork, before the costly comparison is done.
+func TestWorkLimit(t *testing.T) {
+	body, quote := nearRepeats(40)
+	d := NewDoc(body)
+	if _, err := d.Anchor(Item{Exact: quote}); err != nil {
+		t.Fatal(err)
+	}
+	one := d.Work()
+	if one < int64(len(body)) {
+		t.Fatalf("a near match over %d bytes counted %d units of work", len(body), one)
+	}
+	d = NewDoc(body)
+	d.SetWorkLimit(one * 5 / 2)
+	for i := range 2 {
+		if _, err := d.Anchor(Item{Exact: quote}); err != nil {
+			t.Fatalf("item %d within the limit: %v", i, err)
+		}
+	}
+	if _, err := d.Anchor(Item{Exact: quote}); !errors.Is(err, ErrTooMuchWork) {
+		t.Fatalf("third item past the limit: %v", err)
+	}
+	if d.Work() > one*3 {
+		t.Fatalf("%d units done past a limit of %d: the comparison ran anyway", d.Work(), one*5/2)
+	}
+	// Cheap items are cheap: exact quotes cost a search of the text.
+	d = NewDoc(body)
+	d.Anchor(Item{Text: "officials report data"})
+	if w := d.Work(); w > one/20 {
+		t.Fatalf("an exact quote cost %d units, a near match %d", w, one)
+	}
+}
+
+// Anchoring stops when its context ends: before starting, and within the
+// comparison, which is the part that runs long.
+func TestAnchorStopsWithContext(t *testing.T) {
+	body, quote := nearRepeats(40)
+	d := NewDoc(body)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := d.AnchorContext(ctx, Item{Exact: quote}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("ended context: %v", err)
+	}
+	if d.Work() != 0 {
+		t.Fatalf("%d units of work done after the context ended", d.Work())
+	}
+	pat, text := []rune(quote), []rune(body)
+	if _, err := sellers(ctx, pat, text, 0, maxErrors(len(pat)), nil); !errors.Is(err, context.Canceled) {
+		t.Fatalf("comparison under an ended context: %v", err)
+	}
+	found, err := sellers(context.Background(), pat, text, 0, maxErrors(len(pat)), nil)
+	if err != nil || len(found) == 0 {
+		t.Fatalf("comparison: %d found, %v", len(found), err)
 	}
 }

@@ -1,6 +1,7 @@
 package anchor
 
 import (
+	"context"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -19,7 +20,7 @@ type span struct{ from, to int }
 // unchanged, so only the text around exact occurrences of the pieces is
 // compared in full (Sellers' dynamic programming), which keeps it fast on
 // long documents.
-func (d *Doc) fuzzy(q query) ([]candidate, error) {
+func (d *Doc) fuzzy(ctx context.Context, q query) ([]candidate, error) {
 	pat := []rune(q.folded)
 	m := len(pat)
 	k := maxErrors(m)
@@ -28,9 +29,21 @@ func (d *Doc) fuzzy(q query) ([]candidate, error) {
 		a, b := i*m/(k+1), (i+1)*m/(k+1)
 		piece := string(pat[a:b])
 		for from := 0; from < len(d.folded); {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
 			j := strings.Index(d.folded[from:], piece)
 			if j < 0 {
+				if err := d.scanned(len(d.folded) - from); err != nil {
+					return nil, err
+				}
 				break
+			}
+			if err := d.scanned(j + len(piece)); err != nil {
+				return nil, err
+			}
+			if err := d.spend(hitCost); err != nil {
+				return nil, err
 			}
 			at := from + j
 			s0 := cpAt(d.folded, d.fidx, at) - a
@@ -62,16 +75,28 @@ func (d *Doc) fuzzy(q query) ([]candidate, error) {
 	if cells > maxDPCells {
 		return nil, fail(CodeAmbiguous, "the quote nearly matches too much of the text to choose a place safely; give a position or a longer quote")
 	}
+	// Counted before it is done: the comparison is the costly part.
+	if err := d.spend(cells); err != nil {
+		return nil, err
+	}
 	var found []candidate
 	for _, w := range merged {
-		found = sellers(pat, []rune(d.foldedSlice(w.from, w.to)), w.from, k, found)
+		var err error
+		if found, err = sellers(ctx, pat, []rune(d.foldedSlice(w.from, w.to)), w.from, k, found); err != nil {
+			return nil, err
+		}
 	}
 	return clusters(found, m), nil
 }
 
+// sellersCheckEvery is how many characters of text sellers compares between
+// looks at its context: a few milliseconds of work for the longest quote.
+const sellersCheckEvery = 1024
+
 // sellers appends every alignment of pat within text that has at most k
-// edits, as (start, end, edits) with start and end offset by base.
-func sellers(pat, text []rune, base, k int, out []candidate) []candidate {
+// edits, as (start, end, edits) with start and end offset by base. It stops
+// with ctx's error once ctx ends.
+func sellers(ctx context.Context, pat, text []rune, base, k int, out []candidate) ([]candidate, error) {
 	m := len(pat)
 	cost, ncost := make([]int, m+1), make([]int, m+1)
 	st, nst := make([]int, m+1), make([]int, m+1)
@@ -79,6 +104,11 @@ func sellers(pat, text []rune, base, k int, out []candidate) []candidate {
 		cost[i], st[i] = i, base
 	}
 	for j, t := range text {
+		if j%sellersCheckEvery == sellersCheckEvery-1 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		p := base + j
 		ncost[0], nst[0] = 0, p+1 // a match may start anywhere: after this character
 		for i := 1; i <= m; i++ {
@@ -100,7 +130,7 @@ func sellers(pat, text []rune, base, k int, out []candidate) []candidate {
 		cost, ncost = ncost, cost
 		st, nst = nst, st
 	}
-	return out
+	return out, nil
 }
 
 // clusters reduces overlapping alignments, which are one place found in

@@ -23,6 +23,7 @@ import (
 var (
 	ErrBadRequest       = errors.New("bad request")            // unreadable JSON, unknown fields
 	ErrUnsupportedMedia = errors.New("unsupported media type") // not JSON
+	ErrTooLarge         = errors.New("too large")              // more than one request may carry or cost
 )
 
 // APIError is the body of every API error. Code is stable, for scripts;

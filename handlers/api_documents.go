@@ -170,11 +170,25 @@ type ClaimResults struct {
 // score, in the middle of the queue.
 const defaultImportScore = 0.5
 
+// maxAnchorWork bounds the work of placing one request's claims (see
+// anchor.Doc.SetWorkLimit): about a second of one core. A 512-character
+// quote that nearly matches a block repeated through a 110 KB document
+// costs some 60 million units, a quarter of a second; an exact quote on
+// such a document some 30,000.
+const maxAnchorWork = 300_000_000
+
 // PlaceClaims anchors claims read from data (see anchor.Decode) on a
 // document and stores those it can place, in one transaction. Those it
 // cannot place are reported with the reason. The API and the command line
-// share it; the activity feed names userID as who added them.
+// share it; the activity feed names userID as who added them. It stops
+// when ctx ends, and then stores nothing.
 func PlaceClaims(ctx context.Context, store *db.Store, docID, userID int64, data []byte) (ClaimResults, error) {
+	return placeClaims(ctx, store, docID, userID, data, 0)
+}
+
+// placeClaims is PlaceClaims with a bound on the work of anchoring (0: none);
+// past it, nothing is stored and the error wraps ErrTooLarge.
+func placeClaims(ctx context.Context, store *db.Store, docID, userID int64, data []byte, work int64) (ClaimResults, error) {
 	items, err := anchor.Decode(data)
 	if err != nil {
 		return ClaimResults{}, fmt.Errorf("%w: %s", ErrBadRequest, strings.TrimPrefix(err.Error(), anchor.ErrFormat.Error()+": "))
@@ -184,6 +198,7 @@ func PlaceClaims(ctx context.Context, store *db.Store, docID, userID int64, data
 		return ClaimResults{}, err
 	}
 	ad := anchor.NewDoc(doc.Body)
+	ad.SetWorkLimit(work)
 	res := ClaimResults{Items: make([]ClaimResult, len(items))}
 	var placed []extract.Claim
 	var at []int // index in items of each placed claim
@@ -194,10 +209,14 @@ func PlaceClaims(ctx context.Context, store *db.Store, docID, userID int64, data
 		if d.Err != nil {
 			err = d.Err
 		} else {
-			m, err = ad.Anchor(d.Item)
+			m, err = ad.AnchorContext(ctx, d.Item)
 		}
 		var ae *anchor.Error
 		switch {
+		case errors.Is(err, anchor.ErrTooMuchWork):
+			return ClaimResults{}, fmt.Errorf("%w: placing these claims takes more work than one request may do, and nothing was stored "+
+				"(it stopped after %d of the %d claims). Quotes that nearly match many places in a long document cost the most: "+
+				"send fewer claims at a time, or give each claim's start and end", ErrTooLarge, i+1, len(items))
 		case errors.As(err, &ae):
 			r.Outcome, r.Code, r.Reason = "failed", ae.Code, ae.Reason
 			res.Failed++
@@ -244,7 +263,7 @@ func (h *Handler) APIAddClaims(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := PlaceClaims(c.Request().Context(), h.Store, id, CurrentUser(c).ID, data)
+	res, err := placeClaims(c.Request().Context(), h.Store, id, CurrentUser(c).ID, data, maxAnchorWork)
 	if err != nil {
 		return err
 	}

@@ -130,6 +130,9 @@ func apiClassify(err error, maxDoc int) (int, handlers.APIError) {
 		return http.StatusForbidden, handlers.APIError{Code: "forbidden", Message: "Your role does not allow this."}
 	case errors.Is(err, handlers.ErrBadRequest):
 		return http.StatusBadRequest, handlers.APIError{Code: "bad_request", Message: handlers.Sentence(strings.TrimPrefix(err.Error(), handlers.ErrBadRequest.Error()+": "))}
+	case errors.Is(err, handlers.ErrTooLarge):
+		return http.StatusRequestEntityTooLarge, handlers.APIError{Code: "too_large",
+			Message: handlers.Sentence(strings.TrimPrefix(err.Error(), handlers.ErrTooLarge.Error()+": "))}
 	case errors.Is(err, handlers.ErrUnsupportedMedia):
 		return http.StatusUnsupportedMediaType, handlers.APIError{Code: "unsupported_media_type",
 			Message: handlers.Sentence(strings.TrimPrefix(err.Error(), handlers.ErrUnsupportedMedia.Error()+": "))}
@@ -149,6 +152,11 @@ func apiClassify(err error, maxDoc int) (int, handlers.APIError) {
 				"The request is too large: documents up to %.0f MB are accepted.", float64(maxDoc)/(1<<20))}
 		case http.StatusTooManyRequests:
 			return he.Code, handlers.APIError{Code: "rate_limited", Message: msg}
+		case http.StatusServiceUnavailable:
+			// The handler's deadline passed: what it did in a transaction
+			// that had not committed is undone.
+			return he.Code, handlers.APIError{Code: "unavailable",
+				Message: "factdesk took too long to answer and stopped. Check what was saved, then try again, with less at a time."}
 		}
 		if he.Code < 500 {
 			return he.Code, handlers.APIError{Code: "bad_request", Message: http.StatusText(he.Code) + "."}

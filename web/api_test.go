@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	_ "modernc.org/sqlite"
 
@@ -567,5 +568,73 @@ func TestAPIBlindSecondOpinion(t *testing.T) {
 	rob.do(http.MethodGet, "/api/v1/claims/"+itoa(id), nil).decode(t, &cl)
 	if cl.Blind || cl.Status != "disputed" || len(cl.History) == 0 {
 		t.Fatalf("after answering: %+v", cl)
+	}
+}
+
+// nearRepeatClaims is a document of one block repeated through about 60 KB,
+// and n claims quoting the block with one letter changed: each is a near
+// match at every repeat, the costliest kind of claim to place.
+func nearRepeatClaims(n int) (doc string, claims []map[string]string) {
+	words := strings.Fields("the council port vote harbour city plan emissions budget said officials report data year")
+	var b strings.Builder
+	for i := 0; b.Len() < 512; i++ {
+		b.WriteString(words[(i*7+i/3)%len(words)] + " ")
+	}
+	block := b.String()[:512]
+	q := []byte(block)
+	q[200] = 'Z'
+	for range n {
+		claims = append(claims, map[string]string{"exact": string(q)})
+	}
+	return strings.Repeat(block+"\n\n", 115), claims
+}
+
+// Placing claims from other tools is bounded in work per request: a body of
+// near matches is refused whole with 413 after about a second, rather than
+// holding a core for minutes, and nothing of it is stored.
+func TestAPIAddClaimsWorkIsBounded(t *testing.T) {
+	a := newAppWith(t, nil)
+	rita := a.token("rita")
+	doc, claims := nearRepeatClaims(60)
+	if r := rita.do(http.MethodPost, "/api/v1/documents", map[string]any{"title": "Repeats", "text": doc, "extract": false}); r.code != http.StatusCreated {
+		t.Fatalf("import: %d %s", r.code, r.body)
+	}
+	start := time.Now()
+	r := rita.do(http.MethodPost, "/api/v1/documents/1/claims", claims)
+	took := time.Since(start)
+	e := r.apiErr(t, http.StatusRequestEntityTooLarge, "too_large")
+	if !strings.Contains(e.Message, "more work than one request may do") || !strings.Contains(e.Message, "nothing was stored") {
+		t.Errorf("message %q", e.Message)
+	}
+	if cs, _ := a.store.DocumentClaims(context.Background(), 1); len(cs) != 0 {
+		t.Fatalf("%d claims stored from a refused request", len(cs))
+	}
+	t.Logf("refused after %v", took)
+	// A few of them are within the bound.
+	if r := rita.do(http.MethodPost, "/api/v1/documents/1/claims", claims[:2]); r.code != http.StatusOK {
+		t.Fatalf("two near matches: %d %s", r.code, r.body)
+	}
+}
+
+// Placing claims stops at the handler's deadline: 503 with a JSON error,
+// soon after the deadline rather than when the work is done, and nothing
+// stored.
+func TestAPIAddClaimsStopsAtDeadline(t *testing.T) {
+	a := newAppWith(t, func(c *web.Config) { c.HandlerTimeout = 100 * time.Millisecond })
+	rita := a.token("rita")
+	doc, claims := nearRepeatClaims(8)
+	if r := rita.do(http.MethodPost, "/api/v1/documents", map[string]any{"title": "Repeats", "text": doc, "extract": false}); r.code != http.StatusCreated {
+		t.Fatalf("import: %d %s", r.code, r.body)
+	}
+	start := time.Now()
+	r := rita.do(http.MethodPost, "/api/v1/documents/1/claims", claims)
+	took := time.Since(start)
+	r.apiErr(t, http.StatusServiceUnavailable, "unavailable")
+	if cs, _ := a.store.DocumentClaims(context.Background(), 1); len(cs) != 0 {
+		t.Fatalf("%d claims stored after the deadline", len(cs))
+	}
+	// The 8 claims take about a second of work on an idle core.
+	if took > 600*time.Millisecond {
+		t.Errorf("answered %v after a deadline of 100 ms", took)
 	}
 }
