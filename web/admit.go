@@ -2,6 +2,8 @@ package web
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"sync"
@@ -43,7 +45,8 @@ func admit(n int, skip map[string]bool) echo.MiddlewareFunc {
 			case turns <- struct{}{}:
 			case <-req.Context().Done():
 				return echo.NewHTTPError(http.StatusServiceUnavailable,
-					"factdesk is too busy to answer right now. Try again in a moment.").SetInternal(req.Context().Err())
+					"factdesk is too busy to answer right now. Try again in a moment.").SetInternal(
+					fmt.Errorf("%w: %w", errTooBusy, req.Context().Err()))
 			}
 			w := &turnWriter{ResponseWriter: c.Response().Writer, turns: turns, held: true}
 			c.Response().Writer = w
@@ -53,6 +56,10 @@ func admit(n int, skip map[string]bool) echo.MiddlewareFunc {
 		}
 	}
 }
+
+// errTooBusy is behind the 503 of a request whose deadline passed while it
+// waited for a turn: the error pages say the server is busy, not slow.
+var errTooBusy = errors.New("no turn before the deadline")
 
 // admitBodyLimit is the largest body read ahead of a turn: every form and
 // JSON request but uploads, which are larger, rare and take no turn.

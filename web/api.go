@@ -153,6 +153,10 @@ func apiClassify(err error, maxDoc int) (int, handlers.APIError) {
 		case http.StatusTooManyRequests:
 			return he.Code, handlers.APIError{Code: "rate_limited", Message: msg}
 		case http.StatusServiceUnavailable:
+			if errors.Is(err, errTooBusy) {
+				return he.Code, handlers.APIError{Code: "unavailable",
+					Message: "factdesk is too busy to answer right now. Nothing was changed; try again in a moment."}
+			}
 			// The handler's deadline passed: what it did in a transaction
 			// that had not committed is undone.
 			return he.Code, handlers.APIError{Code: "unavailable",

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -145,6 +146,16 @@ func handlerTimeout(d time.Duration) echo.MiddlewareFunc {
 	deadline := middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{
 		Timeout: d,
 		Skipper: func(c echo.Context) bool { return noHandlerTimeout[c.Path()] },
+		ErrorHandler: func(err error, c echo.Context) error {
+			// An error that has its status already (the queue's "too
+			// busy", a refusal) keeps it; echo's default would wrap it
+			// in a bare 503 whenever it carries the deadline.
+			var he *echo.HTTPError
+			if !errors.As(err, &he) && errors.Is(err, context.DeadlineExceeded) {
+				return echo.NewHTTPError(http.StatusServiceUnavailable).SetInternal(err)
+			}
+			return err
+		},
 	})
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		h := deadline(next)
@@ -285,6 +296,9 @@ func classify(err error, maxDoc int, upload bool) (int, string, string) {
 		case http.StatusMethodNotAllowed:
 			return he.Code, "Not allowed", "This address does not accept that kind of request."
 		case http.StatusServiceUnavailable:
+			if errors.Is(err, errTooBusy) {
+				return he.Code, "Too busy", "factdesk is too busy to answer right now. Nothing was changed. Reload the page in a moment."
+			}
 			return he.Code, "Too slow", "factdesk took too long to answer and stopped. Reload the page to see what was saved, then try again."
 		}
 		if he.Code >= 500 {

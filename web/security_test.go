@@ -832,3 +832,54 @@ func TestTokensAreAudited(t *testing.T) {
 	}
 	assertInert(t, "audit log", a.loginAs("ada").get("/admin/audit").doc)
 }
+
+// A request that waits for a turn (see admit) past its deadline is told the
+// server is too busy: 503 with the JSON error on the API, the 503 page on
+// the web, not a 500.
+func TestTooBusyIs503(t *testing.T) {
+	ctx := context.Background()
+	store, err := db.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	u, err := store.CreateUser(ctx, "rita", "x", "reviewer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, _, err := store.CreateToken(ctx, u.ID, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := web.New(web.Config{Store: store, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		HandlerTimeout: 100 * time.Millisecond, Turns: 1})
+	release, holding := make(chan struct{}), make(chan struct{})
+	e.GET("/hold", func(c echo.Context) error {
+		close(holding)
+		<-release
+		return c.NoContent(http.StatusNoContent)
+	})
+	srv := httptest.NewServer(e)
+	defer srv.Close()
+	held := make(chan struct{})
+	go func() {
+		defer close(held)
+		if res, err := http.Get(srv.URL + "/hold"); err == nil {
+			res.Body.Close()
+		}
+	}()
+	<-holding
+	defer func() { close(release); <-held }()
+
+	a := &app{t: t, store: store, srv: srv}
+	r := apiClient{a: a, token: secret}.do(http.MethodGet, "/api/v1/me", nil)
+	if e := r.apiErr(t, http.StatusServiceUnavailable, "unavailable"); !strings.Contains(e.Message, "too busy") {
+		t.Errorf("API: %q", e.Message)
+	}
+	checkSecurityHeaders(t, "API 503", r.hdr)
+	p := a.client().get("/queue")
+	if p.code != http.StatusServiceUnavailable || !strings.Contains(p.doc.Find("main").Text(), "too busy") {
+		t.Errorf("page: %d %q", p.code, p.doc.Find("main").Text())
+	}
+	checkSecurityHeaders(t, "busy page", p.hdr)
+}
