@@ -69,15 +69,8 @@ func (h *Handler) importPage(c echo.Context) views.ImportPage {
 
 // CreateDocument imports a pasted or uploaded article.
 func (h *Handler) CreateDocument(c echo.Context) error {
-	// Read the form first: an upload without a length (chunked) is cut off
-	// at the body limit while it is parsed, and that must be "too large",
-	// not an empty form.
-	if _, err := c.MultipartForm(); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-		if errors.Is(err, echo.ErrStatusRequestEntityTooLarge) {
-			return echo.ErrStatusRequestEntityTooLarge
-		}
-		return fmt.Errorf("%w: the upload could not be read; try again", db.ErrInvalid)
-	}
+	// The form is read already, and refused if it was cut off at the body
+	// limit (web's readForm).
 	p := h.importPage(c)
 	p.Title = c.FormValue("title")
 	p.URL = strings.TrimSpace(c.FormValue("url"))

@@ -16,6 +16,7 @@ import (
 	"factdesk/auth"
 	"factdesk/db"
 	"factdesk/handlers"
+	"factdesk/ingest"
 )
 
 // ctxTokenID holds the id of the API token a request came with.
@@ -84,7 +85,7 @@ func apiRateLimit(perSecond float64, burst int) echo.MiddlewareFunc {
 // apiError is errorHandler for the API: the same classes of error, as JSON
 // with a stable code.
 func apiError(c echo.Context, err error, maxDoc int, log *slog.Logger) {
-	code, body := apiClassify(err, maxDoc)
+	code, body := apiClassify(err, tooLargeMessage(c, maxDoc))
 	rid := requestID(c)
 	if code >= 500 {
 		log.Error("request failed", "err", err, "status", code, "path", c.Request().URL.Path, "request_id", rid)
@@ -105,8 +106,20 @@ func apiError(c echo.Context, err error, maxDoc int, log *slog.Logger) {
 	}
 }
 
-// apiClassify maps an error to a status and a body whose code is stable.
-func apiClassify(err error, maxDoc int) (int, handlers.APIError) {
+// tooLargeMessage says what the request's route accepts, for its 413.
+func tooLargeMessage(c echo.Context, maxDoc int) string {
+	if c.Request().Method == http.MethodPost && c.Path() == "/api/v1/documents" {
+		return fmt.Sprintf("The document is too large: documents up to %s are accepted.", ingest.FormatSize(maxDoc))
+	}
+	if limit, ok := c.Get(ctxBodyLimit).(int); ok {
+		return fmt.Sprintf("The request is too large: this address accepts bodies up to %s.", ingest.FormatSize(limit))
+	}
+	return "The request is too large."
+}
+
+// apiClassify maps an error to a status and a body whose code is stable;
+// tooLarge is the message of a body over the route's limit.
+func apiClassify(err error, tooLarge string) (int, handlers.APIError) {
 	var stale *db.StaleError
 	var blindStale *handlers.BlindStaleError
 	var he *echo.HTTPError
@@ -148,8 +161,7 @@ func apiClassify(err error, maxDoc int) (int, handlers.APIError) {
 		case http.StatusMethodNotAllowed:
 			return he.Code, handlers.APIError{Code: "method_not_allowed", Message: "This address does not accept that method."}
 		case http.StatusRequestEntityTooLarge:
-			return he.Code, handlers.APIError{Code: "too_large", Message: fmt.Sprintf(
-				"The request is too large: documents up to %.0f MB are accepted.", float64(maxDoc)/(1<<20))}
+			return he.Code, handlers.APIError{Code: "too_large", Message: tooLarge}
 		case http.StatusTooManyRequests:
 			return he.Code, handlers.APIError{Code: "rate_limited", Message: msg}
 		case http.StatusServiceUnavailable:

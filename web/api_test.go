@@ -48,7 +48,8 @@ func (a *app) token(user string) apiClient {
 	return apiClient{a: a, token: secret}
 }
 
-// do sends body as JSON (a string or []byte as it is); hdr pairs override headers.
+// do sends body as JSON (a string, []byte or io.Reader as it is); hdr pairs
+// override headers.
 func (c apiClient) do(method, path string, body any, hdr ...string) apiResp {
 	c.a.t.Helper()
 	var r io.Reader
@@ -58,6 +59,8 @@ func (c apiClient) do(method, path string, body any, hdr ...string) apiResp {
 		r = strings.NewReader(b)
 	case []byte:
 		r = bytes.NewReader(b)
+	case io.Reader: // of no known length: sent chunked
+		r = b
 	default:
 		data, err := json.Marshal(b)
 		if err != nil {
@@ -345,8 +348,8 @@ func TestAPIErrors(t *testing.T) {
 		{"bad URL", "POST", "/api/v1/documents", map[string]any{"text": "Prices rose 5% in May, officials said.", "url": "javascript:x"}, nil, 422, "invalid", "http"},
 		{"bad date", "POST", "/api/v1/documents", map[string]any{"text": "Prices rose 5% in May, officials said.", "published_at": "May 2024"}, nil, 422, "invalid", "2024-12-31"},
 		{"future date", "POST", "/api/v1/documents", map[string]any{"text": "Prices rose 5% in May, officials said.", "published_at": "2099-01-01"}, nil, 422, "invalid", "in the future"},
-		{"too large", "POST", "/api/v1/documents", map[string]any{"text": strings.Repeat("Prices rose 5% in May. ", 10000)}, nil, 413, "too_large", "MB"},
-		{"too large status body", "POST", status, map[string]any{"status": "confirmed", "version": 1, "note": strings.Repeat("n", 100<<10)}, nil, 413, "too_large", ""},
+		{"too large", "POST", "/api/v1/documents", map[string]any{"text": strings.Repeat("Prices rose 5% in May. ", 10000)}, nil, 413, "too_large", "documents up to 64 KB"},
+		{"too large status body", "POST", status, map[string]any{"status": "confirmed", "version": 1, "note": strings.Repeat("n", 100<<10)}, nil, 413, "too_large", "bodies up to 64 KB"},
 		{"claims not JSON", "POST", "/api/v1/documents/1/claims", `hello`, nil, 400, "bad_request", "expected JSON"},
 		// encoding/json would store these bytes as U+FFFD; the web form refuses them.
 		{"text not UTF-8", "POST", "/api/v1/documents", "{\"text\": \"Prices rose 5% in Caf\xe9 Street, officials said.\"}", nil, 400, "bad_request", "not valid UTF-8 (an invalid byte at offset 31)"},
@@ -636,5 +639,28 @@ func TestAPIAddClaimsStopsAtDeadline(t *testing.T) {
 	// The 8 claims take about a second of work on an idle core.
 	if took > 600*time.Millisecond {
 		t.Errorf("answered %v after a deadline of 100 ms", took)
+	}
+}
+
+// A body over a route's limit is refused with 413 whether it gives its
+// length or not, with a message that names that route's limit.
+func TestAPITooLargeNamesTheRouteLimit(t *testing.T) {
+	a := newAppWith(t, nil)
+	rita := a.token("rita")
+	rita.do(http.MethodPost, "/api/v1/documents", map[string]any{"title": "Port plan", "text": article})
+	id := itoa(firstClaimID(t, a))
+	comment, _ := json.Marshal(map[string]string{"body": strings.Repeat("n", 100<<10)})
+	for _, chunked := range []bool{false, true} {
+		var body any = comment
+		if chunked {
+			body = io.MultiReader(bytes.NewReader(comment))
+		}
+		e := rita.do(http.MethodPost, "/api/v1/claims/"+id+"/comments", body).apiErr(t, http.StatusRequestEntityTooLarge, "too_large")
+		if !strings.Contains(e.Message, "64 KB") || strings.Contains(e.Message, "MB") {
+			t.Errorf("chunked %v: %q", chunked, e.Message)
+		}
+	}
+	if cms, _ := a.store.Comments(context.Background(), firstClaimID(t, a)); len(cms) != 0 {
+		t.Fatalf("%d comments stored", len(cms))
 	}
 }

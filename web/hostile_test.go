@@ -609,3 +609,91 @@ func TestHostileUploadNames(t *testing.T) {
 		}
 	}
 }
+
+// A form over its route's limit is refused with 413 and the same message
+// whether it says its length or comes chunked, and changes nothing: no
+// status, comment, user, token or audit row. (Without a length, the body
+// was cut off at the limit while the form was parsed, and the form read as
+// empty: "missing the claim version", or a failed login with no name.)
+func TestOversizedFormsRefusedWithOrWithoutLength(t *testing.T) {
+	a := newAppWith(t, nil)
+	rita, ed, ada, anon := a.loginAs("rita"), a.loginAs("ed"), a.loginAs("ada"), a.client()
+	rita.importText("Port plan", article)
+	id := itoa(firstClaimID(t, a))
+	ctx := context.Background()
+	audit := func() int {
+		ev, err := a.store.AuditLog(ctx, db.AuditFilter{Limit: 500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ev)
+	}
+	before := audit()
+	big := strings.Repeat("n", 300<<10)
+	cases := []struct {
+		who        *client
+		page, path string
+		form       url.Values
+	}{
+		{rita, "/claims/" + id, "/claims/" + id + "/status", url.Values{"version": {"1"}, "status": {"confirmed"}, "note": {big}}},
+		{rita, "/claims/" + id, "/claims/" + id + "/comments", url.Values{"body": {big}}},
+		{rita, "/claims/" + id, "/claims/" + id + "/evidence", url.Values{"url": {"https://example.org/"}, "title": {big}}},
+		{rita, "/tokens", "/tokens", url.Values{"label": {big}}},
+		{ada, "/admin/users", "/admin/users", url.Values{"username": {"newbie"}, "role": {"viewer"}, "password": {big}}},
+		{ed, "/queue", "/claims/bulk", url.Values{"action": {"status"}, "status": {"confirmed"}, "claim": {id + ":1"}, "note": {big}}},
+		{anon, "/login", "/login", url.Values{"username": {"rita"}, "password": {big}}},
+	}
+	for _, tc := range cases {
+		for _, chunked := range []bool{false, true} {
+			// The token in the form, and in the header as htmx sends it.
+			for _, header := range []bool{false, true} {
+				tok := tc.who.csrf(tc.page)
+				tc.form.Del("_csrf")
+				if !header {
+					tc.form.Set("_csrf", tok)
+				}
+				var body io.Reader = strings.NewReader(tc.form.Encode())
+				if chunked {
+					body = io.MultiReader(body) // no length: sent chunked
+				}
+				req, _ := http.NewRequest(http.MethodPost, a.srv.URL+tc.path, body)
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				if header {
+					req.Header.Set("X-CSRF-Token", tok)
+				}
+				r := tc.who.do(req)
+				if r.code != http.StatusRequestEntityTooLarge || !strings.Contains(r.body, "larger than this form accepts") {
+					t.Errorf("%s, chunked %v, token in header %v: %d %q", tc.path, chunked, header, r.code, r.doc.Find("main").Text())
+				}
+			}
+		}
+	}
+	// A multipart form of more parts than are read is refused as such,
+	// not as an expired form.
+	var mp strings.Builder
+	mp.WriteString("--b\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n" + rita.csrf("/claims/"+id) + "\r\n")
+	for range 1100 {
+		mp.WriteString("--b\r\nContent-Disposition: form-data; name=\"n\"\r\n\r\nx\r\n")
+	}
+	mp.WriteString("--b--\r\n")
+	for _, path := range []string{"/claims/" + id + "/comments", "/documents"} {
+		req, _ := http.NewRequest(http.MethodPost, a.srv.URL+path, strings.NewReader(mp.String()))
+		req.Header.Set("Content-Type", "multipart/form-data; boundary=b")
+		r := rita.do(req)
+		if r.code != http.StatusRequestEntityTooLarge || !strings.Contains(r.body, "too many parts") {
+			t.Errorf("%s, 1,100 parts: %d %q", path, r.code, r.doc.Find("main").Text())
+		}
+	}
+	if cl := a.claim(firstClaimID(t, a)); cl.Version != 1 {
+		t.Errorf("the claim changed: version %d", cl.Version)
+	}
+	if cms, _ := a.store.Comments(ctx, firstClaimID(t, a)); len(cms) != 0 {
+		t.Errorf("%d comments stored", len(cms))
+	}
+	if _, err := a.store.UserByName(ctx, "newbie"); err == nil {
+		t.Error("a user was created")
+	}
+	if n := audit(); n != before {
+		t.Errorf("%d audit rows written by refused requests", n-before)
+	}
+}

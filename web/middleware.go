@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"mime"
+	"mime/multipart"
 	"net"
 	"net/http"
 	"net/url"
@@ -170,9 +172,72 @@ func handlerTimeout(d time.Duration) echo.MiddlewareFunc {
 	}
 }
 
+// smallBodyLimit bounds every request but uploads: forms and JSON.
+const smallBodyLimit = 64 << 10
+
+// ctxBodyLimit holds the route's body limit, which the 413 names.
+const ctxBodyLimit = "factdesk.body_limit"
+
+// limitBody refuses a body over limit bytes with 413 (echo's BodyLimit): at
+// once when its length says so, else when reading passes the limit, which
+// readForm turns into the same 413 for forms.
+func limitBody(limit int) echo.MiddlewareFunc {
+	check := middleware.BodyLimit(strconv.Itoa(limit))
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		h := check(next)
+		return func(c echo.Context) error {
+			c.Set(ctxBodyLimit, limit)
+			return h(c)
+		}
+	}
+}
+
+// readForm parses the form of a state-changing request before anything
+// reads a field of it. Request.FormValue ignores errors: a body cut off at
+// its limit (one sent without a length), or a multipart form of more parts
+// than Go reads, came through as an empty or partial form, and was refused
+// as an expired form, a missing field or a wrong password, or worse acted
+// on. Here it is refused for what it is.
+func readForm(c echo.Context) error {
+	r := c.Request()
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:
+		return nil
+	}
+	var err error
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType)); mt == echo.MIMEMultipartForm {
+		_, err = c.MultipartForm()
+	} else {
+		err = r.ParseForm()
+	}
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, echo.ErrStatusRequestEntityTooLarge):
+		return echo.NewHTTPError(http.StatusRequestEntityTooLarge).SetInternal(err)
+	case errors.Is(err, multipart.ErrMessageTooLarge):
+		return echo.NewHTTPError(http.StatusRequestEntityTooLarge).SetInternal(err)
+	}
+	return fmt.Errorf("%w: the form could not be read; reload the page and try again", db.ErrInvalid)
+}
+
 // csrfMiddleware checks a token on every state-changing request: the hidden
-// _csrf form field, or the X-CSRF-Token header that htmx sends.
+// _csrf form field, or the X-CSRF-Token header that htmx sends. It reads
+// the form first (readForm).
 func csrfMiddleware(secure bool) echo.MiddlewareFunc {
+	check := csrfCheck(secure)
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		h := check(next)
+		return func(c echo.Context) error {
+			if err := readForm(c); err != nil {
+				return err
+			}
+			return h(c)
+		}
+	}
+}
+
+func csrfCheck(secure bool) echo.MiddlewareFunc {
 	name := "factdesk_csrf"
 	if secure {
 		name = "__Host-" + name
@@ -230,9 +295,6 @@ func requireRole(role string) echo.MiddlewareFunc {
 	}
 }
 
-// bodyLimit formats a byte count the way echo's BodyLimit reads it.
-func bodyLimit(n int) string { return strconv.Itoa(n/1024+1) + "K" }
-
 // errorHandler is the one place errors become responses: application errors
 // map to statuses, anything else is a 500 whose details go to the log only.
 func errorHandler(h *handlers.Handler, log *slog.Logger) echo.HTTPErrorHandler {
@@ -289,6 +351,10 @@ func classify(err error, maxDoc int, upload bool) (int, string, string) {
 			}
 			return he.Code, "Not found", msg
 		case http.StatusRequestEntityTooLarge:
+			if errors.Is(err, multipart.ErrMessageTooLarge) {
+				// More parts than Go reads (1,000), or parts with too many headers.
+				return he.Code, "Too large", "The form has too many parts to read: factdesk reads up to 1,000 fields and files. Send fewer at a time."
+			}
 			if upload {
 				return he.Code, "Too large", fmt.Sprintf("The upload is larger than the %s limit.", ingest.FormatSize(maxDoc))
 			}

@@ -115,9 +115,9 @@ func New(cfg Config) *echo.Echo {
 // carry their middleware themselves rather than through groups, whose
 // catch-all routes would answer unknown paths with a group's checks.
 func routes(e *echo.Echo, h *handlers.Handler, cfg Config) {
-	small := middleware.BodyLimit("64K")
+	small := limitBody(smallBodyLimit)
 	// Multipart framing and form fields come on top of the document itself.
-	upload := middleware.BodyLimit(bodyLimit(handlers.ImportRequestLimit(cfg.MaxDocBytes)))
+	upload := limitBody(handlers.ImportRequestLimit(cfg.MaxDocBytes))
 	csrf := csrfMiddleware(cfg.Secure)
 	reviewer := requireRole("reviewer")
 
@@ -184,7 +184,7 @@ func routes(e *echo.Echo, h *handlers.Handler, cfg Config) {
 	bearer := apiAuth(cfg.Store, cfg.Log)
 	limit := apiRateLimit(cfg.APIRate, cfg.APIBurst)
 	// JSON escapes can double a text's size.
-	apiUpload := middleware.BodyLimit(bodyLimit(2*cfg.MaxDocBytes + 64<<10))
+	apiUpload := limitBody(2*cfg.MaxDocBytes + 64<<10)
 	viewer := requireRole("viewer")
 	e.GET("/api/v1/openapi.json", h.OpenAPI, small)
 	e.GET("/api/v1/me", h.APIMe, small, bearer, limit, viewer)
