@@ -96,10 +96,6 @@ func apiError(c echo.Context, err error, maxDoc int, log *slog.Logger) {
 	if code == http.StatusUnauthorized {
 		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="factdesk"`)
 	}
-	if c.Request().Method == http.MethodHead {
-		c.NoContent(code)
-		return
-	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	if werr := c.JSON(code, body); werr != nil {
 		log.Error("writing the error", "err", werr, "request_id", rid)

@@ -271,7 +271,7 @@ func requireLogin(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		target := "/login"
-		if c.Request().Method == http.MethodGet {
+		if m := c.Request().Method; m == http.MethodGet || m == http.MethodHead {
 			target += "?next=" + url.QueryEscape(c.Request().URL.RequestURI())
 		}
 		if c.Request().Header.Get("HX-Request") == "true" {
@@ -315,10 +315,6 @@ func errorHandler(h *handlers.Handler, log *slog.Logger) echo.HTTPErrorHandler {
 			log.Error("request failed", "err", err, "status", code, "path", c.Request().URL.Path, "request_id", rid)
 		default:
 			log.Warn("request refused", "err", err, "status", code, "path", c.Request().URL.Path, "request_id", rid)
-		}
-		if c.Request().Method == http.MethodHead {
-			c.NoContent(code)
-			return
 		}
 		if c.Request().Header.Get("HX-Request") == "true" {
 			// htmx shows the message in the page's alert area.

@@ -120,28 +120,33 @@ func routes(e *echo.Echo, h *handlers.Handler, cfg Config) {
 	upload := limitBody(handlers.ImportRequestLimit(cfg.MaxDocBytes))
 	csrf := csrfMiddleware(cfg.Secure)
 	reviewer := requireRole("reviewer")
+	// Every GET answers HEAD too, through the same middleware (so with the
+	// same checks), with the same status and headers: net/http drops the
+	// body of a HEAD.
+	get := func(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+		e.GET(path, h, m...)
+		e.HEAD(path, h, m...)
+	}
 
-	e.GET("/assets/*", assetHandler())
-	healthz := func(c echo.Context) error { return c.String(http.StatusOK, "ok") }
-	e.GET("/healthz", healthz)
-	e.HEAD("/healthz", healthz)
+	get("/assets/*", assetHandler())
+	get("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
 
 	// Anyone: logging in and the first-admin setup.
-	e.GET("/login", h.LoginForm, small, csrf)
+	get("/login", h.LoginForm, small, csrf)
 	e.POST("/login", h.Login, small, csrf)
-	e.GET("/setup/:token", h.SetupForm, small, csrf)
+	get("/setup/:token", h.SetupForm, small, csrf)
 	e.POST("/setup/:token", h.Setup, small, csrf)
 
 	// Logged-in users of any role: reading and exporting.
 	e.POST("/logout", h.Logout, small, requireLogin, csrf)
-	e.GET("/", h.Documents, small, requireLogin, csrf)
-	e.GET("/documents/:id", h.Document, small, requireLogin, csrf)
-	e.GET("/queue", h.Queue, small, requireLogin, csrf)
-	e.GET("/claims/:id", h.Claim, small, requireLogin, csrf)
-	e.GET("/export", h.Export, small, requireLogin, csrf)
+	get("/", h.Documents, small, requireLogin, csrf)
+	get("/documents/:id", h.Document, small, requireLogin, csrf)
+	get("/queue", h.Queue, small, requireLogin, csrf)
+	get("/claims/:id", h.Claim, small, requireLogin, csrf)
+	get("/export", h.Export, small, requireLogin, csrf)
 
 	// Reviewers and up: anything that changes data.
-	e.GET("/documents/new", h.NewDocument, small, requireLogin, csrf, reviewer)
+	get("/documents/new", h.NewDocument, small, requireLogin, csrf, reviewer)
 	e.POST("/documents", h.CreateDocument, upload, requireLogin, csrf, reviewer)
 	e.POST("/claims/:id/status", h.SetStatus, small, requireLogin, csrf, reviewer)
 
@@ -149,17 +154,17 @@ func routes(e *echo.Echo, h *handlers.Handler, cfg Config) {
 	// opinions, the inbox, the activity feed and bulk actions.
 	editor := requireRole("editor")
 	admin := requireRole("admin")
-	e.GET("/admin/users", h.Users, small, requireLogin, csrf, admin)
+	get("/admin/users", h.Users, small, requireLogin, csrf, admin)
 	e.POST("/admin/users", h.CreateUser, small, requireLogin, csrf, admin)
 	e.POST("/admin/users/:id/role", h.SetUserRole, small, requireLogin, csrf, admin)
 	e.POST("/admin/users/:id/password", h.ResetPassword, small, requireLogin, csrf, admin)
 	e.POST("/admin/users/:id/disable", h.DisableUser, small, requireLogin, csrf, admin)
 	e.POST("/admin/users/:id/enable", h.EnableUser, small, requireLogin, csrf, admin)
-	e.GET("/inbox", h.Inbox, small, requireLogin, csrf)
+	get("/inbox", h.Inbox, small, requireLogin, csrf)
 	e.POST("/inbox/read", h.MarkInboxRead, small, requireLogin, csrf)
-	e.GET("/activity", h.Activity, small, requireLogin, csrf)
-	e.GET("/documents/:id/activity", h.DocumentActivity, small, requireLogin, csrf)
-	e.GET("/agreement", h.Agreement, small, requireLogin, csrf)
+	get("/activity", h.Activity, small, requireLogin, csrf)
+	get("/documents/:id/activity", h.DocumentActivity, small, requireLogin, csrf)
+	get("/agreement", h.Agreement, small, requireLogin, csrf)
 	e.POST("/claims/:id/dismiss", h.Dismiss, small, requireLogin, csrf, reviewer)
 	e.POST("/claims/:id/comments", h.AddComment, small, requireLogin, csrf, reviewer)
 	e.POST("/claims/:id/evidence", h.AddEvidence, small, requireLogin, csrf, reviewer)
@@ -174,10 +179,10 @@ func routes(e *echo.Echo, h *handlers.Handler, cfg Config) {
 	// Publishing, API tokens and the public review pages.
 	e.POST("/claims/:id/publish", h.Publish, small, requireLogin, csrf, editor)
 	e.POST("/claims/:id/unpublish", h.Unpublish, small, requireLogin, csrf, editor)
-	e.GET("/tokens", h.Tokens, small, requireLogin, csrf)
+	get("/tokens", h.Tokens, small, requireLogin, csrf)
 	e.POST("/tokens", h.CreateToken, small, requireLogin, csrf)
 	e.POST("/tokens/:id/revoke", h.RevokeToken, small, requireLogin, csrf)
-	e.GET("/public/claims/:id", h.PublicClaim, small) // anyone: published reviews only
+	get("/public/claims/:id", h.PublicClaim, small) // anyone: published reviews only
 
 	// The JSON API (/api/v1): a bearer token instead of the session (so no
 	// cookie, and no CSRF to check), a rate limit per token, the same roles.
@@ -186,25 +191,25 @@ func routes(e *echo.Echo, h *handlers.Handler, cfg Config) {
 	// JSON escapes can double a text's size.
 	apiUpload := limitBody(2*cfg.MaxDocBytes + 64<<10)
 	viewer := requireRole("viewer")
-	e.GET("/api/v1/openapi.json", h.OpenAPI, small)
-	e.GET("/api/v1/me", h.APIMe, small, bearer, limit, viewer)
-	e.GET("/api/v1/documents", h.APIDocuments, small, bearer, limit, viewer)
+	get("/api/v1/openapi.json", h.OpenAPI, small)
+	get("/api/v1/me", h.APIMe, small, bearer, limit, viewer)
+	get("/api/v1/documents", h.APIDocuments, small, bearer, limit, viewer)
 	e.POST("/api/v1/documents", h.APICreateDocument, apiUpload, bearer, limit, reviewer)
-	e.GET("/api/v1/documents/:id", h.APIDocument, small, bearer, limit, viewer)
+	get("/api/v1/documents/:id", h.APIDocument, small, bearer, limit, viewer)
 	e.POST("/api/v1/documents/:id/claims", h.APIAddClaims, apiUpload, bearer, limit, reviewer)
-	e.GET("/api/v1/claims", h.APIClaims, small, bearer, limit, viewer)
-	e.GET("/api/v1/claims/:id", h.APIClaim, small, bearer, limit, viewer)
+	get("/api/v1/claims", h.APIClaims, small, bearer, limit, viewer)
+	get("/api/v1/claims/:id", h.APIClaim, small, bearer, limit, viewer)
 	e.POST("/api/v1/claims/:id/status", h.APISetStatus, small, bearer, limit, reviewer)
 	e.PUT("/api/v1/claims/:id/publication", h.APIPublish, small, bearer, limit, editor)
 	e.DELETE("/api/v1/claims/:id/publication", h.APIUnpublish, small, bearer, limit, editor)
-	e.GET("/api/v1/export", h.APIExport, small, bearer, limit, viewer)
+	get("/api/v1/export", h.APIExport, small, bearer, limit, viewer)
 
 	// The JSON API for team work: comments, evidence, dismissals,
 	// assignment, second opinions, bulk actions, the inbox, the activity
 	// feed, agreement and, for admins, users.
-	e.GET("/api/v1/claims/:id/comments", h.APIComments, small, bearer, limit, viewer)
+	get("/api/v1/claims/:id/comments", h.APIComments, small, bearer, limit, viewer)
 	e.POST("/api/v1/claims/:id/comments", h.APIAddComment, small, bearer, limit, reviewer)
-	e.GET("/api/v1/claims/:id/evidence", h.APIEvidence, small, bearer, limit, viewer)
+	get("/api/v1/claims/:id/evidence", h.APIEvidence, small, bearer, limit, viewer)
 	e.POST("/api/v1/claims/:id/evidence", h.APIAddEvidence, small, bearer, limit, reviewer)
 	e.POST("/api/v1/claims/:id/dismiss", h.APIDismiss, small, bearer, limit, reviewer)
 	e.POST("/api/v1/claims/:id/restore", h.APIRestore, small, bearer, limit, editor)
@@ -214,13 +219,13 @@ func routes(e *echo.Echo, h *handlers.Handler, cfg Config) {
 	e.DELETE("/api/v1/claims/:id/second-opinion", h.APIWithdrawOpinion, small, bearer, limit, editor)
 	e.POST("/api/v1/claims/:id/opinion", h.APISubmitOpinion, small, bearer, limit, reviewer)
 	e.POST("/api/v1/claims/bulk", h.APIBulk, small, bearer, limit, editor)
-	e.GET("/api/v1/inbox", h.APIInbox, small, bearer, limit, viewer)
+	get("/api/v1/inbox", h.APIInbox, small, bearer, limit, viewer)
 	e.POST("/api/v1/inbox/read", h.APIMarkInboxRead, small, bearer, limit, viewer)
-	e.GET("/api/v1/activity", h.APIActivityFeed, small, bearer, limit, viewer)
-	e.GET("/api/v1/documents/:id/activity", h.APIDocumentActivity, small, bearer, limit, viewer)
-	e.GET("/api/v1/agreement", h.APIAgreement, small, bearer, limit, viewer)
-	e.GET("/api/v1/reviewers", h.APIReviewers, small, bearer, limit, viewer)
-	e.GET("/api/v1/users", h.APIUsers, small, bearer, limit, admin)
+	get("/api/v1/activity", h.APIActivityFeed, small, bearer, limit, viewer)
+	get("/api/v1/documents/:id/activity", h.APIDocumentActivity, small, bearer, limit, viewer)
+	get("/api/v1/agreement", h.APIAgreement, small, bearer, limit, viewer)
+	get("/api/v1/reviewers", h.APIReviewers, small, bearer, limit, viewer)
+	get("/api/v1/users", h.APIUsers, small, bearer, limit, admin)
 	e.POST("/api/v1/users", h.APICreateUser, small, bearer, limit, admin)
 	e.POST("/api/v1/users/:id/role", h.APISetUserRole, small, bearer, limit, admin)
 	e.POST("/api/v1/users/:id/password", h.APIResetPassword, small, bearer, limit, admin)
@@ -228,19 +233,20 @@ func routes(e *echo.Echo, h *handlers.Handler, cfg Config) {
 	e.POST("/api/v1/users/:id/enable", h.APIEnableUser, small, bearer, limit, admin)
 
 	// Live updates, search and the dashboard: logged-in users of any role.
-	// /events is a stream without a deadline; it sets no cookie, so no csrf.
+	// /events is a stream without a deadline; it sets no cookie, so no csrf,
+	// and a HEAD of it would be a stream of nothing: GET only.
 	e.GET("/events", h.Events, small, requireLogin)
-	e.GET("/claims/:id/live", h.ClaimLive, small, requireLogin, csrf)
-	e.GET("/claims/:id/row", h.QueueRow, small, requireLogin, csrf)
-	e.GET("/search", h.Search, small, requireLogin, csrf)
-	e.GET("/dashboard", h.Dashboard, small, requireLogin, csrf)
+	get("/claims/:id/live", h.ClaimLive, small, requireLogin, csrf)
+	get("/claims/:id/row", h.QueueRow, small, requireLogin, csrf)
+	get("/search", h.Search, small, requireLogin, csrf)
+	get("/dashboard", h.Dashboard, small, requireLogin, csrf)
 
 	// Live updates of the document page: a claim's highlight.
-	e.GET("/claims/:id/mark", h.DocMark, small, requireLogin, csrf)
+	get("/claims/:id/mark", h.DocMark, small, requireLogin, csrf)
 
 	// Security: ending all of one's sessions, and the audit log for admins.
 	e.POST("/logout/everywhere", h.LogoutEverywhere, small, requireLogin, csrf)
-	e.GET("/admin/audit", h.AuditLog, small, requireLogin, csrf, requireRole("admin"))
+	get("/admin/audit", h.AuditLog, small, requireLogin, csrf, requireRole("admin"))
 }
 
 // noHandlerTimeout lists the routes that outlive a handler's deadline (see

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"log/slog"
+	"net/http"
 
 	"github.com/a-h/templ"
 	"github.com/gorilla/sessions"
@@ -113,15 +114,16 @@ func (m *sessionManager) SetFlash(c echo.Context, msg string) error {
 	return sess.Save(c.Request(), c.Response())
 }
 
-// TakeFlash returns the pending message and clears it.
+// TakeFlash returns the pending message and clears it; a HEAD, which shows
+// nothing, leaves it for the next page.
 func (m *sessionManager) TakeFlash(c echo.Context) string {
 	sess, err := m.store.Get(c.Request(), m.name)
 	if err != nil || sess.IsNew {
 		return ""
 	}
 	msg, _ := sess.Values[flashKey].(string)
-	if msg == "" {
-		return ""
+	if msg == "" || c.Request().Method == http.MethodHead {
+		return msg
 	}
 	delete(sess.Values, flashKey)
 	if err := sess.Save(c.Request(), c.Response()); err != nil {

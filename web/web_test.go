@@ -805,3 +805,77 @@ func TestOneClaimIsSingular(t *testing.T) {
 		}
 	}
 }
+
+// HEAD answers wherever GET does, with the same status and headers and no
+// body, and passes the same checks: no login, no HEAD.
+func TestHeadWhereverGet(t *testing.T) {
+	a := newAppWith(t, nil)
+	ed := a.loginAs("ed")
+	ed.importText("Port plan", article)
+	id := firstClaimID(t, a)
+	ed.review(id, "confirmed", "")
+	if r := ed.publish(id); r.code != http.StatusSeeOther {
+		t.Fatalf("publish: %d", r.code)
+	}
+	api := a.token("rita")
+	head := func(c *client, path string, hdr ...string) (get, head resp) {
+		t.Helper()
+		for _, m := range []string{http.MethodGet, http.MethodHead} {
+			req, _ := http.NewRequest(m, a.srv.URL+path, nil)
+			for i := 0; i+1 < len(hdr); i += 2 {
+				req.Header.Set(hdr[i], hdr[i+1])
+			}
+			if m == http.MethodGet {
+				get = c.do(req)
+			} else {
+				head = c.do(req)
+			}
+		}
+		return get, head
+	}
+	anon := a.client()
+	// A HEAD shows no page, so it leaves the flash message for the next one.
+	req, _ := http.NewRequest(http.MethodHead, a.srv.URL+"/claims/"+itoa(id), nil)
+	ed.do(req)
+	if r := ed.get("/claims/" + itoa(id)); !strings.Contains(r.body, "the review now has a public page") {
+		t.Errorf("the flash message after publishing was lost to a HEAD: %q", r.doc.Find("#flash").Text())
+	}
+	for _, tc := range []struct {
+		who  *client
+		path string
+		hdr  []string
+		code int
+	}{
+		{anon, "/public/claims/" + itoa(id), nil, http.StatusOK},
+		{anon, "/assets/css/app.css", nil, http.StatusOK},
+		{anon, "/login", nil, http.StatusOK},
+		{ed, "/claims/" + itoa(id), nil, http.StatusOK},
+		{ed, "/queue", nil, http.StatusOK},
+		{ed, "/export?format=csv", nil, http.StatusOK},
+		{anon, "/api/v1/me", []string{"Authorization", "Bearer " + api.token}, http.StatusOK},
+		{anon, "/public/claims/999999", nil, http.StatusNotFound},
+		// Checks apply as to GET: to the login page, or no token.
+		{anon, "/claims/" + itoa(id), nil, http.StatusSeeOther},
+		{anon, "/api/v1/me", nil, http.StatusUnauthorized},
+		{ed, "/admin/users", nil, http.StatusForbidden},
+	} {
+		g, h := head(tc.who, tc.path, tc.hdr...)
+		if g.code != tc.code || h.code != tc.code {
+			t.Errorf("%s: GET %d, HEAD %d, want %d", tc.path, g.code, h.code, tc.code)
+			continue
+		}
+		if h.body != "" {
+			t.Errorf("HEAD %s: a body of %d bytes", tc.path, len(h.body))
+		}
+		for _, k := range []string{"Content-Type", "Location", "Cache-Control", "Content-Security-Policy", "WWW-Authenticate"} {
+			if g.hdr.Get(k) != h.hdr.Get(k) {
+				t.Errorf("%s: %s is %q for GET, %q for HEAD", tc.path, k, g.hdr.Get(k), h.hdr.Get(k))
+			}
+		}
+		// A streamed export has no length to give before it is read, nor
+		// an empty body a length of 0 for a HEAD (net/http).
+		if cl := g.hdr.Get("Content-Length"); cl != "" && cl != "0" && !strings.HasPrefix(tc.path, "/export") && cl != h.hdr.Get("Content-Length") {
+			t.Errorf("%s: Content-Length %q for GET, %q for HEAD", tc.path, cl, h.hdr.Get("Content-Length"))
+		}
+	}
+}
