@@ -25,8 +25,11 @@ func (h *Handler) LoginForm(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, "/")
 	}
 	p := views.LoginPage{Base: h.Base(c, "Log in", ""), Next: safeNext(c.QueryParam("next"))}
-	if c.QueryParam("ended") == "all" {
+	switch c.QueryParam("ended") {
+	case "all":
 		p.Notice = "You are logged out everywhere: every session of yours has ended."
+	case "unsaved":
+		p.Notice = "Your session had ended, so what you typed was not saved. Log in to go back to the page, and enter it again."
 	}
 	return Render(c, http.StatusOK, views.LoginView(p))
 }

@@ -264,22 +264,55 @@ func csrfCheck(secure bool) echo.MiddlewareFunc {
 	})
 }
 
-// requireLogin sends anonymous visitors to the login page, then back.
+// requireLogin sends anonymous visitors (mostly: users whose session ended)
+// to the login page, and after it back to the page they were on: the page
+// asked for; for htmx, the page that asked for the fragment (a fragment
+// alone is an unstyled scrap); for a form sent, the page it was sent from.
+// What a form sent was not saved, and the login page says so.
 func requireLogin(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if handlers.CurrentUser(c) != nil {
 			return next(c)
 		}
-		target := "/login"
-		if m := c.Request().Method; m == http.MethodGet || m == http.MethodHead {
-			target += "?next=" + url.QueryEscape(c.Request().URL.RequestURI())
+		req := c.Request()
+		htmx := req.Header.Get("HX-Request") == "true"
+		q := url.Values{}
+		back := ""
+		switch {
+		case htmx:
+			back = samePagePath(req, req.Header.Get("HX-Current-URL"))
+		case req.Method == http.MethodGet || req.Method == http.MethodHead:
+			back = req.URL.RequestURI()
+		default:
+			back = samePagePath(req, req.Referer())
 		}
-		if c.Request().Header.Get("HX-Request") == "true" {
+		if back != "" {
+			q.Set("next", back)
+		}
+		if req.Method != http.MethodGet && req.Method != http.MethodHead && !strings.HasPrefix(c.Path(), "/logout") {
+			q.Set("ended", "unsaved")
+		}
+		target := "/login"
+		if len(q) > 0 {
+			target += "?" + q.Encode()
+		}
+		if htmx {
 			c.Response().Header().Set("HX-Redirect", target)
 			return c.NoContent(http.StatusUnauthorized)
 		}
 		return c.Redirect(http.StatusSeeOther, target)
 	}
+}
+
+// samePagePath is the path and query of a page's URL, as the browser
+// reports it (Referer, HX-Current-URL), when it is a page of this site;
+// else "".
+func samePagePath(req *http.Request, raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host != req.Host || u.User != nil {
+		return ""
+	}
+	return u.RequestURI()
 }
 
 // requireRole refuses users without at least the given role, on the server.

@@ -883,3 +883,79 @@ func TestTooBusyIs503(t *testing.T) {
 	}
 	checkSecurityHeaders(t, "busy page", p.hdr)
 }
+
+// When a session has ended, the login page leads back to the page the user
+// was on: for htmx, the page that asked for the fragment (HX-Current-URL),
+// not the fragment; for a form sent, the page it came from (Referer), with
+// a word that what was typed was not saved. Other sites' pages are not
+// taken as the way back.
+func TestEndedSessionLeadsBackToThePage(t *testing.T) {
+	a, _ := newConfiguredApp(t, nil)
+	rita := a.loginAs("rita")
+	rita.importText("Port plan", article)
+	id := itoa(firstClaimID(t, a))
+	page := a.srv.URL + "/claims/" + id + "?from=queue"
+	tok := rita.csrf("/claims/" + id)
+	u, _ := a.store.UserByName(context.Background(), "rita")
+	if err := a.store.DeleteUserSessions(context.Background(), u.ID); err != nil {
+		t.Fatal(err)
+	}
+	where := func(loc string) (next, ended string) {
+		t.Helper()
+		l, err := url.Parse(loc)
+		if err != nil || l.Path != "/login" {
+			t.Fatalf("sent to %q, not the login page", loc)
+		}
+		return l.Query().Get("next"), l.Query().Get("ended")
+	}
+	for _, tc := range []struct {
+		name, method, path string
+		hdr                []string
+		next, ended        string
+	}{
+		{"live update", "GET", "/claims/" + id + "/live?v=1", []string{"HX-Request", "true", "HX-Current-URL", page}, "/claims/" + id + "?from=queue", ""},
+		{"htmx form", "POST", "/claims/" + id + "/comments", []string{"HX-Request", "true", "HX-Current-URL", page}, "/claims/" + id + "?from=queue", "unsaved"},
+		{"htmx from another site", "POST", "/claims/" + id + "/comments", []string{"HX-Request", "true", "HX-Current-URL", "https://evil.example/claims/" + id}, "", "unsaved"},
+		{"form", "POST", "/claims/" + id + "/comments", []string{"Referer", page}, "/claims/" + id + "?from=queue", "unsaved"},
+		{"form from another site", "POST", "/claims/" + id + "/comments", []string{"Referer", "https://evil.example/claims/" + id}, "", "unsaved"},
+		{"form without a referrer", "POST", "/claims/" + id + "/comments", nil, "", "unsaved"},
+		{"page", "GET", "/claims/" + id, nil, "/claims/" + id, ""},
+	} {
+		var r resp
+		if tc.method == "GET" {
+			req, _ := http.NewRequest(http.MethodGet, a.srv.URL+tc.path, nil)
+			for i := 0; i+1 < len(tc.hdr); i += 2 {
+				req.Header.Set(tc.hdr[i], tc.hdr[i+1])
+			}
+			r = rita.do(req)
+		} else {
+			r = rita.post(tc.path, url.Values{"_csrf": {tok}, "body": {"a comment"}}, tc.hdr...)
+		}
+		loc := r.hdr.Get("Location")
+		if len(tc.hdr) > 0 && tc.hdr[0] == "HX-Request" {
+			if r.code != http.StatusUnauthorized {
+				t.Errorf("%s: %d, want 401 with HX-Redirect", tc.name, r.code)
+			}
+			loc = r.hdr.Get("HX-Redirect")
+		} else if r.code != http.StatusSeeOther {
+			t.Errorf("%s: %d, want a redirect", tc.name, r.code)
+		}
+		if next, ended := where(loc); next != tc.next || ended != tc.ended {
+			t.Errorf("%s: to %q, want next %q and ended %q", tc.name, loc, tc.next, tc.ended)
+		}
+	}
+	if cms, _ := a.store.Comments(context.Background(), firstClaimID(t, a)); len(cms) != 0 {
+		t.Fatalf("%d comments stored without a session", len(cms))
+	}
+	// The login page says the comment was lost, and leads back to the page.
+	r := rita.get("/login?ended=unsaved&next=" + url.QueryEscape("/claims/"+id+"?from=queue"))
+	if n := r.doc.Find("#login-notice").Text(); !strings.Contains(n, "session had ended") || !strings.Contains(n, "not saved") {
+		t.Errorf("login page notice %q", n)
+	}
+	tok, _ = r.doc.Find(`input[name="_csrf"]`).Attr("value")
+	next, _ := r.doc.Find(`input[name="next"]`).Attr("value")
+	r = rita.post("/login", url.Values{"_csrf": {tok}, "username": {"rita"}, "password": {testPassword}, "next": {next}})
+	if r.code != http.StatusSeeOther || r.hdr.Get("Location") != "/claims/"+id+"?from=queue" {
+		t.Errorf("after login: %d to %q", r.code, r.hdr.Get("Location"))
+	}
+}
