@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"factdesk/export"
+	"factdesk/extract"
 )
 
 // ClaimFilter selects claims for exports and the API: the queue's filters.
@@ -50,7 +52,8 @@ var DefaultExportStatuses = []string{StatusConfirmed, StatusDisputed}
 // TextQuoteSelector carries as prefix and suffix, as Hypothesis does.
 const QuoteContext = 32
 
-// ParseKinds splits a comma-separated list of kinds.
+// ParseKinds splits a comma-separated list of kinds, refusing unknown
+// ones as ParseStatuses does: a misspelt kind must not read as "none".
 func ParseKinds(list string) ([]string, error) {
 	var out []string
 	for _, k := range strings.Split(list, ",") {
@@ -58,12 +61,30 @@ func ParseKinds(list string) ([]string, error) {
 		if k == "" {
 			continue
 		}
-		if utf8.RuneCountInString(k) > 50 || len(out) >= 20 {
-			return nil, fmt.Errorf("%w: the kind filter takes up to 20 kinds of up to 50 characters", ErrInvalid)
+		if err := checkKind(k); err != nil {
+			return nil, err
 		}
-		out = append(out, k)
+		if !slices.Contains(out, k) {
+			out = append(out, k)
+		}
 	}
 	return out, nil
+}
+
+// checkKind refuses a kind the extractor does not give.
+func checkKind(k string) error {
+	if !extract.ValidKind(k) {
+		return fmt.Errorf("%w: unknown kind %q (use %s)", ErrInvalid, clip(k, 50), strings.Join(extract.Kinds, ", "))
+	}
+	return nil
+}
+
+// clip shortens what a stranger typed, for a message.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
 }
 
 // where turns the filter into SQL over claims c, checking it first.
@@ -89,6 +110,9 @@ func (f ClaimFilter) where(ctx context.Context, q interface {
 	}
 	if len(f.Kinds) > 0 {
 		for _, k := range f.Kinds {
+			if err := checkKind(k); err != nil {
+				return "", nil, err
+			}
 			args = append(args, k)
 		}
 		conds = append(conds, "c.kind IN ("+placeholders(len(f.Kinds))+")")

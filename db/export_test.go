@@ -111,8 +111,14 @@ func TestExportFilters(t *testing.T) {
 			t.Errorf("%s (list): %v", name, err)
 		}
 	}
-	if _, err := ParseKinds(" quote, ,quantity "); err != nil {
-		t.Fatal(err)
+	if k, err := ParseKinds(" quote, ,quantity,quote "); err != nil || len(k) != 2 {
+		t.Fatal(k, err)
+	}
+	if _, err := ParseKinds("quote,bogus"); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("unknown kind: %v", err)
+	}
+	if _, _, err := s.ListClaims(context.Background(), ClaimFilter{Kinds: []string{"bogus"}}, 0, 10); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("unknown kind (list): %v", err)
 	}
 }
 

@@ -331,6 +331,11 @@ func (s *Store) Search(ctx context.Context, f SearchFilter) (SearchResult, error
 	if f.Status != "" && !ValidStatus(f.Status) {
 		return res, fmt.Errorf("%w: unknown status %q (use unverified, confirmed or disputed)", ErrInvalid, f.Status)
 	}
+	if f.Kind != "" {
+		if err := checkKind(f.Kind); err != nil {
+			return res, err
+		}
+	}
 	if err := checkDate("from", f.From); err != nil {
 		return res, err
 	}

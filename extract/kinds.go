@@ -11,6 +11,20 @@ const (
 	KindOther      = "other"
 )
 
+// Kinds lists every kind the extractor gives, in the order the README
+// names them. Claims from other tools must have one of them, or none.
+var Kinds = []string{KindQuantity, KindEvent, KindQuote, KindCause, KindPrediction, KindLaw, KindOther}
+
+// ValidKind reports whether k is one of Kinds.
+func ValidKind(k string) bool {
+	for _, v := range Kinds {
+		if k == v {
+			return true
+		}
+	}
+	return false
+}
+
 // kindOf picks one kind, the most specific first: a number is what a
 // fact-checker checks first, then who said it, then the other claim types.
 func kindOf(t traits, speaker bool) string {

@@ -206,9 +206,14 @@ func placeClaims(ctx context.Context, store *db.Store, docID, userID int64, data
 		r := ClaimResult{Index: i}
 		var m anchor.Match
 		var err error
-		if d.Err != nil {
+		switch {
+		case d.Err != nil:
 			err = d.Err
-		} else {
+		case d.Item.Kind != "" && !extract.ValidKind(d.Item.Kind):
+			// The queue, exports and filters know only the extractor's kinds.
+			err = &anchor.Error{Code: anchor.CodeInvalid, Reason: fmt.Sprintf("unknown kind %q: give one of %s, or none",
+				d.Item.Kind, strings.Join(extract.Kinds, ", "))}
+		default:
 			m, err = ad.AnchorContext(ctx, d.Item)
 		}
 		var ae *anchor.Error

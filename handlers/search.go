@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"factdesk/db"
+	"factdesk/extract"
 	"factdesk/views"
 )
 
@@ -56,7 +57,12 @@ func (h *Handler) Search(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p.Kinds = kinds
+	for _, k := range kinds {
+		// Kinds other tools stored before kinds were checked are no filter.
+		if extract.ValidKind(k) {
+			p.Kinds = append(p.Kinds, k)
+		}
+	}
 	docs, err := h.documentMenu(ctx)
 	if err != nil {
 		return err

@@ -342,6 +342,8 @@ func TestAPIErrors(t *testing.T) {
 		{"bad cursor", "GET", "/api/v1/claims?cursor=abc", nil, nil, 422, "invalid", "cursor"},
 		{"bad limit", "GET", "/api/v1/claims?limit=1000", nil, nil, 422, "invalid", "limit"},
 		{"bad filter", "GET", "/api/v1/claims?status=maybe", nil, nil, 422, "invalid", "unknown status"},
+		{"bad kind", "GET", "/api/v1/claims?kind=bogus", nil, nil, 422, "invalid", "unknown kind"},
+		{"bad kind in an export", "GET", "/api/v1/export?kind=quantity,bogus", nil, nil, 422, "invalid", "unknown kind"},
 		{"unknown reviewer", "GET", "/api/v1/export?reviewer=nobody", nil, nil, 422, "invalid", "no user named"},
 		{"bad format", "GET", "/api/v1/export?format=pdf", nil, nil, 422, "invalid", "claimreview"},
 		{"text and html", "POST", "/api/v1/documents", map[string]any{"text": "a", "html": "<p>a</p>"}, nil, 422, "invalid", "either text or html"},
@@ -667,5 +669,28 @@ func TestAPITooLargeNamesTheRouteLimit(t *testing.T) {
 	}
 	if cms, _ := a.store.Comments(context.Background(), firstClaimID(t, a)); len(cms) != 0 {
 		t.Fatalf("%d comments stored", len(cms))
+	}
+}
+
+// Claims from other tools take the extractor's kinds, or none: another
+// kind is refused as the item's fault, and nothing of it stored.
+func TestAPIAddClaimsKnownKindsOnly(t *testing.T) {
+	a := newAppWith(t, nil)
+	rita := a.token("rita")
+	rita.do(http.MethodPost, "/api/v1/documents", map[string]any{"title": "Port plan", "text": article, "extract": false})
+	r := rita.do(http.MethodPost, "/api/v1/documents/1/claims", `[
+		{"text": "The council voted 31 to 4 on Tuesday", "kind": "=1+1"},
+		{"text": "the plan would cut emissions by 40% by 2030", "kind": "prediction"},
+		{"text": "The port handled 10,000 containers a day in 2023"}]`)
+	var res handlers.ClaimResults
+	r.decode(t, &res)
+	if r.code != http.StatusOK || res.Created != 2 || res.Failed != 1 || res.Items[0].Code != "invalid" || !strings.Contains(res.Items[0].Reason, "unknown kind") {
+		t.Fatalf("%d %s", r.code, r.body)
+	}
+	cs, _ := a.store.DocumentClaims(context.Background(), 1)
+	for _, cl := range cs {
+		if cl.Kind != "prediction" && cl.Kind != "" {
+			t.Errorf("claim %q stored with kind %q", cl.Text, cl.Kind)
+		}
 	}
 }

@@ -603,6 +603,13 @@ func TestBadInputChangesNothing(t *testing.T) {
 			t.Errorf("GET %s: %d %q", p, r.code, r.doc.Find("h1").Text())
 		}
 	}
+	// An unknown kind is refused as an unknown status is, not read as
+	// "no claims".
+	for _, p := range []string{"/search?kind=bogus", "/export?kind=quantity,bogus", "/search?status=bogus", "/export?status=bogus"} {
+		if r := c.get(p); r.code != http.StatusBadRequest || !strings.Contains(r.body, "Unknown") {
+			t.Errorf("GET %s: %d %q", p, r.code, r.doc.Find("main").Text())
+		}
+	}
 }
 
 func TestInternalErrorsStayInTheLog(t *testing.T) {
