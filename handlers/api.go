@@ -244,7 +244,10 @@ func decodeCursor(s string) (int64, error) {
 
 // pageLimit reads ?limit=, 1 to 200, 50 when absent.
 func pageLimit(c echo.Context) (int, error) {
-	s := c.QueryParam("limit")
+	s, err := oneValue(c.QueryParams(), "limit")
+	if err != nil {
+		return 0, err
+	}
 	if s == "" {
 		return 50, nil
 	}
@@ -260,7 +263,11 @@ func pageParams(c echo.Context) (limit int, cursor int64, err error) {
 	if limit, err = pageLimit(c); err != nil {
 		return 0, 0, err
 	}
-	cursor, err = decodeCursor(c.QueryParam("cursor"))
+	s, err := oneValue(c.QueryParams(), "cursor")
+	if err != nil {
+		return 0, 0, err
+	}
+	cursor, err = decodeCursor(s)
 	return limit, cursor, err
 }
 

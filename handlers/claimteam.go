@@ -241,7 +241,10 @@ func (h *Handler) assigneeFilter(c echo.Context, f *db.QueueFilter) (string, err
 // the API share: "me", "none" (no one) or a username. v is the filter as a
 // link repeats it.
 func (h *Handler) assigneeParam(c echo.Context) (id int64, none bool, v string, err error) {
-	v = strings.TrimSpace(c.QueryParam("assignee"))
+	if v, err = oneValue(c.QueryParams(), "assignee"); err != nil {
+		return 0, false, "", err
+	}
+	v = strings.TrimSpace(v)
 	switch v {
 	case "":
 	case "me":

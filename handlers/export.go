@@ -15,18 +15,22 @@ import (
 )
 
 // claimFilter reads the queue's filters from the query string: status and
-// kind (comma-separated lists), document, assignee, reviewer, and from and
-// to dates.
+// kind (lists, comma-separated or repeated), document, assignee, reviewer,
+// and from and to dates (one value each).
 func (h *Handler) claimFilter(c echo.Context) (db.ClaimFilter, error) {
 	var f db.ClaimFilter
+	q := c.QueryParams()
+	if err := oneValues(q, "document", "reviewer", "from", "to", "format"); err != nil {
+		return f, err
+	}
 	var err error
 	if f.AssigneeID, f.Unassigned, _, err = h.assigneeParam(c); err != nil {
 		return f, err
 	}
-	if f.Statuses, err = db.ParseStatuses(c.QueryParam("status")); err != nil {
+	if f.Statuses, err = db.ParseStatuses(listValue(q, "status")); err != nil {
 		return f, err
 	}
-	if f.Kinds, err = db.ParseKinds(c.QueryParam("kind")); err != nil {
+	if f.Kinds, err = db.ParseKinds(listValue(q, "kind")); err != nil {
 		return f, err
 	}
 	if d := c.QueryParam("document"); d != "" {
@@ -48,13 +52,13 @@ func (h *Handler) Export(c echo.Context) error {
 
 // streamExport is the export shared by the web app and the API.
 func (h *Handler) streamExport(c echo.Context) error {
-	format := c.QueryParam("format")
-	if format == "" {
-		format = "json"
-	}
 	f, err := h.claimFilter(c)
 	if err != nil {
 		return err
+	}
+	format := c.QueryParam("format")
+	if format == "" {
+		format = "json"
 	}
 	f.Quotes = export.NeedsQuotes(format)
 	// Every format carries the verdict, which a reviewer who owes a second

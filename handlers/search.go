@@ -77,6 +77,9 @@ func (h *Handler) Search(c echo.Context) error {
 	var inputErr error
 	var af db.QueueFilter
 	p.Assignee, inputErr = h.assigneeFilter(c, &af)
+	if err := oneValues(q, "q", "status", "kind", "document", "from", "to", "page"); err != nil && inputErr == nil {
+		inputErr = err // each is one choice of the form
+	}
 	f.AssigneeID, f.Unassigned = af.AssigneeID, af.Unassigned
 	users, err := h.Store.AssignableNames(ctx)
 	if err != nil {

@@ -696,3 +696,66 @@ func TestAPIAddClaimsKnownKindsOnly(t *testing.T) {
 		}
 	}
 }
+
+// A list-valued filter (status, kind) takes its values comma-separated or
+// repeated; a filter of one value given twice is refused, not read as its
+// first.
+func TestAPIRepeatedFilters(t *testing.T) {
+	a := newAppWith(t, nil)
+	rita := a.token("rita")
+	rita.do(http.MethodPost, "/api/v1/documents", map[string]any{"title": "Port plan", "text": article})
+	cs, _ := a.store.DocumentClaims(context.Background(), 1)
+	if len(cs) < 3 {
+		t.Fatalf("%d claims", len(cs))
+	}
+	for i, st := range []string{"confirmed", "disputed"} {
+		if r := rita.do(http.MethodPost, "/api/v1/claims/"+itoa(cs[i].ID)+"/status", map[string]any{"status": st, "version": 1}); r.code != http.StatusOK {
+			t.Fatalf("review: %d %s", r.code, r.body)
+		}
+	}
+	count := func(path string) int {
+		t.Helper()
+		r := rita.do(http.MethodGet, path, nil)
+		var page handlers.APIPage[handlers.APIClaim]
+		r.decode(t, &page)
+		if r.code != http.StatusOK {
+			t.Fatalf("GET %s: %d %s", path, r.code, r.body)
+		}
+		return len(page.Items)
+	}
+	both := count("/api/v1/claims?status=confirmed,disputed")
+	if both != 2 {
+		t.Fatalf("two reviewed claims, %d listed", both)
+	}
+	for _, p := range []string{"/api/v1/claims?status=confirmed&status=disputed", "/api/v1/claims?status=confirmed&status=&status=disputed"} {
+		if n := count(p); n != both {
+			t.Errorf("GET %s: %d claims, want %d", p, n, both)
+		}
+	}
+	kinds := map[string]bool{}
+	for _, cl := range cs {
+		kinds[cl.Kind] = true
+	}
+	var ks []string
+	for k := range kinds {
+		ks = append(ks, k)
+	}
+	if n := count("/api/v1/claims?kind=" + strings.Join(ks, "&kind=")); n != len(cs) {
+		t.Errorf("repeated kinds: %d claims, want %d", n, len(cs))
+	}
+	for _, p := range []string{"/api/v1/claims?document=1&document=2", "/api/v1/claims?limit=5&limit=50",
+		"/api/v1/claims?assignee=none&assignee=me", "/api/v1/export?format=csv&format=json"} {
+		e := rita.do(http.MethodGet, p, nil).apiErr(t, http.StatusUnprocessableEntity, "invalid")
+		if !strings.Contains(e.Message, "once") {
+			t.Errorf("GET %s: %q", p, e.Message)
+		}
+	}
+	// The web queue shows one status: two are refused there too.
+	web := a.loginAs("rita")
+	if r := web.get("/queue?status=confirmed&status=disputed"); r.code != http.StatusBadRequest || !strings.Contains(r.body, "once") {
+		t.Errorf("queue with two statuses: %d", r.code)
+	}
+	if r := web.get("/export?format=csv&status=confirmed&status=disputed"); r.code != http.StatusOK || strings.Count(r.body, "\n") != 3 {
+		t.Errorf("web export with two statuses: %d %q", r.code, r.body)
+	}
+}
