@@ -37,9 +37,15 @@ var rank = map[string]int{"viewer": 1, "reviewer": 2, "editor": 3, "admin": 4}
 // returns the claims that changed; claims already so assigned are left
 // alone. One transaction: an unknown claim changes nothing.
 func (s *Store) AssignClaims(ctx context.Context, actorID, assigneeID int64, claimIDs []int64) ([]Claim, error) {
-	var changed []Claim
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		changed = nil
+	changed, _, err := s.assignClaims(ctx, actorID, assigneeID, claimIDs, false)
+	return changed, err
+}
+
+// assignClaims is AssignClaims; with skipMissing, unknown claims are
+// returned in missing rather than refusing the whole assignment.
+func (s *Store) assignClaims(ctx context.Context, actorID, assigneeID int64, claimIDs []int64, skipMissing bool) (changed []Claim, missing map[int64]bool, err error) {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		changed, missing = nil, map[int64]bool{}
 		to, err := checkAssignee(ctx, tx, assigneeID)
 		if err != nil {
 			return err
@@ -47,6 +53,10 @@ func (s *Store) AssignClaims(ctx context.Context, actorID, assigneeID int64, cla
 		now := s.now()
 		for _, id := range claimIDs {
 			c, err := claimForUpdate(ctx, tx, id)
+			if skipMissing && errors.Is(err, ErrNotFound) {
+				missing[id] = true
+				continue
+			}
 			if err != nil {
 				return err
 			}
@@ -67,10 +77,10 @@ func (s *Store) AssignClaims(ctx context.Context, actorID, assigneeID int64, cla
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	s.publishAssigned(changed, actorID)
-	return changed, nil
+	return changed, missing, nil
 }
 
 // AssignDocument assigns every claim of a document that is not dismissed,

@@ -46,7 +46,10 @@ const MaxBulk = 200
 // gets its own history row and its own version check: a claim changed
 // since the page was shown is reported stale and left alone, the others
 // go through. Assignment does not depend on the verdict and is one
-// transaction.
+// transaction. What is wrong with the action itself (its status, note or
+// reason, the assignee) refuses the whole request; what is wrong with one
+// claim (no such claim, one that cannot take the change) is reported for
+// that claim, whatever the action.
 func (s *Store) Bulk(ctx context.Context, userID int64, a BulkAction, items []BulkItem) (BulkResult, error) {
 	var r BulkResult
 	if len(items) == 0 {
@@ -60,11 +63,15 @@ func (s *Store) Bulk(ctx context.Context, userID int64, a BulkAction, items []Bu
 		if !ValidStatus(a.Status) {
 			return r, fmt.Errorf("%w: choose the status to set", ErrInvalid)
 		}
+		// The note is every claim's: refused once, not claim by claim.
+		if err := checkNote(strings.TrimSpace(a.Note)); err != nil {
+			return r, err
+		}
 	case BulkDismiss:
 		if strings.TrimSpace(a.Note) == "" {
 			return r, fmt.Errorf("%w: say why these are not claims", ErrInvalid)
 		}
-		if err := checkPlain("the reason", a.Note); err != nil {
+		if err := checkDismissReason(strings.TrimSpace(a.Note)); err != nil {
 			return r, err
 		}
 	case BulkAssign:
@@ -72,7 +79,7 @@ func (s *Store) Bulk(ctx context.Context, userID int64, a BulkAction, items []Bu
 		for i, it := range items {
 			ids[i] = it.ClaimID
 		}
-		done, err := s.AssignClaims(ctx, userID, a.AssigneeID, ids)
+		done, missing, err := s.assignClaims(ctx, userID, a.AssigneeID, ids, true)
 		if err != nil {
 			return r, err
 		}
@@ -82,7 +89,10 @@ func (s *Store) Bulk(ctx context.Context, userID int64, a BulkAction, items []Bu
 			changed[c.ID] = true
 		}
 		for _, id := range ids {
-			if !changed[id] {
+			switch {
+			case missing[id]:
+				r.Skipped = append(r.Skipped, BulkSkip{ClaimID: id, Reason: "no such claim"})
+			case !changed[id]:
 				r.Skipped = append(r.Skipped, BulkSkip{ClaimID: id, Reason: "already assigned so"})
 			}
 		}

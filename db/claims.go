@@ -468,10 +468,7 @@ func (s *Store) SetStatus(ctx context.Context, claimID, userID, seenVersion int6
 		return Claim{}, err
 	}
 	note = strings.TrimSpace(note)
-	if len(note) > 10000 {
-		return Claim{}, fmt.Errorf("%w: the note is longer than 10,000 bytes", ErrInvalid)
-	}
-	if err := checkPlain("the note", note); err != nil {
+	if err := checkNote(note); err != nil {
 		return Claim{}, err
 	}
 	for i := range evidence {
@@ -549,6 +546,14 @@ func (s *Store) History(ctx context.Context, claimID int64) ([]HistoryEntry, err
 		out = append(out, h)
 	}
 	return out, rows.Err()
+}
+
+// checkNote checks a review's note, trimmed.
+func checkNote(note string) error {
+	if len(note) > 10000 {
+		return fmt.Errorf("%w: the note is longer than 10,000 bytes", ErrInvalid)
+	}
+	return checkPlain("the note", note)
 }
 
 // checkVersion refuses a version no claim has (versions start at 1): that

@@ -84,16 +84,21 @@ func claimForUpdate(ctx context.Context, tx *sql.Tx, claimID int64) (Claim, erro
 // history gets a 'dismiss' row. Like SetStatus it checks the version seen.
 func (s *Store) Dismiss(ctx context.Context, claimID, userID, seenVersion int64, reason string) (Claim, error) {
 	reason = strings.TrimSpace(reason)
-	if reason == "" {
-		return Claim{}, fmt.Errorf("%w: say why this is not a claim", ErrInvalid)
-	}
-	if utf8.RuneCountInString(reason) > reasonLimit {
-		return Claim{}, fmt.Errorf("%w: the reason is longer than %d characters", ErrInvalid, reasonLimit)
-	}
-	if err := checkPlain("the reason", reason); err != nil {
+	if err := checkDismissReason(reason); err != nil {
 		return Claim{}, err
 	}
 	return s.setDismissed(ctx, claimID, userID, seenVersion, true, reason)
+}
+
+// checkDismissReason checks a dismissal's reason, trimmed.
+func checkDismissReason(reason string) error {
+	if reason == "" {
+		return fmt.Errorf("%w: say why this is not a claim", ErrInvalid)
+	}
+	if utf8.RuneCountInString(reason) > reasonLimit {
+		return fmt.Errorf("%w: the reason is longer than %d characters", ErrInvalid, reasonLimit)
+	}
+	return checkPlain("the reason", reason)
 }
 
 // Restore puts a dismissed sentence back in the queue; the note is optional.

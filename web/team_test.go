@@ -11,6 +11,7 @@ import (
 
 	"factdesk/auth"
 	"factdesk/db"
+	"factdesk/handlers"
 )
 
 // addUser creates an account with the test password.
@@ -841,6 +842,58 @@ func TestShortcutsFollowTheRole(t *testing.T) {
 		}
 		if r.Find("[data-shortcuts][data-review]").Length() != 1 {
 			t.Errorf("%s: a reviewer's page does not allow the review keys", path)
+		}
+	}
+}
+
+// In bulk, what is wrong with the action (its note or reason) refuses the
+// whole request, as on one claim; what is wrong with one claim (there is
+// no such claim) is that claim's report, whatever the action.
+func TestBulkRefusesTheActionAndReportsTheClaim(t *testing.T) {
+	a, claims := teamApp(t)
+	eddie := a.client()
+	eddie.login("eddie")
+	api := a.token("eddie")
+	one := []map[string]any{{"id": claims[0].ID, "version": 1}, {"id": claims[1].ID, "version": 1}}
+	for _, body := range []map[string]any{
+		{"action": "status", "status": "confirmed", "note": "a\u0000b", "claims": one},
+		{"action": "status", "status": "confirmed", "note": strings.Repeat("n", 10001), "claims": one},
+		{"action": "dismiss", "note": strings.Repeat("r", 1001), "claims": one},
+	} {
+		e := api.do(http.MethodPost, "/api/v1/claims/bulk", body).apiErr(t, http.StatusUnprocessableEntity, "invalid")
+		if !strings.Contains(e.Message, "control characters") && !strings.Contains(e.Message, "longer than") {
+			t.Errorf("%v: %q", body["action"], e.Message)
+		}
+	}
+	if r := eddie.form("/queue", "/claims/bulk", url.Values{"claim": {itoa(claims[0].ID) + ":1"}, "action": {"status"},
+		"status": {"confirmed"}, "note": {"a\x00b"}}); r.code != http.StatusSeeOther ||
+		!strings.Contains(eddie.get("/queue").doc.Find(".flash").Text(), "control characters") {
+		t.Errorf("web bulk with a NUL in the note: %d", r.code)
+	}
+	for _, cl := range claims[:2] {
+		if c := a.claim(cl.ID); c.Version != 1 || c.Dismissed {
+			t.Fatalf("claim %d changed by a refused request", cl.ID)
+		}
+	}
+	// Assigning a claim that does not exist is that claim's report.
+	r := api.do(http.MethodPost, "/api/v1/claims/bulk", map[string]any{"action": "assign", "assignee": "rob",
+		"claims": []map[string]any{{"id": claims[0].ID}, {"id": 999999}}})
+	var res handlers.APIBulkResult
+	r.decode(t, &res)
+	if r.code != http.StatusOK || res.Done != 1 || res.Skipped != 1 || res.Items[1].Outcome != "skipped" || res.Items[1].Reason != "no such claim" {
+		t.Fatalf("API bulk assign with an unknown claim: %d %s", r.code, r.body)
+	}
+	r2 := eddie.form("/queue", "/claims/bulk", url.Values{"claim": {itoa(claims[1].ID) + ":1", "999999:1"}, "action": {"assign"},
+		"assignee": {itoa(a.user("rob").ID)}})
+	if r2.code != http.StatusSeeOther {
+		t.Fatalf("web bulk assign with an unknown claim: %d", r2.code)
+	}
+	if flash := eddie.get("/queue").doc.Find(".flash").Text(); !strings.Contains(flash, "claim 999999 (no such claim)") {
+		t.Errorf("flash = %q", flash)
+	}
+	for _, cl := range claims[:2] {
+		if c := a.claim(cl.ID); c.Assignee != "rob" {
+			t.Errorf("claim %d assigned to %q", cl.ID, c.Assignee)
 		}
 	}
 }
