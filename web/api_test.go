@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -88,7 +89,76 @@ func (c apiClient) do(method, path string, body any, hdr ...string) apiResp {
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
+	checkDocumented(c.a.t, method, path, res.StatusCode)
 	return apiResp{code: res.StatusCode, hdr: res.Header, body: b}
+}
+
+// apiSpec is openapi.json's operations: path, then method, then the
+// statuses it documents.
+var apiSpec = func() map[string]map[string]map[string]bool {
+	var spec struct {
+		Paths map[string]map[string]struct {
+			Responses map[string]json.RawMessage `json:"responses"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(handlers.OpenAPIDocument, &spec); err != nil {
+		panic(err)
+	}
+	out := map[string]map[string]map[string]bool{}
+	for path, ops := range spec.Paths {
+		out[path] = map[string]map[string]bool{}
+		for method, op := range ops {
+			out[path][method] = map[string]bool{}
+			for code := range op.Responses {
+				out[path][method][code] = true
+			}
+		}
+	}
+	return out
+}()
+
+// checkDocumented fails the test when an API answer's status is not among
+// those openapi.json gives for the operation: the document must say what
+// the server does. Requests to no operation (unknown paths and methods)
+// are not checked.
+func checkDocumented(t *testing.T, method, rawPath string, code int) {
+	t.Helper()
+	path, _, _ := strings.Cut(rawPath, "?")
+	if method == http.MethodHead {
+		method = http.MethodGet
+	}
+	// The operation whose path fits with the fewest parameters: /claims/bulk
+	// before /claims/{id}.
+	best, params := "", -1
+	for specPath, ops := range apiSpec {
+		if _, ok := ops[strings.ToLower(method)]; !ok || !samePathShape(specPath, path) {
+			continue
+		}
+		if n := strings.Count(specPath, "{"); params < 0 || n < params {
+			best, params = specPath, n
+		}
+	}
+	if best == "" {
+		return
+	}
+	if codes := apiSpec[best][strings.ToLower(method)]; !codes[strconv.Itoa(code)] && !codes["default"] {
+		t.Errorf("%s %s answered %d, which openapi.json does not list for %s %s", method, rawPath, code, method, best)
+	}
+}
+
+// samePathShape reports whether a request path fits an OpenAPI path, whose
+// {param} segments match any one segment.
+func samePathShape(spec, path string) bool {
+	a, b := strings.Split(spec, "/"), strings.Split(path, "/")
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] && !strings.HasPrefix(a[i], "{") {
+			return false
+		}
+	}
+	return true
 }
 
 func (r apiResp) decode(t *testing.T, v any) {
@@ -374,6 +444,12 @@ func TestAPIErrors(t *testing.T) {
 		t.Fatal("a refused request changed something")
 	}
 
+	// Publishing reads an optional JSON body: unreadable, or not JSON.
+	ed := a.token("ed")
+	pub := "/api/v1/claims/" + id + "/publication"
+	ed.do(http.MethodPut, pub, `{"version":`).apiErr(t, http.StatusBadRequest, "bad_request")
+	ed.do(http.MethodPut, pub, `version=1`, "Content-Type", "text/plain").apiErr(t, http.StatusUnsupportedMediaType, "unsupported_media_type")
+
 	// Stale: 409 with the claim as it is now.
 	if r := rita.do(http.MethodPost, status, map[string]any{"status": "confirmed", "version": 1}); r.code != http.StatusOK {
 		t.Fatalf("first change: %d", r.code)
@@ -530,6 +606,24 @@ func TestAPIBlindSecondOpinion(t *testing.T) {
 	rob.do(http.MethodGet, "/api/v1/claims/"+itoa(id), nil).decode(t, &cl)
 	if !cl.Blind || cl.Status != "" || len(cl.History) != 0 {
 		t.Fatalf("blind reviewer sees %+v", cl)
+	}
+	// The document allows the empty status it is then given.
+	var spec struct {
+		Components struct {
+			Schemas struct {
+				Claim struct {
+					Properties struct {
+						Status struct {
+							Enum []string `json:"enum"`
+						} `json:"status"`
+					} `json:"properties"`
+				} `json:"Claim"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	json.Unmarshal(handlers.OpenAPIDocument, &spec)
+	if enum := spec.Components.Schemas.Claim.Properties.Status.Enum; !slices.Contains(enum, cl.Status) {
+		t.Errorf("openapi.json's Claim status is one of %q: not %q, which a blind reviewer gets", enum, cl.Status)
 	}
 	var page handlers.APIPage[handlers.APIClaim]
 	rob.do(http.MethodGet, "/api/v1/claims?status=disputed", nil).decode(t, &page)
