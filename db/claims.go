@@ -548,10 +548,15 @@ func (s *Store) History(ctx context.Context, claimID int64) ([]HistoryEntry, err
 	return out, rows.Err()
 }
 
+// noteLimit bounds a review's note, in characters (code points), as the
+// API documents it (JSON Schema's maxLength) and the form's maxlength
+// allows: 6,000 "é" are 12,000 bytes, and a note all the same.
+const noteLimit = 10000
+
 // checkNote checks a review's note, trimmed.
 func checkNote(note string) error {
-	if len(note) > 10000 {
-		return fmt.Errorf("%w: the note is longer than 10,000 bytes", ErrInvalid)
+	if utf8.RuneCountInString(note) > noteLimit {
+		return fmt.Errorf("%w: the note is longer than 10,000 characters", ErrInvalid)
 	}
 	return checkPlain("the note", note)
 }

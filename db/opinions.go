@@ -112,10 +112,7 @@ func (s *Store) SubmitSecondOpinion(ctx context.Context, claimID, userID int64, 
 		return SecondOpinion{}, fmt.Errorf("%w: unknown status %q (use unverified, confirmed or disputed)", ErrInvalid, verdict)
 	}
 	note = strings.TrimSpace(note)
-	if len(note) > 10000 {
-		return SecondOpinion{}, fmt.Errorf("%w: the note is longer than 10,000 bytes", ErrInvalid)
-	}
-	if err := checkPlain("the note", note); err != nil {
+	if err := checkNote(note); err != nil {
 		return SecondOpinion{}, err
 	}
 	var c Claim

@@ -17,7 +17,7 @@ import (
 
 // Limits on what a user may ask for, so one search cannot tie up a reader.
 const (
-	maxQueryBytes = 500
+	maxQueryRunes = 500 // characters, as the search box's maxlength
 	maxQueryTerms = 32
 	// MaxSearchOffset bounds how deep result pages go; past it, narrow the search.
 	MaxSearchOffset = 1000
@@ -83,8 +83,11 @@ func ParseSearchQuery(q string) (string, error) {
 	if q == "" {
 		return "", fmt.Errorf("%w: type a word to search for", ErrInvalid)
 	}
-	if len(q) > maxQueryBytes || !utf8.ValidString(q) {
-		return "", fmt.Errorf("%w: the search is too long: use at most %d characters", ErrInvalid, maxQueryBytes)
+	if !utf8.ValidString(q) {
+		return "", fmt.Errorf("%w: the search is not valid text (UTF-8)", ErrInvalid)
+	}
+	if utf8.RuneCountInString(q) > maxQueryRunes {
+		return "", fmt.Errorf("%w: the search is too long: use at most %d characters", ErrInvalid, maxQueryRunes)
 	}
 	type term struct {
 		fts    string

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -851,5 +852,42 @@ func TestAPIRepeatedFilters(t *testing.T) {
 	}
 	if r := web.get("/export?format=csv&status=confirmed&status=disputed"); r.code != http.StatusOK || strings.Count(r.body, "\n") != 3 {
 		t.Errorf("web export with two statuses: %d %q", r.code, r.body)
+	}
+}
+
+// Text limits documented in characters count characters (code points), as
+// JSON Schema's maxLength and the forms' maxlength do, not bytes: a note
+// of 6,000 "é" (12,000 bytes) is within 10,000.
+func TestTextLimitsCountCharacters(t *testing.T) {
+	a := newAppWith(t, nil)
+	rita := a.token("rita")
+	rita.do(http.MethodPost, "/api/v1/documents", map[string]any{"title": "Port plan", "text": article})
+	cs, _ := a.store.DocumentClaims(context.Background(), 1)
+	status := "/api/v1/claims/" + itoa(cs[0].ID) + "/status"
+	if r := rita.do(http.MethodPost, status, map[string]any{"status": "confirmed", "version": 1, "note": strings.Repeat("é", 6000)}); r.code != http.StatusOK {
+		t.Fatalf("6,000 é: %d %s", r.code, r.body)
+	}
+	e := rita.do(http.MethodPost, status, map[string]any{"status": "disputed", "version": 2, "note": strings.Repeat("é", 10001)}).
+		apiErr(t, http.StatusUnprocessableEntity, "invalid")
+	if !strings.Contains(e.Message, "10,000 characters") {
+		t.Errorf("message %q", e.Message)
+	}
+	// The second opinion's note too.
+	ctx := context.Background()
+	if _, err := a.store.RequestSecondOpinion(ctx, cs[0].ID, a.user("ed").ID, a.user("rob").ID); err != nil {
+		t.Fatal(err)
+	}
+	if r := a.token("rob").do(http.MethodPost, "/api/v1/claims/"+itoa(cs[0].ID)+"/opinion",
+		map[string]any{"status": "confirmed", "note": strings.Repeat("é", 6000)}); r.code != http.StatusOK {
+		t.Fatalf("opinion of 6,000 é: %d %s", r.code, r.body)
+	}
+	// The form says as much.
+	web := a.loginAs("rita")
+	if max, _ := web.get("/claims/" + itoa(cs[1].ID)).doc.Find("textarea#note").Attr("maxlength"); max != "10000" {
+		t.Errorf("the note's maxlength is %q", max)
+	}
+	// A search of 300 "é" is 300 characters, within the 500 the box allows.
+	if r := web.get("/search?q=" + url.QueryEscape(strings.Repeat("é", 300))); r.code != http.StatusOK {
+		t.Errorf("search of 300 é: %d %q", r.code, r.doc.Find(".error").Text())
 	}
 }
