@@ -66,6 +66,11 @@ func (h *Handler) APICreateDocument(c echo.Context) error {
 		name, data = "article.html", in.HTML
 	}
 	doc, err := ingest.Parse(name, []byte(*data), h.MaxDocBytes)
+	if errors.Is(err, ingest.ErrTooLarge) {
+		// The same answer as a body over the route's limit (which allows
+		// for JSON escapes), whichever of the two a document passes.
+		return fmt.Errorf("%w: %s", ErrTooLarge, DocumentTooLarge(h.MaxDocBytes))
+	}
 	if err != nil {
 		return fmt.Errorf("%w: %s", db.ErrInvalid, err.Error())
 	}
@@ -99,6 +104,11 @@ func (h *Handler) APICreateDocument(c echo.Context) error {
 	}
 	c.Response().Header().Set(echo.HeaderLocation, fmt.Sprintf("/api/v1/documents/%d", id))
 	return apiJSON(c, code, map[string]any{"document": d.APIDocument, "existed": existed, "claims_found": found})
+}
+
+// DocumentTooLarge is the message of an API document over the limit.
+func DocumentTooLarge(maxDoc int) string {
+	return fmt.Sprintf("The document is too large: documents up to %s are accepted.", ingest.FormatSize(maxDoc))
 }
 
 // apiDocument is a document with its claims as userID may see them: the

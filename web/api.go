@@ -105,7 +105,7 @@ func apiError(c echo.Context, err error, maxDoc int, log *slog.Logger) {
 // tooLargeMessage says what the request's route accepts, for its 413.
 func tooLargeMessage(c echo.Context, maxDoc int) string {
 	if c.Request().Method == http.MethodPost && c.Path() == "/api/v1/documents" {
-		return fmt.Sprintf("The document is too large: documents up to %s are accepted.", ingest.FormatSize(maxDoc))
+		return handlers.DocumentTooLarge(maxDoc)
 	}
 	if limit, ok := c.Get(ctxBodyLimit).(int); ok {
 		return fmt.Sprintf("The request is too large: this address accepts bodies up to %s.", ingest.FormatSize(limit))

@@ -891,3 +891,28 @@ func TestTextLimitsCountCharacters(t *testing.T) {
 		t.Errorf("search of 300 é: %d %q", r.code, r.doc.Find(".error").Text())
 	}
 }
+
+// A document over the limit gets one answer, 413 with one message, whether
+// the body passes the route's limit (which allows for JSON escapes) or not.
+func TestAPIDocumentTooLargeIsOneAnswer(t *testing.T) {
+	a := newAppWith(t, nil) // documents up to 64 KB, bodies up to 192 KB
+	rita := a.token("rita")
+	var msgs []string
+	for _, doc := range []map[string]any{
+		{"text": strings.Repeat("Prices rose 5% in May. ", 100<<10/23)},
+		{"html": "<p>" + strings.Repeat("Prices rose 5% in May. ", 100<<10/23) + "</p>"},
+		{"text": strings.Repeat("Prices rose 5% in May. ", 300<<10/23)},
+	} {
+		e := rita.do(http.MethodPost, "/api/v1/documents", doc).apiErr(t, http.StatusRequestEntityTooLarge, "too_large")
+		msgs = append(msgs, e.Message)
+	}
+	for _, m := range msgs {
+		if m != "The document is too large: documents up to 64 KB are accepted." {
+			t.Errorf("messages %q", msgs)
+			break
+		}
+	}
+	if a.documentCount() != 0 {
+		t.Fatal("a document over the limit was stored")
+	}
+}
