@@ -3,7 +3,6 @@ package handlers
 import (
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -28,13 +27,9 @@ func (h *Handler) DocumentActivity(c echo.Context) error {
 }
 
 func (h *Handler) activity(c echo.Context, docID int64) error {
-	var before int64
-	if v := c.QueryParam("before"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n <= 0 {
-			return fmt.Errorf("%w: bad page cursor", db.ErrInvalid)
-		}
-		before = n
+	before, err := beforeCursor(c.QueryParams())
+	if err != nil {
+		return err
 	}
 	p := views.ActivityPage{Base: h.Base(c, "Activity", "activity")}
 	base := "/activity"

@@ -21,12 +21,9 @@ func (h *Handler) AuditLog(c echo.Context) error {
 	if f.Event != "" && !slices.Contains(db.AuditEvents, f.Event) {
 		return fmt.Errorf("%w: unknown kind of event %q", db.ErrInvalid, f.Event)
 	}
-	if b := c.QueryParam("before"); b != "" {
-		id, err := strconv.ParseInt(b, 10, 64)
-		if err != nil || id <= 0 {
-			return fmt.Errorf("%w: bad page cursor", db.ErrInvalid)
-		}
-		f.Before = id
+	var err error
+	if f.Before, err = beforeCursor(c.QueryParams()); err != nil {
+		return err
 	}
 	evs, err := h.Store.AuditLog(c.Request().Context(), f)
 	if err != nil {

@@ -34,7 +34,10 @@ func (h *Handler) AddComment(c echo.Context) error {
 
 // Inbox lists the user's mentions and second-opinion requests, newest first.
 func (h *Handler) Inbox(c echo.Context) error {
-	before, _ := strconv.ParseInt(c.QueryParam("before"), 10, 64)
+	before, err := beforeCursor(c.QueryParams())
+	if err != nil {
+		return err
+	}
 	u := CurrentUser(c)
 	items, next, err := h.Store.Inbox(c.Request().Context(), u.ID, before, 50)
 	if err != nil {

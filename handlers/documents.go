@@ -19,7 +19,10 @@ const documentsPerPage = 50
 
 // Documents lists documents, newest first, with their review progress.
 func (h *Handler) Documents(c echo.Context) error {
-	before, _ := strconv.ParseInt(c.QueryParam("before"), 10, 64)
+	before, err := beforeCursor(c.QueryParams())
+	if err != nil {
+		return err
+	}
 	docs, err := h.Store.ListDocuments(c.Request().Context(), before, documentsPerPage+1)
 	if err != nil {
 		return err

@@ -73,3 +73,18 @@ func parseQueueFilter(q url.Values) (db.QueueFilter, error) {
 	}
 	return f, nil
 }
+
+// beforeCursor reads the ?before= page cursor of the web's lists (documents,
+// inbox, activity, audit log): a positive id, or none. Anything else is
+// refused, not read as the first page.
+func beforeCursor(q url.Values) (int64, error) {
+	v, err := oneValue(q, "before")
+	if err != nil || v == "" {
+		return 0, err
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("%w: bad page cursor", db.ErrInvalid)
+	}
+	return n, nil
+}

@@ -603,6 +603,12 @@ func TestBadInputChangesNothing(t *testing.T) {
 			t.Errorf("GET %s: %d %q", p, r.code, r.doc.Find("h1").Text())
 		}
 	}
+	// A bad page cursor is refused on every list, not read as the first page.
+	for _, p := range []string{"/?before=abc", "/inbox?before=xyz", "/activity?before=-1", "/?before=1&before=2"} {
+		if r := c.get(p); r.code != http.StatusBadRequest {
+			t.Errorf("GET %s: %d %q", p, r.code, r.doc.Find("main").Text())
+		}
+	}
 	// An unknown kind is refused as an unknown status is, not read as
 	// "no claims".
 	for _, p := range []string{"/search?kind=bogus", "/export?kind=quantity,bogus", "/search?status=bogus", "/export?status=bogus"} {
