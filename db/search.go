@@ -83,8 +83,9 @@ func ParseSearchQuery(q string) (string, error) {
 	if q == "" {
 		return "", fmt.Errorf("%w: type a word to search for", ErrInvalid)
 	}
-	if !utf8.ValidString(q) {
-		return "", fmt.Errorf("%w: the search is not valid text (UTF-8)", ErrInvalid)
+	// A NUL ended FTS5's quoted term early ("unterminated string", a 500).
+	if err := checkPlain("the search", q); err != nil {
+		return "", err
 	}
 	if utf8.RuneCountInString(q) > maxQueryRunes {
 		return "", fmt.Errorf("%w: the search is too long: use at most %d characters", ErrInvalid, maxQueryRunes)

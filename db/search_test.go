@@ -55,6 +55,8 @@ func TestParseSearchQuery(t *testing.T) {
 		{"re-serv*", "prefix of one word"},
 		{strings.Repeat("a ", 40), "too many words"},
 		{strings.Repeat("x", 501), "too long"},
+		{"port\x00", "control characters"},
+		{"caf\xe9", "not valid text"},
 	}
 	for _, c := range bad {
 		_, err := ParseSearchQuery(c.in)

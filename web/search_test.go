@@ -144,6 +144,7 @@ func TestSearchBadInput(t *testing.T) {
 		"q=port&page=999":                      "results stop after",
 		"q=port&page=368934881474191034":       "results stop after", // × 50 wraps round int64
 		"q=" + strings.Repeat("x", 600):        "too long",
+		"q=port%00":                            "control characters",
 	} {
 		r := c.get("/search?" + q)
 		if want == "" {
