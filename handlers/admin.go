@@ -172,7 +172,7 @@ func (h *Handler) changeAccess(c echo.Context, id int64, disabled bool) (db.User
 func (h *Handler) CreateUser(c echo.Context) error {
 	name := strings.TrimSpace(c.FormValue("username"))
 	role := c.FormValue("role")
-	keep := func(p *views.UsersPage) { p.NewName, p.NewRole = name, role }
+	keep := func(p *views.UsersPage) { p.NewName, p.NewRole = shown(name), role }
 	pw := c.FormValue("password")
 	if err := samePassword(pw, c.FormValue("password2")); err != nil {
 		return h.usersFailed(c, err, keep)

@@ -51,7 +51,7 @@ func (h *Handler) Login(c echo.Context) error {
 	ip := c.RealIP()
 	refuse := func(code int, msg string) error {
 		return Render(c, code, views.LoginView(views.LoginPage{
-			Base: h.Base(c, "Log in", ""), Username: name, Next: next, Error: msg,
+			Base: h.Base(c, "Log in", ""), Username: shown(name), Next: next, Error: msg,
 		}))
 	}
 
@@ -163,9 +163,11 @@ func (h *Handler) LogoutEverywhere(c echo.Context) error {
 	return seeOther(c, "/login?ended=all")
 }
 
-// safeNext keeps a redirect target on this site: a local path only.
+// safeNext keeps a redirect target on this site: a local path only, with
+// no control characters.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\t\r\n") ||
+		next != shown(next) {
 		return "/"
 	}
 	if u, err := url.Parse(next); err != nil || u.Host != "" || u.Scheme != "" {
@@ -190,7 +192,7 @@ func (h *Handler) Setup(c echo.Context) error {
 	pw, pw2 := c.FormValue("password"), c.FormValue("password2")
 	fail := func(msg string) error {
 		return Render(c, http.StatusUnprocessableEntity, views.SetupView(views.SetupPage{
-			Base: h.Base(c, "Set up factdesk", ""), Token: tok, Username: name, Error: msg,
+			Base: h.Base(c, "Set up factdesk", ""), Token: tok, Username: shown(name), Error: msg,
 		}))
 	}
 	if !h.Store.SetupTokenValid(c.Request().Context(), tok) {

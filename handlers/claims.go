@@ -193,7 +193,7 @@ func (h *Handler) SetStatus(c echo.Context) error {
 	}
 	p.Error, p.Conflict = msg, conflict
 	if code != http.StatusOK {
-		p.Note = note
+		p.Note = shown(note)
 		p.Team.StatusEv = evidenceKept(c, "evidence_")
 	} else {
 		p.Saved = "Saved: " + views.StatusLabel(cl.Status) + "."

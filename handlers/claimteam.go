@@ -178,7 +178,8 @@ func evidenceFromForm(c echo.Context, prefix string) []db.NewEvidence {
 }
 
 func evidenceKept(c echo.Context, prefix string) views.EvidenceForm {
-	return views.EvidenceForm{URL: c.FormValue(prefix + "url"), Title: c.FormValue(prefix + "title"), Excerpt: c.FormValue(prefix + "excerpt")}
+	return views.EvidenceForm{URL: shown(c.FormValue(prefix + "url")), Title: shown(c.FormValue(prefix + "title")),
+		Excerpt: shown(c.FormValue(prefix + "excerpt"))}
 }
 
 // documentTeam adds the team side of the document page: hidden verdicts for

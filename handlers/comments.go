@@ -22,7 +22,7 @@ func (h *Handler) AddComment(c echo.Context) error {
 	cm, err := h.Store.AddComment(c.Request().Context(), id, u.ID, body)
 	if err != nil {
 		return h.claimRefused(c, id, err, func(p *views.ClaimPage, msg string) {
-			p.Team.CommentBody, p.Team.CommentError = body, msg
+			p.Team.CommentBody, p.Team.CommentError = shown(body), msg
 		})
 	}
 	msg := "Comment added."

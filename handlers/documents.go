@@ -75,15 +75,15 @@ func (h *Handler) CreateDocument(c echo.Context) error {
 	// The form is read already, and refused if it was cut off at the body
 	// limit (web's readForm).
 	p := h.importPage(c)
-	p.Title = c.FormValue("title")
-	p.URL = strings.TrimSpace(c.FormValue("url"))
-	p.Published = strings.TrimSpace(c.FormValue("published"))
-	p.Text = c.FormValue("text")
-	name, data := "", []byte(p.Text)
+	text := c.FormValue("text")
+	title, docURL, published := c.FormValue("title"), strings.TrimSpace(c.FormValue("url")), strings.TrimSpace(c.FormValue("published"))
+	// The form shows them again if the import is refused.
+	p.Title, p.URL, p.Published, p.Text = shown(title), shown(docURL), shown(published), shown(text)
+	name, data := "", []byte(text)
 	if fh, err := c.FormFile("file"); err == nil && fh.Filename != "" {
 		// Which of the two was meant is not for the server to guess, and
 		// importing one would silently drop the other.
-		if strings.TrimSpace(p.Text) != "" {
+		if strings.TrimSpace(text) != "" {
 			return h.importFailed(c, p, p.Both)
 		}
 		if fh.Size > int64(h.MaxDocBytes) {
@@ -102,7 +102,7 @@ func (h *Handler) CreateDocument(c echo.Context) error {
 			return err
 		}
 		name = fh.Filename
-	} else if strings.TrimSpace(p.Text) == "" {
+	} else if strings.TrimSpace(text) == "" {
 		return h.importFailed(c, p, "Paste the article text or choose a file.")
 	} else if len(data) > h.MaxDocBytes {
 		return h.importFailed(c, p, p.TooLargeText)
@@ -111,13 +111,13 @@ func (h *Handler) CreateDocument(c echo.Context) error {
 	if err != nil {
 		return h.importFailed(c, p, UserMessage(err))
 	}
-	title := strings.TrimSpace(p.Title)
+	title = strings.TrimSpace(title)
 	if title == "" {
 		title = doc.Title
 	}
 	u := CurrentUser(c)
 	id, n, existed, err := h.Store.ImportDocument(c.Request().Context(), db.NewDocument{
-		Title: title, URL: p.URL, PublishedAt: p.Published, Body: doc.Body, CreatedBy: u.ID,
+		Title: title, URL: docURL, PublishedAt: published, Body: doc.Body, CreatedBy: u.ID,
 	})
 	if errors.Is(err, db.ErrInvalid) {
 		return h.importFailed(c, p, UserMessage(err))

@@ -51,7 +51,7 @@ func (h *Handler) SubmitOpinion(c echo.Context) error {
 	o, err := h.Store.SubmitSecondOpinion(c.Request().Context(), id, CurrentUser(c).ID, c.FormValue("status"), note)
 	if err != nil {
 		return h.claimRefused(c, id, err, func(p *views.ClaimPage, msg string) {
-			p.Team.OpinionNote, p.Team.OpinionError = note, msg
+			p.Team.OpinionNote, p.Team.OpinionError = shown(note), msg
 		})
 	}
 	verdict := "You agree"

@@ -18,7 +18,7 @@ func (h *Handler) Dismiss(c echo.Context) error {
 		return err
 	}
 	reason := c.FormValue("reason")
-	keep := func(p *views.ClaimPage, msg string) { p.Team.Reason, p.Team.ToolsError = reason, msg }
+	keep := func(p *views.ClaimPage, msg string) { p.Team.Reason, p.Team.ToolsError = shown(reason), msg }
 	v, err := formVersion(c)
 	if err != nil {
 		return h.claimRefused(c, id, err, keep)
@@ -38,7 +38,7 @@ func (h *Handler) Restore(c echo.Context) error {
 		return err
 	}
 	note := c.FormValue("reason")
-	keep := func(p *views.ClaimPage, msg string) { p.Team.Reason, p.Team.ToolsError = note, msg }
+	keep := func(p *views.ClaimPage, msg string) { p.Team.Reason, p.Team.ToolsError = shown(note), msg }
 	v, err := formVersion(c)
 	if err != nil {
 		return h.claimRefused(c, id, err, keep)

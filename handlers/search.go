@@ -46,7 +46,7 @@ func (h *Handler) Search(c echo.Context) error {
 		DocumentID: q.Get("document"), From: q.Get("from"), To: q.Get("to"),
 	}
 	if p.Query != "" {
-		p.Title = p.Query + " · Search"
+		p.Title = shown(p.Query) + " · Search"
 	}
 	f := db.SearchFilter{Query: p.Query, Status: p.Status, Kind: p.Kind, From: p.From, To: p.To, Limit: searchPageSize,
 		BlindFor: CurrentUser(c).ID}
@@ -143,6 +143,9 @@ func (h *Handler) Search(c echo.Context) error {
 			p.NextURL = searchURL(q, page+1)
 		}
 	}
+	// The form keeps what was typed, as it may be shown.
+	p.Query, p.Status, p.Kind, p.DocumentID, p.From, p.To = shown(p.Query), shown(p.Status), shown(p.Kind),
+		shown(p.DocumentID), shown(p.From), shown(p.To)
 	if errors.Is(inputErr, db.ErrInvalid) {
 		// The form keeps what was typed, with the reason beside it.
 		p.Error, p.Results, p.Total = UserMessage(inputErr), nil, 0

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"factdesk/db"
@@ -78,4 +79,18 @@ func passage(body string, start, end int) (before, after string) {
 		after = after[:cut] + "…"
 	}
 	return strings.TrimLeft(before, "\n"), strings.TrimRight(after, "\n")
+}
+
+// shown is what a form shows again of what was typed, after a refusal:
+// without control characters (tabs and line breaks aside), which have no
+// business in a page (a NUL in an attribute value is an HTML parse error),
+// and as valid UTF-8. What is stored is checked, and refused, elsewhere.
+func shown(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' {
+			return -1
+		}
+		return r
+	}, s)
 }

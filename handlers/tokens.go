@@ -59,7 +59,7 @@ func (h *Handler) CreateToken(c echo.Context) error {
 	}
 	p.NewToken, p.Error = secret, msg
 	if msg != "" {
-		p.Label = label
+		p.Label = shown(label)
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return Render(c, code, views.TokensView(p))

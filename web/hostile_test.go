@@ -403,8 +403,8 @@ func TestHostileInput(t *testing.T) {
 			t.Errorf("URL %q: %d, want refused", v, r.code)
 		}
 		assertInert(t, fmt.Sprintf("import with URL %q", v), r.doc)
-		if r.code == http.StatusUnprocessableEntity && utf8.ValidString(v) && !strings.ContainsRune(v, 0) &&
-			strings.TrimSpace(r.doc.Find("#url").AttrOr("value", "")) != strings.TrimSpace(v) {
+		if r.code == http.StatusUnprocessableEntity && utf8.ValidString(v) &&
+			strings.TrimSpace(r.doc.Find("#url").AttrOr("value", "")) != strings.TrimSpace(withoutControls(v)) {
 			t.Errorf("URL %q not kept in the form: %q", v, r.doc.Find("#url").AttrOr("value", ""))
 		}
 
@@ -439,7 +439,7 @@ func TestHostileInput(t *testing.T) {
 			t.Errorf("login as %q: %d", v, r.code)
 		}
 		assertInert(t, fmt.Sprintf("login as %q", v), r.doc)
-		if utf8.ValidString(v) && r.doc.Find("#username").AttrOr("value", "") != strings.TrimSpace(v) && !strings.ContainsRune(v, 0) {
+		if utf8.ValidString(v) && strings.TrimSpace(r.doc.Find("#username").AttrOr("value", "")) != strings.TrimSpace(withoutControls(v)) {
 			t.Errorf("login as %q: the form shows %q", v, r.doc.Find("#username").AttrOr("value", ""))
 		}
 
@@ -610,6 +610,17 @@ func TestHostileUploadNames(t *testing.T) {
 	}
 }
 
+// withoutControls is what a form shows again of v: the control
+// characters but tabs and line breaks left out.
+func withoutControls(v string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' {
+			return -1
+		}
+		return r
+	}, strings.TrimSpace(v))
+}
+
 // A form over its route's limit is refused with 413 and the same message
 // whether it says its length or comes chunked, and changes nothing: no
 // status, comment, user, token or audit row. (Without a length, the body
@@ -695,5 +706,55 @@ func TestOversizedFormsRefusedWithOrWithoutLength(t *testing.T) {
 	}
 	if n := audit(); n != before {
 		t.Errorf("%d audit rows written by refused requests", n-before)
+	}
+}
+
+// Input shown again after a refusal (a failed login, a refused note,
+// comment, title or search) keeps no control characters: a NUL in an
+// attribute value or a textarea is an HTML parse error. Nothing of it is
+// stored either.
+func TestEchoedInputDropsControlCharacters(t *testing.T) {
+	a := newAppWith(t, nil)
+	anon, rita := a.client(), a.loginAs("rita")
+	rita.importText("Port plan", article)
+	id := itoa(firstClaimID(t, a))
+	claim := "/claims/" + id
+	clean := func(what string, r resp, sel, want string) {
+		t.Helper()
+		if i := strings.IndexFunc(r.body, func(c rune) bool { return unicode.IsControl(c) && c != '\t' && c != '\n' && c != '\r' }); i >= 0 {
+			t.Errorf("%s: a control character at byte %d of the page: %q", what, i, r.body[max(0, i-60):min(len(r.body), i+20)])
+		}
+		got, ok := r.doc.Find(sel).Attr("value")
+		if !ok {
+			got = r.doc.Find(sel).Text()
+		}
+		if got != want {
+			t.Errorf("%s: %s shows %q, want %q", what, sel, got, want)
+		}
+	}
+	r := anon.post("/login", url.Values{"_csrf": {anon.csrf("/login")}, "username": {"a\x00b"}, "password": {"not the password"}})
+	if r.code != http.StatusUnauthorized {
+		t.Fatalf("login: %d", r.code)
+	}
+	clean("failed login", r, "#username", "ab")
+	clean("login page with a next of a NUL", anon.get("/login?next=/claims/1%00x"), `input[name="next"]`, "/")
+	r = rita.post(claim+"/status", url.Values{"_csrf": {rita.csrf(claim)}, "version": {"1"}, "status": {"confirmed"}, "note": {"see\x00 the\x07 report\n"}})
+	if r.code != http.StatusUnprocessableEntity {
+		t.Fatalf("note with a NUL: %d", r.code)
+	}
+	clean("refused note", r, "textarea#note", "see the report\n")
+	r = rita.post(claim+"/comments", url.Values{"_csrf": {rita.csrf(claim)}, "body": {"x\x00y"}})
+	clean("refused comment", r, "textarea#comment-body", "xy")
+	r = rita.post("/documents", url.Values{"_csrf": {rita.csrf("/documents/new")}, "title": {"Port\x1b vote"}, "text": {article}})
+	if r.code != http.StatusUnprocessableEntity {
+		t.Fatalf("title with ESC: %d", r.code)
+	}
+	clean("refused title", r, "#title", "Port vote")
+	clean("search", rita.get("/search?q="+url.QueryEscape("port\x00")), `main input[name="q"]`, "port")
+	if a.documentCount() != 1 {
+		t.Error("the refused import was stored")
+	}
+	if cl := a.claim(firstClaimID(t, a)); cl.Version != 1 {
+		t.Error("the refused note was stored")
 	}
 }
