@@ -48,8 +48,26 @@ func requestID(c echo.Context) string {
 	return c.Response().Header().Get(echo.HeaderXRequestID)
 }
 
-// requestLog writes one line per request.
+// requestLog writes one line per request. It hands a handler's error to
+// the error handler itself (HandleError), so that the line has the status
+// sent, and echo's logger then returns the error all the same: passed on,
+// echo would hand it to the error handler a second time, which logged
+// "error after response started" for every refusal. It is passed on only
+// if nothing was sent.
 func requestLog(log *slog.Logger) echo.MiddlewareFunc {
+	logged := requestLogger(log)
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		h := logged(next)
+		return func(c echo.Context) error {
+			if err := h(c); err != nil && !c.Response().Committed {
+				return err
+			}
+			return nil
+		}
+	}
+}
+
+func requestLogger(log *slog.Logger) echo.MiddlewareFunc {
 	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
 		LogStatus: true, LogURIPath: true, LogMethod: true, LogLatency: true, LogRequestID: true,
 		HandleError: true,

@@ -11,6 +11,7 @@ import (
 	"crypto/x509/pkix"
 	"database/sql"
 	"encoding/pem"
+	"errors"
 	"io"
 	"log/slog"
 	"math/big"
@@ -957,5 +958,41 @@ func TestEndedSessionLeadsBackToThePage(t *testing.T) {
 	r = rita.post("/login", url.Values{"_csrf": {tok}, "username": {"rita"}, "password": {testPassword}, "next": {next}})
 	if r.code != http.StatusSeeOther || r.hdr.Get("Location") != "/claims/"+id+"?from=queue" {
 		t.Errorf("after login: %d to %q", r.code, r.hdr.Get("Location"))
+	}
+}
+
+// A refused request is logged once as refused, not also as "error after
+// response started", which is for a handler failing once its answer has
+// begun, and is logged once then.
+func TestErrorsAreLoggedOnce(t *testing.T) {
+	ctx := context.Background()
+	store, err := db.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	var log syncBuffer
+	e := web.New(web.Config{Store: store, Log: slog.New(slog.NewTextHandler(&log, nil))})
+	e.GET("/partial", func(c echo.Context) error {
+		c.Response().WriteHeader(http.StatusOK)
+		c.Response().Write([]byte("half"))
+		return errors.New("failed halfway")
+	})
+	srv := httptest.NewServer(e)
+	defer srv.Close()
+	c := (&app{t: t, store: store, srv: srv}).client()
+	for _, p := range []string{"/nowhere", "/login?next=x", "/claims/1"} {
+		c.get(p)
+	}
+	c.post("/login", url.Values{"username": {"x"}}) // no CSRF token: 403
+	if strings.Contains(log.String(), "error after response started") {
+		t.Errorf("refusals logged as errors after the response started:\n%s", log.String())
+	}
+	if n := strings.Count(log.String(), "level=WARN msg=\"request refused\""); n != 2 {
+		t.Errorf("%d refusals logged, want 2 (the 404 and the 403):\n%s", n, log.String())
+	}
+	c.get("/partial")
+	if n := strings.Count(log.String(), "error after response started"); n != 1 {
+		t.Errorf("a failure after the answer began logged %d times, want once:\n%s", n, log.String())
 	}
 }
