@@ -80,6 +80,21 @@ func (h *Handler) CreateDocument(c echo.Context) error {
 	// The form shows them again if the import is refused.
 	p.Title, p.URL, p.Published, p.Text = shown(title), shown(docURL), shown(published), shown(text)
 	name, data := "", []byte(text)
+	// One article an import: a second file or text would be dropped unseen.
+	if mf := c.Request().MultipartForm; mf != nil {
+		files := 0
+		for _, fh := range mf.File["file"] {
+			if fh.Filename != "" {
+				files++
+			}
+		}
+		switch {
+		case files > 1:
+			return h.importFailed(c, p, fmt.Sprintf("You sent %d files: an import takes one article. Import them one at a time.", files))
+		case len(mf.Value["text"]) > 1:
+			return h.importFailed(c, p, fmt.Sprintf("You sent %d texts: an import takes one article. Import them one at a time.", len(mf.Value["text"])))
+		}
+	}
 	if fh, err := c.FormFile("file"); err == nil && fh.Filename != "" {
 		// Which of the two was meant is not for the server to guess, and
 		// importing one would silently drop the other.

@@ -134,3 +134,34 @@ func TestImportFormCarriesLimits(t *testing.T) {
 		t.Errorf("GET import.js: %d", js.code)
 	}
 }
+
+// An import with two files (or two texts) is refused with a message: it
+// used to import the first and drop the second without a word.
+func TestImportOfTwoFilesIsRefused(t *testing.T) {
+	a := newApp(t)
+	c := a.client()
+	c.login("rita")
+	for _, two := range []string{"file", "text"} {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		mw.WriteField("_csrf", c.csrf("/documents/new"))
+		for i, doc := range []string{article, "The mayor said the ferry would run every hour from May, officials said."} {
+			if two == "file" {
+				fw, _ := mw.CreateFormFile("file", "part"+strconv.Itoa(i)+".txt")
+				fw.Write([]byte(doc))
+			} else {
+				mw.WriteField("text", doc)
+			}
+		}
+		mw.Close()
+		req, _ := http.NewRequest(http.MethodPost, c.a.srv.URL+"/documents", &buf)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		r := c.do(req)
+		if msg := r.doc.Find("#import-error").Text(); r.code != http.StatusUnprocessableEntity || !strings.Contains(msg, "You sent 2 "+two+"s") {
+			t.Errorf("two %ss: %d %q", two, r.code, msg)
+		}
+	}
+	if n := a.documentCount(); n != 0 {
+		t.Fatalf("%d documents stored", n)
+	}
+}
