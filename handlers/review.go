@@ -24,11 +24,20 @@ func (h *Handler) Dismiss(c echo.Context) error {
 		return h.claimRefused(c, id, err, keep)
 	}
 	u := CurrentUser(c)
+	// A dismissal unpublishes; the message says so when there was a page.
+	pub, err := h.Store.Publication(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
 	if _, err := h.Store.Dismiss(c.Request().Context(), id, u.ID, v, reason); err != nil {
 		return h.claimRefused(c, id, err, keep)
 	}
 	h.Log.Info("claim dismissed", "claim", id, "user", u.Username)
-	return h.claimDone(c, id, "review", "Dismissed: this sentence has left the queue.")
+	msg := "Dismissed: this sentence has left the queue."
+	if pub.Published {
+		msg = "Dismissed: this sentence has left the queue, and its public page is withdrawn."
+	}
+	return h.claimDone(c, id, "review", msg)
 }
 
 // Restore puts a dismissed sentence back in the queue.

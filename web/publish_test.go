@@ -290,6 +290,23 @@ func TestPublishAndPublicPage(t *testing.T) {
 		t.Fatalf("page after review again: %d", r.code)
 	}
 
+	// Dismissing it takes the page down, and says so.
+	if r := ed.form(path, path+"/dismiss", url.Values{"version": {itoa(a.claim(id).Version)}, "reason": {"a pull quote"}}); r.code != http.StatusSeeOther {
+		t.Fatalf("dismiss: %d", r.code)
+	}
+	if f := ed.get(path).doc.Find(".flash").Text(); !strings.Contains(f, "public page is withdrawn") {
+		t.Errorf("flash after dismissing a published claim = %q", f)
+	}
+	if r := anon.get(pub); r.code != http.StatusNotFound {
+		t.Fatalf("page of a dismissed claim: %d", r.code)
+	}
+	if r := ed.form(path, path+"/restore", url.Values{"version": {itoa(a.claim(id).Version)}}); r.code != http.StatusSeeOther {
+		t.Fatalf("restore: %d", r.code)
+	}
+	if r := ed.publish(id); r.code != http.StatusSeeOther {
+		t.Fatalf("publish again: %d", r.code)
+	}
+
 	// Unpublishing removes the page.
 	if r := ed.post(path+"/unpublish", url.Values{"_csrf": {ed.csrf(path)}}); r.code != http.StatusSeeOther {
 		t.Fatalf("unpublish: %d", r.code)
