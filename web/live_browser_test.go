@@ -617,6 +617,22 @@ func TestBulkFormRefusesInPlace(t *testing.T) {
 	if pos := e.js(`getComputedStyle(document.getElementById('bulk')).position`); pos != "sticky" {
 		t.Errorf("the bulk form with a claim selected is %q, want sticky", pos)
 	}
+	// Narrower, the form would fill the window: it stays in place, and a
+	// bar at the foot counts the selection and leads to it.
+	for _, w := range []int64{768, 390} {
+		e.setSize(w, 800)
+		if pos := e.js(`getComputedStyle(document.getElementById('bulk')).position`); pos == "sticky" {
+			t.Errorf("at %dpx the bulk form sticks to the window", w)
+		}
+		if bar := e.js(`(() => { const j = document.getElementById('bulk-jump'); return j && getComputedStyle(j).display !== 'none' ? j.textContent : ''; })()`); !strings.Contains(bar, "1 selected") {
+			t.Errorf("at %dpx: no bar counting the selection (%q)", w, bar)
+		}
+	}
+	browserScreenshot(t, e.ctx, "queue-bulk-390")
+	e.setSize(1280, 900)
+	if bar := e.js(`getComputedStyle(document.getElementById('bulk-jump')).display`); bar != "none" {
+		t.Errorf("at 1280px the selection bar shows too (%s)", bar)
+	}
 	e.click(`#bulk button[value=dismiss]`)
 	if msg := e.js(`document.getElementById('bulk-note').validationMessage`); !strings.Contains(msg, "Say why") {
 		t.Errorf("dismissing without a reason: message %q", msg)

@@ -23,6 +23,18 @@
     var form = document.getElementById("bulk");
     if (form) {
       form.classList.toggle("active", n > 0);
+      // On a narrow screen the form stays below the rows: a bar at the
+      // foot of the window counts the selection and leads to it.
+      var jump = document.getElementById("bulk-jump");
+      if (!jump) {
+        jump = document.createElement("a");
+        jump.id = "bulk-jump";
+        jump.className = "bulk-jump";
+        jump.href = "#bulk";
+        form.parentNode.insertBefore(jump, form);
+      }
+      jump.hidden = n === 0;
+      jump.textContent = n + " selected: actions ↓";
       // Rows brought into view (by Tab, or a find) stop above the form
       // rather than behind it.
       var sticky = n > 0 && getComputedStyle(form).position === "sticky";
