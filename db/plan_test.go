@@ -134,7 +134,12 @@ func eachStatistics(t *testing.T, fn func(s *Store, stats string)) {
 			}
 		}
 		// Connections read the statistics when they first need the schema:
-		// a new store plans with these.
+		// a new store plans with these. Close would run PRAGMA optimize and
+		// change them, so the store is closed part by part; its checkpoint
+		// loop too, which went on writing beside the test's cleanup of the
+		// folder ("directory not empty", now and then).
+		s.closeStmts()
+		s.ck.close()
 		s.r.Close()
 		s.w.Close()
 		if s, err = Open(ctx, path); err != nil {
