@@ -99,8 +99,8 @@ type Store struct {
 	// stmts and wstmts keep prepared statements of the busiest queries.
 	stmts, wstmts stmtCache
 	ck            *checkpointer
-	writeTurn     chan struct{} // see tx
-	readOnly      bool          // see OpenReadOnly
+	wr            *writer // see tx
+	readOnly      bool    // see OpenReadOnly
 }
 
 // Open opens (creating if needed) the database at path and applies migrations.
@@ -115,23 +115,28 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	s := &Store{w: w, now: storedNow, writeTurn: make(chan struct{}, 1)}
+	s := &Store{w: w, now: storedNow}
+	s.startWriter()
 	if err := s.migrate(ctx); err != nil {
+		s.wr.close()
 		w.Close()
 		return nil, openError(path, err)
 	}
 	// History rows from before the hash chain get their hashes once.
 	if err := s.sealHistory(ctx); err != nil {
+		s.wr.close()
 		w.Close()
 		return nil, openError(path, err)
 	}
 	if err := s.prepareWrites(ctx); err != nil {
 		s.closeStmts()
+		s.wr.close()
 		w.Close()
 		return nil, openError(path, err)
 	}
 	r, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {
+		s.wr.close()
 		w.Close()
 		return nil, openError(path, err)
 	}
@@ -142,6 +147,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err := s.startCheckpoints(path); err != nil {
 		s.closeStmts()
 		r.Close()
+		s.wr.close()
 		w.Close()
 		return nil, openError(path, err)
 	}
@@ -185,8 +191,10 @@ func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{w: r, r: r, now: storedNow, writeTurn: make(chan struct{}, 1), readOnly: true}
+	s := &Store{w: r, r: r, now: storedNow, readOnly: true}
+	s.startWriter()
 	if err := s.checkCurrent(ctx, path); err != nil {
+		s.wr.close()
 		r.Close()
 		return nil, err
 	}
@@ -300,6 +308,7 @@ const (
 
 // Close closes both pools; the writer last so that the WAL is checkpointed.
 func (s *Store) Close() error {
+	s.wr.close()
 	if s.readOnly {
 		return errors.Join(s.closeStmts(), s.r.Close())
 	}
@@ -354,49 +363,6 @@ func committed(ctx context.Context) bool {
 	return ok && r.committed.Load()
 }
 
-// tx runs fn in one write transaction (BEGIN IMMEDIATE through _txlock).
-//
-// Writers take their turn in the order they came: database/sql hands a
-// freed connection to a waiter chosen at random, so with 32 reviewers
-// saving at once some waited behind a hundred others (the status change's
-// p99 on the 1M-claim demo). Goroutines blocked sending on a channel are
-// served first come, first served.
-func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
-	r, _ := ctx.Value(requestKey{}).(*request)
-	if r != nil && r.wait != nil {
-		r.wait.WaitingForWriter()
-		defer r.wait.WriterDone()
-	}
-	done := ctx.Done()
-	if r != nil && r.committed.Load() {
-		done = nil // the request has made a change (see WithWriterWait)
-	}
-	select {
-	case s.writeTurn <- struct{}{}:
-	case <-done:
-		return ctx.Err()
-	}
-	defer func() { <-s.writeTurn }()
-	// A write that has begun is finished, whether or not its requester
-	// still waits for it: its statements are few and bounded, and run
-	// without the driver's watch on ctx (see queryRow).
-	tx, err := s.w.BeginTx(unwatched(ctx), nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := fn(tx); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return err
-	}
-	if r != nil {
-		r.committed.Store(true)
-	}
-	return nil
-}
-
 // migrate applies embedded migrations in name order, each in its own
 // transaction, and records them in schema_migrations.
 func (s *Store) migrate(ctx context.Context) error {
@@ -425,7 +391,7 @@ func (s *Store) migrateFrom(ctx context.Context, fsys fs.FS) error {
 	sort.Strings(names)
 	for _, name := range names {
 		base := strings.TrimPrefix(name, "migrations/")
-		err := s.tx(ctx, func(tx *sql.Tx) error {
+		err := s.txAlone(ctx, func(tx *sql.Tx) error {
 			var n int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE name = ?`, base).Scan(&n); err != nil {
 				return err

@@ -111,7 +111,7 @@ func (s *Store) LoginSucceeded(ctx context.Context, reset, undo []string) error 
 // count as new already, this only keeps the table small.
 func (s *Store) DeleteForgottenLoginThrottles(ctx context.Context) (int64, error) {
 	var n int64
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.txAlone(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM login_throttle WHERE forget_at <= ?`, formatTime(s.now()))
 		if err != nil {
 			return err

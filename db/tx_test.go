@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -177,5 +178,195 @@ func TestRequestsThatChangedSomethingAnswer(t *testing.T) {
 	}
 	if _, err := s.SetStatus(ctx, c.ID, ann.ID, 2, StatusDisputed, ""); err != nil {
 		t.Fatalf("a second write of the same request: %v", err)
+	}
+}
+
+// holdWriter runs a write that holds the writer until the returned
+// function is called, so that the writes asked meanwhile queue up and are
+// committed together.
+func holdWriter(t *testing.T, s *Store) (release func()) {
+	t.Helper()
+	started, done := make(chan struct{}), make(chan struct{})
+	ch := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.tx(context.Background(), func(*sql.Tx) error {
+			close(started)
+			<-ch
+			return nil
+		})
+	}()
+	<-started
+	return func() { close(ch); <-done }
+}
+
+// queued starts fn as a write once the ones before it are queued, and
+// returns a channel for its outcome: its error, or what it panicked with.
+func queued(s *Store, fn func(*sql.Tx) error) <-chan any {
+	out := make(chan any, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				out <- p
+			}
+		}()
+		out <- s.tx(context.Background(), fn)
+	}()
+	// Long enough for the goroutine to be waiting before the next comes.
+	time.Sleep(20 * time.Millisecond)
+	return out
+}
+
+func insertNote(tx *sql.Tx, v string) error {
+	_, err := tx.Exec(`INSERT INTO scratch (v) VALUES (?)`, v)
+	return err
+}
+
+func scratchRows(t *testing.T, s *Store) []string {
+	t.Helper()
+	rows, err := s.r.Query(`SELECT v FROM scratch ORDER BY v`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		rows.Scan(&v)
+		out = append(out, v)
+	}
+	return out
+}
+
+// TestWritesCommittedTogetherFailAlone checks the writes that wait for the
+// writer, committed together: one that fails or panics leaves nothing
+// behind and gets its own error or panic, while those before and after it
+// are saved.
+func TestWritesCommittedTogetherFailAlone(t *testing.T) {
+	s := openTest(t)
+	if err := s.tx(context.Background(), func(tx *sql.Tx) error {
+		_, err := tx.Exec(`CREATE TABLE scratch (v TEXT)`)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	release := holdWriter(t, s)
+	refused := errors.New("refused")
+	first := queued(s, func(tx *sql.Tx) error { return insertNote(tx, "a") })
+	failing := queued(s, func(tx *sql.Tx) error {
+		if err := insertNote(tx, "b"); err != nil {
+			return err
+		}
+		return refused
+	})
+	panicking := queued(s, func(tx *sql.Tx) error {
+		if err := insertNote(tx, "c"); err != nil {
+			return err
+		}
+		panic("broken")
+	})
+	var sawOwnBatch bool
+	last := queued(s, func(tx *sql.Tx) error {
+		// The first write is in this transaction and not yet committed:
+		// they are committed as one.
+		var inTx, outside int
+		tx.QueryRow(`SELECT count(*) FROM scratch`).Scan(&inTx)
+		s.r.QueryRow(`SELECT count(*) FROM scratch`).Scan(&outside)
+		sawOwnBatch = inTx == 1 && outside == 0
+		return insertNote(tx, "d")
+	})
+	release()
+	if got := <-first; got != nil {
+		t.Errorf("first write: %v", got)
+	}
+	if got := <-failing; got != refused {
+		t.Errorf("failing write: %v, want its own error", got)
+	}
+	if got, ok := (<-panicking).(string); !ok || !strings.HasPrefix(got, "broken") {
+		t.Errorf("panicking write: %v, want its panic", got)
+	}
+	if got := <-last; got != nil {
+		t.Errorf("last write: %v", got)
+	}
+	if !sawOwnBatch {
+		t.Error("the writes were not committed together; this test needs them to be")
+	}
+	if got, want := scratchRows(t, s), []string{"a", "d"}; !slices.Equal(got, want) {
+		t.Errorf("saved %v, want %v", got, want)
+	}
+}
+
+// TestWritesCommittedTogetherAllFail checks that when the shared
+// transaction itself fails, every write in it is told it was not saved,
+// including those whose own work succeeded, and that the next write works.
+func TestWritesCommittedTogetherAllFail(t *testing.T) {
+	s := openTest(t)
+	if err := s.tx(context.Background(), func(tx *sql.Tx) error {
+		_, err := tx.Exec(`CREATE TABLE scratch (v TEXT)`)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	release := holdWriter(t, s)
+	first := queued(s, func(tx *sql.Tx) error { return insertNote(tx, "a") })
+	// As SQLite does on a full disk or an I/O error.
+	ending := queued(s, func(tx *sql.Tx) error {
+		_, err := tx.Exec(`ROLLBACK`)
+		return err
+	})
+	last := queued(s, func(tx *sql.Tx) error { return insertNote(tx, "c") })
+	release()
+	for name, ch := range map[string]<-chan any{"first": first, "ending": ending, "last": last} {
+		if err, _ := (<-ch).(error); err == nil {
+			t.Errorf("%s write: no error, yet nothing was saved", name)
+		}
+	}
+	if got := scratchRows(t, s); len(got) != 0 {
+		t.Errorf("saved %v, want nothing", got)
+	}
+	if err := s.tx(context.Background(), func(tx *sql.Tx) error { return insertNote(tx, "d") }); err != nil {
+		t.Fatalf("the next write: %v", err)
+	}
+	if got, want := scratchRows(t, s), []string{"d"}; !slices.Equal(got, want) {
+		t.Errorf("saved %v, want %v", got, want)
+	}
+}
+
+// TestLongWritesCommitAlone checks that a write that may take long (an
+// import) does not hold the small writes queued before it: they are
+// committed before it runs.
+func TestLongWritesCommitAlone(t *testing.T) {
+	s := openTest(t)
+	if err := s.tx(context.Background(), func(tx *sql.Tx) error {
+		_, err := tx.Exec(`CREATE TABLE scratch (v TEXT)`)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	release := holdWriter(t, s)
+	small := queued(s, func(tx *sql.Tx) error { return insertNote(tx, "a") })
+	smallDone := make(chan struct{})
+	long := make(chan error, 1)
+	go func() {
+		long <- s.txAlone(context.Background(), func(tx *sql.Tx) error {
+			select {
+			case <-smallDone:
+			case <-time.After(5 * time.Second):
+				return errors.New("the small write was not answered while the long one ran")
+			}
+			return insertNote(tx, "b")
+		})
+	}()
+	time.Sleep(20 * time.Millisecond) // queued behind the small write
+	release()
+	if err := <-small; err != nil {
+		t.Fatalf("small write: %v", err)
+	}
+	close(smallDone)
+	if err := <-long; err != nil {
+		t.Fatalf("long write: %v", err)
+	}
+	if got, want := scratchRows(t, s), []string{"a", "b"}; !slices.Equal(got, want) {
+		t.Errorf("saved %v, want %v", got, want)
 	}
 }
