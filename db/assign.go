@@ -44,7 +44,7 @@ func (s *Store) AssignClaims(ctx context.Context, actorID, assigneeID int64, cla
 // assignClaims is AssignClaims; with skipMissing, unknown claims are
 // returned in missing rather than refusing the whole assignment.
 func (s *Store) assignClaims(ctx context.Context, actorID, assigneeID int64, claimIDs []int64, skipMissing bool) (changed []Claim, missing map[int64]bool, err error) {
-	err = s.txAlone(ctx, func(tx *sql.Tx) error {
+	err = s.txAlone(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		changed, missing = nil, map[int64]bool{}
 		to, err := checkAssignee(ctx, tx, assigneeID)
 		if err != nil {
@@ -88,7 +88,7 @@ func (s *Store) assignClaims(ctx context.Context, actorID, assigneeID int64, cla
 // it is; the feed gets one row for the document rather than one per claim.
 func (s *Store) AssignDocument(ctx context.Context, actorID, assigneeID, docID int64, onlyUnassigned bool) ([]Claim, error) {
 	var changed []Claim
-	err := s.txAlone(ctx, func(tx *sql.Tx) error {
+	err := s.txAlone(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		changed = nil
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM documents WHERE id = ?`, docID).Scan(&n); err != nil {

@@ -57,7 +57,7 @@ const (
 // Code in this package that changes users records its event inside its own
 // transaction with recordAudit instead.
 func (s *Store) RecordAudit(ctx context.Context, ev AuditEvent) error {
-	return s.tx(ctx, func(tx *sql.Tx) error { return recordAudit(ctx, tx, ev, s.now()) })
+	return s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error { return recordAudit(ctx, tx, ev, s.now()) })
 }
 
 func recordAudit(ctx context.Context, tx *sql.Tx, ev AuditEvent, now time.Time) error {

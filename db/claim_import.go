@@ -29,7 +29,7 @@ func (s *Store) AddClaims(ctx context.Context, docID, userID int64, claims []ext
 	}
 	out := make([]AddedClaim, len(claims))
 	var created []int
-	err := s.txAlone(ctx, func(tx *sql.Tx) error {
+	err := s.txAlone(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		created = created[:0]
 		var body string
 		err := tx.QueryRowContext(ctx, `SELECT body FROM documents WHERE id = ?`, docID).Scan(&body)

@@ -477,7 +477,7 @@ func (s *Store) SetStatus(ctx context.Context, claimID, userID, seenVersion int6
 		}
 	}
 	var c Claim
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		c, err = scanClaim(s.txQueryRow(ctx, tx, sqlSetStatusRead, claimID))
 		if err != nil {

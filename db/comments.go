@@ -83,7 +83,7 @@ func (s *Store) AddComment(ctx context.Context, claimID, userID int64, body stri
 	}
 	var c Claim
 	var cm Comment
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		if c, err = claimForUpdate(ctx, tx, claimID); err != nil {
 			return err
@@ -266,7 +266,7 @@ func (s *Store) MarkInboxRead(ctx context.Context, userID, upToID int64) (int64,
 		upToID = 1<<63 - 1
 	}
 	var n int64
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL AND id <= ?`,
 			formatTime(s.now()), userID, upToID)
 		if err != nil {

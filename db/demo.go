@@ -130,7 +130,7 @@ func (s *Store) Demo(ctx context.Context, o DemoOptions) (DemoStats, error) {
 	}
 	defer s.w.ExecContext(context.Background(), `PRAGMA cache_size = -2000`)
 	for b := range batches {
-		err := s.txAlone(ctx, func(tx *sql.Tx) error { return w.write(ctx, tx, b) })
+		err := s.txAlone(ctx, func(ctx context.Context, tx *sql.Tx) error { return w.write(ctx, tx, b) })
 		if err != nil {
 			return st, err
 		}
@@ -155,7 +155,7 @@ func (s *Store) Demo(ctx context.Context, o DemoOptions) (DemoStats, error) {
 // demoUsers creates the demo accounts, or finds them when they exist.
 func (s *Store) demoUsers(ctx context.Context, hash string) ([]DemoUser, error) {
 	var out []DemoUser
-	err := s.txAlone(ctx, func(tx *sql.Tx) error {
+	err := s.txAlone(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for _, du := range demoUsers {
 			var id int64
 			err := tx.QueryRowContext(ctx, `SELECT id FROM users WHERE username = ?`, du.name).Scan(&id)

@@ -140,7 +140,7 @@ func (s *Store) ImportDocument(ctx context.Context, d NewDocument) (id int64, cl
 func (s *Store) createDocument(ctx context.Context, d NewDocument, claims []extract.Claim) (id int64, existed bool, err error) {
 	out := make([]Imported, 1)
 	now := formatTime(s.now())
-	err = s.txAlone(ctx, func(tx *sql.Tx) error {
+	err = s.txAlone(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		return storeDocuments(ctx, tx, []Extracted{{doc: d, claims: claims}}, now, out)
 	})
 	return out[0].ID, out[0].Existed, err
@@ -495,7 +495,7 @@ func (s *Store) ImportBatch(ctx context.Context, xs []Extracted) []Imported {
 	out := make([]Imported, len(xs))
 	if len(xs) > 1 {
 		now := formatTime(s.now())
-		err := s.txAlone(ctx, func(tx *sql.Tx) error {
+		err := s.txAlone(ctx, func(ctx context.Context, tx *sql.Tx) error {
 			return storeDocuments(ctx, tx, xs, now, out)
 		})
 		if err == nil {
@@ -504,7 +504,7 @@ func (s *Store) ImportBatch(ctx context.Context, xs []Extracted) []Imported {
 	}
 	for i, x := range xs {
 		one := make([]Imported, 1)
-		err := s.txAlone(ctx, func(tx *sql.Tx) error {
+		err := s.txAlone(ctx, func(ctx context.Context, tx *sql.Tx) error {
 			return storeDocuments(ctx, tx, []Extracted{x}, formatTime(s.now()), one)
 		})
 		if err != nil {

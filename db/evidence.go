@@ -93,7 +93,7 @@ func (s *Store) AddEvidence(ctx context.Context, claimID, userID int64, ev NewEv
 	var c Claim
 	var id int64
 	var now time.Time
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		if c, err = claimForUpdate(ctx, tx, claimID); err != nil {
 			return err

@@ -254,7 +254,7 @@ func bulkClaims(tb testing.TB, s *Store, n int) {
 		tb.Fatal(err)
 	}
 	// History goes through the hash chain, as every history write must.
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for id := 1; id <= n; id++ {
 			if _, err := appendHistory(ctx, tx, historyRecord{ClaimID: int64(id), From: StatusUnverified, To: StatusConfirmed,
 				UserID: u.ID, Note: "checked against the annual report", CreatedAt: now}); err != nil {

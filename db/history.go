@@ -194,7 +194,7 @@ func (s *Store) sealHistory(ctx context.Context) error {
 	} else if err != nil {
 		return err
 	}
-	return s.txAlone(ctx, func(tx *sql.Tx) error {
+	return s.txAlone(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		// Unsealed rows can only precede sealed ones (the insert trigger
 		// refuses new unsealed rows), so sealing starts after the last
 		// sealed row before them, if any.

@@ -245,7 +245,7 @@ func TestLaterColumnJoinsTheHashOnlyWhenSet(t *testing.T) {
 		t.Fatalf("old rows after the column was added: %v", err)
 	}
 	var id int64
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		id, err = appendHistory(ctx, tx, historyRecord{ClaimID: cs[2].ID, From: StatusUnverified, To: StatusUnverified, UserID: 1,
 			Note: "checked", CreatedAt: formatTime(time.Now()), Later: map[string]string{"reason": "source retracted"}})

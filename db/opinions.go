@@ -37,7 +37,7 @@ func (o SecondOpinion) Open() bool { return o.SecondAt.IsZero() }
 func (s *Store) RequestSecondOpinion(ctx context.Context, claimID, editorID, secondUserID int64) (SecondOpinion, error) {
 	var c Claim
 	var o SecondOpinion
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		if c, err = claimForUpdate(ctx, tx, claimID); err != nil {
 			return err
@@ -117,7 +117,7 @@ func (s *Store) SubmitSecondOpinion(ctx context.Context, claimID, userID int64, 
 	}
 	var c Claim
 	var id int64
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		if c, err = claimForUpdate(ctx, tx, claimID); err != nil {
 			return err
@@ -163,7 +163,7 @@ func (s *Store) SubmitSecondOpinion(ctx context.Context, claimID, userID int64, 
 func (s *Store) WithdrawSecondOpinion(ctx context.Context, claimID, editorID int64) (SecondOpinion, error) {
 	var c Claim
 	var id, second int64
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		if c, err = claimForUpdate(ctx, tx, claimID); err != nil {
 			return err

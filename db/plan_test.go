@@ -138,6 +138,7 @@ func eachStatistics(t *testing.T, fn func(s *Store, stats string)) {
 		// change them, so the store is closed part by part; its checkpoint
 		// loop too, which went on writing beside the test's cleanup of the
 		// folder ("directory not empty", now and then).
+		s.wr.close()
 		s.closeStmts()
 		s.ck.close()
 		s.r.Close()

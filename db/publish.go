@@ -42,7 +42,7 @@ func (s *Store) Publication(ctx context.Context, claimID int64) (Publication, er
 func (s *Store) Publish(ctx context.Context, claimID, userID, seenVersion int64) (Claim, error) {
 	var c Claim
 	changed := false
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		c, err = scanClaim(tx.QueryRowContext(ctx, `SELECT `+claimCols+`
 			FROM claims c JOIN documents d ON d.id = c.document_id WHERE c.id = ?`, claimID))
@@ -84,7 +84,7 @@ func (s *Store) Publish(ctx context.Context, claimID, userID, seenVersion int64)
 func (s *Store) Unpublish(ctx context.Context, claimID, userID int64) (Claim, error) {
 	var c Claim
 	changed := false
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		c, err = scanClaim(tx.QueryRowContext(ctx, `SELECT `+claimCols+`
 			FROM claims c JOIN documents d ON d.id = c.document_id WHERE c.id = ?`, claimID))

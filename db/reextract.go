@@ -98,7 +98,7 @@ func (s *Store) reextract(ctx context.Context, docID int64, find func(string) []
 	// transaction and does not hold up other writers.
 	found := find(doc.Body)
 	var changes []Change
-	err = s.txAlone(ctx, func(tx *sql.Tx) error {
+	err = s.txAlone(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		changes = changes[:0]
 		r := ReextractResult{DocumentID: docID, Title: doc.Title}
 		rows, err := tx.QueryContext(ctx, `SELECT c.id, c.start, c."end", c.score, c.kind, c.speaker, c.version,

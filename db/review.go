@@ -122,7 +122,7 @@ func (s *Store) setDismissed(ctx context.Context, claimID, userID, seenVersion i
 	if dismiss {
 		action = HistoryDismiss
 	}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		if c, err = claimForUpdate(ctx, tx, claimID); err != nil {
 			return err

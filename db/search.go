@@ -978,7 +978,7 @@ var searchIndexes = []string{"claims_fts", "notes_fts", "comments_fts", "titles_
 // each of which every search walks (on the 1M-claim desk, merging took
 // seconds and halved a search's CPU).
 func (s *Store) OptimizeSearch(ctx context.Context) error {
-	return s.txAlone(ctx, func(tx *sql.Tx) error {
+	return s.txAlone(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for _, t := range searchIndexes {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO `+t+` (`+t+`) VALUES ('optimize')`); err != nil {
 				return err

@@ -67,7 +67,7 @@ func (t SessionTimeouts) expiry(created, seen time.Time) time.Time {
 func (s *Store) CreateSession(ctx context.Context, token string, userID int64, data string, t SessionTimeouts) error {
 	now := s.now()
 	uid := sql.NullInt64{Int64: userID, Valid: userID > 0}
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (id, user_id, data, created_at, last_seen, expires_at)
 			VALUES (?, ?, ?, ?, ?, ?)`,
 			hashToken(token), uid, data, formatTime(now), formatTime(now), formatTime(t.expiry(now, now)))
@@ -83,7 +83,7 @@ func (s *Store) CreateSession(ctx context.Context, token string, userID int64, d
 func (s *Store) UpdateSession(ctx context.Context, token string, userID int64, data string, t SessionTimeouts) error {
 	now := s.now()
 	uid := sql.NullInt64{Int64: userID, Valid: userID > 0}
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var c string
 		err := tx.QueryRowContext(ctx, `SELECT created_at FROM sessions WHERE id = ? AND expires_at > ?`,
 			hashToken(token), formatTime(now)).Scan(&c)
@@ -103,7 +103,7 @@ func (s *Store) UpdateSession(ctx context.Context, token string, userID int64, d
 // on (never past its absolute one).
 func (s *Store) TouchSession(ctx context.Context, token string, t SessionTimeouts) error {
 	now := s.now()
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var c string
 		err := tx.QueryRowContext(ctx, `SELECT created_at FROM sessions WHERE id = ? AND expires_at > ?`,
 			hashToken(token), formatTime(now)).Scan(&c)
@@ -129,7 +129,7 @@ func (s *Store) CountUserSessions(ctx context.Context, userID int64) (int, error
 
 // DeleteSession ends one session on the server.
 func (s *Store) DeleteSession(ctx context.Context, token string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = ?`, hashToken(token))
 		return err
 	})
@@ -137,7 +137,7 @@ func (s *Store) DeleteSession(ctx context.Context, token string) error {
 
 // DeleteUserSessions ends every session of a user.
 func (s *Store) DeleteUserSessions(ctx context.Context, userID int64) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID)
 		return err
 	})
@@ -146,7 +146,7 @@ func (s *Store) DeleteUserSessions(ctx context.Context, userID int64) error {
 // DeleteExpiredSessions removes sessions past their expiry.
 func (s *Store) DeleteExpiredSessions(ctx context.Context) (int64, error) {
 	var n int64
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.txAlone(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, formatTime(s.now()))
 		if err != nil {
 			return err

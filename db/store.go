@@ -391,7 +391,7 @@ func (s *Store) migrateFrom(ctx context.Context, fsys fs.FS) error {
 	sort.Strings(names)
 	for _, name := range names {
 		base := strings.TrimPrefix(name, "migrations/")
-		err := s.txAlone(ctx, func(tx *sql.Tx) error {
+		err := s.txAlone(ctx, func(ctx context.Context, tx *sql.Tx) error {
 			var n int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE name = ?`, base).Scan(&n); err != nil {
 				return err

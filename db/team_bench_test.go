@@ -22,7 +22,7 @@ func seedActivity(b *testing.B, n int) (*Store, int64, int64) {
 		b.Fatal(err)
 	}
 	cs, _ := s.DocumentClaims(ctx, docID)
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for i := range n {
 			if err := logActivity(ctx, tx, s.now(), activityRow{userID: u.ID, action: ActComment, documentID: docID,
 				claimID: cs[0].ID, detail: "a comment"}); err != nil {

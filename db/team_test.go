@@ -613,7 +613,7 @@ func TestActivityBackfill(t *testing.T) {
 	cs, _ := s.DocumentClaims(ctx, id)
 	// A history row as written before the migration (no action, no activity
 	// row), then the backfill statement again.
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := appendHistory(ctx, tx, historyRecord{ClaimID: cs[0].ID, From: "unverified", To: "confirmed", UserID: u.ID,
 			Note: "old note", CreatedAt: "2025-01-01T00:00:00.000Z"})
 		return err

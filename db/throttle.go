@@ -37,7 +37,7 @@ func (s *Store) ReserveLoginAttempt(ctx context.Context, limits []LoginLimit, ma
 	if wait = at.Sub(now); wait > maxWait {
 		return wait, false, nil
 	}
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		at, failures, err := loginSlot(ctx, tx, limits, now)
 		if err != nil {
 			return err
@@ -92,7 +92,7 @@ func loginSlot(ctx context.Context, q interface {
 // over) and takes back the failure ReserveLoginAttempt counted on the keys in
 // undo (the client address: other attempts from there still count).
 func (s *Store) LoginSucceeded(ctx context.Context, reset, undo []string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for _, k := range reset {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM login_throttle WHERE key = ?`, k); err != nil {
 				return err
@@ -111,7 +111,7 @@ func (s *Store) LoginSucceeded(ctx context.Context, reset, undo []string) error 
 // count as new already, this only keeps the table small.
 func (s *Store) DeleteForgottenLoginThrottles(ctx context.Context) (int64, error) {
 	var n int64
-	err := s.txAlone(ctx, func(tx *sql.Tx) error {
+	err := s.txAlone(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM login_throttle WHERE forget_at <= ?`, formatTime(s.now()))
 		if err != nil {
 			return err

@@ -60,7 +60,7 @@ func (s *Store) CreateToken(ctx context.Context, userID int64, label string) (se
 	secret = tokenPrefix + base64.RawURLEncoding.EncodeToString(raw[:])
 	now := s.now()
 	t = Token{UserID: userID, Label: label, Prefix: secret[:len(tokenPrefix)+6], CreatedAt: now.UTC()}
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var disabled bool
 		err := tx.QueryRowContext(ctx, `SELECT disabled FROM users WHERE id = ?`, userID).Scan(&disabled)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -130,7 +130,7 @@ func (s *Store) TouchToken(ctx context.Context, t Token) error {
 	if !t.LastUsedAt.IsZero() && now.Sub(t.LastUsedAt) < touchEvery {
 		return nil
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND last_used_at < ?`,
 			formatTime(now), t.ID, formatTime(now.Add(-touchEvery)))
 		return err
@@ -163,7 +163,7 @@ func (s *Store) Tokens(ctx context.Context, userID int64) ([]Token, error) {
 // done is false when the token was revoked already, so that nobody records
 // or reports a second revocation.
 func (s *Store) RevokeToken(ctx context.Context, userID, tokenID int64) (done bool, err error) {
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var revoked string
 		err := tx.QueryRowContext(ctx, `SELECT revoked_at FROM api_tokens WHERE id = ? AND user_id = ?`, tokenID, userID).Scan(&revoked)
 		if errors.Is(err, sql.ErrNoRows) {

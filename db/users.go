@@ -54,7 +54,7 @@ func scanUser(row interface{ Scan(...any) error }) (User, error) {
 // CreateUser adds an account; the username must be new (case-insensitively).
 func (s *Store) CreateUser(ctx context.Context, username, passwordHash, role string) (User, error) {
 	var u User
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		u, err = createUser(ctx, tx, username, passwordHash, role, s.now())
 		return err
@@ -155,7 +155,7 @@ func hashToken(token string) string {
 // SetSetupToken records token as the one valid setup token, replacing any
 // earlier one. It fails with ErrNotAllowed once a user exists.
 func (s *Store) SetSetupToken(ctx context.Context, token string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users`).Scan(&n); err != nil {
 			return err
@@ -181,7 +181,7 @@ func (s *Store) SetupTokenValid(ctx context.Context, token string) bool {
 // fails with ErrNotAllowed when the token is wrong or a user already exists.
 func (s *Store) CreateFirstAdmin(ctx context.Context, token, username, passwordHash string) (User, error) {
 	var u User
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var want string
 		err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, setupKey).Scan(&want)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -247,7 +247,7 @@ func (s *Store) SetRole(ctx context.Context, userID int64, role string) (User, e
 		return User{}, fmt.Errorf("%w: unknown role %q (use admin, editor, reviewer or viewer)", ErrInvalid, role)
 	}
 	var u User
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		if u, err = userForUpdate(ctx, tx, userID); err != nil {
 			return err
@@ -272,7 +272,7 @@ func (s *Store) SetRole(ctx context.Context, userID int64, role string) (User, e
 // stops working everywhere, tokens made with it included.
 func (s *Store) SetPassword(ctx context.Context, userID int64, passwordHash string) (User, error) {
 	var u User
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		if u, err = userForUpdate(ctx, tx, userID); err != nil {
 			return err
@@ -291,7 +291,7 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, passwordHash stri
 // at once, and enabling them again brings back neither.
 func (s *Store) SetDisabled(ctx context.Context, userID int64, disabled bool) (User, error) {
 	var u User
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		if u, err = userForUpdate(ctx, tx, userID); err != nil {
 			return err

@@ -38,11 +38,29 @@ type writer struct {
 
 // write is one transaction's work, queued for the writer.
 type write struct {
-	fn    func(*sql.Tx) error
+	ctx   context.Context // the requester's, without its cancellation
+	fn    func(context.Context, *sql.Tx) error
 	alone bool // see txAlone
 	err   error
-	panic any // what fn panicked with, with the writer's stack
+	panic *writePanic
 	done  chan struct{}
+}
+
+// writePanic is what a write panicked with, and where, raised again in
+// its requester's goroutine, where the server's recovery answers it.
+type writePanic struct {
+	value any
+	stack []byte
+}
+
+func (p *writePanic) Error() string {
+	return fmt.Sprintf("%v\n\nin the write transaction:\n%s", p.value, p.stack)
+}
+
+// Unwrap keeps an error it panicked with within reach of errors.Is and As.
+func (p *writePanic) Unwrap() error {
+	err, _ := p.value.(error)
+	return err
 }
 
 func (s *Store) startWriter() {
@@ -61,21 +79,25 @@ func (w *writer) close() {
 
 // tx runs fn in a write transaction (BEGIN IMMEDIATE through _txlock),
 // which it may share with other writes (see writer). fn must do all its
-// writing through the *sql.Tx it is given.
+// writing through the *sql.Tx it is given, under the context it is given:
+// ctx without its cancellation. SQLite rolls back the whole transaction
+// when a write is interrupted, which would undo the writes beside it; and
+// a write, once taken, is finished whether or not its requester still
+// waits (see WithWriterWait).
 //
 // Writers take their turn in the order they came: database/sql hands a
 // freed connection to a waiter chosen at random, so with 32 reviewers
 // saving at once some waited behind a hundred others (the status change's
 // p99 on the 1M-claim demo). Goroutines blocked sending on a channel are
 // served first come, first served.
-func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+func (s *Store) tx(ctx context.Context, fn func(context.Context, *sql.Tx) error) error {
 	return s.queueWrite(ctx, &write{fn: fn})
 }
 
 // txAlone is tx for a write that may take long (an import, a document's
 // claims, a migration), committed in a transaction of its own so that the
 // small writes that came before it are not held for it.
-func (s *Store) txAlone(ctx context.Context, fn func(*sql.Tx) error) error {
+func (s *Store) txAlone(ctx context.Context, fn func(context.Context, *sql.Tx) error) error {
 	return s.queueWrite(ctx, &write{fn: fn, alone: true})
 }
 
@@ -88,8 +110,10 @@ func (s *Store) queueWrite(ctx context.Context, w *write) error {
 	done := ctx.Done()
 	if r != nil && r.committed.Load() {
 		done = nil // the request has made a change (see WithWriterWait)
+	} else if err := ctx.Err(); err != nil {
+		return err // select would pick at random between it and an idle writer
 	}
-	w.done = make(chan struct{})
+	w.ctx, w.done = context.WithoutCancel(ctx), make(chan struct{})
 	select {
 	case s.wr.queue <- w:
 	case <-done:
@@ -97,9 +121,6 @@ func (s *Store) queueWrite(ctx context.Context, w *write) error {
 	case <-s.wr.quit:
 		return errClosed
 	}
-	// A write that has been taken is finished, whether or not its
-	// requester still waits for it: its statements are few and bounded,
-	// and run without the driver's watch on ctx (see queryRow).
 	<-w.done
 	if w.panic != nil {
 		panic(w.panic)
@@ -193,13 +214,13 @@ func (s *Store) commit(batch []*write) {
 }
 
 // run calls w.fn, reporting whether it succeeded; a panic is kept for the
-// requester's goroutine, where the server's recovery answers it.
+// requester's goroutine.
 func run(w *write, tx *sql.Tx) (ok bool) {
 	defer func() {
 		if p := recover(); p != nil {
-			w.panic = fmt.Sprintf("%v\n\nin the write transaction:\n%s", p, debug.Stack())
+			w.panic = &writePanic{p, debug.Stack()}
 		}
 	}()
-	w.err = w.fn(tx)
+	w.err = w.fn(w.ctx, tx)
 	return w.err == nil
 }
