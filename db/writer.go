@@ -15,7 +15,9 @@ import (
 // pwrite for each: a status change commits about a dozen pages, and on the
 // 1M-claim desk its commit was a sixth of its time. Changes that wait for
 // the writer meanwhile share pages (the tail of the history, the activity
-// log, the counters), so one commit for all of them writes those once.
+// log, the counters), so one commit for all of them writes those once. On
+// that desk, under 32 reviewers, status changes went from about 1,500 to
+// 2,200 a second (BENCHMARKS.md).
 //
 // Each write runs inside a savepoint of the shared transaction, so one
 // that fails is rolled back alone, as its own transaction was; the others
