@@ -180,6 +180,16 @@ func TestRequestsThatChangedSomethingAnswer(t *testing.T) {
 	}
 }
 
+// scratchStore opens a test store with a table of its own to write to.
+func scratchStore(t *testing.T) *Store {
+	t.Helper()
+	s := openTest(t)
+	if _, err := s.w.Exec(`CREATE TABLE scratch (v TEXT)`); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 // holdWriter runs a write that holds the writer until the returned
 // function is called, so that the writes asked meanwhile queue up and are
 // committed together.
@@ -243,13 +253,7 @@ func scratchRows(t *testing.T, s *Store) []string {
 // behind and gets its own error or panic, while those before and after it
 // are saved.
 func TestWritesCommittedTogetherFailAlone(t *testing.T) {
-	s := openTest(t)
-	if err := s.tx(context.Background(), func(ctx context.Context, tx *sql.Tx) error {
-		_, err := tx.Exec(`CREATE TABLE scratch (v TEXT)`)
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	s := scratchStore(t)
 	release := holdWriter(t, s)
 	refused := errors.New("refused")
 	first := queued(s, func(tx *sql.Tx) error { return insertNote(tx, "a") })
@@ -300,13 +304,7 @@ func TestWritesCommittedTogetherFailAlone(t *testing.T) {
 // transaction itself fails, every write in it is told it was not saved,
 // including those whose own work succeeded, and that the next write works.
 func TestWritesCommittedTogetherAllFail(t *testing.T) {
-	s := openTest(t)
-	if err := s.tx(context.Background(), func(ctx context.Context, tx *sql.Tx) error {
-		_, err := tx.Exec(`CREATE TABLE scratch (v TEXT)`)
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	s := scratchStore(t)
 	release := holdWriter(t, s)
 	first := queued(s, func(tx *sql.Tx) error { return insertNote(tx, "a") })
 	// As SQLite does on a full disk or an I/O error.
@@ -336,13 +334,7 @@ func TestWritesCommittedTogetherAllFail(t *testing.T) {
 // import) does not hold the small writes queued before it: they are
 // committed before it runs.
 func TestLongWritesCommitAlone(t *testing.T) {
-	s := openTest(t)
-	if err := s.tx(context.Background(), func(ctx context.Context, tx *sql.Tx) error {
-		_, err := tx.Exec(`CREATE TABLE scratch (v TEXT)`)
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	s := scratchStore(t)
 	release := holdWriter(t, s)
 	small := queued(s, func(tx *sql.Tx) error { return insertNote(tx, "a") })
 	smallDone := make(chan struct{})
@@ -376,13 +368,7 @@ func TestLongWritesCommitAlone(t *testing.T) {
 // not interrupted, since SQLite would then roll back the whole transaction
 // and with it the writes committed beside it. All three are saved.
 func TestWriteOfAGoneRequestIsFinished(t *testing.T) {
-	s := openTest(t)
-	if err := s.tx(context.Background(), func(_ context.Context, tx *sql.Tx) error {
-		_, err := tx.Exec(`CREATE TABLE scratch (v TEXT)`)
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	s := scratchStore(t)
 	release := holdWriter(t, s)
 	first := queued(s, func(tx *sql.Tx) error { return insertNote(tx, "a") })
 	ctx, cancel := context.WithCancel(context.Background())
