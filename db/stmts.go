@@ -121,8 +121,8 @@ func (s *Store) closeStmts() error {
 
 // txExec is tx.ExecContext through a statement kept on the writer, which
 // has one connection: prepared once, it serves every write transaction.
+// ctx is the one tx gave the write, without cancellation.
 func (s *Store) txExec(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {
-	ctx = unwatched(ctx)
 	if st := s.writeStmt(ctx, query); st != nil {
 		return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
 	}
@@ -131,7 +131,6 @@ func (s *Store) txExec(ctx context.Context, tx *sql.Tx, query string, args ...an
 
 // txQueryRow is tx.QueryRowContext through a statement kept on the writer.
 func (s *Store) txQueryRow(ctx context.Context, tx *sql.Tx, query string, args ...any) *sql.Row {
-	ctx = unwatched(ctx)
 	if st := s.writeStmt(ctx, query); st != nil {
 		return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
 	}

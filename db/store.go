@@ -117,27 +117,24 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	w.SetConnMaxLifetime(0)
 	s := &Store{w: w, now: storedNow}
 	s.startWriter()
+	abort := func() { s.wr.close(); w.Close() }
 	if err := s.migrate(ctx); err != nil {
-		s.wr.close()
-		w.Close()
+		abort()
 		return nil, openError(path, err)
 	}
 	// History rows from before the hash chain get their hashes once.
 	if err := s.sealHistory(ctx); err != nil {
-		s.wr.close()
-		w.Close()
+		abort()
 		return nil, openError(path, err)
 	}
 	if err := s.prepareWrites(ctx); err != nil {
 		s.closeStmts()
-		s.wr.close()
-		w.Close()
+		abort()
 		return nil, openError(path, err)
 	}
 	r, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {
-		s.wr.close()
-		w.Close()
+		abort()
 		return nil, openError(path, err)
 	}
 	n := max(4, runtime.NumCPU()*2)
@@ -147,8 +144,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err := s.startCheckpoints(path); err != nil {
 		s.closeStmts()
 		r.Close()
-		s.wr.close()
-		w.Close()
+		abort()
 		return nil, openError(path, err)
 	}
 	return s, nil
