@@ -2,10 +2,13 @@ package db
 
 import (
 	"context"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -145,6 +148,40 @@ func BenchmarkSetStatus(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkSetStatusConcurrent changes statuses from 32 goroutines at
+// once, as 32 reviewers saving do: the writer commits the changes queued
+// beside each other together. Each goroutine cycles claims of its own, so
+// none is refused as stale.
+func BenchmarkSetStatusConcurrent(b *testing.B) {
+	s := openBench(b)
+	ctx := context.Background()
+	var next atomic.Int64
+	b.SetParallelism(max(1, 32/runtime.GOMAXPROCS(0)))
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		base := next.Add(1) * 500
+		i := int64(0)
+		for pb.Next() {
+			id := (base+i%500)%19000 + 1
+			i++
+			c, err := s.Claim(ctx, id)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			to := StatusConfirmed
+			if c.Status == StatusConfirmed {
+				to = StatusDisputed
+			}
+			// With more goroutines than 32, two may share a claim.
+			if _, err := s.SetStatus(ctx, id, 3, c.Version, to, ""); err != nil && !errors.Is(err, ErrStale) {
+				b.Error(err)
+				return
+			}
+		}
+	})
 }
 
 // BenchmarkExportJSONL reports claims exported per second.
