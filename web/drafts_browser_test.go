@@ -189,3 +189,72 @@ func TestLongTextIsNotCutSilently(t *testing.T) {
 	a.waitJS("the evidence", `document.querySelectorAll('#evidence li').length > 0`)
 	a.console.check(t)
 }
+
+// A note typed while the session ends (idle, or logged out on another
+// device) is not saved, but it is not lost either: after logging in again
+// as the same user, through a mistyped password, it is back in its form.
+// Anyone else logging in in that tab gets an empty form, and the note is
+// put back once only.
+func TestNoteSurvivesAnEndedSession(t *testing.T) {
+	bt := startBrowserTest(t, 90*time.Second)
+	ctx := context.Background()
+	rita := bt.user("rita", "reviewer")
+	bt.user("rob", "reviewer")
+	target := bt.articleClaims()[0]
+	claimPath := fmt.Sprintf("/claims/%d", target.ID)
+
+	a := bt.browser("rita")
+	a.login("rita")
+	value := func(sel string) string {
+		t.Helper()
+		return a.js(fmt.Sprintf(`(document.querySelector(%s) || {}).value ?? '<missing>'`, browserJS(sel)))
+	}
+	endedThenSend := func(note string) {
+		t.Helper()
+		a.open(claimPath)
+		a.must("type a note", chromedp.Do(a.ctx, chromedp.SendKeys(chromedp.CSS("#note"), note)))
+		browserMust(t, "end rita's sessions", bt.store.DeleteUserSessions(ctx, rita.ID))
+		a.click(`button[name=status][value=disputed]`)
+		a.waitJS("the login page", `location.pathname === '/login' && document.readyState === 'complete'`)
+		a.waitJS("the notice", `(document.querySelector('#login-notice') || {}).textContent?.includes('kept in this tab')`)
+		if got, err := bt.store.Claim(ctx, target.ID); err != nil || got.Status != target.Status || got.Version != target.Version {
+			t.Fatalf("after the ended session: claim %+v, err %v; want it unchanged", got, err)
+		}
+	}
+	logIn := func(name, password string) {
+		t.Helper()
+		a.js(`(document.querySelector('#username').value = '', document.querySelector('#password').value = '', 'cleared')`)
+		a.must("log in as "+name, chromedp.Do(a.ctx,
+			chromedp.SendKeys(chromedp.CSS("#username"), name),
+			chromedp.SendKeys(chromedp.CSS("#password"), password),
+		))
+		a.click(`form[action="/login"] button[type=submit]`)
+	}
+
+	const note = "Checked with the council press office: “not yet.”"
+	endedThenSend(note)
+	logIn("rita", "not the password")
+	a.waitJS("the refused login", `!!document.querySelector('#login-error')`)
+	logIn("rita", browserPassword)
+	a.waitJS("back on the claim", fmt.Sprintf(`location.pathname === %s && !!document.querySelector('#note')`, browserJS(claimPath)))
+	if got := value("#note"); got != note {
+		t.Errorf("note after logging in again = %q, want %q", got, note)
+	}
+	if !strings.Contains(a.js(`(document.querySelector('#unsaved-restored') || {}).textContent || ''`), "not saved yet") {
+		t.Error("no word that the note is back and not saved")
+	}
+	browserScreenshot(t, a.ctx, "note-after-ended-session")
+	a.open(claimPath)
+	if got := value("#note"); got != "" {
+		t.Errorf("note put back a second time: %q", got)
+	}
+
+	// Someone else logging in in the same tab does not get rita's note.
+	endedThenSend("Only for rita")
+	logIn("rob", browserPassword)
+	a.waitJS("rob on the claim", fmt.Sprintf(`location.pathname === %s && !!document.querySelector('#note')`, browserJS(claimPath)))
+	if got := value("#note"); got != "" {
+		t.Errorf("rob's form holds rita's note: %q", got)
+	}
+	a.console.check(t)
+}

@@ -234,6 +234,16 @@ func TestLoginSessionAndLogout(t *testing.T) {
 		wrong.doc.Find("#login-error").Text() != unknown.doc.Find("#login-error").Text() {
 		t.Fatalf("wrong password %d / unknown user %d differ", wrong.code, unknown.code)
 	}
+	// The name typed is kept, and the keyboard is where to type again.
+	if _, ok := a.client().get("/login").doc.Find("#username").Attr("autofocus"); !ok {
+		t.Error("the login form does not start in the user name")
+	}
+	_, nameFocus := wrong.doc.Find("#username").Attr("autofocus")
+	_, passFocus := wrong.doc.Find("#password").Attr("autofocus")
+	if wrong.doc.Find("#username").AttrOr("value", "") != "rita" || nameFocus || !passFocus {
+		t.Errorf("after a wrong password: name %q, autofocus on name %v, on password %v; want rita, false, true",
+			wrong.doc.Find("#username").AttrOr("value", ""), nameFocus, passFocus)
+	}
 
 	// A session id planted before login is replaced at login.
 	c.get("/login")

@@ -146,6 +146,93 @@
   });
   document.addEventListener("htmx:afterSettle", function () { drafts = null; });
 
+  // --- Drafts through a session that ended ---------------------------------
+  // A form sent after the session ended (idle too long, logged out on
+  // another device) lands on the login page unsaved. What the page's forms
+  // held when it was sent is kept in this tab and put back into the same
+  // page once the same user has logged in again. Any other page load drops
+  // it, so a form that was saved leaves nothing behind. Passwords are never
+  // kept.
+  const unsavedKey = "factdesk-unsaved";
+
+  function pageUser() {
+    const who = document.querySelector(".who[data-user]");
+    return who ? who.getAttribute("data-user") : "";
+  }
+
+  function keptFields(root) {
+    return draftFields(root).filter(function (f) {
+      return (f.getAttribute("type") || "").toLowerCase() !== "password";
+    });
+  }
+
+  function readUnsaved() {
+    try {
+      return JSON.parse(window.sessionStorage.getItem(unsavedKey) || "null");
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function writeUnsaved(d) {
+    try {
+      if (d) window.sessionStorage.setItem(unsavedKey, JSON.stringify(d));
+      else window.sessionStorage.removeItem(unsavedKey);
+    } catch (e) { /* storage full or disabled: nothing kept, as before */ }
+  }
+
+  // Capture: htmx stops the submit event of the forms it sends.
+  document.addEventListener("submit", function (evt) {
+    const form = evt.target;
+    const action = (form && form.getAttribute && form.getAttribute("action")) || "";
+    if (!pageUser() || /^\/(login|logout)/.test(action)) return;
+    const fields = [];
+    keptFields(document).forEach(function (f) {
+      if (f.value !== "") fields.push({ action: f.form.getAttribute("action"), name: f.name, value: f.value });
+    });
+    writeUnsaved(fields.length ? { user: pageUser(), page: window.location.pathname, at: Date.now(), fields: fields } : null);
+  }, true);
+
+  document.addEventListener("DOMContentLoaded", function () {
+    const d = readUnsaved();
+    if (!d || !Array.isArray(d.fields)) return;
+    const notice = document.getElementById("login-notice");
+    if (document.querySelector('form[action="/login"]')) {
+      // The login page: keep what was sent when the session had ended
+      // under it (and through a mistyped password), for an hour at most.
+      const ended = new URLSearchParams(window.location.search).get("ended") === "unsaved";
+      if ((d.pending || ended) && Date.now() - d.at < 3600 * 1000) {
+        d.pending = true;
+        writeUnsaved(d);
+        if (notice) notice.textContent = "Your session had ended, so what you typed was not saved. Log in to go back to the page: what you typed is kept in this tab and put back in its form, to send again.";
+      } else {
+        writeUnsaved(null);
+      }
+      return;
+    }
+    writeUnsaved(null);
+    if (!d.pending || d.user !== pageUser() || d.page !== window.location.pathname) return;
+    let back = 0;
+    d.fields.forEach(function (k) {
+      keptFields(document).forEach(function (f) {
+        if (f.value !== "" || f.name !== k.name || f.form.getAttribute("action") !== k.action) return;
+        f.value = k.value;
+        const fold = f.closest("details");
+        if (fold) fold.open = true;
+        back++;
+      });
+    });
+    if (!back) return;
+    const anchor = document.getElementById("announce");
+    if (!anchor) return;
+    const p = document.createElement("p");
+    p.className = "flash";
+    p.id = "unsaved-restored";
+    p.setAttribute("role", "status");
+    p.textContent = "What you typed before your session ended is back in its form. It is not saved yet: send it again.";
+    anchor.after(p);
+  });
+
   // --- Focus across swaps --------------------------------------------------
   // A form sent from the keyboard goes away with the panel htmx replaces,
   // and focus with it, back to the top of the page. It goes instead to the
