@@ -223,6 +223,15 @@ func TestPageLayout(t *testing.T) {
 		t.Errorf("tokens at 390px: the label field is %.0fpx wide, want 200px or more", w)
 	}
 
+	// An admin on a phone reaches every account's controls without
+	// scrolling the table sideways: each row is a card.
+	b.open("/admin/users")
+	if out := b.js(`[...document.querySelectorAll('table.users tbody button, table.users tbody summary, table.users tbody select')]
+		.filter(e => { const r = e.getBoundingClientRect(); return r.width === 0 || r.left < 0 || r.right > window.innerWidth; })
+		.map(e => e.textContent.trim().replace(/\s+/g, ' ')).join(' | ')`); out != "" {
+		t.Errorf("users at 390px: out of sight without scrolling sideways: %s", out)
+	}
+
 	b.setSize(1280, 900)
 	for _, p := range pages {
 		b.open(p.path)
