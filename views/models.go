@@ -122,6 +122,21 @@ type DocumentPage struct {
 	EventsURL string // live updates: the stream that follows the document's claims
 }
 
+// ClaimsHeading counts the document's claims as its progress line does,
+// without the sentences dismissed as not claims, which it names apart.
+func (p DocumentPage) ClaimsHeading() string {
+	dismissed := 0
+	for _, c := range p.Claims {
+		if c.Dismissed {
+			dismissed++
+		}
+	}
+	if dismissed == 0 {
+		return Claims(len(p.Claims))
+	}
+	return Claims(len(p.Claims)-dismissed) + " · " + strconv.Itoa(dismissed) + " dismissed"
+}
+
 // ClaimRow is a claim as lists and the claim page show it.
 type ClaimRow struct {
 	ID            int64

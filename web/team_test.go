@@ -263,6 +263,11 @@ func TestDismissAndRestoreThroughTheRouter(t *testing.T) {
 	if !strings.Contains(doc.doc.Find("aside.doc-claims li.dismissed").Text(), "Dismissed") {
 		t.Error("the claim list does not mark the dismissed sentence")
 	}
+	// Its count agrees with the progress line, which leaves dismissals out.
+	want := itoa(int64(len(claims)-1)) + " claims · 1 dismissed"
+	if got := strings.TrimSpace(doc.doc.Find("aside.doc-claims h2").Text()); got != want {
+		t.Errorf("claim list heading %q, want %q", got, want)
+	}
 	// A stale dismissal, a status change on the dismissed claim: refused.
 	if r := rita.form(claimPath(claims[1].ID), claimPath(claims[1].ID)+"/status", url.Values{"version": {"1"}, "status": {"confirmed"}}); r.code != http.StatusSeeOther {
 		t.Fatal(r.code)
