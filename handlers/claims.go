@@ -145,6 +145,9 @@ func (h *Handler) Claim(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// What a form of this page did is said in its review panel, where the
+	// redirect after it lands (#review), not at the top out of sight.
+	p.Saved, p.Flash = p.Flash, ""
 	return Render(c, http.StatusOK, views.ClaimView(p))
 }
 
@@ -181,7 +184,7 @@ func (h *Handler) SetStatus(c echo.Context) error {
 		h.Log.Info("status changed", "claim", id, "to", cl.Status, "user", u.Username)
 		if !isHTMX(c) {
 			h.Sessions.SetFlash(c, "Saved: "+views.StatusLabel(cl.Status)+".")
-			return seeOther(c, fmt.Sprintf("/claims/%d", id))
+			return seeOther(c, fmt.Sprintf("/claims/%d#review", id))
 		}
 	}
 	if isRowTarget(c, id) {
