@@ -81,9 +81,9 @@ func CheckMeta(rawURL, published string) error {
 		}
 	}
 	if published != "" {
-		t, err := time.Parse(time.DateOnly, published)
+		t, err := parseDay("publication", published)
 		if err != nil {
-			return fmt.Errorf("%w: the publication date must look like 2024-12-31", ErrInvalid)
+			return err
 		}
 		// A day of grace: it is already tomorrow somewhere.
 		if t.After(time.Now().UTC().AddDate(0, 0, 1)) {

@@ -316,10 +316,22 @@ func checkDate(what, d string) error {
 	if d == "" {
 		return nil
 	}
-	if _, err := time.Parse(time.DateOnly, d); err != nil {
-		return fmt.Errorf("%w: the %s date must look like 2024-12-31", ErrInvalid, what)
+	_, err := parseDay(what, d)
+	return err
+}
+
+// parseDay reads a YYYY-MM-DD date; what names it in the message ("the
+// publication date"). A date of the right shape that is not on the
+// calendar (2024-02-30) is told apart from one of the wrong shape.
+func parseDay(what, d string) (time.Time, error) {
+	t, err := time.Parse(time.DateOnly, d)
+	if err == nil {
+		return t, nil
 	}
-	return nil
+	if len(d) == len(time.DateOnly) && strings.Trim(d[:4]+d[5:7]+d[8:], "0123456789") == "" && d[4] == '-' && d[7] == '-' {
+		return t, fmt.Errorf("%w: the %s date %s is not a day of the calendar (check the month and the day)", ErrInvalid, what, d)
+	}
+	return t, fmt.Errorf("%w: the %s date must look like 2024-12-31", ErrInvalid, what)
 }
 
 // Search finds claims whose text, notes, comments or document title match f.Query,

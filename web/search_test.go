@@ -137,6 +137,7 @@ func TestSearchBadInput(t *testing.T) {
 		"q=NEAR(a+b)+AND+":                     "", // FTS5 syntax is plain text: no error
 		"q=port&status=maybe":                  "unknown status",
 		"q=port&from=yesterday":                "must look like 2024-12-31",
+		"q=port&to=2024-02-30":                 "2024-02-30 is not a day of the calendar",
 		"q=port&from=2024-02-02&to=2024-01-01": "after the to date",
 		"q=port&document=abc":                  "document number",
 		"q=port&document=999":                  "no document 999",

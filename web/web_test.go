@@ -578,9 +578,14 @@ func TestBadInputChangesNothing(t *testing.T) {
 	if bad.doc.Find("#text").Text() != article {
 		t.Fatal("the pasted text was lost on error")
 	}
-	bad = c.post("/documents", url.Values{"_csrf": {tok}, "text": {article}, "published": {"31/12/2024"}})
-	if bad.code != http.StatusUnprocessableEntity {
-		t.Fatalf("bad date: %d", bad.code)
+	for date, want := range map[string]string{
+		"31/12/2024": "must look like 2024-12-31",
+		"2024-02-30": "2024-02-30 is not a day of the calendar",
+	} {
+		bad = c.post("/documents", url.Values{"_csrf": {tok}, "text": {article}, "published": {date}})
+		if msg := bad.doc.Find(".error").Text(); bad.code != http.StatusUnprocessableEntity || !strings.Contains(msg, want) {
+			t.Fatalf("date %s: %d %q, want 422 saying %q", date, bad.code, msg, want)
+		}
 	}
 
 	c.importText("Port plan", article)
