@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -64,6 +65,9 @@ type Comment struct {
 	// Mentioned holds the @names in Body that are users, in lower case, so
 	// a page can mark them.
 	Mentioned map[string]bool
+	// Unknown holds, for a comment just added, the @names in Body that are
+	// no user's, as typed: those mentions told nobody.
+	Unknown []string
 }
 
 const commentLimit = 5000
@@ -103,6 +107,9 @@ func (s *Store) AddComment(ctx context.Context, claimID, userID int64, body stri
 		for _, m := range Mentions(body) {
 			u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE username = ?`, m.Name))
 			if errors.Is(err, ErrNotFound) {
+				if !slices.Contains(cm.Unknown, m.Name) {
+					cm.Unknown = append(cm.Unknown, m.Name)
+				}
 				continue
 			}
 			if err != nil {

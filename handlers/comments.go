@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -28,6 +29,14 @@ func (h *Handler) AddComment(c echo.Context) error {
 	msg := "Comment added."
 	if len(cm.Mentioned) > 0 {
 		msg = "Comment added; the users it mentions see it in their inbox."
+	}
+	if n := len(cm.Unknown); n > 0 {
+		names := "@" + strings.Join(cm.Unknown, ", @")
+		if n == 1 {
+			msg += " No user here is called " + names + ", so that mention told nobody."
+		} else {
+			msg += " No users here are called " + names + ", so those mentions told nobody."
+		}
 	}
 	return h.claimDone(c, id, fmt.Sprintf("comment-%d", cm.ID), msg)
 }

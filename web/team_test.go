@@ -446,6 +446,12 @@ func TestCommentsMentionsAndInbox(t *testing.T) {
 	if r.code != http.StatusSeeOther || !strings.HasPrefix(r.hdr.Get("Location"), path+"#comment-") {
 		t.Fatalf("comment: %d %q", r.code, r.hdr.Get("Location"))
 	}
+	// The writer is told which @name is nobody's, rather than left to
+	// think it reached someone.
+	if got := rita.get(path).doc.Find("#review-saved").Text(); !strings.Contains(got, "inbox") ||
+		!strings.Contains(got, "No user here is called @nobody, so that mention told nobody.") {
+		t.Errorf("after the comment: %q", got)
+	}
 	page := rob.get(path)
 	li := page.doc.Find("ol.comments li")
 	if li.Length() != 1 || li.Find(".comment-text").Text() != body || li.Find("strong.mention").Text() != "@rob" {
