@@ -48,7 +48,7 @@ func filterQuery(status string, docID int64, assignee string) string {
 func shownVersion(c echo.Context) (int64, error) {
 	v, err := strconv.ParseInt(c.QueryParam("shown"), 10, 64)
 	if err != nil || v <= 0 {
-		return 0, fmt.Errorf("%w: shown must be a claim version", db.ErrInvalid)
+		return 0, fmt.Errorf("%w: this address must say which version of the claim the page shows (shown=1 or more)", db.ErrInvalid)
 	}
 	return v, nil
 }

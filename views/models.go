@@ -4,6 +4,7 @@ package views
 
 import (
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -175,6 +176,35 @@ type QueuePage struct {
 	Download DownloadForm // the export of the queue's current filter
 
 	Live QueueLive // live updates
+}
+
+// EmptyText says what an empty queue page means under its filters, rather
+// than a bare "nothing here".
+func (p QueuePage) EmptyText() string {
+	what := "claims"
+	if p.Status != "" {
+		what = strings.ToLower(StatusLabel(p.Status)) + " claims"
+	}
+	where := ""
+	if p.DocumentID != 0 {
+		where = " in this document"
+	}
+	switch p.Assignee {
+	case "":
+	case "me":
+		return "No " + what + where + " are assigned to you. Editors assign claims from the queue or from a document's page."
+	case "none":
+		return "No " + what + where + " are unassigned."
+	default:
+		return "No " + what + where + " are assigned to " + p.Assignee + "."
+	}
+	switch {
+	case where != "":
+		return "This document has no " + what + "."
+	case p.Status != "":
+		return "No " + what + "."
+	}
+	return "No claims yet: import an article, and the claims found in it are listed here for review."
 }
 
 // FilterLink is one choice of a filter.

@@ -372,8 +372,16 @@ func TestAssignmentAndMyQueue(t *testing.T) {
 	if cur, _ := mine.doc.Find(`header nav a[href="/queue?assignee=me"]`).Attr("aria-current"); cur != "page" {
 		t.Errorf("My queue link not current: %q", cur)
 	}
-	if n := rob.get("/queue?assignee=me").doc.Find("table.queue tbody tr").Length(); n != 0 {
+	robs := rob.get("/queue?assignee=me")
+	if n := robs.doc.Find("table.queue tbody tr").Length(); n != 0 {
 		t.Errorf("rob's queue has %d claims", n)
+	}
+	// An empty queue says why, under its filters.
+	if got := robs.doc.Find("p.empty").Text(); !strings.HasPrefix(got, "No claims are assigned to you.") {
+		t.Errorf("rob's empty queue says %q", got)
+	}
+	if got := rob.get("/queue?assignee=me&status=disputed").doc.Find("p.empty").Text(); !strings.HasPrefix(got, "No disputed claims are assigned to you.") {
+		t.Errorf("rob's empty disputed queue says %q", got)
 	}
 	// Unassign one; filter by name and by nobody.
 	if r := eddie.form(path, path+"/assign", url.Values{"assignee": {"none"}}); r.code != http.StatusSeeOther {
