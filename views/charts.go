@@ -86,7 +86,9 @@ func cut(s string) string {
 	return strings.TrimSpace(string(r[:labelRunes-1])) + "…"
 }
 
-func reviewed(p Progress) int { return p.Confirmed + p.Disputed }
+// verified counts the claims with a verdict, confirmed or disputed; a claim
+// reviewed and left unverified has none yet.
+func verified(p Progress) int { return p.Confirmed + p.Disputed }
 
 func pctOf(n, total int) string {
 	if total == 0 {
@@ -97,8 +99,8 @@ func pctOf(n, total int) string {
 
 // progressSummary describes a progress bar in words.
 func progressSummary(p Progress) string {
-	s := fmt.Sprintf("%d of %s reviewed (%s): %d confirmed, %d disputed, %d unverified",
-		reviewed(p), Claims(p.Total()), pctOf(reviewed(p), p.Total()), p.Confirmed, p.Disputed, p.Unverified)
+	s := fmt.Sprintf("%d of %s verified (%s): %d confirmed, %d disputed, %d unverified",
+		verified(p), Claims(p.Total()), pctOf(verified(p), p.Total()), p.Confirmed, p.Disputed, p.Unverified)
 	if p.Hidden > 0 {
 		s += fmt.Sprintf(", %d hidden", p.Hidden)
 	}
@@ -129,16 +131,16 @@ func rowsSummary(what string, rows []ProgressRow) string {
 			worst = r
 		}
 	}
-	return fmt.Sprintf("%s: %d. Most reviewed: %s, %s. Least reviewed: %s, %s.", strings.ToUpper(what[:1])+what[1:], len(rows),
-		best.Label, pctOf(reviewed(best.Progress), best.Progress.Total()),
-		worst.Label, pctOf(reviewed(worst.Progress), worst.Progress.Total()))
+	return fmt.Sprintf("%s: %d. Most verified: %s, %s. Least verified: %s, %s.", strings.ToUpper(what[:1])+what[1:], len(rows),
+		best.Label, pctOf(verified(best.Progress), best.Progress.Total()),
+		worst.Label, pctOf(verified(worst.Progress), worst.Progress.Total()))
 }
 
 func share(p Progress) float64 {
 	if p.Total() == 0 {
 		return 0
 	}
-	return float64(reviewed(p)) / float64(p.Total())
+	return float64(verified(p)) / float64(p.Total())
 }
 
 // Work chart: one row per reviewer, one bar per day, all on one scale.
