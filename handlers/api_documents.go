@@ -203,6 +203,12 @@ func placeClaims(ctx context.Context, store *db.Store, docID, userID int64, data
 	if err != nil {
 		return ClaimResults{}, fmt.Errorf("%w: %s", ErrBadRequest, strings.TrimPrefix(err.Error(), anchor.ErrFormat.Error()+": "))
 	}
+	return placeItems(ctx, store, docID, userID, items, work)
+}
+
+// placeItems is placeClaims once the claims are read; the document page's
+// form to add a claim places its one claim through it too.
+func placeItems(ctx context.Context, store *db.Store, docID, userID int64, items []anchor.Decoded, work int64) (ClaimResults, error) {
 	doc, err := store.Document(ctx, docID)
 	if err != nil {
 		return ClaimResults{}, err

@@ -7,9 +7,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
+	"factdesk/anchor"
 	"factdesk/db"
 	"factdesk/ingest"
 	"factdesk/views"
@@ -233,4 +235,74 @@ func pathID(c echo.Context) (int64, error) {
 		return 0, db.ErrNotFound
 	}
 	return id, nil
+}
+
+// AddClaim adds, from the document page, a claim the extractor missed: its
+// words as they are in the text, placed as the API places a quote. The page
+// sends where the reviewer selected them, when it can, to choose among
+// repeats; without it the words must occur once.
+func (h *Handler) AddClaim(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	text := strings.TrimSpace(c.FormValue("text"))
+	item := anchor.Item{Exact: text}
+	start, serr := strconv.Atoi(c.FormValue("start"))
+	end, eerr := strconv.Atoi(c.FormValue("end"))
+	if serr == nil && eerr == nil {
+		item.Start, item.End = &start, &end
+	}
+	var res ClaimResults
+	switch {
+	case text == "":
+		err = fmt.Errorf("%w: give the claim's words as they are in the text", db.ErrInvalid)
+	case !utf8.ValidString(text):
+		err = fmt.Errorf("%w: the claim is not valid text (UTF-8)", db.ErrInvalid)
+	case utf8.RuneCountInString(text) > maxAddedClaim:
+		err = fmt.Errorf("%w: the claim is longer than %d characters; a claim is a sentence or two", db.ErrInvalid, maxAddedClaim)
+	default:
+		res, err = placeItems(c.Request().Context(), h.Store, id, CurrentUser(c).ID, []anchor.Decoded{{Item: item}}, maxAnchorWork)
+	}
+	if err == nil {
+		switch r := res.Items[0]; r.Outcome {
+		case "created":
+			h.Log.Info("claim added", "document", id, "claim", r.ClaimID, "user", CurrentUser(c).Username)
+			h.Sessions.SetFlash(c, "Claim added: it is in the queue, unverified, for review.")
+			return seeOther(c, fmt.Sprintf("/claims/%d#review", r.ClaimID))
+		case "exists":
+			h.Sessions.SetFlash(c, "That claim was there already: here it is.")
+			return seeOther(c, fmt.Sprintf("/claims/%d#review", r.ClaimID))
+		default:
+			err = fmt.Errorf("%w: %s", db.ErrInvalid, addClaimProblem(r))
+		}
+	}
+	if !errors.Is(err, db.ErrInvalid) && !errors.Is(err, ErrTooLarge) {
+		return err
+	}
+	p, perr := h.documentPage(c, id)
+	if perr != nil {
+		return perr
+	}
+	p.AddClaimError, p.AddClaimText = UserMessage(err), shown(text)
+	if errors.Is(err, ErrTooLarge) {
+		p.AddClaimError = "These words nearly match too many places in the text to look for: select them in the text, or give a longer passage."
+	}
+	return Render(c, http.StatusUnprocessableEntity, views.DocumentView(p))
+}
+
+// maxAddedClaim bounds a claim added by hand, in characters: a sentence or
+// two, far below what the API accepts from other tools.
+const maxAddedClaim = 2000
+
+// addClaimProblem says, for someone at the document page, why words could
+// not be placed; the API's reasons speak of quotes and offsets.
+func addClaimProblem(r ClaimResult) string {
+	switch r.Code {
+	case anchor.CodeNotFound:
+		return "these words are not in the text; copy them from it as they are, or select them in the text and open this form again"
+	case anchor.CodeAmbiguous:
+		return "these words are in the text more than once; select the place you mean in the text and open this form again, or give a longer passage"
+	}
+	return "the selection no longer matches the text (" + r.Reason + "); select the words again"
 }

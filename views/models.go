@@ -120,6 +120,9 @@ type DocumentPage struct {
 	Assignable  []Option // whom an editor may assign the document's claims to
 	AssignError string
 
+	AddClaimText  string // what a refused form to add a claim held
+	AddClaimError string
+
 	EventsURL string // live updates: the stream that follows the document's claims
 }
 

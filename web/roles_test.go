@@ -64,6 +64,7 @@ var routeAccess = map[string]string{
 	"POST /claims/:id/second-opinion/withdraw": accessEditor,
 	"POST /claims/:id/second-opinion":          accessEditor,
 	"POST /documents/:id/assign":               accessEditor,
+	"POST /documents/:id/claims":               accessReviewer,
 	"POST /claims/bulk":                        accessEditor,
 
 	// Publishing, API tokens and the public review pages. The API's routes

@@ -174,6 +174,7 @@ func routes(e *echo.Echo, h *handlers.Handler, cfg Config) {
 	e.POST("/claims/:id/second-opinion", h.RequestOpinion, small, requireLogin, csrf, editor)
 	e.POST("/claims/:id/second-opinion/withdraw", h.WithdrawOpinion, small, requireLogin, csrf, editor)
 	e.POST("/documents/:id/assign", h.AssignDocument, small, requireLogin, csrf, editor)
+	e.POST("/documents/:id/claims", h.AddClaim, small, requireLogin, csrf, reviewer)
 	e.POST("/claims/bulk", h.Bulk, small, requireLogin, csrf, editor)
 
 	// Publishing, API tokens and the public review pages.

@@ -146,6 +146,58 @@
   });
   document.addEventListener("htmx:afterSettle", function () { drafts = null; });
 
+  // --- A claim from words selected in a document's text --------------------
+  // Opening "Add a claim" after selecting words in the text fills the form
+  // with them and where they are, in code points as the server counts, so
+  // that words the text repeats are placed where they were selected.
+  let lastSelection = null;
+
+  function docSelection() {
+    const body = document.querySelector("article.doc-body");
+    const sel = window.getSelection();
+    if (!body || !sel || sel.rangeCount === 0 || sel.isCollapsed) return null;
+    const r = sel.getRangeAt(0);
+    if (!body.contains(r.startContainer) || !body.contains(r.endContainer)) return null;
+    const raw = r.toString();
+    const text = raw.trim();
+    if (!text) return null;
+    const before = document.createRange();
+    before.setStart(body, 0);
+    before.setEnd(r.startContainer, r.startOffset);
+    const lead = Array.from(raw.slice(0, raw.length - raw.trimStart().length)).length;
+    const start = Array.from(before.toString()).length + lead;
+    return { text: text, start: start, end: start + Array.from(text).length };
+  }
+
+  function setAddClaimPlace(s) {
+    const start = document.getElementById("add-claim-start");
+    const end = document.getElementById("add-claim-end");
+    if (start && end) {
+      start.value = s ? String(s.start) : "";
+      end.value = s ? String(s.end) : "";
+    }
+  }
+
+  document.addEventListener("selectionchange", function () {
+    const s = docSelection();
+    if (s) lastSelection = s;
+  });
+  // toggle does not bubble: listened for on the way down.
+  document.addEventListener("toggle", function (evt) {
+    const box = evt.target;
+    if (!box || box.id !== "add-claim" || !box.open || !lastSelection) return;
+    const text = document.getElementById("add-claim-text");
+    if (!text) return;
+    text.value = lastSelection.text;
+    setAddClaimPlace(lastSelection);
+    lastSelection = null;
+    text.focus();
+  }, true);
+  // Words edited by hand are looked for in the text, not at the selection.
+  document.addEventListener("input", function (evt) {
+    if (evt.target && evt.target.id === "add-claim-text") setAddClaimPlace(null);
+  });
+
   // --- Drafts through a session that ended ---------------------------------
   // A form sent after the session ended (idle too long, logged out on
   // another device) lands on the login page unsaved. What the page's forms
