@@ -162,6 +162,9 @@ func (h *Handler) Events(c echo.Context) error {
 			}
 		case <-tick.C:
 			if live != nil && !live.StillLoggedIn(c) {
+				// The page says so at once, before anything typed there is
+				// sent in vain; it stops reconnecting then.
+				_ = write("event: session-ended\ndata: ended\n\n")
 				return nil
 			}
 			if err := write(": keep-alive\n\n"); err != nil {

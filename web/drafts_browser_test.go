@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"factdesk/web"
 )
 
 // Saving one form of the claim page swaps the whole panel; what was typed
@@ -255,6 +257,39 @@ func TestNoteSurvivesAnEndedSession(t *testing.T) {
 	a.waitJS("rob on the claim", fmt.Sprintf(`location.pathname === %s && !!document.querySelector('#note')`, browserJS(claimPath)))
 	if got := value("#note"); got != "" {
 		t.Errorf("rob's form holds rita's note: %q", got)
+	}
+	a.console.check(t)
+}
+
+// When the session ends while a claim page is open, the page says so at
+// once (the live stream tells it), before a note is sent in vain; its link
+// back through the login page puts the note back.
+func TestOpenPageSaysTheSessionEnded(t *testing.T) {
+	bt := startBrowserTestWith(t, 60*time.Second, web.Config{KeepAlive: 200 * time.Millisecond})
+	ctx := context.Background()
+	rita := bt.user("rita", "reviewer")
+	target := bt.articleClaims()[0]
+	claimPath := fmt.Sprintf("/claims/%d", target.ID)
+
+	a := bt.browser("rita")
+	a.login("rita")
+	a.open(claimPath)
+	a.waitLive()
+	const note = "Half a note about the reservoir figures"
+	a.must("type a note", chromedp.Do(a.ctx, chromedp.SendKeys(chromedp.CSS("#note"), note)))
+	browserMust(t, "end rita's sessions", bt.store.DeleteUserSessions(ctx, rita.ID))
+	a.waitJS("the page saying the session ended", `(document.querySelector('#alerts #session-ended') || {}).textContent?.includes('session has ended')`)
+	browserScreenshot(t, a.ctx, "session-ended-alert")
+	a.click(`#session-ended a`)
+	a.waitJS("the login page", `location.pathname === '/login' && document.readyState === 'complete'`)
+	a.must("log in again", chromedp.Do(a.ctx,
+		chromedp.SendKeys(chromedp.CSS("#username"), "rita"),
+		chromedp.SendKeys(chromedp.CSS("#password"), browserPassword),
+	))
+	a.click(`form[action="/login"] button[type=submit]`)
+	a.waitJS("back on the claim", fmt.Sprintf(`location.pathname === %s && !!document.querySelector('#note')`, browserJS(claimPath)))
+	if got := a.js(`document.querySelector('#note').value`); got != note {
+		t.Errorf("note after logging in again = %q, want %q", got, note)
 	}
 	a.console.check(t)
 }

@@ -82,6 +82,10 @@
     window.htmx.createEventSource = function (url) {
       const source = create(url);
       sources.add(source);
+      source.addEventListener("session-ended", function () {
+        source.close();
+        sessionEnded();
+      });
       return source;
     };
   }
@@ -233,16 +237,50 @@
     } catch (e) { /* storage full or disabled: nothing kept, as before */ }
   }
 
-  // Capture: htmx stops the submit event of the forms it sends.
-  document.addEventListener("submit", function (evt) {
-    const form = evt.target;
-    const action = (form && form.getAttribute && form.getAttribute("action")) || "";
-    if (!pageUser() || /^\/(login|logout)/.test(action)) return;
+  // keepUnsaved keeps what the page's forms hold; pending when the session
+  // is known to have ended, so that the login page keeps it whatever its
+  // address.
+  function keepUnsaved(pending) {
     const fields = [];
     keptFields(document).forEach(function (f) {
       if (f.value !== "") fields.push({ action: f.form.getAttribute("action"), name: f.name, value: f.value });
     });
-    writeUnsaved(fields.length ? { user: pageUser(), page: window.location.pathname, at: Date.now(), fields: fields } : null);
+    writeUnsaved(fields.length ? { user: pageUser(), page: window.location.pathname, at: Date.now(), fields: fields, pending: pending } : null);
+  }
+
+  // Capture: htmx stops the submit event of the forms it sends.
+  document.addEventListener("submit", function (evt) {
+    const form = evt.target;
+    const action = (form && form.getAttribute && form.getAttribute("action")) || "";
+    if (!pageUser() || /^\/(login|logout)/.test(action) || ended) return;
+    keepUnsaved(false);
+  }, true);
+
+  // The live stream says the session has ended (timed out, or logged out
+  // on another device): the page says so before anything is sent in vain,
+  // with a way back that keeps what was typed.
+  let ended = false;
+  function sessionEnded() {
+    if (ended || !pageUser()) return;
+    ended = true;
+    const alerts = document.getElementById("alerts");
+    if (!alerts) return;
+    const next = window.location.pathname + window.location.search;
+    const p = document.createElement("p");
+    p.className = "error";
+    p.id = "session-ended";
+    p.setAttribute("role", "alert");
+    p.append("Your session has ended, so nothing more can be saved from this page. ");
+    const a = document.createElement("a");
+    a.href = "/login?ended=unsaved&next=" + encodeURIComponent(next);
+    a.textContent = "Log in again";
+    a.addEventListener("click", function () { keepUnsaved(true); });
+    p.append(a, ": what you have typed here is put back once you are in.");
+    alerts.append(p);
+  }
+  // A form sent anyway goes to the login page, with what it held.
+  document.addEventListener("submit", function () {
+    if (ended) keepUnsaved(true);
   }, true);
 
   document.addEventListener("DOMContentLoaded", function () {
