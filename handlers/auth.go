@@ -21,10 +21,12 @@ import (
 
 // LoginForm shows the login page; a logged-in user goes to the documents.
 func (h *Handler) LoginForm(c echo.Context) error {
+	next := safeNext(c.QueryParam("next"))
 	if CurrentUser(c) != nil {
-		return c.Redirect(http.StatusSeeOther, "/")
+		// Logged in meanwhile (in another tab): on to where the link led.
+		return c.Redirect(http.StatusSeeOther, next)
 	}
-	p := views.LoginPage{Base: h.Base(c, "Log in", ""), Next: safeNext(c.QueryParam("next"))}
+	p := views.LoginPage{Base: h.Base(c, "Log in", ""), Next: next}
 	switch c.QueryParam("ended") {
 	case "all":
 		p.Notice = "You are logged out everywhere: every session of yours has ended."

@@ -23,7 +23,7 @@ const DefaultKeepAlive = 15 * time.Second
 // Sessions: whether the session that opened the stream is still valid, so
 // that logging out or disabling a user also ends their open streams.
 type LiveSessions interface {
-	StillLoggedIn(c echo.Context) bool
+	StillLoggedIn(c echo.Context) (bool, error)
 }
 
 // parseWatched reads claims=ID[.VERSION],... : the claims a page shows and,
@@ -161,11 +161,17 @@ func (h *Handler) Events(c echo.Context) error {
 				return nil
 			}
 		case <-tick.C:
-			if live != nil && !live.StillLoggedIn(c) {
-				// The page says so at once, before anything typed there is
-				// sent in vain; it stops reconnecting then.
-				_ = write("event: session-ended\ndata: ended\n\n")
-				return nil
+			if live != nil {
+				ok, err := live.StillLoggedIn(c)
+				if err != nil {
+					return nil // the page reconnects, and is asked again then
+				}
+				if !ok {
+					// The page says so at once, before anything typed there
+					// is sent in vain; it stops reconnecting then.
+					_ = write("event: session-ended\ndata: ended\n\n")
+					return nil
+				}
 			}
 			if err := write(": keep-alive\n\n"); err != nil {
 				return nil

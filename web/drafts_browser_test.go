@@ -3,6 +3,8 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -280,6 +282,32 @@ func TestOpenPageSaysTheSessionEnded(t *testing.T) {
 	browserMust(t, "end rita's sessions", bt.store.DeleteUserSessions(ctx, rita.ID))
 	a.waitJS("the page saying the session ended", `(document.querySelector('#alerts #session-ended') || {}).textContent?.includes('session has ended')`)
 	browserScreenshot(t, a.ctx, "session-ended-alert")
+
+	// Logged in again in another tab, the note is saved from this one: it
+	// is not offered again as unsaved afterwards.
+	other, cancel := chromedp.NewContext(a.ctx)
+	defer cancel()
+	a.must("log in in another tab", chromedp.Do(other,
+		chromedp.Navigate(bt.base+"/login"),
+		chromedp.WaitVisible(chromedp.CSS("#username")),
+		chromedp.SendKeys(chromedp.CSS("#username"), "rita"),
+		chromedp.SendKeys(chromedp.CSS("#password"), browserPassword),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS("header .who")),
+	))
+	a.click(`button[name=status][value=disputed]`)
+	a.waitJS("the saved change", `(document.querySelector('#review-saved') || {}).textContent?.includes('Disputed')`)
+	a.open(claimPath)
+	if got := a.js(`document.querySelector('#note').value + (document.querySelector('#unsaved-restored') ? ' [restored]' : '')`); got != "" {
+		t.Errorf("after a save that went through, the page offers %q again", got)
+	}
+
+	// The session ends again; the alert's link keeps the note through the
+	// login page.
+	a.waitLive()
+	a.must("type a note", chromedp.Do(a.ctx, chromedp.SendKeys(chromedp.CSS("#note"), note)))
+	browserMust(t, "end rita's sessions", bt.store.DeleteUserSessions(ctx, rita.ID))
+	a.waitJS("the page saying the session ended", `!!document.querySelector('#alerts #session-ended')`)
 	a.click(`#session-ended a`)
 	a.waitJS("the login page", `location.pathname === '/login' && document.readyState === 'complete'`)
 	a.must("log in again", chromedp.Do(a.ctx,
@@ -290,6 +318,39 @@ func TestOpenPageSaysTheSessionEnded(t *testing.T) {
 	a.waitJS("back on the claim", fmt.Sprintf(`location.pathname === %s && !!document.querySelector('#note')`, browserJS(claimPath)))
 	if got := a.js(`document.querySelector('#note').value`); got != note {
 		t.Errorf("note after logging in again = %q, want %q", got, note)
+	}
+	a.console.check(t)
+}
+
+// The import form sent after the session ended: its title and address
+// come back after logging in again; the file chosen cannot be put back
+// and is left alone, without breaking the page.
+func TestImportFormSurvivesAnEndedSession(t *testing.T) {
+	bt := startBrowserTest(t, 60*time.Second)
+	ctx := context.Background()
+	rita := bt.user("rita", "reviewer")
+	file := filepath.Join(t.TempDir(), "port.txt")
+	browserMust(t, "write port.txt", os.WriteFile(file, []byte("The port handled 10,000 containers in May, officials said."), 0o644))
+
+	a := bt.browser("rita")
+	a.login("rita")
+	a.open("/documents/new")
+	const title = "Port figures for May"
+	a.must("fill the import form", chromedp.Do(a.ctx,
+		chromedp.SendKeys(chromedp.CSS("#title"), title),
+		chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{file}),
+	))
+	browserMust(t, "end rita's sessions", bt.store.DeleteUserSessions(ctx, rita.ID))
+	a.click(`#import-form button[type=submit]`)
+	a.waitJS("the login page", `location.pathname === '/login' && document.readyState === 'complete'`)
+	a.must("log in again", chromedp.Do(a.ctx,
+		chromedp.SendKeys(chromedp.CSS("#username"), "rita"),
+		chromedp.SendKeys(chromedp.CSS("#password"), browserPassword),
+	))
+	a.click(`form[action="/login"] button[type=submit]`)
+	a.waitJS("back on the import form", `location.pathname === '/documents/new' && !!document.querySelector('#unsaved-restored')`)
+	if got := a.js(`document.querySelector('#title').value`); got != title {
+		t.Errorf("title after logging in again = %q, want %q", got, title)
 	}
 	a.console.check(t)
 }

@@ -263,6 +263,11 @@ func TestLoginSessionAndLogout(t *testing.T) {
 	if r := c.get("/"); r.code != http.StatusOK || !strings.Contains(r.doc.Find(".who").Text(), "rita") {
 		t.Fatalf("after login: %d", r.code)
 	}
+	// A login link followed once logged in (in another tab) goes on to
+	// where it led.
+	if r := c.get("/login?ended=unsaved&next=%2Fqueue%3Fstatus%3Ddisputed"); r.code != http.StatusSeeOther || r.hdr.Get("Location") != "/queue?status=disputed" {
+		t.Errorf("login page when logged in: %d %q", r.code, r.hdr.Get("Location"))
+	}
 	// Logging in again rotates the id: the old cookie no longer works.
 	old := sessCookie.Value
 	if r := c.post("/login", url.Values{"_csrf": {c.csrf("/")}, "username": {"rita"}, "password": {testPassword}}); r.code != http.StatusSeeOther {

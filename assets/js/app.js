@@ -116,7 +116,8 @@
 
   function draftFields(root) {
     if (!root || !root.querySelectorAll) return [];
-    return Array.prototype.filter.call(root.querySelectorAll("textarea, input"), function (f) {
+    // A file input's value cannot be set back: it is left out.
+    return Array.prototype.filter.call(root.querySelectorAll("textarea, input:not([type=file])"), function (f) {
       return f.name && f.form && f.form.getAttribute("action") && typing(f);
     });
   }
@@ -154,23 +155,37 @@
   // Opening "Add a claim" after selecting words in the text fills the form
   // with them and where they are, in code points as the server counts, so
   // that words the text repeats are placed where they were selected.
-  let lastSelection = null;
+  let lastRange = null; // the last selection in the text, measured when the form opens
 
-  function docSelection() {
-    const body = document.querySelector("article.doc-body");
+  function codePoints(s) {
+    let n = 0;
+    for (const _ of s) n++;
+    return n;
+  }
+
+  function docBody() { return document.querySelector("article.doc-body"); }
+
+  function inDocBody() {
+    const body = docBody();
     const sel = window.getSelection();
     if (!body || !sel || sel.rangeCount === 0 || sel.isCollapsed) return null;
     const r = sel.getRangeAt(0);
-    if (!body.contains(r.startContainer) || !body.contains(r.endContainer)) return null;
+    return body.contains(r.startContainer) && body.contains(r.endContainer) ? r.cloneRange() : null;
+  }
+
+  // placeOf measures a range of the text: its words, trimmed, and where
+  // they start and end, in code points from the start of the text.
+  function placeOf(r) {
+    const body = docBody();
+    if (!body) return null;
     const raw = r.toString();
     const text = raw.trim();
     if (!text) return null;
     const before = document.createRange();
     before.setStart(body, 0);
     before.setEnd(r.startContainer, r.startOffset);
-    const lead = Array.from(raw.slice(0, raw.length - raw.trimStart().length)).length;
-    const start = Array.from(before.toString()).length + lead;
-    return { text: text, start: start, end: start + Array.from(text).length };
+    const start = codePoints(before.toString()) + codePoints(raw.slice(0, raw.length - raw.trimStart().length));
+    return { text: text, start: start, end: start + codePoints(text) };
   }
 
   function setAddClaimPlace(s) {
@@ -183,18 +198,19 @@
   }
 
   document.addEventListener("selectionchange", function () {
-    const s = docSelection();
-    if (s) lastSelection = s;
+    const r = inDocBody();
+    if (r) lastRange = r;
   });
   // toggle does not bubble: listened for on the way down.
   document.addEventListener("toggle", function (evt) {
     const box = evt.target;
-    if (!box || box.id !== "add-claim" || !box.open || !lastSelection) return;
+    if (!box || box.id !== "add-claim" || !box.open || !lastRange) return;
+    const place = placeOf(lastRange);
     const text = document.getElementById("add-claim-text");
-    if (!text) return;
-    text.value = lastSelection.text;
-    setAddClaimPlace(lastSelection);
-    lastSelection = null;
+    lastRange = null;
+    if (!place || !text) return;
+    text.value = place.text;
+    setAddClaimPlace(place);
     text.focus();
   }, true);
   // Words edited by hand are looked for in the text, not at the selection.
@@ -248,11 +264,13 @@
     writeUnsaved(fields.length ? { user: pageUser(), page: window.location.pathname, at: Date.now(), fields: fields, pending: pending } : null);
   }
 
-  // Capture: htmx stops the submit event of the forms it sends.
+  // Capture: htmx stops the submit event of the forms it sends. Never
+  // pending here: a form sent may well be saved (logged in again in
+  // another tab); the login page makes it pending when it was turned away.
   document.addEventListener("submit", function (evt) {
     const form = evt.target;
     const action = (form && form.getAttribute && form.getAttribute("action")) || "";
-    if (!pageUser() || /^\/(login|logout)/.test(action) || ended) return;
+    if (!pageUser() || /^\/(login|logout)/.test(action)) return;
     keepUnsaved(false);
   }, true);
 
@@ -278,10 +296,6 @@
     p.append(a, ": what you have typed here is put back once you are in.");
     alerts.append(p);
   }
-  // A form sent anyway goes to the login page, with what it held.
-  document.addEventListener("submit", function () {
-    if (ended) keepUnsaved(true);
-  }, true);
 
   document.addEventListener("DOMContentLoaded", function () {
     const d = readUnsaved();
