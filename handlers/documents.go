@@ -246,7 +246,10 @@ func (h *Handler) AddClaim(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	text := strings.TrimSpace(c.FormValue("text"))
+	// As the document's text was stored: a textarea sends its line breaks
+	// as CRLF.
+	raw := c.FormValue("text")
+	text := ingest.Normalize(raw)
 	item := anchor.Item{Exact: text}
 	start, serr := strconv.Atoi(c.FormValue("start"))
 	end, eerr := strconv.Atoi(c.FormValue("end"))
@@ -255,10 +258,10 @@ func (h *Handler) AddClaim(c echo.Context) error {
 	}
 	var res ClaimResults
 	switch {
+	case !utf8.ValidString(raw):
+		err = fmt.Errorf("%w: the claim is not valid text (UTF-8)", db.ErrInvalid)
 	case text == "":
 		err = fmt.Errorf("%w: give the claim's words as they are in the text", db.ErrInvalid)
-	case !utf8.ValidString(text):
-		err = fmt.Errorf("%w: the claim is not valid text (UTF-8)", db.ErrInvalid)
 	case utf8.RuneCountInString(text) > maxAddedClaim:
 		err = fmt.Errorf("%w: the claim is longer than %d characters; a claim is a sentence or two", db.ErrInvalid, maxAddedClaim)
 	default:

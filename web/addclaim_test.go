@@ -116,6 +116,11 @@ func TestAddClaimFromTheDocumentPage(t *testing.T) {
 		t.Errorf("placed at %d, selected at %d", cl.Start, start)
 	}
 
+	// Words across a paragraph break, as a textarea sends them (CRLF).
+	if cl := placed(add("on a cold evening.\r\n\r\nThe council said", "", "")); cl.Text != "on a cold evening.\n\nThe council said" {
+		t.Errorf("words across a line break placed as %q", cl.Text)
+	}
+
 	// An unknown document.
 	if r := rita.form(docPath, "/documents/99999/claims", url.Values{"text": {"Residents"}}); r.code != http.StatusNotFound {
 		t.Errorf("unknown document: %d", r.code)
@@ -162,8 +167,9 @@ func TestAddClaimFromASelection(t *testing.T) {
 	b.waitJS("the form filled", `document.querySelector('#add-claim-text').value === `+browserJS(phrase))
 	browserScreenshot(t, b.ctx, "add-claim-filled")
 	start := b.js(`document.querySelector('#add-claim-start').value`)
-	if start != strconv.Itoa(first.Start) {
-		t.Errorf("selection placed at %q, the claim starts at %d", start, first.Start)
+	end := b.js(`document.querySelector('#add-claim-end').value`)
+	if start != strconv.Itoa(first.Start) || end != strconv.Itoa(first.Start+len([]rune(phrase))) {
+		t.Errorf("selection placed at %s..%s, want %d..%d", start, end, first.Start, first.Start+len([]rune(phrase)))
 	}
 	b.click(`#add-claim button[type=submit]`)
 	b.waitJS("the new claim's page", `location.pathname.startsWith('/claims/') && !!document.querySelector('#review-saved')`)
