@@ -43,7 +43,7 @@ func current(on bool) string {
 }
 
 func progressLabel(p Progress) string {
-	s := strconv.Itoa(p.Confirmed+p.Disputed) + " of " + strconv.Itoa(p.Total()) + " claims reviewed"
+	s := strconv.Itoa(verified(p)) + " of " + strconv.Itoa(p.Total()) + " claims verified"
 	if p.Hidden > 0 {
 		s += ", " + strconv.Itoa(p.Hidden) + " hidden"
 	}

@@ -184,6 +184,9 @@ type QueuePage struct {
 // EmptyText says what an empty queue page means under its filters, rather
 // than a bare "nothing here".
 func (p QueuePage) EmptyText() string {
+	if p.Total > 0 {
+		return "This page is past the end of the queue: its claims have moved on since the link was made. Start again from the first page."
+	}
 	what := "claims"
 	if p.Status != "" {
 		what = strings.ToLower(StatusLabel(p.Status)) + " claims"

@@ -383,6 +383,10 @@ func TestAssignmentAndMyQueue(t *testing.T) {
 	if got := rob.get("/queue?assignee=me&status=disputed").doc.Find("p.empty").Text(); !strings.HasPrefix(got, "No disputed claims are assigned to you.") {
 		t.Errorf("rob's empty disputed queue says %q", got)
 	}
+	// A page past the end (an old link) says so, not that there are none.
+	if got := rob.get("/queue?after=0_999999999").doc.Find("p.empty").Text(); !strings.HasPrefix(got, "This page is past the end of the queue") {
+		t.Errorf("a page past the end says %q", got)
+	}
 	// Unassign one; filter by name and by nobody.
 	if r := eddie.form(path, path+"/assign", url.Values{"assignee": {"none"}}); r.code != http.StatusSeeOther {
 		t.Fatalf("unassign: %d", r.code)
