@@ -392,6 +392,14 @@ const (
 		FROM doc_counts WHERE document_id BETWEEN ? AND ? GROUP BY document_id`
 )
 
+// DocumentClaimCount counts a document's claims, dismissed ones too (its
+// progress leaves those out); an index by document holds them all.
+func (s *Store) DocumentClaimCount(ctx context.Context, id int64) (int, error) {
+	var n int
+	err := s.queryRow(ctx, `SELECT count(*) FROM claims WHERE document_id = ?`, id).Scan(&n)
+	return n, err
+}
+
 // DocumentProgress is one document's progress, as the documents list
 // counts it.
 func (s *Store) DocumentProgress(ctx context.Context, id int64) (Progress, error) {

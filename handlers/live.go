@@ -406,6 +406,13 @@ func (h *Handler) DocMark(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// And the count above the list, dismissals apart: the progress leaves
+	// them out.
+	total, err := h.Store.DocumentClaimCount(ctx, cl.DocumentID)
+	if err != nil {
+		return err
+	}
+	heading := views.ClaimsHeading(total, total-(prog.Confirmed+prog.Disputed+prog.Unverified))
 	prog = owed.HideDocument(cl.DocumentID, prog)
-	return Render(c, http.StatusOK, views.DocMarkUpdate(seg, rows[0], views.Progress(prog)))
+	return Render(c, http.StatusOK, views.DocMarkUpdate(seg, rows[0], views.Progress(prog), heading))
 }

@@ -135,10 +135,16 @@ func (p DocumentPage) ClaimsHeading() string {
 			dismissed++
 		}
 	}
+	return ClaimsHeading(len(p.Claims), dismissed)
+}
+
+// ClaimsHeading heads a document's list of claims: total of them, of which
+// dismissed were dismissed as not claims.
+func ClaimsHeading(total, dismissed int) string {
 	if dismissed == 0 {
-		return Claims(len(p.Claims))
+		return Claims(total)
 	}
-	return Claims(len(p.Claims)-dismissed) + " · " + strconv.Itoa(dismissed) + " dismissed"
+	return Claims(total-dismissed) + " · " + strconv.Itoa(dismissed) + " dismissed"
 }
 
 // ClaimRow is a claim as lists and the claim page show it.

@@ -250,6 +250,25 @@ func TestDocumentHighlightsFollowChanges(t *testing.T) {
 		t.Fatalf("progress after the change: %q, the store holds %+v\n%s", got, want, r.body)
 	}
 
+	// A dismissal changes the count above the list: the update carries it.
+	all, err := a.store.DocumentClaims(ctx, cl.DocumentID)
+	browserMust(t, "the document's claims", err)
+	other := all[len(all)-1]
+	if other.ID == id {
+		other = all[0]
+	}
+	if _, err := a.store.Dismiss(ctx, other.ID, eddieU.ID, other.Version, "A photo caption"); err != nil {
+		t.Fatal(err)
+	}
+	r = rob.get("/claims/" + itoa(other.ID) + "/mark?shown=" + itoa(other.Version))
+	want2 := itoa(int64(len(all)-1)) + " claims · 1 dismissed"
+	if got := r.doc.Find(`h2#doc-claims-h[hx-swap-oob="true"]`).Text(); r.code != http.StatusOK || got != want2 {
+		t.Fatalf("heading after a dismissal: %d %q, want %q\n%s", r.code, got, want2, r.body)
+	}
+	if got := rob.get(doc).doc.Find("h2#doc-claims-h").Text(); got != want2 {
+		t.Errorf("the page's heading %q, the update's %q", got, want2)
+	}
+
 	robU, _ := a.store.UserByName(ctx, "rob")
 	if _, err := a.store.RequestSecondOpinion(ctx, id, eddieU.ID, robU.ID); err != nil {
 		t.Fatal(err)
