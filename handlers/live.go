@@ -412,7 +412,7 @@ func (h *Handler) DocMark(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	heading := views.ClaimsHeading(total, total-(prog.Confirmed+prog.Disputed+prog.Unverified))
+	heading := views.ClaimsHeading(total, total-views.Progress(prog).Total())
 	prog = owed.HideDocument(cl.DocumentID, prog)
 	return Render(c, http.StatusOK, views.DocMarkUpdate(seg, rows[0], views.Progress(prog), heading))
 }

@@ -122,6 +122,30 @@
     });
   }
 
+  // draftsOf lists what fields hold, by form action and name.
+  function draftsOf(fields) {
+    return fields.filter(function (f) { return f.value !== ""; }).map(function (f) {
+      return { action: f.form.getAttribute("action"), name: f.name, value: f.value };
+    });
+  }
+
+  // putBack puts drafts into those of fields that are empty, matched by
+  // form action and name, and counts the fields it filled.
+  function putBack(list, fields) {
+    let n = 0;
+    list.forEach(function (d) {
+      fields.forEach(function (f) {
+        if (f.value !== "" || f.name !== d.name || f.form.getAttribute("action") !== d.action) return;
+        f.value = d.value;
+        // A draft in a folded part ("Add a link") is shown, not hidden.
+        const fold = f.closest("details");
+        if (fold) fold.open = true;
+        n++;
+      });
+    });
+    return n;
+  }
+
   document.addEventListener("htmx:beforeSwap", function (evt) {
     drafts = null;
     const t = evt.detail.target;
@@ -130,24 +154,11 @@
     // in the request's config.
     const elt = (evt.detail.requestConfig || {}).elt;
     const sent = elt && (elt.tagName === "FORM" ? elt : elt.closest && elt.closest("form"));
-    drafts = [];
-    draftFields(t).forEach(function (f) {
-      if (f.form === sent || f.value === "") return;
-      drafts.push({ action: f.form.getAttribute("action"), name: f.name, value: f.value });
-    });
+    drafts = draftsOf(draftFields(t).filter(function (f) { return f.form !== sent; }));
   });
 
   document.addEventListener("htmx:afterSwap", function () {
-    if (!drafts) return;
-    drafts.forEach(function (d) {
-      draftFields(document).forEach(function (f) {
-        if (f.value !== "" || f.name !== d.name || f.form.getAttribute("action") !== d.action) return;
-        f.value = d.value;
-        // A draft in a folded part ("Add a link") is shown, not hidden.
-        const fold = f.closest("details");
-        if (fold) fold.open = true;
-      });
-    });
+    if (drafts) putBack(drafts, draftFields(document));
   });
   document.addEventListener("htmx:afterSettle", function () { drafts = null; });
 
@@ -257,10 +268,7 @@
   // is known to have ended, so that the login page keeps it whatever its
   // address.
   function keepUnsaved(pending) {
-    const fields = [];
-    keptFields(document).forEach(function (f) {
-      if (f.value !== "") fields.push({ action: f.form.getAttribute("action"), name: f.name, value: f.value });
-    });
+    const fields = draftsOf(keptFields(document));
     writeUnsaved(fields.length ? { user: pageUser(), page: window.location.pathname, at: Date.now(), fields: fields, pending: pending } : null);
   }
 
@@ -304,8 +312,8 @@
     if (document.querySelector('form[action="/login"]')) {
       // The login page: keep what was sent when the session had ended
       // under it (and through a mistyped password), for an hour at most.
-      const ended = new URLSearchParams(window.location.search).get("ended") === "unsaved";
-      if ((d.pending || ended) && Date.now() - d.at < 3600 * 1000) {
+      const turnedAway = new URLSearchParams(window.location.search).get("ended") === "unsaved";
+      if ((d.pending || turnedAway) && Date.now() - d.at < 3600 * 1000) {
         d.pending = true;
         writeUnsaved(d);
         if (notice) notice.textContent = "Your session had ended, so what you typed was not saved. Log in to go back to the page: what you typed is kept in this tab and put back in its form, to send again.";
@@ -316,17 +324,7 @@
     }
     writeUnsaved(null);
     if (!d.pending || d.user !== pageUser() || d.page !== window.location.pathname) return;
-    let back = 0;
-    d.fields.forEach(function (k) {
-      keptFields(document).forEach(function (f) {
-        if (f.value !== "" || f.name !== k.name || f.form.getAttribute("action") !== k.action) return;
-        f.value = k.value;
-        const fold = f.closest("details");
-        if (fold) fold.open = true;
-        back++;
-      });
-    });
-    if (!back) return;
+    if (!putBack(d.fields, keptFields(document))) return;
     const anchor = document.getElementById("announce");
     if (!anchor) return;
     const p = document.createElement("p");
