@@ -443,6 +443,21 @@ func TestMissingDatabaseIsNotCreated(t *testing.T) {
 	if _, _, err := c.run("", "user", "list", "--db", dir); err == nil || err.Error() != dir+" is a folder, not a database file" {
 		t.Errorf("user list --db DIR: %v", err)
 	}
+	// An empty file, such as a copy that failed, is no desk: verify must not
+	// pass it as an intact empty one, nor any command fill it with tables.
+	empty := filepath.Join(dir, "empty.db")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"verify"}, {"export"}, {"reextract"}, {"user", "list"}} {
+		out, _, err := c.run("", append(args, "--db", empty)...)
+		if err == nil || err.Error() != empty+" is empty, not a factdesk database" || out != "" {
+			t.Errorf("%v on an empty file: %q %v", args, out, err)
+		}
+		if st, err := os.Stat(empty); err != nil || st.Size() != 0 {
+			t.Fatalf("%v wrote to the empty file: %v", args, err)
+		}
+	}
 	if _, _, err := c.run("a long enough password\n", "user", "add", "ada"); err != nil {
 		t.Fatalf("user add on a new database: %v", err)
 	}

@@ -333,10 +333,25 @@ func needDatabase(path string) error {
 		return fmt.Errorf("cannot read the database %s: %w", path, pathErr(err))
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
+	st, err := f.Stat()
+	switch {
+	case err != nil:
+		return fmt.Errorf("cannot read the database %s: %w", path, pathErr(err))
+	case st.IsDir():
 		return fmt.Errorf("%s is a folder, not a database file", path)
+	case st.Size() == 0 && !hasWAL(path):
+		// SQLite would make a new database in it, and a backup copy that
+		// came out empty would pass verify as an intact, empty desk.
+		return fmt.Errorf("%s is empty, not a factdesk database", path)
 	}
 	return nil
+}
+
+// hasWAL reports whether path has a write-ahead log with something in it:
+// a database whose pages are all still there is not empty.
+func hasWAL(path string) bool {
+	st, err := os.Stat(path + "-wal")
+	return err == nil && st.Size() > 0
 }
 
 func envOr(key, def string) string {
