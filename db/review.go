@@ -123,6 +123,15 @@ func (s *Store) setDismissed(ctx context.Context, claimID, userID, seenVersion i
 		action = HistoryDismiss
 	}
 	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		// Dismissing takes a claim out of the queue, the counts and the
+		// exports, and unpublishes it: a verdict of its own.
+		act := "restoring it"
+		if dismiss {
+			act = "dismissing it"
+		}
+		if err := refuseBlind(ctx, tx, claimID, userID, act); err != nil {
+			return err
+		}
 		var err error
 		if c, err = claimForUpdate(ctx, tx, claimID); err != nil {
 			return err

@@ -398,6 +398,13 @@ func TestSecondOpinion(t *testing.T) {
 	if _, err := s.SetStatus(ctx, c.ID, f.bob.ID, 2, StatusConfirmed, ""); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("blind reviewer set the status: %v", err)
 	}
+	// Nor dismiss it, which would take it out of the queue and the exports.
+	if _, err := s.Dismiss(ctx, c.ID, f.bob.ID, 2, "not a claim"); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "give it before dismissing it") {
+		t.Fatalf("blind reviewer dismissed the claim: %v", err)
+	}
+	if got, _ := s.Claim(ctx, c.ID); got.Dismissed || got.Version != 2 {
+		t.Fatalf("after a refused dismissal: %+v", got)
+	}
 	pending, _ := s.PendingOpinions(ctx, f.bob.ID)
 	if !pending[c.ID] || len(pending) != 1 {
 		t.Fatalf("pending = %v", pending)

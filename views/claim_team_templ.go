@@ -466,7 +466,7 @@ func reviewTools(p ClaimPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		if p.User != nil && p.User.CanReview && !p.Team.Dismissed {
+		if p.User != nil && p.User.CanReview && !p.Team.Dismissed && !p.Team.Blind {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 35, "<details class=\"tool\" id=\"dismiss\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

@@ -626,6 +626,17 @@ func TestSecondOpinionIsBlindThenShowsBoth(t *testing.T) {
 	if r := rob.form(path, path+"/status", url.Values{"version": {"2"}, "status": {"confirmed"}}); r.code != http.StatusUnprocessableEntity {
 		t.Fatalf("the blind reviewer set the status: %d", r.code)
 	}
+	// Nor may rob dismiss it: that takes it out of the queue and the exports.
+	if page.doc.Find(`form[action="`+path+`/dismiss"]`).Length() != 0 {
+		t.Error("the blind reviewer is offered the dismissal")
+	}
+	if r := rob.form(path, path+"/dismiss", url.Values{"version": {"2"}, "reason": {"not a claim"}}); r.code != http.StatusUnprocessableEntity ||
+		!strings.Contains(r.doc.Find("#tools-error").Text(), "give it before dismissing it") {
+		t.Fatalf("the blind reviewer dismissed the claim: %d %q", r.code, r.doc.Find("#tools-error").Text())
+	}
+	if q := eddie.get("/queue"); q.doc.Find(`a[href="`+path+`"]`).Length() != 1 {
+		t.Error("a refused dismissal took the claim out of the queue")
+	}
 	// Someone else cannot answer for rob.
 	if r := rita.form(path, path+"/opinion", url.Values{"status": {"confirmed"}}); r.code != http.StatusUnprocessableEntity {
 		t.Fatalf("rita answered rob's request: %d", r.code)
