@@ -213,9 +213,13 @@ func TestTeamAPIWithTokensFromTheCommandLine(t *testing.T) {
 	if !comments.Blind || len(comments.Items) != 0 || !evs.Blind || len(evs.Items) != 0 {
 		t.Fatalf("rob sees comments %+v, evidence %+v", comments, evs)
 	}
-	e = s.refused(409, "stale", rob, "POST", claim(0)+"/dismiss", map[string]any{"version": 1, "reason": "x"})
-	if e.Current == nil || e.Current.Status != "" || !e.Current.Blind || strings.Contains(e.Message, "disputed") {
-		t.Fatalf("stale answer to rob: %+v", e)
+	// Nor may he dismiss it (which would take it out of the queue and the
+	// exports), whatever version he sends: the refusal says nothing of it.
+	for _, v := range []int{1, 99} {
+		e = s.refused(422, "invalid", rob, "POST", claim(0)+"/dismiss", map[string]any{"version": v, "reason": "x"})
+		if e.Current != nil || !strings.Contains(e.Message, "give it before dismissing it") || strings.Contains(e.Message, "disputed") {
+			t.Fatalf("refused dismissal for rob: %+v", e)
+		}
 	}
 	var robFeed handlers.APIPage[handlers.APIActivity]
 	s.expect(200, rob, "GET", "/api/v1/activity?limit=200", nil, &robFeed)
