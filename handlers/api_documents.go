@@ -61,9 +61,10 @@ func (h *Handler) APICreateDocument(c echo.Context) error {
 	if (in.Text == nil) == (in.HTML == nil) {
 		return fmt.Errorf("%w: give the article as either text or html", db.ErrInvalid)
 	}
-	name, data := "article.txt", in.Text
+	// The kind without a file name: a name would be taken for a title.
+	name, data := ".txt", in.Text
 	if in.HTML != nil {
-		name, data = "article.html", in.HTML
+		name, data = ".html", in.HTML
 	}
 	doc, err := ingest.Parse(name, []byte(*data), h.MaxDocBytes)
 	if errors.Is(err, ingest.ErrTooLarge) {

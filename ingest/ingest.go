@@ -58,12 +58,14 @@ const (
 
 // Parse validates and normalizes one input.
 //
-// name is the file name; only its extension counts (case-insensitive):
+// name is the file name. Its extension (case-insensitive) gives the kind:
 // .txt, .md, .markdown, .html and .htm are accepted. A name of "" or "-"
 // (pasted text, stdin) or a name without any extension is sniffed: HTML if it
 // starts with <!doctype html> or <html>, else plain text. Any other extension
-// fails with ErrUnsupportedType. HTML and Markdown are reduced to the
-// text a reader sees (see extractHTML and extractMarkdown).
+// fails with ErrUnsupportedType. The rest of the name may give the title
+// (see textTitle): a caller that knows the kind but has no file passes the
+// extension alone (".txt"). HTML and Markdown are reduced to the text a
+// reader sees (see extractHTML and extractMarkdown).
 //
 // maxBytes <= 0 means DefaultMaxBytes. The limit applies to data as given.
 func Parse(name string, data []byte, maxBytes int) (Doc, error) {
@@ -100,6 +102,10 @@ func Parse(name string, data []byte, maxBytes int) (Doc, error) {
 		doc = Doc{Title: cleanTitle(title), Body: Normalize(text)}
 		if doc.Body == "" {
 			return Doc{}, fmt.Errorf("%w: the page has no readable text", ErrEmpty)
+		}
+		if doc.Title == "" {
+			// A page without a title is titled as a text file is.
+			doc.Title = textTitle(doc.Body, name)
 		}
 	case kindMarkdown:
 		// Front matter is metadata, not text: its title is the title.

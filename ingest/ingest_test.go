@@ -382,7 +382,12 @@ func TestHTMLTitle(t *testing.T) {
 		{"title next", "a.html", "<title>\n  Site &amp; story \n</title><h1>H</h1><p>x</p>", "Site & story"},
 		{"h1 last", "a.html", "<h1>Big <em>news</em></h1><p>x</p>", "Big news"},
 		{"svg title ignored", "a.html", "<p>x</p><svg><title>icon</title></svg><h1>Head</h1>", "Head"},
-		{"none", "a.html", "<p>x</p>", ""},
+		// Without one, the page is titled as a text file is: by its first
+		// line, or its file's name when that is words and the line prose.
+		{"none, a headline", "a.html", "<p>Port vote delayed</p><p>The vote is off.</p>", "Port vote delayed"},
+		{"none, prose", "9999.html", "<p>The mayor said 302 jobs were cut in 2023.</p>", "The mayor said 302 jobs were cut in 2023."},
+		{"none, prose, named file", "harbour-jobs.html", "<p>The mayor said 302 jobs were cut in 2023.</p>", "Harbour jobs"},
+		{"none, kind alone", ".html", "<p>The mayor said 302 jobs were cut in 2023.</p>", "The mayor said 302 jobs were cut in 2023."},
 		{"sniffed paste", "", "<!-- saved page -->\n<!DOCTYPE html><title>Pasted</title><p>x</p>", "Pasted"},
 		{"xml declaration before html", "", "<?xml version=\"1.0\"?>\n<html><title>X</title><p>x</p></html>", "X"},
 		{"sniffed upper case", "-", "  <HTML><title>Upper</title><p>x</p></HTML>", "Upper"},

@@ -916,3 +916,26 @@ func TestAPIDocumentTooLargeIsOneAnswer(t *testing.T) {
 		t.Fatal("a document over the limit was stored")
 	}
 }
+
+// An article sent without a title is titled as an upload is, by its first
+// line, whether it comes as text or as a page without a <title>.
+func TestAPIDocumentTitleFromItsText(t *testing.T) {
+	a := newAppWith(t, nil)
+	rita := a.token("rita")
+	for _, tc := range []struct{ field, body, want string }{
+		{"text", "The harbour board said on Monday that 412 containers were lost in the storm.", "The harbour board said on Monday that 412 containers were lost in the storm."},
+		{"text", "Port vote delayed\n\nThe vote on the harbour plan was put off on Monday.", "Port vote delayed"},
+		{"html", "<p>The mayor said 302 jobs were cut in 2023.</p>", "The mayor said 302 jobs were cut in 2023."},
+	} {
+		r := rita.do(http.MethodPost, "/api/v1/documents", map[string]any{tc.field: tc.body})
+		var out struct {
+			Document struct {
+				Title string `json:"title"`
+			} `json:"document"`
+		}
+		r.decode(t, &out)
+		if r.code != http.StatusCreated || out.Document.Title != tc.want {
+			t.Errorf("%s %q: %d, title %q, want %q", tc.field, tc.body, r.code, out.Document.Title, tc.want)
+		}
+	}
+}

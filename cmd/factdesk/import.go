@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -99,9 +98,6 @@ func readAhead(ctx context.Context, files []string, title, url, published string
 			p.title = title
 			if p.title == "" {
 				p.title = doc.Title
-			}
-			if p.title == "" && name != "-" {
-				p.title = strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))
 			}
 			p.doc = db.NewDocument{Title: p.title, URL: url, PublishedAt: published, Body: doc.Body}
 			switch {
