@@ -60,6 +60,13 @@ func Backup(ctx context.Context, src, dst string, overwrite bool) (BackupInfo, e
 	if err := notTheDatabase(src, dst); err != nil {
 		return info, err
 	}
+	dir := filepath.Dir(dst)
+	if d, err := os.Stat(dst); err == nil && d.IsDir() {
+		return info, fmt.Errorf("%s is a folder: give the backup a file name, such as %s", dst, filepath.Join(dst, "factdesk-backup.db"))
+	}
+	if d, err := os.Stat(dir); err != nil || !d.IsDir() {
+		return info, fmt.Errorf("cannot write the backup %s: there is no folder %s", dst, dir)
+	}
 	if !overwrite {
 		if _, err := os.Lstat(dst); err == nil {
 			return info, fmt.Errorf("%s exists already; use --force to replace it", dst)
@@ -76,10 +83,13 @@ func Backup(ctx context.Context, src, dst string, overwrite bool) (BackupInfo, e
 		return info, fmt.Errorf("%s is not a factdesk database", src)
 	}
 
-	dir := filepath.Dir(dst)
 	tmp, err := os.CreateTemp(dir, ".factdesk-backup-*.tmp")
 	if err != nil {
-		return info, fmt.Errorf("backup: %w", err)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return info, fmt.Errorf("cannot write the backup in %s: %w", dir, err)
 	}
 	tmpName := tmp.Name()
 	tmp.Close()

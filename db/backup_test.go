@@ -173,8 +173,20 @@ func TestBackupRefusals(t *testing.T) {
 	if _, err := Backup(ctx, other, filepath.Join(dir, "d.db"), false); err == nil || !strings.Contains(err.Error(), "not a factdesk database") {
 		t.Fatalf("not a database: %v", err)
 	}
-	if _, err := Backup(ctx, s.path(t), filepath.Join(dir, "no", "such", "dir.db"), false); err == nil {
-		t.Fatal("backup into a missing folder")
+	if _, err := Backup(ctx, s.path(t), filepath.Join(dir, "no", "such", "dir.db"), false); err == nil ||
+		err.Error() != "cannot write the backup "+filepath.Join(dir, "no", "such", "dir.db")+": there is no folder "+filepath.Join(dir, "no", "such") {
+		t.Fatalf("backup into a missing folder: %v", err)
+	}
+	// A folder is not a file name, with --force or without.
+	folder := filepath.Join(dir, "backups")
+	os.Mkdir(folder, 0o755)
+	for _, force := range []bool{false, true} {
+		if _, err := Backup(ctx, s.path(t), folder, force); err == nil || !strings.Contains(err.Error(), folder+" is a folder: give the backup a file name") {
+			t.Fatalf("backup onto a folder (force %v): %v", force, err)
+		}
+	}
+	if st, err := os.Stat(folder); err != nil || !st.IsDir() {
+		t.Fatal("the folder was replaced")
 	}
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
