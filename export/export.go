@@ -185,7 +185,8 @@ func (j *jsonlWriter) Close() error { return j.w.Flush() }
 
 // CSVHeader is the first row of a CSV export.
 var CSVHeader = []string{"id", "document_id", "document_title", "document_url", "text", "start", "end",
-	"status", "score", "kind", "speaker", "last_reviewer", "last_reviewed_at", "history"}
+	"status", "score", "kind", "speaker", "last_reviewer", "last_reviewed_at", "history",
+	"document_published_at", "published_at"}
 
 type csvWriter struct {
 	w      *bufio.Writer
@@ -200,9 +201,13 @@ func (c *csvWriter) Write(r *Record) error {
 			return err
 		}
 	}
-	reviewed := ""
+	// Times as the JSON record has them, to the same fraction of a second.
+	reviewed, published := "", ""
 	if r.LastReviewedAt != nil {
-		reviewed = r.LastReviewedAt.UTC().Format(time.RFC3339)
+		reviewed = r.LastReviewedAt.Format(time.RFC3339Nano)
+	}
+	if r.PublishedAt != nil {
+		published = r.PublishedAt.Format(time.RFC3339Nano)
 	}
 	// History goes in one cell as JSON, so a CSV row stays one claim.
 	hist, err := json.Marshal(r.History)
@@ -215,6 +220,7 @@ func (c *csvWriter) Write(r *Record) error {
 		strconv.Itoa(r.Start), strconv.Itoa(r.End), r.Status,
 		strconv.FormatFloat(r.Score, 'f', 3, 64), Neutralize(r.Kind), Neutralize(r.Speaker),
 		Neutralize(r.LastReviewer), reviewed, Neutralize(string(hist)),
+		r.DocumentPublishedAt, published,
 	})
 }
 

@@ -105,3 +105,56 @@ func TestUnknownFormat(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// A CSV row says what the JSON record says, cell for key: the same times
+// to the same fraction of a second, the article's date and the review's
+// publication included.
+func TestCSVAgreesWithJSON(t *testing.T) {
+	at := time.Date(2026, 11, 22, 6, 57, 50, 786000000, time.UTC)
+	pub := at.Add(time.Hour)
+	recs := []*Record{{ID: 7, DocumentID: 2, DocumentTitle: "Port", DocumentURL: "https://example.org/p", Text: "412 containers",
+		Start: 3, End: 17, Status: "confirmed", Score: 0.75, Kind: "quantity", Speaker: "the board", LastReviewer: "ann",
+		LastReviewedAt: &at, History: []Event{{User: "ann", Time: at, From: "unverified", To: "confirmed"}},
+		DocumentPublishedAt: "2026-11-20", PublishedAt: &pub}}
+	rows, err := csv.NewReader(strings.NewReader(write(t, "csv", recs))).ReadAll()
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("%v %v", rows, err)
+	}
+	var obj []map[string]any
+	if err := json.Unmarshal([]byte(write(t, "json", recs)), &obj); err != nil {
+		t.Fatal(err)
+	}
+	for i, key := range rows[0] {
+		want := obj[0][key]
+		var s string
+		switch v := want.(type) {
+		case string:
+			s = v
+		case float64:
+			s = strconvFloat(v)
+		default:
+			b, _ := json.Marshal(v)
+			s = string(b)
+		}
+		switch key {
+		case "score":
+			s = "0.750" // three decimals, for spreadsheets
+		case "history":
+			var a, b []Event
+			json.Unmarshal([]byte(rows[1][i]), &a)
+			json.Unmarshal([]byte(s), &b)
+			if len(a) != 1 || a[0] != b[0] {
+				t.Errorf("history: CSV %q, JSON %q", rows[1][i], s)
+			}
+			continue
+		}
+		if rows[1][i] != s {
+			t.Errorf("%s: CSV %q, JSON %q", key, rows[1][i], s)
+		}
+	}
+}
+
+func strconvFloat(f float64) string {
+	b, _ := json.Marshal(f)
+	return string(b)
+}
