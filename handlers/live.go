@@ -377,14 +377,14 @@ func (h *Handler) DocMark(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	segs := segments(d.Body, []db.Claim{cl})
-	var seg views.Segment
-	for _, s := range segs {
-		if s.ClaimID == id {
-			seg = s
-		}
+	// Its runs in the text as the page cut them, around and inside the
+	// claims it overlaps.
+	all, err := h.Store.DocumentClaims(ctx, cl.DocumentID)
+	if err != nil {
+		return err
 	}
-	if seg.ClaimID == 0 {
+	parts := claimParts(segments(d.Body, all), id)
+	if len(parts) == 0 {
 		// Its place in the text is lost (the document page does not
 		// highlight it either): nothing to update.
 		return c.NoContent(http.StatusNoContent)
@@ -393,8 +393,10 @@ func (h *Handler) DocMark(c echo.Context) error {
 	if err := h.hidePending(c, rows); err != nil {
 		return err
 	}
-	if rows[0].Hidden && !cl.Dismissed {
-		seg.Status = "hidden"
+	for i := range parts {
+		if rows[0].Hidden && !cl.Dismissed {
+			parts[i].Status = "hidden"
+		}
 	}
 	// The document's progress changes with it, counted as the documents
 	// list counts it, claims owed a blind opinion apart.
@@ -414,5 +416,5 @@ func (h *Handler) DocMark(c echo.Context) error {
 	}
 	heading := views.ClaimsHeading(total, total-views.Progress(prog).Total())
 	prog = owed.HideDocument(cl.DocumentID, prog)
-	return Render(c, http.StatusOK, views.DocMarkUpdate(seg, rows[0], views.Progress(prog), heading))
+	return Render(c, http.StatusOK, views.DocMarkUpdate(parts, rows[0], views.Progress(prog), heading))
 }

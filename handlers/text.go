@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -11,33 +12,88 @@ import (
 )
 
 // segments splits a body into plain runs and claim runs for highlighting.
-// Offsets are code points; a claim that overlaps an earlier one is listed but
-// not highlighted a second time.
+// Offsets are code points. Claims may overlap (a reviewer may add a claim
+// for part of a sentence the extractor took whole): each run of text goes
+// to the shortest claim over it, so a claim inside another shows inside
+// it, marked Inner, and the outer claim comes in parts around it. Every
+// claim with text of its own gets a run, and so an anchor on the page.
 func segments(body string, claims []db.Claim) []views.Segment {
 	cps := make([]int, 0, 2*len(claims))
 	for _, c := range claims {
 		cps = append(cps, c.Start, c.End)
 	}
 	offs := extract.ByteOffsets(body, cps...)
-	var out []views.Segment
-	pos := 0
-	for i, c := range claims {
+	type span struct {
+		b0, b1 int
+		c      *db.Claim
+	}
+	spans := make([]span, 0, len(claims))
+	bounds := make([]int, 0, 2*len(claims)+2)
+	for i := range claims {
 		b0, b1 := offs[2*i], offs[2*i+1]
-		if b0 < pos || b1 > len(body) || b0 >= b1 {
+		if b0 < 0 || b1 > len(body) || b0 >= b1 {
 			continue
 		}
-		if b0 > pos {
-			out = append(out, views.Segment{Text: body[pos:b0]})
+		spans = append(spans, span{b0, b1, &claims[i]})
+		bounds = append(bounds, b0, b1)
+	}
+	// Claims come in text order, but the spans are sorted anyway: the
+	// sweep below needs them by start.
+	slices.SortStableFunc(spans, func(a, b span) int { return a.b0 - b.b0 })
+	bounds = append(bounds, 0, len(body))
+	slices.Sort(bounds)
+	bounds = slices.Compact(bounds)
+
+	var out []views.Segment
+	from := 0 // where the last run of out starts in body
+	parts := map[int64]int{}
+	var active []span // the spans over the current run
+	next := 0
+	for k := 0; k+1 < len(bounds); k++ {
+		x, y := bounds[k], bounds[k+1]
+		active = slices.DeleteFunc(active, func(sp span) bool { return sp.b1 <= x })
+		for next < len(spans) && spans[next].b0 <= x {
+			active = append(active, spans[next])
+			next++
 		}
+		var best *span
+		for i := range active {
+			if best == nil || active[i].b1-active[i].b0 < best.b1-best.b0 {
+				best = &active[i]
+			}
+		}
+		var id int64
+		if best != nil {
+			id = best.c.ID
+		}
+		if n := len(out); n > 0 && out[n-1].ClaimID == id {
+			out[n-1].Text = body[from:y] // the same claim, or plain text, goes on
+			continue
+		}
+		from = x
+		if best == nil {
+			out = append(out, views.Segment{Text: body[x:y]})
+			continue
+		}
+		c := best.c
 		st := c.Status
 		if c.Dismissed {
 			st = "dismissed"
 		}
-		out = append(out, views.Segment{Text: body[b0:b1], ClaimID: c.ID, Status: st, Version: c.Version})
-		pos = b1
+		out = append(out, views.Segment{Text: body[x:y], ClaimID: c.ID, Status: st, Version: c.Version,
+			Part: parts[c.ID], Inner: len(active) > 1})
+		parts[c.ID]++
 	}
-	if pos < len(body) {
-		out = append(out, views.Segment{Text: body[pos:]})
+	return out
+}
+
+// claimParts returns the runs of one claim among segs.
+func claimParts(segs []views.Segment, id int64) []views.Segment {
+	var out []views.Segment
+	for _, s := range segs {
+		if s.ClaimID == id {
+			out = append(out, s)
+		}
 	}
 	return out
 }

@@ -103,6 +103,20 @@ type Segment struct {
 	ClaimID int64
 	Status  string
 	Version int64 // the claim's version, for live updates of its highlight
+	// Part counts a claim's runs from 0: a claim with another inside it
+	// comes in parts around it. The first carries the claim's anchor.
+	Part int
+	// Inner is a run of a claim inside another claim's text.
+	Inner bool
+}
+
+// markID is the id of a claim's run in the text: the first is the claim's
+// anchor (#claim-ID), which its page links to.
+func (s Segment) markID() string {
+	if s.Part == 0 {
+		return "claim-" + strconv.FormatInt(s.ClaimID, 10)
+	}
+	return "claim-" + strconv.FormatInt(s.ClaimID, 10) + "-" + strconv.Itoa(s.Part)
 }
 
 // DocumentPage shows a whole document with its claims highlighted.

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -182,5 +183,72 @@ func TestAddClaimFromASelection(t *testing.T) {
 	if cl.ID == first.ID || cl.Text != phrase || cl.Start != first.Start || cl.DocumentID != docID {
 		t.Errorf("added %q at %d in document %d; want %q at %d in %d", cl.Text, cl.Start, cl.DocumentID, phrase, first.Start, docID)
 	}
+	// Its page's link to the document lands on it, inside the claim it
+	// was selected in.
+	b.js(`document.querySelector('a[href="/documents/` + itoa(docID) + `#claim-` + itoa(id) + `"]').click(), 'ok'`)
+	b.waitJS("the document at the claim", `location.pathname === '/documents/`+itoa(docID)+`' && !!document.querySelector(':target')`)
+	if got := b.js(`(() => { const t = document.querySelector(':target');
+		const outer = document.getElementById('claim-` + itoa(first.ID) + `');
+		return t.id + '|' + t.textContent + '|' + t.classList.contains('inner') + '|' + (t.textContent + outer.textContent === ` + browserJS(first.Text) + `); })()`); got != "claim-"+itoa(id)+"|"+phrase+"|true|true" {
+		t.Errorf("the document's target: %s", got)
+	}
+	browserScreenshot(t, b.ctx, "claim-inside-a-claim")
 	b.console.check(t)
+}
+
+// A claim added over part of another shows inside it on the document page:
+// its own highlight with its anchor (where its page's "Show in the full
+// document" lands), the outer claim in parts around it, and the text read
+// whole as it was imported. A live update of either brings every part.
+func TestClaimInsideAClaimIsHighlighted(t *testing.T) {
+	a := newApp(t)
+	ctx := context.Background()
+	rita := a.client()
+	rita.login("rita")
+	const body = "The council said the flood barrier cost $4.2 million and protected 300 homes, the mayor said on Monday."
+	rita.importText("Barrier", body)
+	docs, err := a.store.ListDocuments(ctx, 0, 10)
+	browserMust(t, "list documents", err)
+	docPath := "/documents/" + itoa(docs[0].ID)
+	outer, err := a.store.DocumentClaims(ctx, docs[0].ID)
+	if err != nil || len(outer) != 1 {
+		t.Fatalf("extracted %d claims: %v", len(outer), err)
+	}
+	r := rita.form(docPath, docPath+"/claims", url.Values{"text": {"the flood barrier cost $4.2 million"}})
+	if r.code != http.StatusSeeOther {
+		t.Fatalf("add: %d %q", r.code, r.doc.Find("#add-claim-error").Text())
+	}
+	all, _ := a.store.DocumentClaims(ctx, docs[0].ID)
+	var inner db.Claim
+	for _, c := range all {
+		if c.ID != outer[0].ID {
+			inner = c
+		}
+	}
+	page := rita.get(docPath)
+	text := page.doc.Find("article.doc-body")
+	if got := text.Text(); got != body {
+		t.Fatalf("the text reads %q", got)
+	}
+	in := text.Find("#claim-" + itoa(inner.ID))
+	if in.Text() != "the flood barrier cost $4.2 million" || !in.HasClass("inner") || in.AttrOr("href", "") != "/claims/"+itoa(inner.ID) {
+		t.Errorf("inner claim's highlight: %q class %q", in.Text(), in.AttrOr("class", ""))
+	}
+	first, second := text.Find("#claim-"+itoa(outer[0].ID)), text.Find("#claim-"+itoa(outer[0].ID)+"-1")
+	if first.Text()+in.Text()+second.Text() != outer[0].Text || first.AttrOr("href", "") != "/claims/"+itoa(outer[0].ID) ||
+		second.AttrOr("href", "") != "/claims/"+itoa(outer[0].ID) || first.HasClass("inner") {
+		t.Errorf("outer claim in parts: %q + %q", first.Text(), second.Text())
+	}
+	// The outer claim is confirmed elsewhere: the live re-fetch of the
+	// page's version brings both of its parts, in the new colour.
+	if _, err := a.store.SetStatus(ctx, outer[0].ID, a.user("rita").ID, outer[0].Version, db.StatusConfirmed, ""); err != nil {
+		t.Fatal(err)
+	}
+	live := rita.get(fmt.Sprintf("/claims/%d/mark?shown=%d", outer[0].ID, outer[0].Version))
+	for _, id := range []string{"#claim-" + itoa(outer[0].ID), "#claim-" + itoa(outer[0].ID) + "-1"} {
+		m := live.doc.Find(id)
+		if m.Length() != 1 || !m.HasClass("s-confirmed") || m.AttrOr("hx-swap-oob", "") != "true" {
+			t.Errorf("live update of %s: %d, class %q", id, m.Length(), m.AttrOr("class", ""))
+		}
+	}
 }
