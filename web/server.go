@@ -21,6 +21,8 @@ import (
 	"factdesk/handlers"
 	"factdesk/ingest"
 	"factdesk/views"
+	"strconv"
+	"strings"
 )
 
 // Config is what the server needs.
@@ -248,6 +250,57 @@ func routes(e *echo.Echo, h *handlers.Handler, cfg Config) {
 	// Security: ending all of one's sessions, and the audit log for admins.
 	e.POST("/logout/everywhere", h.LogoutEverywhere, small, requireLogin, csrf)
 	get("/admin/audit", h.AuditLog, small, requireLogin, csrf, requireRole("admin"))
+
+	// A refused form shows its page again at the address it was sent to.
+	// A reload or a bookmark of that address goes back to the form's page,
+	// not to a page saying the address takes no GET.
+	for path, to := range formPages {
+		get(path, backToForm(to))
+	}
+}
+
+// formPages maps the address of each form of the pages to the page the form
+// is on; ":id" stands for the same id.
+var formPages = map[string]string{
+	"/documents":                          "/documents/new",
+	"/documents/:id/claims":               "/documents/:id#add-claim",
+	"/documents/:id/assign":               "/documents/:id",
+	"/claims/bulk":                        "/queue",
+	"/inbox/read":                         "/inbox",
+	"/tokens/:id/revoke":                  "/tokens",
+	"/logout":                             "/",
+	"/logout/everywhere":                  "/",
+	"/admin/users/:id/role":               "/admin/users",
+	"/admin/users/:id/password":           "/admin/users",
+	"/admin/users/:id/disable":            "/admin/users",
+	"/admin/users/:id/enable":             "/admin/users",
+	"/claims/:id/status":                  "/claims/:id",
+	"/claims/:id/dismiss":                 "/claims/:id",
+	"/claims/:id/comments":                "/claims/:id#comments",
+	"/claims/:id/evidence":                "/claims/:id#evidence",
+	"/claims/:id/opinion":                 "/claims/:id",
+	"/claims/:id/restore":                 "/claims/:id",
+	"/claims/:id/assign":                  "/claims/:id",
+	"/claims/:id/second-opinion":          "/claims/:id",
+	"/claims/:id/second-opinion/withdraw": "/claims/:id",
+	"/claims/:id/publish":                 "/claims/:id",
+	"/claims/:id/unpublish":               "/claims/:id",
+}
+
+// backToForm redirects to the page a form is on; an id that is no number
+// is no page.
+func backToForm(to string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		page := to
+		if strings.Contains(page, ":id") {
+			id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+			if err != nil || id <= 0 {
+				return echo.ErrNotFound
+			}
+			page = strings.Replace(page, ":id", strconv.FormatInt(id, 10), 1)
+		}
+		return c.Redirect(http.StatusSeeOther, page)
+	}
 }
 
 // noHandlerTimeout lists the routes that outlive a handler's deadline (see

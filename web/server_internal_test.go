@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 )
@@ -66,5 +67,29 @@ func TestSlowHeadersAreCutOff(t *testing.T) {
 	}
 	if ne, ok := err.(net.Error); ok && ne.Timeout() {
 		t.Fatalf("the server kept a slow-header connection open for %v", time.Since(start))
+	}
+}
+
+// Every form of the pages has a page to go back to (see formPages).
+func TestEveryFormAddressHasItsPage(t *testing.T) {
+	e := New(Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	n := 0
+	page := map[string]bool{}
+	for _, rt := range e.Routes() {
+		if rt.Method == http.MethodGet && formPages[rt.Path] == "" {
+			page[rt.Path] = true
+		}
+	}
+	for _, rt := range e.Routes() {
+		if rt.Method != http.MethodPost || strings.HasPrefix(rt.Path, "/api/") || page[rt.Path] {
+			continue // the API, and forms sent to their own page's address
+		}
+		n++
+		if _, ok := formPages[rt.Path]; !ok {
+			t.Errorf("POST %s has no page to go back to", rt.Path)
+		}
+	}
+	if n < 20 {
+		t.Fatalf("only %d forms found in the route table", n)
 	}
 }

@@ -914,3 +914,32 @@ func TestHeadWhereverGet(t *testing.T) {
 		}
 	}
 }
+
+// A refused form shows its page again at the address it was sent to; a
+// reload or a bookmark of that address leads back to the form's page, for
+// every form of the pages.
+func TestFormAddressesLeadBackToTheirPage(t *testing.T) {
+	a := newApp(t)
+	rita := a.client()
+	rita.login("rita")
+	if r := rita.form("/documents/new", "/documents", url.Values{"text": {"  "}}); r.code != http.StatusUnprocessableEntity {
+		t.Fatalf("empty import: %d", r.code)
+	}
+	for path, want := range map[string]string{
+		"/documents":                         "/documents/new",
+		"/documents/7/claims":                "/documents/7#add-claim",
+		"/claims/12/status":                  "/claims/12",
+		"/claims/12/comments":                "/claims/12#comments",
+		"/claims/12/second-opinion/withdraw": "/claims/12",
+		"/claims/bulk":                       "/queue",
+		"/admin/users/3/role":                "/admin/users",
+	} {
+		r := rita.get(path)
+		if r.code != http.StatusSeeOther || r.hdr.Get("Location") != want {
+			t.Errorf("GET %s: %d to %q, want %q", path, r.code, r.hdr.Get("Location"), want)
+		}
+	}
+	if r := rita.get("/claims/a%2Fb/status"); r.code != http.StatusNotFound {
+		t.Errorf("GET of a form address without an id: %d %q", r.code, r.hdr.Get("Location"))
+	}
+}
