@@ -219,6 +219,9 @@ func TestBrowserTeamFlow(t *testing.T) {
 		!strings.Contains(got, "Confirmed") || !strings.Contains(got, "disagree") {
 		t.Errorf("after answering: %q", got)
 	}
+	if got := text("#review-saved"); !strings.Contains(got, "Second opinion recorded: Confirmed. You disagree with rita") {
+		t.Errorf("the page does not say the opinion was saved: %q", got)
+	}
 	browserScreenshot(t, bctx, "claim-opinions")
 	logout()
 
