@@ -440,6 +440,31 @@ func TestTwoReviewersLive(t *testing.T) {
 	})()`, q[1].ID))
 	browserScreenshot(t, a.ctx, "two-queue-live")
 	browserScreenshot(t, b.ctx, "two-queue-keyboard")
+	// rita, by keyboard, on the row rob's change just replaced: as on the
+	// claim page, refused once with the newer state, then saved.
+	a.key("j")
+	a.key("j")
+	a.waitJS("j j to select rob's row", fmt.Sprintf(`document.querySelector('tr.selected')?.dataset.claim === '%d'`, q[1].ID))
+	a.key("d")
+	a.waitJS("the refusal in the row", fmt.Sprintf(`(() => {
+		const r = document.getElementById('claim-row-%d');
+		return !!r && r.textContent.includes('someone else changed this claim first') && r.textContent.includes('It is now Confirmed');
+	})()`, q[1].ID))
+	if cl, _ := bt.store.Claim(ctx, q[1].ID); cl.Status != "confirmed" {
+		t.Fatalf("rita's keyboard verdict went over rob's unseen change: %s", cl.Status)
+	}
+	a.key("d")
+	a.waitJS("d again to dispute", fmt.Sprintf(`document.getElementById('claim-row-%d')?.querySelector('.badge').textContent.trim() === 'Disputed'`, q[1].ID))
+	if cl, _ := bt.store.Claim(ctx, q[1].ID); cl.Status != "disputed" {
+		t.Fatalf("after the refusal, d saved %s", cl.Status)
+	}
+	// rob's queue shows rita's change in the row he has selected, which
+	// keeps the selection and the focus through the live update.
+	b.waitJS("rita's change on rob's selected row", fmt.Sprintf(`(() => {
+		const r = document.getElementById('claim-row-%d');
+		return !!r && r.querySelector('.badge').textContent.trim() === 'Disputed' && r.classList.contains('selected') &&
+			r.contains(document.activeElement) && !r.classList.contains('htmx-swapping');
+	})()`, q[1].ID))
 	// Enter opens the selected claim, keeping the queue.
 	b.keyNav(special("Enter"), fmt.Sprintf("/claims/%d", q[1].ID))
 

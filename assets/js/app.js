@@ -416,17 +416,25 @@
   // then refuses that claim as changed, rather than acting on a state the
   // editor did not choose.
   const ticked = new Map(); // claim id -> the box's value (id:version)
+  // Likewise c, d and u on a row a live update replaced send the version
+  // the row showed before it: as on the claim page, a verdict on a claim
+  // someone else changed meanwhile is refused once, with the newer state,
+  // rather than saved over a change the reviewer may not have read.
+  const seen = new Map(); // claim id -> the version shown before
 
   document.addEventListener("htmx:beforeSwap", function (evt) {
     const t = evt.detail.target;
     const isRow = !!(t && t.matches && t.matches("tr[data-claim]"));
     refocus = isRow && t.contains(document.activeElement);
+    // A live re-fetch is a GET; the reviewer's own change (c, d, u) is
+    // not, and what they changed themselves they have seen.
+    const live = (evt.detail.requestConfig || {}).verb === "get";
     const box = isRow && t.querySelector("input[type=checkbox][name=claim]");
     if (box && box.checked) {
-      // A live re-fetch is a GET; the editor's own change (c, d, u) is not,
-      // and what they changed themselves they have seen.
-      const live = (evt.detail.requestConfig || {}).verb === "get";
       ticked.set(t.getAttribute("data-claim"), live ? box.value : null);
+    }
+    if (isRow && live) {
+      seen.set(t.getAttribute("data-claim"), t.getAttribute("data-seen-version") || t.getAttribute("data-version"));
     }
   });
 
@@ -443,6 +451,11 @@
       }
     });
     ticked.clear();
+    seen.forEach(function (version, id) {
+      const row = document.getElementById("claim-row-" + id);
+      if (row) row.setAttribute("data-seen-version", version);
+    });
+    seen.clear();
     announceNew();
   });
 
@@ -454,7 +467,11 @@
       source: row,
       target: row,
       swap: "outerHTML",
-      values: { status: status, version: row.getAttribute("data-version"), q: row.getAttribute("data-query") || "" },
+      values: {
+        status: status,
+        version: row.getAttribute("data-seen-version") || row.getAttribute("data-version"),
+        q: row.getAttribute("data-query") || "",
+      },
     });
   }
 
