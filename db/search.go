@@ -8,6 +8,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -79,16 +80,23 @@ func quoteTerm(t string) string {
 // before it reaches FTS5, so punctuation and FTS5 operators in the input are
 // text, never syntax; input that cannot be read gets a message saying why.
 func ParseSearchQuery(q string) (string, error) {
+	match, _, err := parseSearch(q)
+	return match, err
+}
+
+// parseSearch is ParseSearchQuery, giving also the left-out words alone as
+// an FTS5 query (their OR), or "" when there are none.
+func parseSearch(q string) (match, left string, err error) {
 	q = strings.TrimSpace(q)
 	if q == "" {
-		return "", fmt.Errorf("%w: type a word to search for", ErrInvalid)
+		return "", "", fmt.Errorf("%w: type a word to search for", ErrInvalid)
 	}
 	// A NUL ended FTS5's quoted term early ("unterminated string", a 500).
 	if err := checkPlain("the search", q); err != nil {
-		return "", err
+		return "", "", err
 	}
 	if utf8.RuneCountInString(q) > maxQueryRunes {
-		return "", fmt.Errorf("%w: the search is too long: use at most %d characters", ErrInvalid, maxQueryRunes)
+		return "", "", fmt.Errorf("%w: the search is too long: use at most %d characters", ErrInvalid, maxQueryRunes)
 	}
 	type term struct {
 		fts    string
@@ -112,7 +120,7 @@ func ParseSearchQuery(q string) (string, error) {
 		if strings.HasPrefix(rest, `"`) {
 			end := strings.Index(rest[1:], `"`)
 			if end < 0 {
-				return "", fmt.Errorf(`%w: a quotation mark is not closed: add the closing " or remove the opening one`, ErrInvalid)
+				return "", "", fmt.Errorf(`%w: a quotation mark is not closed: add the closing " or remove the opening one`, ErrInvalid)
 			}
 			text, typed, rest, phrase = rest[1:1+end], rest[:2+end], rest[2+end:], true
 		} else {
@@ -124,7 +132,7 @@ func ParseSearchQuery(q string) (string, error) {
 			typed = text
 			if !negate && text == "OR" {
 				if len(terms) == 0 || pendingOr {
-					return "", fmt.Errorf("%w: OR goes between two words, as in: rates OR prices", ErrInvalid)
+					return "", "", fmt.Errorf("%w: OR goes between two words, as in: rates OR prices", ErrInvalid)
 				}
 				pendingOr = true
 				continue
@@ -138,28 +146,28 @@ func ParseSearchQuery(q string) (string, error) {
 		}
 		if !strings.ContainsFunc(text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
 			if phrase || prefix {
-				return "", fmt.Errorf("%w: %s has no letters or digits to search for", ErrInvalid, quoteTerm(typed))
+				return "", "", fmt.Errorf("%w: %s has no letters or digits to search for", ErrInvalid, quoteTerm(typed))
 			}
 			continue // a lone dash or ampersand: nothing to match
 		}
 		if prefix && strings.ContainsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
-			return "", fmt.Errorf("%w: * makes a prefix of one word, as in: reserv*", ErrInvalid)
+			return "", "", fmt.Errorf("%w: * makes a prefix of one word, as in: reserv*", ErrInvalid)
 		}
 		fts := `"` + strings.ReplaceAll(text, `"`, `""`) + `"`
 		if prefix {
 			fts += "*"
 		}
 		if pendingOr && negate {
-			return "", fmt.Errorf("%w: OR cannot join a left-out word: write -word on its own", ErrInvalid)
+			return "", "", fmt.Errorf("%w: OR cannot join a left-out word: write -word on its own", ErrInvalid)
 		}
 		terms = append(terms, term{fts: fts, negate: negate, or: pendingOr})
 		pendingOr = false
 		if len(terms) > maxQueryTerms {
-			return "", fmt.Errorf("%w: the search has too many words: use at most %d", ErrInvalid, maxQueryTerms)
+			return "", "", fmt.Errorf("%w: the search has too many words: use at most %d", ErrInvalid, maxQueryTerms)
 		}
 	}
 	if pendingOr {
-		return "", fmt.Errorf("%w: OR goes between two words, as in: rates OR prices", ErrInvalid)
+		return "", "", fmt.Errorf("%w: OR goes between two words, as in: rates OR prices", ErrInvalid)
 	}
 	// Positive terms: runs joined by OR form groups, and groups must all match.
 	var groups [][]string
@@ -176,9 +184,9 @@ func ParseSearchQuery(q string) (string, error) {
 	}
 	if len(groups) == 0 {
 		if len(neg) > 0 {
-			return "", fmt.Errorf("%w: say what to look for as well as what to leave out", ErrInvalid)
+			return "", "", fmt.Errorf("%w: say what to look for as well as what to leave out", ErrInvalid)
 		}
-		return "", fmt.Errorf("%w: type a word to search for", ErrInvalid)
+		return "", "", fmt.Errorf("%w: type a word to search for", ErrInvalid)
 	}
 	var b strings.Builder
 	for i, g := range groups {
@@ -193,9 +201,10 @@ func ParseSearchQuery(q string) (string, error) {
 	}
 	out := b.String()
 	if len(neg) > 0 {
-		out = "(" + out + ") NOT (" + strings.Join(neg, " OR ") + ")"
+		left = strings.Join(neg, " OR ")
+		out = "(" + out + ") NOT (" + left + ")"
 	}
-	return out, nil
+	return out, left, nil
 }
 
 // SearchFilter selects claims. Query may be empty: the filters alone then
@@ -361,10 +370,10 @@ func (s *Store) Search(ctx context.Context, f SearchFilter) (SearchResult, error
 	if f.From != "" && f.To != "" && f.From > f.To {
 		return res, fmt.Errorf("%w: the from date is after the to date", ErrInvalid)
 	}
-	var match string
+	var match, left string
 	if strings.TrimSpace(f.Query) != "" {
 		var err error
-		if match, err = ParseSearchQuery(f.Query); err != nil {
+		if match, left, err = parseSearch(f.Query); err != nil {
 			return res, err
 		}
 	}
@@ -373,7 +382,7 @@ func (s *Store) Search(ctx context.Context, f SearchFilter) (SearchResult, error
 	if match == "" {
 		res, err = s.searchFiltered(ctx, f, where, args)
 	} else {
-		res, err = s.searchMatches(ctx, f, match, where, args)
+		res, err = s.searchMatches(ctx, f, match, left, where, args)
 	}
 	if err != nil || len(res.Hits) == 0 {
 		return res, err
@@ -552,7 +561,7 @@ func sourceArgs(src searchSource, f SearchFilter, match string, walk int, filter
 // match of the word (2 ms for one in 25 claims, 20 ms for "said"), the
 // very cost the cap is there to avoid. The candidates are then ranked by
 // where they matched (claim text, note, comment, title), newest first.
-func (s *Store) searchMatches(ctx context.Context, f SearchFilter, match string, where []string, args []any) (SearchResult, error) {
+func (s *Store) searchMatches(ctx context.Context, f SearchFilter, match, left string, where []string, args []any) (SearchResult, error) {
 	var res SearchResult
 	cands := make([]candidate, 0, 2*searchCap)
 	res.none = map[string]bool{}
@@ -623,6 +632,14 @@ func (s *Store) searchMatches(ctx context.Context, f SearchFilter, match string,
 			}
 		}
 	}
+	// A claim found by a note, a comment or its title is left out too
+	// when its own text, which the page shows, holds a left-out word.
+	if left != "" {
+		var err error
+		if cands, err = s.dropLeftOut(ctx, left, cands); err != nil {
+			return res, searchError(err)
+		}
+	}
 	if !res.Capped {
 		if err := s.rankBM25(ctx, match, cands); err != nil {
 			return res, err
@@ -688,6 +705,41 @@ func (s *Store) searchMatches(ctx context.Context, f SearchFilter, match string,
 		}
 	}
 	return res, nil
+}
+
+// dropLeftOut removes the candidates that other sources than the claim's
+// text found for a claim whose text matches left.
+func (s *Store) dropLeftOut(ctx context.Context, left string, cands []candidate) ([]candidate, error) {
+	var ids []int64
+	seen := map[int64]bool{}
+	for _, c := range cands {
+		if searchSources[c.src].table != "claims_fts" && !seen[c.claim] {
+			seen[c.claim] = true
+			ids = append(ids, c.claim)
+		}
+	}
+	if len(ids) == 0 {
+		return cands, nil
+	}
+	in, args := inList(ids)
+	// The range, not the list, goes to FTS5, which would run the match
+	// once for each id of an IN (as in bm25SQL).
+	rows, err := s.queryWatched(ctx, `SELECT rowid FROM claims_fts WHERE claims_fts MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN (`+in+`)`,
+		append([]any{left, slices.Min(ids), slices.Max(ids)}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]bool{}
+	err = eachRow(rows, func(r *sql.Rows) error {
+		var id int64
+		err := r.Scan(&id)
+		out[id] = true
+		return err
+	})
+	if err != nil || len(out) == 0 {
+		return cands, err
+	}
+	return slices.DeleteFunc(cands, func(c candidate) bool { return out[c.claim] }), nil
 }
 
 // rankBM25 gives every candidate its weighted bm25. The candidates are all

@@ -210,6 +210,10 @@ func TestSearchClaimTextNotesAndTitles(t *testing.T) {
 		"reservoir OR inflation": {reservoir, f.byText["Critics say <b>the discount</b> & the rebate lag inflation."]},
 		// Each text is matched on its own: the title has "water" and "rise".
 		"water -rise": nil,
+		// The title brings the harbour document's claims, but not the one
+		// whose own text, which the page shows, holds the left-out word.
+		"harbour -billion":      {f.byText["В Москве 10,000 человек вышли на улицы."]},
+		"harbour -billion -zzz": {f.byText["В Москве 10,000 человек вышли на улицы."]},
 	} {
 		r, err := s.Search(ctx, SearchFilter{Query: q})
 		if err != nil {
