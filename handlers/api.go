@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -137,7 +138,8 @@ func apiJSON(c echo.Context, code int, v any) error {
 }
 
 // decodeJSON reads a JSON request body into v, refusing other media types,
-// unknown fields (a misspelt field must not pass silently) and trailing data.
+// unknown fields (a misspelt field must not pass silently), a key given
+// twice (encoding/json would keep the last) and trailing data.
 func decodeJSON(c echo.Context, v any) error {
 	data, err := readJSONBody(c)
 	if err != nil {
@@ -151,7 +153,77 @@ func decodeJSON(c echo.Context, v any) error {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return fmt.Errorf("%w: the body must hold one JSON object and nothing after it", ErrBadRequest)
 	}
+	if first, again := repeatedKey(data); again != "" {
+		if first == again {
+			return fmt.Errorf("%w: the key %q is given twice; give each key once", ErrBadRequest, again)
+		}
+		return fmt.Errorf("%w: the keys %q and %q are one key given twice (letter case does not count); give each key once",
+			ErrBadRequest, first, again)
+	}
 	return nil
+}
+
+// repeatedKey finds the first key of an object in data (valid JSON) that
+// repeats an earlier key of the same object, as encoding/json matches
+// fields: whatever the letter case. It returns both spellings, or "" when
+// no key repeats.
+func repeatedKey(data []byte) (first, again string) {
+	// One frame per open object (keys set) or array (keys nil); wantKey
+	// says the object's next string is a key.
+	type frame struct {
+		keys    map[string]string // folded key -> as given
+		wantKey bool
+	}
+	var stack []frame
+	valueDone := func() {
+		if n := len(stack); n > 0 && stack[n-1].keys != nil {
+			stack[n-1].wantKey = true
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", ""
+		}
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{':
+				stack = append(stack, frame{keys: map[string]string{}, wantKey: true})
+			case '[':
+				stack = append(stack, frame{})
+			default:
+				stack = stack[:len(stack)-1]
+				valueDone()
+			}
+		case string:
+			if n := len(stack); n > 0 && stack[n-1].keys != nil && stack[n-1].wantKey {
+				top := &stack[n-1]
+				f := foldKey(t)
+				if prev, ok := top.keys[f]; ok {
+					return prev, t
+				}
+				top.keys[f], top.wantKey = t, false
+				continue
+			}
+			valueDone()
+		default:
+			valueDone()
+		}
+	}
+}
+
+// foldKey maps every letter of s to the smallest of its case variants, as
+// encoding/json does to match a key to a field.
+func foldKey(s string) string {
+	return strings.Map(func(r rune) rune {
+		least := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			least = min(least, f)
+		}
+		return least
+	}, s)
 }
 
 // decodeOptionalJSON is decodeJSON for a body that may be left out.

@@ -939,3 +939,31 @@ func TestAPIDocumentTitleFromItsText(t *testing.T) {
 		}
 	}
 }
+
+// A key given twice is refused, not read as its last value, as a query
+// filter given twice is.
+func TestAPIRefusesRepeatedKeys(t *testing.T) {
+	a := newAppWith(t, nil)
+	rita := a.token("rita")
+	rita.do(http.MethodPost, "/api/v1/documents", map[string]any{"title": "Port plan", "text": article})
+	id := firstClaimID(t, a)
+	status := "/api/v1/claims/" + itoa(id) + "/status"
+	for _, tc := range []struct{ body, msg string }{
+		{`{"status":"confirmed","version":1,"status":"disputed"}`, `The key "status" is given twice`},
+		{`{"status":"confirmed","version":1,"Status":"disputed"}`, `The keys "status" and "Status" are one key given twice`},
+		{`{"status":"confirmed","version":1,"evidence":[{"url":"https://a.example/1","title":"A","url":"https://a.example/2"}]}`, `The key "url" is given twice`},
+	} {
+		e := rita.do(http.MethodPost, status, tc.body).apiErr(t, http.StatusBadRequest, "bad_request")
+		if !strings.Contains(e.Message, tc.msg) {
+			t.Errorf("%s: %q, want %q", tc.body, e.Message, tc.msg)
+		}
+	}
+	if cl, _ := a.store.Claim(context.Background(), id); cl.Version != 1 || cl.Status != "unverified" {
+		t.Fatalf("a refused body changed the claim: %s at version %d", cl.Status, cl.Version)
+	}
+	// The same key in two objects is two keys.
+	body := `{"status":"confirmed","version":1,"evidence":[{"url":"https://a.example/1","title":"A"},{"url":"https://a.example/2","title":"B"}]}`
+	if r := rita.do(http.MethodPost, status, body); r.code != http.StatusOK {
+		t.Fatalf("two evidence objects: %d %s", r.code, r.body)
+	}
+}
