@@ -234,10 +234,11 @@ func decodeOptionalJSON(c echo.Context, v any) error {
 	return decodeJSON(c, v)
 }
 
-// readJSONBody reads a JSON request body, refusing other media types and
-// bytes that are not UTF-8: encoding/json would store them as U+FFFD
-// without a word, where the web form and the command line refuse them.
-// The body limit middleware bounds what is read.
+// readJSONBody reads a JSON request body, refusing other media types,
+// bytes that are not UTF-8 and escapes of half a UTF-16 surrogate pair:
+// encoding/json would store either as U+FFFD without a word, where the web
+// form and the command line refuse such text. The body limit middleware
+// bounds what is read.
 func readJSONBody(c echo.Context) ([]byte, error) {
 	if err := requireJSON(c); err != nil {
 		return nil, err
@@ -250,7 +251,48 @@ func readJSONBody(c echo.Context) ([]byte, error) {
 		return nil, fmt.Errorf("%w: the body is not valid UTF-8 (an invalid byte at offset %d); send JSON as UTF-8",
 			ErrBadRequest, invalidUTF8At(data))
 	}
+	if at := loneSurrogateAt(data); at >= 0 {
+		return nil, fmt.Errorf("%w: the escape %s at offset %d is half of a UTF-16 surrogate pair without the other half, "+
+			"so it stands for no character; send the character itself, or both halves of its pair", ErrBadRequest, data[at:at+6], at)
+	}
 	return data, nil
+}
+
+// loneSurrogateAt is the offset of the first \u escape in data that is a
+// high surrogate not followed by an escaped low one, or a low surrogate
+// not preceded by a high one; -1 when there is none. Every backslash in
+// valid JSON begins an escape in a string, so no other state is needed.
+func loneSurrogateAt(data []byte) int {
+	for i := 0; i < len(data); i++ {
+		if data[i] != '\\' {
+			continue
+		}
+		r := escapedRune(data[i:])
+		switch {
+		case r >= 0xDC00 && r <= 0xDFFF:
+			return i
+		case r >= 0xD800 && r <= 0xDBFF:
+			if lo := escapedRune(data[i+6:]); lo < 0xDC00 || lo > 0xDFFF {
+				return i
+			}
+			i += 11 // past both escapes
+		default:
+			i++ // past the escaped character, which may be a backslash
+		}
+	}
+	return -1
+}
+
+// escapedRune is the code unit of a \uXXXX escape at the start of b, or -1.
+func escapedRune(b []byte) rune {
+	if len(b) < 6 || b[0] != '\\' || b[1] != 'u' {
+		return -1
+	}
+	n, err := strconv.ParseUint(string(b[2:6]), 16, 16)
+	if err != nil {
+		return -1
+	}
+	return rune(n)
 }
 
 // invalidUTF8At is the offset of the first byte of data that is not UTF-8.

@@ -967,3 +967,35 @@ func TestAPIRefusesRepeatedKeys(t *testing.T) {
 		t.Fatalf("two evidence objects: %d %s", r.code, r.body)
 	}
 }
+
+// Half a UTF-16 surrogate pair, escaped, stands for no character:
+// encoding/json would store it as U+FFFD, so it is refused as bytes that
+// are not UTF-8 are, wherever it is.
+func TestAPIRefusesLoneSurrogates(t *testing.T) {
+	a := newAppWith(t, nil)
+	rita := a.token("rita")
+	rita.do(http.MethodPost, "/api/v1/documents", map[string]any{"title": "Port plan", "text": article})
+	id := itoa(firstClaimID(t, a))
+	for _, tc := range []struct{ path, body, msg string }{
+		{"/api/v1/claims/" + id + "/status", `{"status":"confirmed","version":1,"note":"\udc00"}`, `\udc00 at offset 42`},
+		{"/api/v1/claims/" + id + "/status", `{"status":"confirmed","version":1,"note":"a\ud800"}`, `\ud800 at offset 43`},
+		{"/api/v1/claims/" + id + "/status", `{"status":"confirmed","version":1,"note":"\uD800\u0041"}`, `\uD800 at offset 42`},
+		{"/api/v1/documents", `{"text":"Prices rose 5% in May, officials said. \ud83d"}`, `\ud83d`},
+		{"/api/v1/documents/1/claims", `[{"text":"The council \udfff voted"}]`, `\udfff`},
+	} {
+		e := rita.do(http.MethodPost, tc.path, tc.body).apiErr(t, http.StatusBadRequest, "bad_request")
+		if !strings.Contains(e.Message, tc.msg) || !strings.Contains(e.Message, "surrogate") {
+			t.Errorf("%s: %q, want %q", tc.body, e.Message, tc.msg)
+		}
+	}
+	if cl, _ := a.store.Claim(context.Background(), firstClaimID(t, a)); cl.Version != 1 || a.documentCount() != 1 {
+		t.Fatal("a refused body changed something")
+	}
+	// A whole pair is a character, and an escaped backslash before "ud800" is text.
+	r := rita.do(http.MethodPost, "/api/v1/claims/"+id+"/comments", `{"body":"\ud83d\ude00 \\ud800"}`)
+	var cm handlers.APIComment
+	r.decode(t, &cm)
+	if r.code != http.StatusCreated || cm.Body != `😀 \ud800` {
+		t.Fatalf("comment: %d %q", r.code, cm.Body)
+	}
+}
