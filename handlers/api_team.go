@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -280,18 +281,38 @@ func (h *Handler) apiDismissal(c echo.Context, what string,
 	})
 }
 
-// apiAssignee is the body of an assignment: a user name, or null or ""
-// for nobody.
+// apiAssignee is the body of an assignment: a user name, or null for
+// nobody.
 type apiAssignee struct {
-	Assignee *string `json:"assignee"`
+	Assignee assigneeName `json:"assignee"`
 }
 
-// assigneeID resolves an assignee given by name; "" or null is nobody (0).
-func (h *Handler) assigneeID(ctx context.Context, name *string) (int64, error) {
-	if name == nil || strings.TrimSpace(*name) == "" {
+// assigneeName is an assignee as a request gives it. Only an explicit null
+// unassigns: a field left out or an empty name is more likely a mistake
+// than a wish to take claims from whoever has them.
+type assigneeName struct {
+	Given bool    // the field was in the body
+	Name  *string // nil for null
+}
+
+// UnmarshalJSON is called for null too, which tells null from a field
+// left out.
+func (a *assigneeName) UnmarshalJSON(b []byte) error {
+	a.Given = true
+	return json.Unmarshal(b, &a.Name)
+}
+
+// assigneeID resolves an assignee given by name; null is nobody (0).
+func (h *Handler) assigneeID(ctx context.Context, a assigneeName) (int64, error) {
+	switch {
+	case !a.Given:
+		return 0, fmt.Errorf("%w: assignee is required: give a user name, or null to unassign", db.ErrInvalid)
+	case a.Name == nil:
 		return 0, nil
+	case strings.TrimSpace(*a.Name) == "":
+		return 0, fmt.Errorf("%w: assignee is empty: give a user name, or null to unassign", db.ErrInvalid)
 	}
-	u, err := h.namedUser(ctx, *name)
+	u, err := h.namedUser(ctx, *a.Name)
 	return u.ID, err
 }
 
@@ -348,7 +369,7 @@ func (h *Handler) APIAssignDocument(c echo.Context) error {
 		Changed  []int64 `json:"changed"`
 	}{Changed: []int64{}}
 	if to > 0 {
-		out.Assignee = strings.TrimSpace(*in.Assignee)
+		out.Assignee = strings.TrimSpace(*in.Assignee.Name)
 	}
 	for _, cl := range changed {
 		out.Changed = append(out.Changed, cl.ID)
@@ -419,10 +440,10 @@ func opinionsFor(ops []db.SecondOpinion, userID int64) ([]db.SecondOpinion, bool
 
 // apiBulk is the body of POST /api/v1/claims/bulk.
 type apiBulk struct {
-	Action   string  `json:"action"` // status, assign or dismiss
-	Status   string  `json:"status"`
-	Note     string  `json:"note"` // a status change's note, a dismissal's reason
-	Assignee *string `json:"assignee"`
+	Action   string       `json:"action"` // status, assign or dismiss
+	Status   string       `json:"status"`
+	Note     string       `json:"note"` // a status change's note, a dismissal's reason
+	Assignee assigneeName `json:"assignee"`
 	Claims   []struct {
 		ID      int64 `json:"id"`
 		Version int64 `json:"version"`

@@ -999,3 +999,62 @@ func TestAPIRefusesLoneSurrogates(t *testing.T) {
 		t.Fatalf("comment: %d %q", r.code, cm.Body)
 	}
 }
+
+// Only null unassigns: a body without an assignee, or with an empty one, is
+// refused rather than taking the claims from whoever has them.
+func TestAPIAssignNeedsAnAssignee(t *testing.T) {
+	a := newAppWith(t, nil)
+	ed := a.token("ed")
+	ed.do(http.MethodPost, "/api/v1/documents", map[string]any{"title": "Port plan", "text": article})
+	ctx := context.Background()
+	id := firstClaimID(t, a)
+	claimPath, docPath := "/api/v1/claims/"+itoa(id)+"/assign", "/api/v1/documents/1/assign"
+	if r := ed.do(http.MethodPost, docPath, map[string]any{"assignee": "rob"}); r.code != http.StatusOK {
+		t.Fatalf("assign the document: %d %s", r.code, r.body)
+	}
+	bulk := func(body string) string {
+		return `{"action":"assign",` + body + `"claims":[{"id":` + itoa(id) + `}]}`
+	}
+	for _, tc := range []struct {
+		path, body string
+		code       int
+		msg        string
+	}{
+		{claimPath, `{}`, 422, "Assignee is required: give a user name, or null to unassign"},
+		{claimPath, `{"assignee":""}`, 422, "Assignee is empty: give a user name, or null to unassign"},
+		{claimPath, `{"assignee":"  "}`, 422, "Assignee is empty"},
+		{claimPath, `{"assignee":5}`, 400, "Assignee has the wrong type"},
+		{docPath, `{}`, 422, "Assignee is required"},
+		{docPath, `{"assignee":""}`, 422, "Assignee is empty"},
+		{"/api/v1/claims/bulk", bulk(``), 422, "Assignee is required"},
+		{"/api/v1/claims/bulk", bulk(`"assignee":"",`), 422, "Assignee is empty"},
+	} {
+		r := ed.do(http.MethodPost, tc.path, tc.body)
+		var e handlers.APIError
+		if err := json.Unmarshal(r.body, &e); err != nil || r.code != tc.code || !strings.Contains(e.Message, tc.msg) {
+			t.Errorf("POST %s %s: %d %s, want %d with %q", tc.path, tc.body, r.code, r.body, tc.code, tc.msg)
+		}
+	}
+	cs, _ := a.store.DocumentClaims(ctx, 1)
+	for _, cl := range cs {
+		if cl.Assignee != "rob" {
+			t.Fatalf("claim %d assigned to %q after refused requests", cl.ID, cl.Assignee)
+		}
+	}
+	// null unassigns, the claim and the document.
+	if r := ed.do(http.MethodPost, claimPath, `{"assignee":null}`); r.code != http.StatusOK {
+		t.Fatalf("unassign the claim: %d %s", r.code, r.body)
+	}
+	if cl, _ := a.store.Claim(ctx, id); cl.Assignee != "" {
+		t.Fatalf("claim still assigned to %q", cl.Assignee)
+	}
+	if r := ed.do(http.MethodPost, docPath, `{"assignee":null}`); r.code != http.StatusOK {
+		t.Fatalf("unassign the document: %d %s", r.code, r.body)
+	}
+	cs, _ = a.store.DocumentClaims(ctx, 1)
+	for _, cl := range cs {
+		if cl.Assignee != "" {
+			t.Fatalf("claim %d still assigned to %q", cl.ID, cl.Assignee)
+		}
+	}
+}
