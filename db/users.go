@@ -110,12 +110,15 @@ func createUser(ctx context.Context, tx *sql.Tx, username, passwordHash, role st
 	if err := checkNewUsername(username); err != nil {
 		return User{}, err
 	}
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE username = ?`, username).Scan(&n); err != nil {
-		return User{}, err
+	// The name as it exists, which may differ in letter case from the one
+	// given: every way in says what is there.
+	var existing string
+	err := tx.QueryRowContext(ctx, `SELECT username FROM users WHERE username = ?`, username).Scan(&existing)
+	if err == nil {
+		return User{}, fmt.Errorf("%w: a user named %q exists already", ErrDuplicate, existing)
 	}
-	if n > 0 {
-		return User{}, fmt.Errorf("user %q %w", username, ErrDuplicate)
+	if !errors.Is(err, sql.ErrNoRows) {
+		return User{}, err
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?)`,
 		username, passwordHash, role, formatTime(now))

@@ -49,9 +49,6 @@ func (h *Handler) usersFailed(c echo.Context, err error, fill func(*views.UsersP
 		return perr
 	}
 	p.Error = UserMessage(err)
-	if errors.Is(err, db.ErrDuplicate) {
-		p.Error = "A user with that name exists already."
-	}
 	if fill != nil {
 		fill(&p)
 	}

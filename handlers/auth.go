@@ -236,7 +236,7 @@ func (h *Handler) Setup(c echo.Context) error {
 // UserMessage turns a validation error into a sentence for the user.
 func UserMessage(err error) string {
 	msg := err.Error()
-	for _, prefix := range []string{db.ErrInvalid.Error() + ": ", auth.ErrWeakPassword.Error() + ": "} {
+	for _, prefix := range []string{db.ErrInvalid.Error() + ": ", db.ErrDuplicate.Error() + ": ", auth.ErrWeakPassword.Error() + ": "} {
 		msg = strings.TrimPrefix(msg, prefix)
 	}
 	return Sentence(msg)

@@ -134,7 +134,7 @@ func apiClassify(err error, tooLarge string) (int, handlers.APIError) {
 	case errors.Is(err, db.ErrInvalid), errors.Is(err, auth.ErrWeakPassword):
 		return http.StatusUnprocessableEntity, handlers.APIError{Code: "invalid", Message: handlers.UserMessage(err)}
 	case errors.Is(err, db.ErrDuplicate):
-		return http.StatusConflict, handlers.APIError{Code: "duplicate", Message: "That exists already."}
+		return http.StatusConflict, handlers.APIError{Code: "duplicate", Message: handlers.UserMessage(err)}
 	case errors.Is(err, db.ErrNotAllowed):
 		return http.StatusForbidden, handlers.APIError{Code: "forbidden", Message: "Your role does not allow this."}
 	case errors.Is(err, handlers.ErrBadRequest):

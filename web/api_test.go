@@ -1058,3 +1058,24 @@ func TestAPIAssignNeedsAnAssignee(t *testing.T) {
 		}
 	}
 }
+
+// A user name taken already, in any letter case, is named as it exists,
+// and the API, the users page and the command line say it alike.
+func TestAPIDuplicateUserIsNamed(t *testing.T) {
+	a := newAppWith(t, nil)
+	const want = `A user named "ada" exists already.`
+	e := a.token("ada").do(http.MethodPost, "/api/v1/users", map[string]any{"username": "ADA", "role": "viewer",
+		"password": "plum tractor anthem"}).apiErr(t, http.StatusConflict, "duplicate")
+	if e.Message != want {
+		t.Errorf("API: %q, want %q", e.Message, want)
+	}
+	ada := a.loginAs("ada")
+	r := ada.post("/admin/users", url.Values{"_csrf": {ada.csrf("/admin/users")}, "username": {"Ada"}, "role": {"viewer"},
+		"password": {"plum tractor anthem"}, "password2": {"plum tractor anthem"}})
+	if msg := r.doc.Find("#admin-error").Text(); r.code != http.StatusUnprocessableEntity || msg != want {
+		t.Errorf("users page: %d %q, want %q", r.code, msg, want)
+	}
+	if users, _ := a.store.ListUsers(context.Background()); len(users) != 5 {
+		t.Fatalf("%d users", len(users))
+	}
+}

@@ -43,7 +43,7 @@ func exitCode(err error, stderr io.Writer) int {
 // ("invalid input", "not found") that the web app turns into status codes.
 func message(err error) string {
 	s := err.Error()
-	for _, e := range []error{db.ErrInvalid, db.ErrNotFound, db.ErrNotAllowed} {
+	for _, e := range []error{db.ErrInvalid, db.ErrNotFound, db.ErrNotAllowed, db.ErrDuplicate} {
 		s = strings.ReplaceAll(s, e.Error()+": ", "")
 	}
 	return s

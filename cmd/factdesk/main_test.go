@@ -89,7 +89,8 @@ func TestImportExportAndUser(t *testing.T) {
 	if err != nil || !strings.Contains(out, "maria") {
 		t.Fatalf("user add: %q %v", out, err)
 	}
-	if _, _, err := c.run("a long enough password\n", "user", "add", "MARIA"); err == nil || !strings.Contains(err.Error(), "exists") {
+	// Named as it exists, as the users page and the API name it.
+	if _, _, err := c.run("a long enough password\n", "user", "add", "MARIA"); err == nil || message(err) != `a user named "maria" exists already` {
 		t.Fatalf("duplicate user: %v", err)
 	}
 	if _, _, err := c.run("short\n", "user", "add", "tom"); err == nil || !strings.Contains(err.Error(), "12") {

@@ -162,9 +162,6 @@ func userAdd(ctx context.Context, fs *flag.FlagSet, dbPath, role string, stdin i
 	// The first admin may be added before the server first starts.
 	return withStore(ctx, dbPath, true, func(s *db.Store) error {
 		u, err := s.CreateUser(ctx, name, hash, role)
-		if errors.Is(err, db.ErrDuplicate) {
-			return fmt.Errorf("a user named %q exists already", name)
-		}
 		if err != nil {
 			return err
 		}
