@@ -65,7 +65,9 @@ const (
 // fails with ErrUnsupportedType. The rest of the name may give the title
 // (see textTitle): a caller that knows the kind but has no file passes the
 // extension alone (".txt"). HTML and Markdown are reduced to the text a
-// reader sees (see extractHTML and extractMarkdown).
+// reader sees (see extractHTML and extractMarkdown). Errors speak of a
+// file, unless there is none (a name of "" or an extension alone): then of
+// the text.
 //
 // maxBytes <= 0 means DefaultMaxBytes. The limit applies to data as given.
 func Parse(name string, data []byte, maxBytes int) (Doc, error) {
@@ -83,7 +85,7 @@ func Parse(name string, data []byte, maxBytes int) (Doc, error) {
 	if len(data) == 0 {
 		return Doc{}, ErrEmpty
 	}
-	if err := checkText(data); err != nil {
+	if err := checkText(data, isFile(name)); err != nil {
 		return Doc{}, err
 	}
 	// The BOM goes before sniffing and HTML parsing, which would see it as text.
@@ -226,18 +228,46 @@ var magics = []struct {
 	{"\x7fELF", "a program"},
 }
 
+// isFile reports whether name names a file (or stdin) rather than text
+// typed, pasted or sent in a request, which has no name or only the
+// extension that gives its kind.
+func isFile(name string) bool {
+	base := baseName(name)
+	return name == "-" || base != path.Ext(base)
+}
+
+// textError is one of Parse's errors about text that came in no file: it
+// wraps its sentinel without that sentinel's words ("the file is not
+// text"), which would speak of a file nobody sent.
+type textError struct {
+	sentinel error
+	msg      string
+}
+
+func (e *textError) Error() string { return e.msg }
+func (e *textError) Unwrap() error { return e.sentinel }
+
 // checkText refuses input that is not UTF-8 text. It does not repair
 // anything: a silently "fixed" body would differ from what the user sent.
-func checkText(data []byte) error {
+// file says whether the input came in a file, for the messages.
+func checkText(data []byte, file bool) error {
 	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
 		return fmt.Errorf("%w: it looks like UTF-16; save it as UTF-8 and try again", ErrInvalidUTF8)
 	}
 	for _, m := range magics {
 		if bytes.HasPrefix(data, []byte(m.prefix)) {
+			if !file {
+				return &textError{ErrBinary, fmt.Sprintf("the text starts like %s, not an article; copy the article text out of it instead", m.what)}
+			}
 			return fmt.Errorf("%w: it looks like %s; copy the article text out of it instead", ErrBinary, m.what)
 		}
 	}
-	if bytes.IndexByte(data, 0) >= 0 {
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		if !file {
+			// With no file there is no encoding to blame: say where it is.
+			return &textError{ErrBinary, fmt.Sprintf("the text holds a NUL character (U+0000, character %d), which no article has; "+
+				"send the text without it", utf8.RuneCount(data[:i])+1)}
+		}
 		if looksUTF16(data) {
 			return fmt.Errorf("%w: it looks like UTF-16; save it as UTF-8 and try again", ErrInvalidUTF8)
 		}
@@ -252,6 +282,9 @@ func checkText(data []byte) error {
 		}
 	}
 	if controls*10 > len(data) {
+		if !file {
+			return &textError{ErrBinary, fmt.Sprintf("the text holds %d control characters, too many for an article: it looks like binary data", controls)}
+		}
 		return fmt.Errorf("%w: it contains binary data", ErrBinary)
 	}
 	data = bytes.TrimPrefix(data, utf8BOM)

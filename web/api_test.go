@@ -1079,3 +1079,33 @@ func TestAPIDuplicateUserIsNamed(t *testing.T) {
 		t.Fatalf("%d users", len(users))
 	}
 }
+
+// Text sent in a request is no file, and is not refused as one; a file
+// that is not text still is.
+func TestAPIDocumentNotTextSaysText(t *testing.T) {
+	a := newAppWith(t, nil)
+	rita := a.token("rita")
+	for _, tc := range []struct{ body, want string }{
+		{`{"text":"Prices rose 5%\u0000 in May, officials said."}`,
+			"The text holds a NUL character (U+0000, character 15), which no article has; send the text without it."},
+		{`{"html":"<p>Prices rose 5% in May, officials said.\u0000</p>"}`, "The text holds a NUL character (U+0000, character 42)"},
+		{`{"text":"` + strings.Repeat(`\u0001\u0002ab`, 10) + `"}`, "The text holds 20 control characters, too many for an article"},
+		{`{"text":"%PDF-1.7 Prices rose 5% in May, officials said."}`, "The text starts like a PDF, not an article"},
+	} {
+		e := rita.do(http.MethodPost, "/api/v1/documents", tc.body).apiErr(t, http.StatusUnprocessableEntity, "invalid")
+		if !strings.HasPrefix(e.Message, tc.want) || strings.Contains(e.Message, "file") {
+			t.Errorf("%s: %q, want %q", tc.body, e.Message, tc.want)
+		}
+	}
+	if a.documentCount() != 0 {
+		t.Fatal("text that is not text was stored")
+	}
+	// Pasted in the import form, it is text too; uploaded, a file.
+	c := a.loginAs("rita")
+	if msg := c.importForm(map[string]string{"text": "Prices rose 5%\x00 in May."}, "", nil).doc.Find("#import-error").Text(); !strings.HasPrefix(msg, "The text holds a NUL character") {
+		t.Errorf("pasted: %q", msg)
+	}
+	if msg := c.importForm(nil, "port.txt", []byte("Prices rose 5%\x00 in May.")).doc.Find("#import-error").Text(); msg != "The file is not text: it contains binary data." {
+		t.Errorf("uploaded: %q", msg)
+	}
+}
