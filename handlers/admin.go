@@ -169,14 +169,21 @@ func (h *Handler) changeAccess(c echo.Context, id int64, disabled bool) (db.User
 func (h *Handler) CreateUser(c echo.Context) error {
 	name := strings.TrimSpace(c.FormValue("username"))
 	role := c.FormValue("role")
-	keep := func(p *views.UsersPage) { p.NewName, p.NewRole = shown(name), role }
+	// A refusal is said beside the form, with the focus (and so the page)
+	// on the field to fix: the page's top can be far above it.
+	keep := func(pwField bool) func(p *views.UsersPage) {
+		return func(p *views.UsersPage) {
+			p.NewName, p.NewRole = shown(name), role
+			p.AddError, p.Error, p.AddErrorOnPassword = p.Error, "", pwField
+		}
+	}
 	pw := c.FormValue("password")
 	if err := samePassword(pw, c.FormValue("password2")); err != nil {
-		return h.usersFailed(c, err, keep)
+		return h.usersFailed(c, err, keep(true))
 	}
 	u, err := h.addUser(c, name, role, pw)
 	if err != nil {
-		return h.usersFailed(c, err, keep)
+		return h.usersFailed(c, err, keep(errors.Is(err, auth.ErrWeakPassword)))
 	}
 	h.Sessions.SetFlash(c, fmt.Sprintf("Added %s as %s.", u.Username, u.Role))
 	return seeOther(c, "/admin/users")

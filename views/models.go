@@ -344,6 +344,10 @@ type UsersPage struct {
 	Error   string
 	NewName string // kept when adding a user fails
 	NewRole string
+	// AddError is why adding a user failed, said beside the form;
+	// AddErrorOnPassword puts the focus on the password, else on the name.
+	AddError           string
+	AddErrorOnPassword bool
 }
 
 // Option is a choice in a select: a user to assign, ask or filter by.

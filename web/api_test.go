@@ -1072,7 +1072,7 @@ func TestAPIDuplicateUserIsNamed(t *testing.T) {
 	ada := a.loginAs("ada")
 	r := ada.post("/admin/users", url.Values{"_csrf": {ada.csrf("/admin/users")}, "username": {"Ada"}, "role": {"viewer"},
 		"password": {"plum tractor anthem"}, "password2": {"plum tractor anthem"}})
-	if msg := r.doc.Find("#admin-error").Text(); r.code != http.StatusUnprocessableEntity || msg != want {
+	if msg := r.doc.Find("#add-user-error").Text(); r.code != http.StatusUnprocessableEntity || msg != want {
 		t.Errorf("users page: %d %q, want %q", r.code, msg, want)
 	}
 	if users, _ := a.store.ListUsers(context.Background()); len(users) != 5 {

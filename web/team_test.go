@@ -78,9 +78,15 @@ func TestAdminManagesUsers(t *testing.T) {
 
 	// Adding: mistakes are shown and keep what was typed; nothing is stored.
 	add := url.Values{"username": {"nina"}, "role": {"editor"}, "password": {testPassword}, "password2": {testPassword + "x"}}
+	// Said beside the form, where the focus goes: the page's top may be
+	// far above it.
 	r := ada.form("/admin/users", "/admin/users", add)
-	if r.code != http.StatusUnprocessableEntity || !strings.Contains(r.doc.Find("#admin-error").Text(), "differ") {
-		t.Fatalf("mismatched passwords: %d %q", r.code, r.doc.Find("#admin-error").Text())
+	if r.code != http.StatusUnprocessableEntity || !strings.Contains(r.doc.Find(".add-user #add-user-error").Text(), "differ") ||
+		r.doc.Find("#admin-error").Length() != 0 {
+		t.Fatalf("mismatched passwords: %d %q", r.code, r.doc.Find("#add-user-error").Text())
+	}
+	if _, ok := r.doc.Find("#new-password").Attr("autofocus"); !ok || r.doc.Find("#new-password").AttrOr("aria-describedby", "") != "add-user-error" {
+		t.Error("the focus is not on the password to fix")
 	}
 	if v, _ := r.doc.Find("#new-username").Attr("value"); v != "nina" {
 		t.Errorf("typed name lost: %q", v)
@@ -94,8 +100,8 @@ func TestAdminManagesUsers(t *testing.T) {
 		{"username": {"nina"}, "role": {"root"}, "password": {testPassword}, "password2": {testPassword}},
 		{"username": {"RITA"}, "role": {"viewer"}, "password": {testPassword}, "password2": {testPassword}},
 	} {
-		if r := ada.form("/admin/users", "/admin/users", bad); r.code != http.StatusUnprocessableEntity || r.doc.Find("#admin-error").Text() == "" {
-			t.Errorf("add %v: %d %q", bad, r.code, r.doc.Find("#admin-error").Text())
+		if r := ada.form("/admin/users", "/admin/users", bad); r.code != http.StatusUnprocessableEntity || r.doc.Find("#add-user-error").Text() == "" {
+			t.Errorf("add %v: %d %q", bad, r.code, r.doc.Find("#add-user-error").Text())
 		}
 	}
 	if users, _ := a.store.ListUsers(context.Background()); len(users) != 4 {
@@ -103,7 +109,7 @@ func TestAdminManagesUsers(t *testing.T) {
 	}
 	add.Set("password2", testPassword)
 	if r := ada.form("/admin/users", "/admin/users", add); r.code != http.StatusSeeOther {
-		t.Fatalf("add: %d %s", r.code, r.doc.Find("#admin-error").Text())
+		t.Fatalf("add: %d %s", r.code, r.doc.Find("#add-user-error").Text())
 	}
 	if f := ada.get("/admin/users").doc.Find(".flash").Text(); !strings.Contains(f, "Added nina as editor") {
 		t.Errorf("flash = %q", f)
