@@ -75,7 +75,10 @@ func (h *Handler) Base(c echo.Context, title, nav string) views.Base {
 	b := views.Base{Title: title, CSRF: CSRFToken(c), Nav: nav}
 	if u := CurrentUser(c); u != nil {
 		b.User = &views.User{Name: u.Username, Role: u.Role, CanReview: auth.CanReview(u.Role)}
-		if h.Sessions != nil {
+		// Only a whole page takes the message: a live re-fetch by the page
+		// being left (htmx) came in before the page redirected to, and
+		// took the message that page was to show.
+		if h.Sessions != nil && !isHTMX(c) {
 			b.Flash = h.Sessions.TakeFlash(c)
 		}
 		h.teamBase(c, u, b.User)

@@ -220,7 +220,7 @@ func TestBrowserTeamFlow(t *testing.T) {
 		t.Errorf("after answering: %q", got)
 	}
 	if got := text("#review-saved"); !strings.Contains(got, "Second opinion recorded: Confirmed. You disagree with rita") {
-		t.Errorf("the page does not say the opinion was saved: %q", got)
+		t.Errorf("the page does not say the opinion was saved: %q (live notice %q)", got, text("#live-notice"))
 	}
 	browserScreenshot(t, bctx, "claim-opinions")
 	logout()

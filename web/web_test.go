@@ -943,3 +943,25 @@ func TestFormAddressesLeadBackToTheirPage(t *testing.T) {
 		t.Errorf("GET of a form address without an id: %d %q", r.code, r.hdr.Get("Location"))
 	}
 }
+
+// The message a form's redirect carries is shown by the page it leads to,
+// even when the page being left re-fetched part of itself (a live update,
+// sent by htmx) in between: only a whole page takes it.
+func TestFlashWaitsForTheWholePage(t *testing.T) {
+	a := newApp(t)
+	rita := a.client()
+	rita.login("rita")
+	rita.importText("Rates", "Water bills will rise 3.5% from July, officials said on Tuesday.")
+	path := "/claims/" + itoa(firstClaimID(t, a))
+	if r := rita.form(path, path+"/status", url.Values{"version": {"1"}, "status": {"disputed"}}); r.code != http.StatusSeeOther {
+		t.Fatalf("status: %d", r.code)
+	}
+	req, _ := http.NewRequest(http.MethodGet, a.srv.URL+path+"/live?shown=1&seen=1", nil)
+	req.Header.Set("HX-Request", "true")
+	if r := rita.do(req); r.code != http.StatusOK {
+		t.Fatalf("live re-fetch: %d", r.code)
+	}
+	if got := rita.get(path).doc.Find("#review-saved").Text(); !strings.Contains(got, "Saved: Disputed") {
+		t.Errorf("after a live re-fetch the page says %q", got)
+	}
+}
