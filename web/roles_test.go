@@ -88,6 +88,33 @@ var routeAccess = map[string]string{
 
 	// Live updates of the document page.
 	"GET /claims/:id/mark": accessLogin,
+
+	// The address of each form of the pages, fetched after a refusal
+	// showed the page there: a redirect to the form's page, which checks
+	// the role.
+	"GET /admin/users/:id/disable":            accessPublic,
+	"GET /admin/users/:id/enable":             accessPublic,
+	"GET /admin/users/:id/password":           accessPublic,
+	"GET /admin/users/:id/role":               accessPublic,
+	"GET /claims/:id/assign":                  accessPublic,
+	"GET /claims/:id/comments":                accessPublic,
+	"GET /claims/:id/dismiss":                 accessPublic,
+	"GET /claims/:id/evidence":                accessPublic,
+	"GET /claims/:id/opinion":                 accessPublic,
+	"GET /claims/:id/publish":                 accessPublic,
+	"GET /claims/:id/restore":                 accessPublic,
+	"GET /claims/:id/second-opinion":          accessPublic,
+	"GET /claims/:id/second-opinion/withdraw": accessPublic,
+	"GET /claims/:id/status":                  accessPublic,
+	"GET /claims/:id/unpublish":               accessPublic,
+	"GET /claims/bulk":                        accessPublic,
+	"GET /documents":                          accessPublic,
+	"GET /documents/:id/assign":               accessPublic,
+	"GET /documents/:id/claims":               accessPublic,
+	"GET /inbox/read":                         accessPublic,
+	"GET /logout":                             accessPublic,
+	"GET /logout/everywhere":                  accessPublic,
+	"GET /tokens/:id/revoke":                  accessPublic,
 }
 
 // identities in rising order of rights; "" is anonymous.
