@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -24,13 +26,17 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	published := fs.String("published", "", "publication `date`, YYYY-MM-DD")
 	maxMB := fs.Float64("max-doc-mb", float64(ingest.DefaultMaxBytes)/(1<<20), "largest document accepted, in `MB`")
 	// Claims from other tools, and documents that will get them.
-	claims := fs.String("claims", "", "add the claims in `FILE` (JSON Lines, a JSON array or Web Annotations; - for stdin) to document DOC_ID")
+	claims := fs.String("claims", "", "add the claims in `FILE` (JSON Lines, a JSON array or Web Annotations; - for stdin) to document DOC_ID; "+
+		"not with "+flagList(articleFlags, "or")+", which are for importing an article")
 	noExtract := fs.Bool("no-extract", false, "store the text without extracting claims (to add them with --claims)")
 	user := fs.String("user", "", "with --claims: the `user` who adds them, named in the activity feed (a reviewer or above)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *claims != "" {
+		if err := noArticleFlags(fs); err != nil {
+			return err
+		}
 		return importClaims(ctx, *dbPath, *claims, *user, fs.Args(), stdin, stdout, stderr)
 	}
 	if *user != "" {
@@ -202,6 +208,41 @@ func orUntitled(t string) string {
 		return "Untitled"
 	}
 	return strings.TrimSpace(t)
+}
+
+// articleFlags are import's flags that describe or limit an article to
+// import. --claims adds claims to a stored document, so with it they would
+// be ignored without a word.
+var articleFlags = []string{"title", "url", "published", "no-extract", "max-doc-mb"}
+
+// noArticleFlags refuses the article flags given with --claims.
+func noArticleFlags(fs *flag.FlagSet) error {
+	var given []string
+	fs.Visit(func(f *flag.Flag) {
+		if slices.Contains(articleFlags, f.Name) {
+			given = append(given, f.Name)
+		}
+	})
+	switch len(given) {
+	case 0:
+		return nil
+	case 1:
+		return usageError{msg: "--" + given[0] + " is for importing an article, not for --claims"}
+	}
+	return usageError{msg: flagList(given, "and") + " are for importing an article, not for --claims"}
+}
+
+// flagList names flags as a sentence does: "--a, --b and --c".
+func flagList(names []string, conj string) string {
+	s := "--" + names[0]
+	for i, n := range names[1:] {
+		if i == len(names)-2 {
+			s += " " + conj + " --" + n
+		} else {
+			s += ", --" + n
+		}
+	}
+	return s
 }
 
 // maxClaimsFile bounds a claims file: 10,000 claims with their context.

@@ -161,3 +161,42 @@ func TestImportClaimsFromAFolder(t *testing.T) {
 		t.Errorf("import DIR: %q, want %q", errOut, want)
 	}
 }
+
+// The flags that describe an article mean nothing with --claims, which adds
+// claims to a stored document: they were ignored and the command exited 0.
+// They are refused as a wrong command line, before anything is read.
+func TestImportClaimsRefusesArticleFlags(t *testing.T) {
+	c := newCLI(t)
+	doc := writeFile(t, "vote.txt", "The council voted 31 to 4 on Tuesday to close the port, officials said.\n")
+	if _, _, err := c.run("", "import", "--no-extract", doc); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.run("a long enough password\n", "user", "add", "maria"); err != nil {
+		t.Fatal(err)
+	}
+	claims := writeFile(t, "claims.jsonl", `{"text": "The council voted 31 to 4"}`)
+	for _, tc := range []struct {
+		flags []string
+		want  string
+	}{
+		{[]string{"--title", "zzz"}, "factdesk: --title is for importing an article, not for --claims (see 'factdesk help import')\n"},
+		{[]string{"--url", "https://example.org/a"}, "factdesk: --url is for importing an article, not for --claims (see 'factdesk help import')\n"},
+		{[]string{"--published", "2024-05-02"}, "factdesk: --published is for importing an article, not for --claims (see 'factdesk help import')\n"},
+		{[]string{"--no-extract"}, "factdesk: --no-extract is for importing an article, not for --claims (see 'factdesk help import')\n"},
+		{[]string{"--max-doc-mb", "2"}, "factdesk: --max-doc-mb is for importing an article, not for --claims (see 'factdesk help import')\n"},
+		// An empty title is given all the same.
+		{[]string{"--title", "", "--url", "u", "--published", "2024-05-02"},
+			"factdesk: --published, --title and --url are for importing an article, not for --claims (see 'factdesk help import')\n"},
+	} {
+		args := append(append([]string{"import", "--claims", claims, "--user", "maria"}, tc.flags...), "1")
+		out, errOut, err := c.run("", args...)
+		var b strings.Builder
+		if code := exitCode(err, &b); code != 2 || out != "" || errOut+b.String() != tc.want {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q, want %q", tc.flags, code, out, errOut+b.String(), tc.want)
+		}
+	}
+	// Without them, the claims are added and nothing was added before.
+	if out, _, err := c.run("", "import", "--claims", claims, "--user", "maria", "1"); err != nil || !strings.HasPrefix(out, "0\tcreated\t") {
+		t.Errorf("import --claims: %q %v", out, err)
+	}
+}
