@@ -31,6 +31,10 @@ type Item struct {
 	Score   *float64
 	Kind    string
 	Speaker string
+	// Classes are the values of a Web Annotation's classifying bodies, one
+	// of which may name the claim's kind; which values are kinds is for the
+	// caller to say.
+	Classes []string
 }
 
 // How a claim was placed.

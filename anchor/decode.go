@@ -26,7 +26,8 @@ var ErrFormat = errors.New("unreadable claims")
 // object {"items": [...]}, one object, or JSON Lines. Each element is a
 // plain item {start, end, exact, prefix, suffix, text, score, kind,
 // speaker}, a W3C Web Annotation (its target's TextQuoteSelector and
-// TextPositionSelector are used), or an annotation target. An element that
+// TextPositionSelector are used, and its classifying bodies give Classes),
+// or an annotation target. An element that
 // cannot be read is returned with its reason, never skipped; only input
 // that is not JSON at all, or has too many items, is an error.
 func Decode(data []byte) ([]Decoded, error) {
@@ -79,6 +80,9 @@ func Decode(data []byte) ([]Decoded, error) {
 	return out, nil
 }
 
+// maxKind is the longest kind an item may name.
+const maxKind = 50
+
 // wire is every field an item may carry, in any of its shapes.
 type wire struct {
 	Start   *int            `json:"start"`
@@ -92,6 +96,7 @@ type wire struct {
 	Speaker string          `json:"speaker"`
 	Target  json.RawMessage `json:"target"`
 	Select  json.RawMessage `json:"selector"`
+	Body    json.RawMessage `json:"body"`
 }
 
 func decodeItem(raw json.RawMessage) (Item, *Error) {
@@ -99,7 +104,8 @@ func decodeItem(raw json.RawMessage) (Item, *Error) {
 	if err := json.Unmarshal(raw, &w); err != nil {
 		return Item{}, fail(CodeInvalid, "not a claim object: %s", jsonProblem(err))
 	}
-	it := Item{Start: w.Start, End: w.End, Score: w.Score, Kind: strings.TrimSpace(w.Kind), Speaker: strings.TrimSpace(w.Speaker)}
+	it := Item{Start: w.Start, End: w.End, Score: w.Score, Kind: strings.TrimSpace(w.Kind), Speaker: strings.TrimSpace(w.Speaker),
+		Classes: classes(w.Body)}
 	for _, f := range []struct {
 		src *string
 		dst *string
@@ -124,7 +130,7 @@ func decodeItem(raw json.RawMessage) (Item, *Error) {
 	if it.Score != nil && (*it.Score < 0 || *it.Score > 1) {
 		return Item{}, fail(CodeInvalid, "score must be between 0 and 1")
 	}
-	if utf8.RuneCountInString(it.Kind) > 50 || utf8.RuneCountInString(it.Speaker) > 200 {
+	if utf8.RuneCountInString(it.Kind) > maxKind || utf8.RuneCountInString(it.Speaker) > 200 {
 		return Item{}, fail(CodeInvalid, "kind is at most 50 characters and speaker at most 200")
 	}
 	for _, s := range []string{it.Exact, it.Prefix, it.Suffix, it.Text} {
@@ -133,6 +139,35 @@ func decodeItem(raw json.RawMessage) (Item, *Error) {
 		}
 	}
 	return it, nil
+}
+
+// classes returns the values of an annotation body's classifying
+// TextualBodies. A body is one object or a list, whose other members
+// (status, notes, links to resources) say nothing of the kind and are
+// passed over, as are members that are not objects: the body is not needed
+// to place the claim, so nothing in it fails the item.
+func classes(raw json.RawMessage) []string {
+	if len(raw) == 0 {
+		return nil
+	}
+	var list []json.RawMessage
+	if err := json.Unmarshal(raw, &list); err != nil {
+		list = []json.RawMessage{raw}
+	}
+	var out []string
+	for _, b := range list {
+		var body struct {
+			Purpose string `json:"purpose"`
+			Value   string `json:"value"`
+		}
+		if json.Unmarshal(b, &body) != nil || body.Purpose != "classifying" {
+			continue
+		}
+		if v := strings.TrimSpace(body.Value); v != "" && utf8.RuneCountInString(v) <= maxKind {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // targetSelectors returns the selector(s) of an annotation target, which may

@@ -42,6 +42,20 @@ func TestDecodeShapes(t *testing.T) {
 	if it.Exact != "“Curly” — dash" || it.Prefix != "said " || it.Suffix != " today" || *it.Start != 4 || *it.End != 18 {
 		t.Fatalf("annotation item = %+v", it)
 	}
+	// The classifying bodies' values, one body or a list; bodies of other
+	// purposes, and members that are not objects, are passed over.
+	for body, want := range map[string]string{
+		`[{"type":"TextualBody","purpose":"assessing","value":"disputed"},{"type":"TextualBody","purpose":"classifying","value":" quantity "},` +
+			`{"purpose":"moderating","value":"law"},"https://example.org/tag",{"purpose":"classifying","value":"other"}]`: "quantity|other",
+		`{"purpose":"classifying","value":"event"}`:                                         "event",
+		`"https://example.org/tag"`:                                                         "",
+		`[{"purpose":"classifying","value":7},{"purpose":"commenting","value":"quantity"}]`: "",
+	} {
+		got, _ := Decode([]byte(`{"body":` + body + `,"target":{"selector":{"type":"TextQuoteSelector","exact":"abc"}}}`))
+		if got[0].Err != nil || strings.Join(got[0].Item.Classes, "|") != want {
+			t.Errorf("body %s: %+v, want classes %q", body, got[0], want)
+		}
+	}
 	// A target given as a list, the Hypothesis way.
 	got, _ = Decode([]byte(`{"target":[{"source":"x","selector":[{"type":"TextQuoteSelector","exact":"abc"}]}]}`))
 	if got[0].Err != nil || got[0].Item.Exact != "abc" || got[0].Item.Start != nil {

@@ -222,15 +222,11 @@ func placeItems(ctx context.Context, store *db.Store, docID, userID int64, items
 	for i, d := range items {
 		r := ClaimResult{Index: i}
 		var m anchor.Match
+		var kind string
 		var err error
-		switch {
-		case d.Err != nil:
+		if d.Err != nil {
 			err = d.Err
-		case d.Item.Kind != "" && !extract.ValidKind(d.Item.Kind):
-			// The queue, exports and filters know only the extractor's kinds.
-			err = &anchor.Error{Code: anchor.CodeInvalid, Reason: fmt.Sprintf("unknown kind %q: give one of %s, or none",
-				d.Item.Kind, strings.Join(extract.Kinds, ", "))}
-		default:
+		} else if kind, err = claimKind(d.Item); err == nil {
 			m, err = ad.AnchorContext(ctx, d.Item)
 		}
 		var ae *anchor.Error
@@ -250,7 +246,7 @@ func placeItems(ctx context.Context, store *db.Store, docID, userID int64, items
 				score = *d.Item.Score
 			}
 			placed = append(placed, extract.Claim{Start: m.Start, End: m.End, Text: m.Text, Score: score,
-				Kind: d.Item.Kind, Speaker: d.Item.Speaker})
+				Kind: kind, Speaker: d.Item.Speaker})
 			at = append(at, i)
 			r.Start, r.End, r.Text, r.Method, r.Distance = &m.Start, &m.End, m.Text, m.Method, m.Distance
 		}
@@ -273,6 +269,27 @@ func placeItems(ctx context.Context, store *db.Store, docID, userID int64, items
 		}
 	}
 	return res, nil
+}
+
+// claimKind is the kind a claim from another tool is stored with, as the
+// queue, exports and filters know only the extractor's kinds: the kind it
+// names, which must be one of them; else the first of its annotation's
+// classifying values that is one (others may come from another tool's
+// vocabulary, and leave the claim without a kind rather than unplaced).
+func claimKind(it anchor.Item) (string, error) {
+	if it.Kind != "" {
+		if !extract.ValidKind(it.Kind) {
+			return "", &anchor.Error{Code: anchor.CodeInvalid, Reason: fmt.Sprintf("unknown kind %q: give one of %s, or none",
+				it.Kind, strings.Join(extract.Kinds, ", "))}
+		}
+		return it.Kind, nil
+	}
+	for _, c := range it.Classes {
+		if extract.ValidKind(c) {
+			return c, nil
+		}
+	}
+	return "", nil
 }
 
 // APIAddClaims places claims from other tools on a document.

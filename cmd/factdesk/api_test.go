@@ -342,6 +342,10 @@ func TestAnnotationRoundTripThroughTheCommandLine(t *testing.T) {
 		if got[i].Start != want[i].Start || got[i].End != want[i].End || got[i].Text != want[i].Text {
 			t.Errorf("claim %d: %d..%d %q, was %d..%d %q", i, got[i].Start, got[i].End, got[i].Text, want[i].Start, want[i].End, want[i].Text)
 		}
+		// The kind comes back from the annotation's classifying body.
+		if want[i].Kind == "" || got[i].Kind != want[i].Kind {
+			t.Errorf("claim %d: kind %q, was %q", i, got[i].Kind, want[i].Kind)
+		}
 	}
 	// The activity feed says who added them, and how many.
 	store, err := db.Open(context.Background(), b.db)

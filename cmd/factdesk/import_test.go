@@ -200,3 +200,44 @@ func TestImportClaimsRefusesArticleFlags(t *testing.T) {
 		t.Errorf("import --claims: %q %v", out, err)
 	}
 }
+
+// A Web Annotation's classifying body gives the claim its kind when it is
+// one the extractor gives; other values, from another tool's vocabulary,
+// leave the claim placed without a kind. A kind given as such wins.
+func TestImportClaimsKindFromAnnotation(t *testing.T) {
+	c := newCLI(t)
+	doc := writeFile(t, "port.txt", "The council voted 31 to 4 on Tuesday. The port will close in 2026. Officials blamed the storms.\n")
+	if _, _, err := c.run("", "import", "--no-extract", doc); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.run("a long enough password\n", "user", "add", "maria"); err != nil {
+		t.Fatal(err)
+	}
+	ann := func(exact string, body string) string {
+		return `{"type":"Annotation","body":` + body + `,"target":{"selector":{"type":"TextQuoteSelector","exact":"` + exact + `"}}}`
+	}
+	claims := strings.Join([]string{
+		ann("The council voted 31 to 4 on Tuesday.",
+			`[{"type":"TextualBody","purpose":"assessing","value":"confirmed"},{"type":"TextualBody","purpose":"classifying","value":"politics"},`+
+				`{"type":"TextualBody","purpose":"classifying","value":"quantity"},{"type":"TextualBody","purpose":"moderating","value":"law"}]`),
+		ann("The port will close in 2026.", `{"type":"TextualBody","purpose":"classifying","value":"politics"}`),
+		`{"kind":"cause","body":{"purpose":"classifying","value":"event"},"text":"Officials blamed the storms."}`,
+	}, "\n")
+	out, errOut, err := c.run(claims, "import", "--claims", "-", "--user", "maria", "1")
+	if err != nil || strings.Count(out, "\tcreated\t") != 3 {
+		t.Fatalf("import --claims: %q %q %v", out, errOut, err)
+	}
+	store, err := db.Open(context.Background(), c.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	cs, _ := store.DocumentClaims(context.Background(), 1)
+	var kinds []string
+	for _, cl := range cs {
+		kinds = append(kinds, cl.Kind)
+	}
+	if strings.Join(kinds, "|") != "quantity||cause" {
+		t.Errorf("kinds %q, want quantity, none, cause", kinds)
+	}
+}
