@@ -191,7 +191,7 @@ func TestErrorsAreOneLine(t *testing.T) {
 		{[]string{"export", "--status", "maybe"}, "", "unknown status"},
 		{[]string{"export", "--format", "csv", "--document", "99999"}, "", "no document 99999"},
 		{[]string{"user", "add"}, "", "one user name"},
-		{[]string{"serve", "--addr", "256.0.0.1:99999"}, "", "listen"},
+		{[]string{"serve", "--addr", "256.0.0.1:99999"}, "", "--addr 256.0.0.1:99999: the port must be a number"},
 		{[]string{"import", writeFile(t, "late.txt", "Text 1."), "--db", filepath.Join(dir, "other.db")}, "", "put flags before"},
 		{[]string{"user", "add", "rob", "--role=admin"}, "", "put flags before"},
 		// "--" as a flag's value does not end the flags.
@@ -483,6 +483,40 @@ func TestServeOnBusyPortMakesNoDatabase(t *testing.T) {
 	}
 	if _, err := os.Stat(c.db); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("the database was made: %v", err)
+	}
+}
+
+// A malformed listen address is a wrong command line, found before the
+// database is opened: it was a failure to listen, in Go's words, with exit
+// status 1.
+func TestServeMalformedAddr(t *testing.T) {
+	c := newCLI(t)
+	for _, tc := range []struct {
+		addr, env, want string
+	}{
+		{"bogus", "", "factdesk: --addr bogus: give a host and port, such as 127.0.0.1:8080 (see 'factdesk help serve')\n"},
+		{"127.0.0.1", "", "factdesk: --addr 127.0.0.1: give a host and port, such as 127.0.0.1:8080 (see 'factdesk help serve')\n"},
+		{"127.0.0.1:", "", "factdesk: --addr 127.0.0.1:: give a host and port, such as 127.0.0.1:8080 (see 'factdesk help serve')\n"},
+		{"::1:8080", "", "factdesk: --addr ::1:8080: give a host and port, such as 127.0.0.1:8080 (see 'factdesk help serve')\n"},
+		{"127.0.0.1:80800", "", "factdesk: --addr 127.0.0.1:80800: the port must be a number from 0 to 65535, such as 127.0.0.1:8080 (see 'factdesk help serve')\n"},
+		{"", "localhost", "factdesk: $FACTDESK_ADDR localhost: give a host and port, such as 127.0.0.1:8080 (see 'factdesk help serve')\n"},
+	} {
+		t.Setenv("FACTDESK_ADDR", tc.env)
+		args := []string{"serve", "--db", c.db}
+		if tc.addr != "" {
+			args = append(args, "--addr", tc.addr)
+		}
+		// Some of these would serve, on a port picked at random: stop them.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		var out, errOut, b bytes.Buffer
+		err := run(ctx, args, strings.NewReader(""), &out, &errOut)
+		cancel()
+		if code := exitCode(err, &b); code != 2 || out.String() != "" || errOut.String()+b.String() != tc.want {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q, want %q", args, code, out.String(), errOut.String()+b.String(), tc.want)
+		}
+		if _, err := os.Stat(c.db); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("%v made the database: %v", args, err)
+		}
 	}
 }
 

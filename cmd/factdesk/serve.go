@@ -24,7 +24,7 @@ const serveUsage = "[--addr ADDR] [--db FILE] [--max-doc-mb N] [--secure] [--org
 
 func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs, dbPath := newFlags("serve", serveUsage, stdout)
-	addr := fs.String("addr", envOr("FACTDESK_ADDR", "127.0.0.1:8080"), "listen `address` ($FACTDESK_ADDR)")
+	addr := fs.String("addr", envOr("FACTDESK_ADDR", "127.0.0.1:8080"), "listen `address`: a host (none for every interface) and a port, such as 127.0.0.1:8080 ($FACTDESK_ADDR)")
 	secure := fs.Bool("secure", os.Getenv("FACTDESK_SECURE") == "1",
 		"the app is reached over HTTPS (through a TLS proxy): Secure __Host- cookies and HSTS ($FACTDESK_SECURE=1)")
 	maxMB := fs.Float64("max-doc-mb", float64(ingest.DefaultMaxBytes)/(1<<20), "largest document accepted, in `MB`")
@@ -41,6 +41,9 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	}
 	if fs.NArg() > 0 {
 		return usageError{msg: fmt.Sprintf("serve takes no arguments, got %q", fs.Arg(0))}
+	}
+	if err := checkAddr(fs, *addr); err != nil {
+		return err
 	}
 	if err := checkMaxDocMB(*maxMB); err != nil {
 		return err
@@ -96,6 +99,32 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	err = web.Serve(ctx, e, ln, log)
 	log.Info("factdesk stopped")
 	return err
+}
+
+// checkAddr checks that the listen address is a host (or none, for every
+// interface) and a port: a malformed one is a mistake in the command line,
+// which Go's listener would report in its own words, as a failure to listen.
+// Whether the host exists is for listening to find out.
+func checkAddr(fs *flag.FlagSet, addr string) error {
+	name := "$FACTDESK_ADDR"
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "addr" {
+			name = "--addr"
+		}
+	})
+	shown := addr
+	if shown == "" {
+		shown = `""`
+	}
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil || port == "" {
+		return usageError{msg: fmt.Sprintf("%s %s: give a host and port, such as 127.0.0.1:8080", name, shown)}
+	}
+	// A number, or a service name such as http.
+	if _, err := net.LookupPort("tcp", port); err != nil {
+		return usageError{msg: fmt.Sprintf("%s %s: the port must be a number from 0 to 65535, such as 127.0.0.1:8080", name, shown)}
+	}
+	return nil
 }
 
 // printSetupLink prints a one-time link to create the first admin when the
