@@ -99,10 +99,29 @@ func TestServeSecurityFlags(t *testing.T) {
 			t.Errorf("%v: %v, want a usage error", args, err)
 		}
 	}
-	// A certificate that cannot be read is a clear error before serving.
-	_, _, err := c.run("", "serve", "--addr", "127.0.0.1:0", "--tls-cert", "/nonexistent.pem", "--tls-key", "/nonexistent.key")
-	if err == nil || !strings.Contains(err.Error(), "TLS certificate") {
-		t.Errorf("missing certificate: %v", err)
+	// A certificate or key that cannot be read or used is said in plain
+	// words before serving, naming the file: it was Go's "load TLS
+	// certificate: open /nonexistent.pem: no such file or directory".
+	certFile, keyFile, _ := testCert(t)
+	dir := t.TempDir()
+	junk := writeFile(t, "junk.pem", "not PEM\n")
+	for _, tc := range []struct {
+		cert, key, want string
+	}{
+		{"/nonexistent.pem", "/nonexistent.key", "cannot read the TLS certificate /nonexistent.pem: no such file"},
+		{certFile, "/nonexistent.key", "cannot read the TLS private key /nonexistent.key: no such file"},
+		{dir, keyFile, "cannot read the TLS certificate " + dir + ": it is a folder, not a file"},
+		{junk, keyFile, "the TLS certificate " + junk + " and key " + keyFile + " cannot be used: failed to find any PEM data in certificate input"},
+		{keyFile, certFile, "the TLS certificate " + keyFile + " and key " + certFile + " cannot be used: " +
+			"failed to find certificate PEM data in certificate input, but did find a private key; PEM inputs may have been switched"},
+	} {
+		out, _, err := c.run("", "serve", "--addr", "127.0.0.1:0", "--tls-cert", tc.cert, "--tls-key", tc.key)
+		if err == nil || err.Error() != tc.want || out != "" {
+			t.Errorf("--tls-cert %s --tls-key %s: %v, want %q", tc.cert, tc.key, err, tc.want)
+		}
+	}
+	if _, err := os.Stat(c.db); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a failed start made the database: %v", err)
 	}
 }
 
