@@ -8,22 +8,26 @@ import (
 	"io"
 
 	"factdesk/extract"
-	"factdesk/ingest"
 )
 
-const extractUsage = "[--json] FILE"
+const extractUsage = "[--json] [--max-doc-mb N] FILE"
 
 func runExtract(_ context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	// No --db: extraction needs no database.
 	fs := newFlagSet("extract", extractUsage, stdout)
 	asJSON := fs.Bool("json", false, "print one JSON object per claim and line")
+	maxDoc := maxDocFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
 		return usageError{msg: "extract needs exactly one FILE (or - for standard input)"}
 	}
-	doc, err := readInput(fs.Arg(0), stdin, ingest.DefaultMaxBytes)
+	max, err := maxDoc()
+	if err != nil {
+		return err
+	}
+	doc, err := readInput(fs.Arg(0), stdin, max)
 	if err != nil {
 		return err
 	}

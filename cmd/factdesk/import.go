@@ -24,7 +24,7 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	title := fs.String("title", "", "document `title` (default: from the text)")
 	url := fs.String("url", "", "source `URL` of the article")
 	published := fs.String("published", "", "publication `date`, YYYY-MM-DD")
-	maxMB := fs.Float64("max-doc-mb", float64(ingest.DefaultMaxBytes)/(1<<20), "largest document accepted, in `MB`")
+	maxDoc := maxDocFlag(fs)
 	// Claims from other tools, and documents that will get them.
 	claims := fs.String("claims", "", "add the claims in `FILE` (JSON Lines, a JSON array or Web Annotations; - for stdin) to document DOC_ID; "+
 		"not with "+flagList(articleFlags, "or")+", which are for importing an article")
@@ -42,7 +42,8 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if *user != "" {
 		return usageError{msg: "--user goes with --claims: it says who adds the claims"}
 	}
-	if err := checkMaxDocMB(*maxMB); err != nil {
+	max, err := maxDoc()
+	if err != nil {
 		return err
 	}
 	files := fs.Args()
@@ -60,7 +61,6 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return err
 	}
 	defer store.Close()
-	max := int(*maxMB * (1 << 20))
 	failed := 0
 	for batch := range batches(readAhead(ctx, files, *title, *url, *published, max, *noExtract, stdin), importBatch) {
 		for _, err := range storeBatch(ctx, store, batch, stdout) {

@@ -83,6 +83,38 @@ func TestExtractJSONOffsets(t *testing.T) {
 	}
 }
 
+// extract takes --max-doc-mb as import does: its 5 MB limit could not be
+// raised, nor lowered.
+func TestExtractMaxDocMB(t *testing.T) {
+	c := newCLI(t)
+	line := "The council voted 31 to 4 on Tuesday to close the port, officials said.\n"
+	big := writeFile(t, "big.txt", strings.Repeat(line, 5<<20/len(line)+1))
+	if _, _, err := c.run("", "extract", big); err == nil || !strings.HasSuffix(err.Error(), "too large: the limit is 5 MB") {
+		t.Errorf("extract of more than 5 MB: %v", err)
+	}
+	if out, _, err := c.run("", "extract", "--max-doc-mb", "6", big); err != nil || !strings.HasPrefix(out, "0..71\t") {
+		t.Errorf("extract --max-doc-mb 6: %.100q %v", out, err)
+	}
+	small := writeFile(t, "small.txt", strings.Repeat(line, 20))
+	if _, _, err := c.run("", "extract", "--max-doc-mb", "0.001", small); err == nil || !strings.HasSuffix(err.Error(), "too large: the limit is 1.0 KB") {
+		t.Errorf("extract --max-doc-mb 0.001: %v", err)
+	}
+	for _, mb := range []string{"0", "2000", "NaN"} {
+		_, _, err := c.run("", "extract", "--max-doc-mb", mb, small)
+		if code := exitCode(err, io.Discard); code != 2 || !strings.Contains(err.Error(), "--max-doc-mb must be between 0.001 and 1024") {
+			t.Errorf("extract --max-doc-mb %s: exit %d, %v", mb, code, err)
+		}
+	}
+	// The flag reads the same in the help of every command that has it,
+	// with its default.
+	for _, cmd := range []string{"extract", "import", "serve"} {
+		out, _, _ := c.run("", cmd, "-h")
+		if !strings.Contains(out, "[--max-doc-mb N]") || !strings.Contains(out, "  -max-doc-mb MB\n    \tlargest document accepted, in MB (default 5)\n") {
+			t.Errorf("%s -h: %q", cmd, out)
+		}
+	}
+}
+
 func TestImportExportAndUser(t *testing.T) {
 	c := newCLI(t)
 	out, _, err := c.run("a long enough password\n", "user", "add", "--role", "reviewer", "maria")

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"factdesk/db"
+	"factdesk/ingest"
 )
 
 // errHelp ends a run that printed help; errReported one that already told
@@ -287,13 +288,18 @@ func endedByDashes(fs *flag.FlagSet, args []string) bool {
 	return false
 }
 
-// checkMaxDocMB checks --max-doc-mb: from about a kilobyte (a smaller
-// limit refuses every article) to a gigabyte.
-func checkMaxDocMB(mb float64) error {
-	if !(mb >= 0.001 && mb <= 1024) { // written so that NaN fails too
-		return usageError{msg: "--max-doc-mb must be between 0.001 and 1024 (MB)"}
+// maxDocFlag defines --max-doc-mb, the largest document that serve,
+// import and extract take. The function it returns gives the limit in
+// bytes once the flags are parsed, or a usage error: the limit runs from
+// about a kilobyte (a smaller one refuses every article) to a gigabyte.
+func maxDocFlag(fs *flag.FlagSet) func() (int, error) {
+	mb := fs.Float64("max-doc-mb", float64(ingest.DefaultMaxBytes)/(1<<20), "largest document accepted, in `MB`")
+	return func() (int, error) {
+		if !(*mb >= 0.001 && *mb <= 1024) { // written so that NaN fails too
+			return 0, usageError{msg: "--max-doc-mb must be between 0.001 and 1024 (MB)"}
+		}
+		return int(*mb * (1 << 20)), nil
 	}
-	return nil
 }
 
 // openExisting opens the database at path for a command that works on

@@ -15,7 +15,6 @@ import (
 
 	"factdesk/db"
 	"factdesk/export"
-	"factdesk/ingest"
 	"factdesk/web"
 )
 
@@ -27,7 +26,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	addr := fs.String("addr", envOr("FACTDESK_ADDR", "127.0.0.1:8080"), "listen `address`: a host (none for every interface) and a port, such as 127.0.0.1:8080 ($FACTDESK_ADDR)")
 	secure := fs.Bool("secure", os.Getenv("FACTDESK_SECURE") == "1",
 		"the app is reached over HTTPS (through a TLS proxy): Secure __Host- cookies and HSTS ($FACTDESK_SECURE=1)")
-	maxMB := fs.Float64("max-doc-mb", float64(ingest.DefaultMaxBytes)/(1<<20), "largest document accepted, in `MB`")
+	maxDoc := maxDocFlag(fs)
 	// ClaimReview, publishing and the API.
 	opts := orgFlags(fs)
 	apiRate := fs.Float64("api-rate", 10, "API `requests` a second allowed per token (bursts of 5 seconds' worth)")
@@ -45,7 +44,8 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	if err := checkAddr(fs, *addr); err != nil {
 		return err
 	}
-	if err := checkMaxDocMB(*maxMB); err != nil {
+	maxDocBytes, err := maxDoc()
+	if err != nil {
 		return err
 	}
 	if err := export.CheckURLs(opts()); err != nil {
@@ -86,7 +86,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		return err
 	}
 	cfg := wcfg
-	cfg.Store, cfg.Log, cfg.MaxDocBytes, cfg.Secure = store, log, int(*maxMB*(1<<20)), *secure
+	cfg.Store, cfg.Log, cfg.MaxDocBytes, cfg.Secure = store, log, maxDocBytes, *secure
 	// Published claims are public under --public-url; without one, under
 	// the address served, which suits a trial on one machine.
 	cfg.Export, cfg.APIRate, cfg.APIBurst = opts(), *apiRate, max(1, int(*apiRate*5))
