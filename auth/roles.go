@@ -9,7 +9,17 @@ const (
 	RoleViewer   = "viewer"
 )
 
-var rank = map[string]int{RoleViewer: 1, RoleReviewer: 2, RoleEditor: 3, RoleAdmin: 4}
+// Roles lists every role, from most to least rights.
+var Roles = []string{RoleAdmin, RoleEditor, RoleReviewer, RoleViewer}
+
+// rank orders the roles: the higher, the more rights.
+var rank = func() map[string]int {
+	m := make(map[string]int, len(Roles))
+	for i, r := range Roles {
+		m[r] = len(Roles) - i
+	}
+	return m
+}()
 
 // ValidRole reports whether r names a role.
 func ValidRole(r string) bool { return rank[r] > 0 }

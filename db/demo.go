@@ -36,12 +36,15 @@ type DemoUser struct {
 }
 
 // demoUsers are the demo accounts: one of each role and a team of reviewers
-// who wrote the histories.
+// who wrote the histories. The editor came later and comes last, so that
+// the others keep the ids they had (tests and benchmarks name
+// demo-reviewer-1 as user 3).
 var demoUsers = []struct{ name, role string }{
 	{"demo-admin", "admin"}, {"demo-viewer", "viewer"},
 	{"demo-reviewer-1", "reviewer"}, {"demo-reviewer-2", "reviewer"}, {"demo-reviewer-3", "reviewer"},
 	{"demo-reviewer-4", "reviewer"}, {"demo-reviewer-5", "reviewer"}, {"demo-reviewer-6", "reviewer"},
 	{"demo-reviewer-7", "reviewer"}, {"demo-reviewer-8", "reviewer"},
+	{"demo-editor", "editor"},
 }
 
 // demoBatch is how many documents go into one write transaction: large

@@ -25,11 +25,16 @@ func TestDemoCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := store.UserByName(context.Background(), "demo-reviewer-1")
-	store.Close()
-	if err != nil || u.Role != "reviewer" || !auth.CheckPassword(u.PasswordHash, "demo password 123") {
-		t.Fatalf("demo reviewer: %+v %v", u, err)
+	for name, role := range map[string]string{"demo-admin": "admin", "demo-editor": "editor", "demo-reviewer-1": "reviewer", "demo-viewer": "viewer"} {
+		u, err := store.UserByName(context.Background(), name)
+		if err != nil || u.Role != role || !auth.CheckPassword(u.PasswordHash, "demo password 123") {
+			t.Errorf("%s: %+v %v", name, u, err)
+		}
+		if !strings.Contains(out, name+" ("+role+")") {
+			t.Errorf("%s not listed: %q", name, out)
+		}
 	}
+	store.Close()
 
 	// A second run on the same database is refused in one line.
 	_, _, err = c.run("", "demo", "--docs", "5")
