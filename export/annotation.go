@@ -27,7 +27,8 @@ type Software struct {
 	Name string `json:"name"`
 }
 
-// TextualBody is a status, kind or note attached to a claim.
+// TextualBody is a status, kind, review note, or reason for a dismissal or
+// restoration, attached to a claim.
 type TextualBody struct {
 	Type    string  `json:"type"`
 	Purpose string  `json:"purpose"`
@@ -92,7 +93,13 @@ func NewAnnotation(r *Record, _ Options) Annotation {
 		if e.Note == "" {
 			continue
 		}
-		a.Body = append(a.Body, TextualBody{Type: "TextualBody", Purpose: "commenting", Value: e.Note, Format: "text/plain",
+		purpose := "commenting"
+		if e.Action == "dismiss" || e.Action == "restore" {
+			// Why the claim was taken out of the queue or put back: a
+			// judgement on the annotation itself, not a review note.
+			purpose = "moderating"
+		}
+		a.Body = append(a.Body, TextualBody{Type: "TextualBody", Purpose: purpose, Value: e.Note, Format: "text/plain",
 			Creator: &Person{Type: "Person", Nickname: e.User}, Created: e.Time.UTC().Format(time.RFC3339)})
 	}
 	source := r.DocumentURL

@@ -183,7 +183,24 @@ func TestAnnotation(t *testing.T) {
 		t.Errorf("body = %v", body)
 	}
 
+	// A dismissal's reason and a restoration's note are moderation, told
+	// apart from review notes.
 	r := reviewed()
+	at := r.History[1].Time
+	r.History = append(r.History,
+		Event{User: "ed", Time: at.Add(time.Hour), From: "disputed", To: "disputed", Note: "a headline, not a claim", Action: "dismiss"},
+		Event{User: "ada", Time: at.Add(2 * time.Hour), From: "disputed", To: "disputed", Note: "it is a claim after all", Action: "restore"},
+		Event{User: "ada", Time: at.Add(3 * time.Hour), From: "disputed", To: "disputed", Action: "restore"})
+	var purposes []string
+	for _, b := range NewAnnotation(r, Options{}).Body {
+		purposes = append(purposes, b.Purpose+":"+b.Value)
+	}
+	if got := strings.Join(purposes, "|"); got != "assessing:disputed|classifying:quantity|commenting:Port authority says 25% <script>|"+
+		"moderating:a headline, not a claim|moderating:it is a claim after all" {
+		t.Errorf("bodies %s", got)
+	}
+
+	r = reviewed()
 	r.Status, r.DocumentURL, r.Kind, r.History, r.Start, r.Prefix = "unverified", "", "", []Event{}, 0, ""
 	an := NewAnnotation(r, Options{})
 	if an.Motivation != "highlighting" || an.Target.Source != "urn:factdesk:document:7" || len(an.Body) != 1 {

@@ -307,9 +307,34 @@ func TestAnnotationRoundTripThroughTheCommandLine(t *testing.T) {
 	if _, _, err := a.run("", "import", src); err != nil {
 		t.Fatal(err)
 	}
+	// A claim dismissed and restored: the reasons go out as moderating
+	// bodies, which import reads past as it does review notes.
+	func() {
+		ctx := context.Background()
+		store, err := db.Open(ctx, a.db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer store.Close()
+		ed, err := store.CreateUser(ctx, "ed", "h", "editor")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cs, _ := store.DocumentClaims(ctx, 1)
+		c, err := store.Dismiss(ctx, cs[0].ID, ed.ID, cs[0].Version, "a headline, not a claim")
+		if err == nil {
+			_, err = store.Restore(ctx, c.ID, ed.ID, c.Version, "it is a claim after all")
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}()
 	ann := filepath.Join(t.TempDir(), "claims.jsonld")
 	if _, _, err := a.run("", "export", "--format", "annotation", "--status", "unverified,confirmed,disputed", "--out", ann); err != nil {
 		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(ann); !strings.Contains(string(data), `"purpose":"moderating","value":"it is a claim after all"`) {
+		t.Fatalf("no moderating body in the export:\n%s", data)
 	}
 	b := newCLI(t)
 	out, _, err := b.run("", "import", "--no-extract", src)
