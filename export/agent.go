@@ -33,7 +33,13 @@ func speakerAgent(speaker string) *Agent {
 		}
 		name := words[i+1:]
 		if len(name) <= 4 && personalName(name, keys[i+1:]) {
-			return &Agent{Type: "Person", Name: strings.Join(name, " "), JobTitle: strings.Join(words[:i+1], " ")}
+			// "the city treasurer": the article belongs to the sentence,
+			// not to the job.
+			job := words[:i+1]
+			if keys[0] == "the" && len(job) > 1 {
+				job = job[1:]
+			}
+			return &Agent{Type: "Person", Name: strings.Join(name, " "), JobTitle: strings.Join(job, " ")}
 		}
 		break
 	}
@@ -107,6 +113,12 @@ var roleWords = set(
 	"chancellor", "representative", "rep", "sen", "gov", "lt", "col", "gen",
 	"sergeant", "captain", "colonel", "lieutenant", "official", "officer",
 	"head", "deputy", "correspondent", "reporter", "editor", "author", "judge",
+	// and more of the titles news gives
+	"treasurer", "commissioner", "prosecutor", "researcher", "attorney", "lawyer",
+	"justice", "speaker", "lawmaker", "legislator", "congressman", "congresswoman",
+	"councillor", "councilor", "councilman", "councilwoman", "mp", "sheriff",
+	"inspector", "superintendent", "auditor", "comptroller", "ceo", "founder",
+	"economist", "scientist", "expert", "activist", "investigator",
 )
 
 func set(words ...string) map[string]bool {

@@ -38,6 +38,15 @@ func TestSpeakerAgent(t *testing.T) {
 		{"South Korean Defense Minister Kim Yong-hyun", person, "Kim Yong-hyun", "South Korean Defense Minister"},
 		{"US National Security Council spokesman John Kirby", person, "John Kirby", "US National Security Council spokesman"},
 		{"U.S. Department of Defense Deputy Press Secretary Sabrina Singh", person, "Sabrina Singh", "U.S. Department of Defense Deputy Press Secretary"},
+		{"the city treasurer Anna Berg", person, "Anna Berg", "city treasurer"},
+		{"the spokesman Matthew Miller", person, "Matthew Miller", "spokesman"},
+		{"Chief Justice John Roberts", person, "John Roberts", "Chief Justice"},
+		{"House Speaker Mike Johnson", person, "Mike Johnson", "House Speaker"},
+		{"Tesla CEO Elon Musk", person, "Elon Musk", "Tesla CEO"},
+		{"Labour MP Jess Phillips", person, "Jess Phillips", "Labour MP"},
+		{"Attorney General Merrick Garland", person, "Merrick Garland", "Attorney General"},
+		{"The Justice Department", org, "The Justice Department", ""},
+		{"the city treasurer", none, "", ""},
 		// Neither, or not to be told: left out.
 		{"Experts", none, "", ""},
 		{"Several sources", none, "", ""},
@@ -65,6 +74,30 @@ func TestSpeakerAgent(t *testing.T) {
 		}
 		if a == nil || a.Type != tc.typ || a.Name != tc.name || a.JobTitle != tc.job {
 			t.Errorf("%q: %+v, want %s %q (job %q)", tc.speaker, a, tc.typ, tc.name, tc.job)
+		}
+	}
+}
+
+// A title before a name makes the speaker a person with that job, for the
+// titles news puts before names: "treasurer" was missing, so "the city
+// treasurer Anna Berg" gave no author at all.
+func TestSpeakerAgentTitles(t *testing.T) {
+	for _, title := range []string{
+		"spokesman", "spokeswoman", "spokesperson", "secretary", "minister", "president", "leader", "chief", "director",
+		"chairman", "chairwoman", "chair", "ambassador", "general", "senator", "mayor", "governor", "commander", "adviser",
+		"advisor", "envoy", "analyst", "professor", "premier", "chancellor", "representative", "official", "officer", "head",
+		"deputy", "correspondent", "reporter", "editor", "author", "judge",
+		"treasurer", "commissioner", "prosecutor", "researcher", "attorney", "lawyer", "justice", "speaker", "lawmaker",
+		"legislator", "congressman", "congresswoman", "councillor", "councilor", "councilman", "councilwoman", "MP",
+		"sheriff", "inspector", "superintendent", "auditor", "comptroller", "CEO", "founder", "economist", "scientist",
+		"expert", "activist", "investigator",
+	} {
+		for _, job := range []string{title, "the city " + title, "Harbour County " + strings.ToUpper(title[:1]) + title[1:]} {
+			want := strings.TrimPrefix(job, "the ")
+			a := speakerAgent(job + " Anna Berg")
+			if a == nil || a.Type != "Person" || a.Name != "Anna Berg" || a.JobTitle != want {
+				t.Errorf("%q: %+v, want Person Anna Berg (job %q)", job+" Anna Berg", a, want)
+			}
 		}
 	}
 }
