@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -22,13 +23,21 @@ func readInput(name string, stdin io.Reader, max int) (ingest.Doc, error) {
 	}
 	data, err := ingest.ReadLimited(r, max)
 	if err != nil {
-		return ingest.Doc{}, fmt.Errorf("%s: %w", name, err)
+		return ingest.Doc{}, fmt.Errorf("%s: %w", name, tooLargeHint(err))
 	}
 	doc, err := ingest.Parse(name, data, max)
 	if err != nil {
-		return doc, fmt.Errorf("%s: %w", name, err)
+		return doc, fmt.Errorf("%s: %w", name, tooLargeHint(err))
 	}
 	return doc, nil
+}
+
+// tooLargeHint says, on the command line, how to raise the size limit.
+func tooLargeHint(err error) error {
+	if errors.Is(err, ingest.ErrTooLarge) {
+		return fmt.Errorf("%w; raise it with --max-doc-mb", err)
+	}
+	return err
 }
 
 // openFile opens a file that a command reads, saying in plain words when

@@ -89,14 +89,14 @@ func TestExtractMaxDocMB(t *testing.T) {
 	c := newCLI(t)
 	line := "The council voted 31 to 4 on Tuesday to close the port, officials said.\n"
 	big := writeFile(t, "big.txt", strings.Repeat(line, 5<<20/len(line)+1))
-	if _, _, err := c.run("", "extract", big); err == nil || !strings.HasSuffix(err.Error(), "too large: the limit is 5 MB") {
+	if _, _, err := c.run("", "extract", big); err == nil || !strings.HasSuffix(err.Error(), "too large: the limit is 5 MB; raise it with --max-doc-mb") {
 		t.Errorf("extract of more than 5 MB: %v", err)
 	}
 	if out, _, err := c.run("", "extract", "--max-doc-mb", "6", big); err != nil || !strings.HasPrefix(out, "0..71\t") {
 		t.Errorf("extract --max-doc-mb 6: %.100q %v", out, err)
 	}
 	small := writeFile(t, "small.txt", strings.Repeat(line, 20))
-	if _, _, err := c.run("", "extract", "--max-doc-mb", "0.001", small); err == nil || !strings.HasSuffix(err.Error(), "too large: the limit is 1.0 KB") {
+	if _, _, err := c.run("", "extract", "--max-doc-mb", "0.001", small); err == nil || !strings.HasSuffix(err.Error(), "too large: the limit is 1.0 KB; raise it with --max-doc-mb") {
 		t.Errorf("extract --max-doc-mb 0.001: %v", err)
 	}
 	for _, mb := range []string{"0", "2000", "NaN"} {
