@@ -206,22 +206,23 @@ func TestExportQuotesAndPublication(t *testing.T) {
 	if ids, _ := exportIDs(t, s, ExportFilter{Published: true}); fmt.Sprint(ids) != fmt.Sprint([]int64{cs[0].ID}) {
 		t.Fatalf("published filter = %v", ids)
 	}
-	// Set back to unverified: no review to show, though still marked published.
+	// Set back to unverified: no review to show, and the page is taken
+	// down with the change, recorded as an unpublishing.
 	if _, err := s.SetStatus(ctx, cs[0].ID, ann.ID, 2, StatusUnverified, "reopened"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.PublishedRecord(ctx, cs[0].ID); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("reopened claim still public: %v", err)
 	}
-	<-ch // the status change
-	if _, err := s.Unpublish(ctx, cs[0].ID, bob.ID); err != nil {
-		t.Fatal(err)
-	}
-	if ev := <-ch; ev.Action != "unpublish" {
+	if ev := <-ch; ev.Action != "status" {
 		t.Fatalf("change = %+v", ev)
 	}
 	if p, _ := s.Publication(ctx, cs[0].ID); p.Published {
-		t.Fatal("still published")
+		t.Fatal("still published after a new verdict")
+	}
+	// Unpublishing it again changes nothing.
+	if _, err := s.Unpublish(ctx, cs[0].ID, bob.ID); err != nil {
+		t.Fatal(err)
 	}
 	var events int
 	s.r.QueryRow(`SELECT count(*) FROM publication_events WHERE claim_id = ?`, cs[0].ID).Scan(&events)

@@ -94,7 +94,7 @@ func (s *Store) Unpublish(ctx context.Context, claimID, userID int64) (Claim, er
 		if err := refuseBlind(ctx, tx, claimID, userID, "unpublishing it"); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM claim_publications WHERE claim_id = ?`, claimID)
+		res, err := tx.ExecContext(ctx, sqlUnpublish, claimID)
 		if err != nil {
 			return err
 		}
@@ -110,9 +110,12 @@ func (s *Store) Unpublish(ctx context.Context, claimID, userID int64) (Claim, er
 	return c, err
 }
 
+// sqlUnpublish takes a claim's review page down.
+const sqlUnpublish = `DELETE FROM claim_publications WHERE claim_id = ?`
+
 // logPublication records a publish or unpublish in the claim's publication
 // events and in the activity feed.
-func logPublication(ctx context.Context, tx *sql.Tx, now time.Time, c Claim, action string, userID int64) error {
+func logPublication(ctx context.Context, tx txRunner, now time.Time, c Claim, action string, userID int64) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO publication_events (claim_id, action, user_id, created_at)
 		VALUES (?, ?, ?, ?)`, c.ID, action, userID, formatTime(now)); err != nil {
 		return err

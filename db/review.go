@@ -62,6 +62,20 @@ func opinionPending(ctx context.Context, q interface {
 // recordStatusChange adds what accompanies a status change in its
 // transaction: the evidence given with it and the activity row.
 func recordStatusChange(ctx context.Context, tx txRunner, c Claim, historyID, userID int64, to, note string, evidence []NewEvidence, now time.Time) error {
+	if to != c.Status {
+		// A published review says the verdict an editor published: a new
+		// verdict takes the page down, recorded as an unpublishing, until
+		// an editor publishes it again.
+		res, err := tx.ExecContext(ctx, sqlUnpublish, c.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			if err := logPublication(ctx, tx, now, c, ActUnpublish, userID); err != nil {
+				return err
+			}
+		}
+	}
 	for _, ev := range evidence {
 		if _, err := insertEvidence(ctx, tx, c.ID, historyID, userID, ev, now); err != nil {
 			return err
@@ -166,7 +180,7 @@ func (s *Store) setDismissed(ctx context.Context, claimID, userID, seenVersion i
 			// A sentence that is not a claim has no review to show: its
 			// public page goes, recorded as an unpublishing, and restoring
 			// it does not bring the page back unasked.
-			res, err := tx.ExecContext(ctx, `DELETE FROM claim_publications WHERE claim_id = ?`, claimID)
+			res, err := tx.ExecContext(ctx, sqlUnpublish, claimID)
 			if err != nil {
 				return err
 			}

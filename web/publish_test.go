@@ -280,14 +280,29 @@ func TestPublishAndPublicPage(t *testing.T) {
 		t.Fatal("the review note, an internal record, is on the public page")
 	}
 
-	// Set back to unverified: the page goes, though still marked published.
-	rita.review(id, "unverified", "reopened")
+	// A new verdict takes the page down, recorded as an unpublishing: the
+	// page says what an editor published, and a reviewer publishes nothing.
+	rita.review(id, "confirmed", "the authority corrected its figure")
 	if r := anon.get(pub); r.code != http.StatusNotFound {
-		t.Fatalf("page of a reopened claim: %d", r.code)
+		t.Fatalf("page after a new verdict: %d", r.code)
 	}
+	if p, _ := a.store.Publication(context.Background(), id); p.Published {
+		t.Fatal("still marked published after a new verdict")
+	}
+	if act := ed.get("/activity").doc.Find("ol.activity").Text(); !strings.Contains(act, "unpublished") {
+		t.Errorf("the feed does not say the review was unpublished: %q", act)
+	}
+	// Reopened, then reviewed again: still down until an editor publishes.
+	rita.review(id, "unverified", "reopened")
 	rita.review(id, "disputed", "")
-	if r := anon.get(pub); r.code != http.StatusOK {
+	if r := anon.get(pub); r.code != http.StatusNotFound {
 		t.Fatalf("page after review again: %d", r.code)
+	}
+	if r := ed.publish(id); r.code != http.StatusSeeOther {
+		t.Fatalf("publish the new verdict: %d", r.code)
+	}
+	if r := anon.get(pub); r.code != http.StatusOK || r.doc.Find(".badge").Text() != "Disputed" {
+		t.Fatalf("page after publishing again: %d %q", r.code, r.doc.Find(".badge").Text())
 	}
 
 	// Dismissing it takes the page down, and says so.
