@@ -77,6 +77,26 @@ func (s *Store) RequestSecondOpinion(ctx context.Context, claimID, editorID, sec
 		case editorID:
 			return fmt.Errorf("%w: you have seen the first verdict; ask someone who has not", ErrInvalid)
 		}
+		// A blind opinion needs someone who has not seen a verdict on the
+		// claim: not one who gave one, nor one who answered a request on it
+		// (agreement would count the claim twice), and not while the
+		// verdict is public.
+		var seen bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM status_history WHERE claim_id = ?1 AND user_id = ?2)
+			OR EXISTS (SELECT 1 FROM second_opinions WHERE claim_id = ?1 AND second_user_id = ?2 AND second_at IS NOT NULL AND cancelled_by IS NULL)`,
+			claimID, secondUserID).Scan(&seen); err != nil {
+			return err
+		}
+		if seen {
+			return fmt.Errorf("%w: %s has seen a verdict on this claim already; ask someone who has not", ErrInvalid, second.Username)
+		}
+		var published bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM claim_publications WHERE claim_id = ?)`, claimID).Scan(&published); err != nil {
+			return err
+		}
+		if published {
+			return fmt.Errorf("%w: this claim's verdict is published, so an opinion on it would not be blind; unpublish it first", ErrInvalid)
+		}
 		now := s.now()
 		res, err := tx.ExecContext(ctx, `INSERT INTO second_opinions
 			(claim_id, requested_by, requested_at, first_user_id, first_status, first_history_id, second_user_id)
@@ -175,6 +195,11 @@ func (s *Store) WithdrawSecondOpinion(ctx context.Context, claimID, editorID int
 		}
 		if err != nil {
 			return err
+		}
+		if second == editorID {
+			// Withdrawn, the claim would show them the verdict they owe
+			// an opinion on without it.
+			return fmt.Errorf("%w: the second opinion is asked of you; give it, or ask another editor to withdraw the request", ErrInvalid)
 		}
 		now := s.now()
 		if _, err := tx.ExecContext(ctx, `UPDATE second_opinions SET second_at = ?, cancelled_by = ? WHERE id = ?`,

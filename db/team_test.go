@@ -471,10 +471,30 @@ func TestSecondOpinion(t *testing.T) {
 	if len(all) != 1 || all[0].RequestedBy != "ed" {
 		t.Fatalf("opinions = %+v", all)
 	}
+	// Nobody who has seen a verdict on the claim can be asked again: ann
+	// gave one, and the agreement would count the claim twice.
+	if _, err := s.RequestSecondOpinion(ctx, c.ID, f.ed.ID, f.ann.ID); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "ann has seen a verdict") {
+		t.Fatalf("asking ann again: %v", err)
+	}
 	// A new request takes the newest verdict (bob's) as the first opinion.
-	o2, err := s.RequestSecondOpinion(ctx, c.ID, f.ed.ID, f.ann.ID)
+	o2, err := s.RequestSecondOpinion(ctx, c.ID, f.ed.ID, f.admin.ID)
 	if err != nil || o2.FirstUser != "bob" || o2.FirstStatus != StatusConfirmed {
 		t.Fatalf("second request = %+v, %v", o2, err)
+	}
+	// ada owes it: she cannot withdraw it herself (the claim would show
+	// her the verdict), though the editor can.
+	if _, err := s.WithdrawSecondOpinion(ctx, c.ID, f.admin.ID); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "asked of you") {
+		t.Fatalf("withdrawn by the one who owes it: %v", err)
+	}
+	if _, err := s.WithdrawSecondOpinion(ctx, c.ID, f.ed.ID); err != nil {
+		t.Fatal(err)
+	}
+	// No blind opinion on a published verdict: it is public.
+	if _, err := s.Publish(ctx, c.ID, f.ed.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RequestSecondOpinion(ctx, c.ID, f.ed.ID, f.admin.ID); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "unpublish it first") {
+		t.Fatalf("asking on a published claim: %v", err)
 	}
 }
 
