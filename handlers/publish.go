@@ -109,8 +109,8 @@ func (h *Handler) PublicClaim(c echo.Context) error {
 	if h.ExportOptions.CheckClaimReview() == nil {
 		p.ClaimReview = cr
 	}
-	// Public and read-only: caches may keep it briefly, but not so long
-	// that an unpublished review lingers.
-	c.Response().Header().Set("Cache-Control", "public, max-age=300")
+	// Public: caches may keep it, but must ask again before showing it,
+	// so that an unpublished review or a new verdict does not linger.
+	c.Response().Header().Set("Cache-Control", "public, no-cache")
 	return Render(c, http.StatusOK, views.PublicClaimView(p))
 }

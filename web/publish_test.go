@@ -276,6 +276,9 @@ func TestPublishAndPublicPage(t *testing.T) {
 	if !strings.Contains(r.body, "Harbour Fact Desk") || r.doc.Find(".badge").Text() != "Disputed" {
 		t.Fatal("public page lacks the organisation or the verdict")
 	}
+	if cc := r.hdr.Get("Cache-Control"); cc != "public, no-cache" {
+		t.Errorf("Cache-Control %q: a cache could show the page after it is taken down", cc)
+	}
 	if strings.Contains(r.body, "port authority's figure") {
 		t.Fatal("the review note, an internal record, is on the public page")
 	}
