@@ -27,7 +27,7 @@ func runVerify(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	if *head != "" && !hashRE.MatchString(*head) {
 		return usageError{msg: "--head must be a chain head as verify prints it (64 hex digits)"}
 	}
-	store, err := openToRead(ctx, *dbPath)
+	store, err := openToCheck(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
@@ -63,4 +63,19 @@ func orNone(s string) string {
 		return "(no history yet)"
 	}
 	return s
+}
+
+// openToCheck opens a database for verify without writing to it: a backup
+// checked before a restore keeps its bytes (and any checksum taken of it).
+// Only a database of an earlier version, which must be updated before this
+// one can read it, is opened to be written.
+func openToCheck(ctx context.Context, path string) (*db.Store, error) {
+	if err := needDatabase(path); err != nil {
+		return nil, err
+	}
+	store, err := db.OpenReadOnly(ctx, path)
+	if errors.Is(err, db.ErrOutdated) {
+		return openToRead(ctx, path)
+	}
+	return store, err
 }
