@@ -58,10 +58,20 @@ func TestQueueMatchesPlainOrder(t *testing.T) {
 	if _, err := s.AssignClaims(ctx, admin, 0, []int64{100, 101}); err != nil {
 		t.Fatal(err)
 	}
-	for id := int64(1); id <= 8; id++ {
-		if _, err := s.RequestSecondOpinion(ctx, id, admin, rev3); err != nil {
+	// Eight blind requests to rev3, on claims rev3 has given no verdict on.
+	asked := 0
+	for id := int64(1); id < 30 && asked < 8; id++ {
+		_, err := s.RequestSecondOpinion(ctx, id, admin, rev3)
+		if errors.Is(err, ErrInvalid) && strings.Contains(err.Error(), "has seen a verdict") {
+			continue
+		}
+		if err != nil {
 			t.Fatal(err)
 		}
+		asked++
+	}
+	if asked < 8 {
+		t.Fatalf("only %d claims to ask rev3 about", asked)
 	}
 
 	check := func(f QueueFilter) {

@@ -766,10 +766,11 @@ func TestClaimInTextSaysWhichRecordsAClaimHas(t *testing.T) {
 	if _, err := s.SetStatus(ctx, f.claims[2].ID, f.ann.ID, 1, StatusConfirmed, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Publish(ctx, f.claims[2].ID, f.ed.ID, 0); err != nil {
+	// Asked before publishing: no blind opinion on a public verdict.
+	if _, err := s.RequestSecondOpinion(ctx, f.claims[2].ID, f.ed.ID, f.bob.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.RequestSecondOpinion(ctx, f.claims[2].ID, f.ed.ID, f.bob.ID); err != nil {
+	if _, err := s.Publish(ctx, f.claims[2].ID, f.ed.ID, 0); err != nil {
 		t.Fatal(err)
 	}
 	for i, want := range []ClaimRecords{{Comments: true}, {Evidence: true}, {Opinions: true, Published: true}} {
