@@ -303,7 +303,8 @@ func (s *Store) VerifyHistory(ctx context.Context) (ChainReport, error) {
 		return rep, err
 	}
 	defer tx.Rollback()
-	last := map[int64]string{} // claim id -> status its latest row set
+	last := map[int64]string{}   // claim id -> status its latest row set
+	dismissed := map[int64]bool{} // claim id -> dismissed by its latest dismissal or restoration
 	var prev string
 	var after int64
 	for {
@@ -323,12 +324,18 @@ func (s *Store) VerifyHistory(ctx context.Context) (ChainReport, error) {
 				return rep, ce
 			}
 			last[r.ClaimID] = r.To
+			switch r.later("action") {
+			case HistoryDismiss:
+				dismissed[r.ClaimID] = true
+			case HistoryRestore:
+				dismissed[r.ClaimID] = false
+			}
 			prev, after = r.Hash, r.ID
 			rep.Rows++
 		}
 	}
 	rep.Head = prev
-	rows, err := tx.QueryContext(ctx, `SELECT id, status FROM claims ORDER BY id`)
+	rows, err := tx.QueryContext(ctx, `SELECT id, status, dismissed FROM claims ORDER BY id`)
 	if err != nil {
 		return rep, err
 	}
@@ -336,7 +343,8 @@ func (s *Store) VerifyHistory(ctx context.Context) (ChainReport, error) {
 	for rows.Next() {
 		var id int64
 		var status string
-		if err := rows.Scan(&id, &status); err != nil {
+		var dis bool
+		if err := rows.Scan(&id, &status, &dis); err != nil {
 			return rep, err
 		}
 		want, ok := last[id]
@@ -345,6 +353,9 @@ func (s *Store) VerifyHistory(ctx context.Context) (ChainReport, error) {
 		}
 		if status != want {
 			return rep, &ChainError{ClaimID: id, Problem: fmt.Sprintf("its status is %s, but its history leaves it %s", status, want)}
+		}
+		if ce := checkDismissed(id, dis, dismissed[id]); ce != nil {
+			return rep, ce
 		}
 		delete(last, id)
 		rep.Claims++
@@ -361,6 +372,20 @@ func (s *Store) VerifyHistory(ctx context.Context) (ChainReport, error) {
 		return rep, &ChainError{ClaimID: id, Problem: "it has history but the claim is missing"}
 	}
 	return rep, nil
+}
+
+// checkDismissed compares a claim's dismissed flag with what its history
+// says: dismissals and restorations are history rows too, and a flag
+// changed beside them would take a claim out of the queue and the exports,
+// or bring one back, with nothing recorded.
+func checkDismissed(claimID int64, dismissed, byHistory bool) *ChainError {
+	switch {
+	case dismissed && !byHistory:
+		return &ChainError{ClaimID: claimID, Problem: "it is dismissed, but its history does not dismiss it (or restores it)"}
+	case !dismissed && byHistory:
+		return &ChainError{ClaimID: claimID, Problem: "it is in the queue, but its history leaves it dismissed"}
+	}
+	return nil
 }
 
 // VerifyClaimHistory checks one claim's history cheaply enough for every
@@ -390,6 +415,7 @@ func (s *Store) ClaimHistory(ctx context.Context, claimID int64) ([]HistoryEntry
 	defer rows.Close()
 	found, n, cur := false, 0, StatusUnverified
 	var status string
+	var dismissed, dismissedByHistory bool
 	var hist []HistoryEntry
 	var broken *ChainError
 	for rows.Next() {
@@ -399,13 +425,20 @@ func (s *Store) ClaimHistory(ctx context.Context, claimID int64) ([]HistoryEntry
 		var beforeID int64
 		var before, username string
 		var next sql.NullString
-		if err := rows.Scan(append([]any{&status, &has}, r.dest(&beforeID, &before, &next, &username)...)...); err != nil {
+		if err := rows.Scan(append([]any{&status, &dismissed, &has}, r.dest(&beforeID, &before, &next, &username)...)...); err != nil {
 			return nil, n, err
 		}
 		if !has {
 			break
 		}
-		hist = append(hist, HistoryEntry{ID: r.ID, ClaimID: r.ClaimID, Action: r.later("action"), From: r.From, To: r.To,
+		action := r.later("action")
+		switch action {
+		case HistoryDismiss:
+			dismissedByHistory = true
+		case HistoryRestore:
+			dismissedByHistory = false
+		}
+		hist = append(hist, HistoryEntry{ID: r.ID, ClaimID: r.ClaimID, Action: action, From: r.From, To: r.To,
 			UserID: r.UserID, Username: username, Note: r.Note, CreatedAt: parseTime(r.CreatedAt)})
 		if broken != nil {
 			continue
@@ -434,6 +467,9 @@ func (s *Store) ClaimHistory(ctx context.Context, claimID int64) ([]HistoryEntry
 	if status != cur {
 		return hist, n, &ChainError{ClaimID: claimID, Problem: fmt.Sprintf("its status is %s, but its history leaves it %s", status, cur)}
 	}
+	if ce := checkDismissed(claimID, dismissed, dismissedByHistory); ce != nil {
+		return hist, n, ce
+	}
 	return hist, n, nil
 }
 
@@ -445,7 +481,7 @@ var claimChainQuery = claimChainSQL()
 
 func claimChainSQL() string {
 	var b strings.Builder
-	b.WriteString(`SELECT c.status, h.id IS NOT NULL, coalesce(h.id, 0), coalesce(h.claim_id, 0), coalesce(h.from_status, ''),
+	b.WriteString(`SELECT c.status, c.dismissed, h.id IS NOT NULL, coalesce(h.id, 0), coalesce(h.claim_id, 0), coalesce(h.from_status, ''),
 		coalesce(h.to_status, ''), coalesce(h.user_id, 0), coalesce(h.note, ''), coalesce(h.created_at, '')`)
 	for _, col := range laterColumns {
 		b.WriteString(`, coalesce(CAST(h."` + col.Name + `" AS TEXT), '')`)

@@ -150,6 +150,7 @@ func TestVerifyNamesTheTamperedRow(t *testing.T) {
 		{"first row removed", []string{`DELETE FROM status_history WHERE id = 1`}, 2, 1, "does not link to the start", 0},
 		{"claim status edited", []string{`UPDATE claims SET status = 'confirmed' WHERE id = (SELECT min(id) FROM claims)`}, 0, 0, "its status is confirmed, but its history leaves it disputed", 0},
 		{"untouched claim edited", []string{`UPDATE claims SET status = 'disputed' WHERE id = (SELECT max(id) FROM claims)`}, 0, 2, "its history leaves it unverified", 0},
+		{"claim dismissed unrecorded", []string{`UPDATE claims SET dismissed = 1, dismiss_reason = 'x' WHERE id = (SELECT max(id) FROM claims)`}, 0, 2, "it is dismissed, but its history does not dismiss it", 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -183,6 +184,34 @@ func TestVerifyNamesTheTamperedRow(t *testing.T) {
 				t.Fatalf("claim page history %+v\nHistory %+v", shown, listed)
 			}
 		})
+	}
+}
+
+// A dismissal is a history row: a claim put back in the queue by hand,
+// beside its history, is caught by verify and by the claim page.
+func TestVerifyCatchesAnUndoneDismissal(t *testing.T) {
+	ctx := context.Background()
+	s, cs := reviewed(t)
+	c, err := s.Claim(ctx, cs[2].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := s.UserByName(ctx, "ann")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Dismiss(ctx, c.ID, u.ID, c.Version, "a caption"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.VerifyHistory(ctx); err != nil {
+		t.Fatalf("before: %v", err)
+	}
+	tamper(t, s, `UPDATE claims SET dismissed = 0, dismiss_reason = '' WHERE id = `+strconv.FormatInt(c.ID, 10))
+	for _, err := range []error{func() error { _, err := s.VerifyHistory(ctx); return err }(),
+		func() error { _, _, err := s.ClaimHistory(ctx, c.ID); return err }()} {
+		if ce := chainErr(t, err); ce.ClaimID != c.ID || !strings.Contains(ce.Problem, "in the queue, but its history leaves it dismissed") {
+			t.Fatalf("got %v", ce)
+		}
 	}
 }
 
