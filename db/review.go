@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -47,6 +48,11 @@ func refuseBlind(ctx context.Context, tx *sql.Tx, claimID, userID int64, act str
 	return nil
 }
 
+// sqlOpinionWithdrawOpen closes a claim's pending second opinion, if any,
+// as withdrawn, giving whom it was asked of.
+const sqlOpinionWithdrawOpen = `UPDATE second_opinions SET second_at = ?, cancelled_by = ?
+		WHERE claim_id = ? AND second_at IS NULL RETURNING second_user_id`
+
 const sqlOpinionPending = `SELECT count(*) FROM second_opinions
 		WHERE claim_id = ? AND second_user_id = ? AND second_at IS NULL`
 
@@ -72,6 +78,21 @@ func recordStatusChange(ctx context.Context, tx txRunner, c Claim, historyID, us
 		}
 		if n, _ := res.RowsAffected(); n > 0 {
 			if err := logPublication(ctx, tx, now, c, ActUnpublish, userID); err != nil {
+				return err
+			}
+		}
+		// A pending second opinion was asked on the verdict this replaces:
+		// answered, it would be compared with a verdict no longer held.
+		// The request is withdrawn with the change; an editor may ask again.
+		var second int64
+		err = tx.QueryRowContext(ctx, sqlOpinionWithdrawOpen, formatTime(now), userID, c.ID).Scan(&second)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return err
+		default:
+			if err := logActivity(ctx, tx, now, activityRow{userID: userID, action: ActOpinionWithdraw, documentID: c.DocumentID,
+				claimID: c.ID, subjectID: second}); err != nil {
 				return err
 			}
 		}

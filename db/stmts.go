@@ -142,7 +142,7 @@ func (s *Store) txQueryRow(ctx context.Context, tx *sql.Tx, query string, args .
 // writer's one connection is taken, so they cannot be prepared on first use
 // as reads are.
 var keptWrites = []string{sqlSetStatusRead, sqlSetStatusUpdate,
-	sqlHistoryLast, historyInsertSQL(), sqlActivityInsert, sqlOpinionPending, sqlUnpublish}
+	sqlHistoryLast, historyInsertSQL(), sqlActivityInsert, sqlOpinionPending, sqlUnpublish, sqlOpinionWithdrawOpen}
 
 func (s *Store) prepareWrites(ctx context.Context) error {
 	c := &s.wstmts

@@ -782,3 +782,55 @@ func TestClaimInTextSaysWhichRecordsAClaimHas(t *testing.T) {
 		t.Errorf("unknown claim: %v", err)
 	}
 }
+
+// A new verdict while a second opinion is pending withdraws the request:
+// answered, it would be compared with a verdict no longer held, and the
+// agreement figures would count a disagreement between two reviewers who
+// now say the same.
+func TestNewVerdictWithdrawsAPendingOpinion(t *testing.T) {
+	f := newTeam(t)
+	s, ctx := f.s, context.Background()
+	c := f.claims[0]
+	if _, err := s.SetStatus(ctx, c.ID, f.ann.ID, 1, StatusDisputed, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RequestSecondOpinion(ctx, c.ID, f.ed.ID, f.bob.ID); err != nil {
+		t.Fatal(err)
+	}
+	// A note alone keeps the verdict, and the request.
+	if _, err := s.SetStatus(ctx, c.ID, f.ann.ID, 2, StatusDisputed, "one more source"); err != nil {
+		t.Fatal(err)
+	}
+	if pending, _ := s.PendingOpinions(ctx, f.bob.ID); !pending[c.ID] {
+		t.Fatal("a note withdrew the request")
+	}
+	if _, err := s.SetStatus(ctx, c.ID, f.ann.ID, 3, StatusConfirmed, "the minutes say so"); err != nil {
+		t.Fatal(err)
+	}
+	if pending, _ := s.PendingOpinions(ctx, f.bob.ID); pending[c.ID] {
+		t.Fatal("still pending after a new verdict")
+	}
+	all, _ := s.SecondOpinions(ctx, c.ID)
+	if len(all) != 1 || all[0].Open() || all[0].CancelledBy != "ann" || all[0].SecondStatus != "" {
+		t.Fatalf("opinions = %+v", all)
+	}
+	if _, err := s.SubmitSecondOpinion(ctx, c.ID, f.bob.ID, StatusConfirmed, ""); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("answered a withdrawn request: %v", err)
+	}
+	if pairs, _ := s.OpinionPairs(ctx); len(pairs) != 0 {
+		t.Fatalf("pairs = %+v", pairs)
+	}
+	// Asked again, on the verdict held now.
+	o, err := s.RequestSecondOpinion(ctx, c.ID, f.ed.ID, f.bob.ID)
+	if err != nil || o.FirstStatus != StatusConfirmed {
+		t.Fatalf("asked again: %+v %v", o, err)
+	}
+	feed, _, _ := s.Activity(ctx, ActivityFilter{})
+	found := false
+	for _, a := range feed {
+		found = found || (a.Action == ActOpinionWithdraw && a.ClaimID == c.ID && a.User == "ann" && a.Subject == "bob")
+	}
+	if !found {
+		t.Errorf("the feed does not say the request was withdrawn: %+v", feed)
+	}
+}

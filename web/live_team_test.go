@@ -273,15 +273,20 @@ func TestDocumentHighlightsFollowChanges(t *testing.T) {
 	if _, err := a.store.RequestSecondOpinion(ctx, id, eddieU.ID, robU.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.store.SetStatus(ctx, id, ritaU.ID, 2, "confirmed", ""); err != nil {
+	// The claim changes while rob owes his opinion (a new verdict would
+	// withdraw the request: an editor dismisses and restores it).
+	if _, err := a.store.Dismiss(ctx, id, eddieU.ID, 2, "checking"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.store.Restore(ctx, id, eddieU.ID, 3, ""); err != nil {
 		t.Fatal(err)
 	}
 	r = rob.get("/claims/" + itoa(id) + "/mark?shown=2")
-	if r.code != http.StatusOK || r.doc.Find(".s-hidden").Length() != 2 || strings.Contains(r.body, "s-confirmed") || strings.Contains(r.body, "Confirmed") {
+	if r.code != http.StatusOK || r.doc.Find(".s-hidden").Length() != 2 || strings.Contains(r.body, "s-disputed") || strings.Contains(r.body, "Disputed") {
 		t.Fatalf("blind reviewer's highlight:\n%s", r.body)
 	}
 	// Nor does the progress tell the verdict: the claim counts as hidden.
-	if h, c := strings.TrimSpace(r.doc.Find("#doc-progress .c-hidden").Text()), strings.TrimSpace(r.doc.Find("#doc-progress .c-confirmed").Text()); h != "1 hidden" || c != "0 confirmed" {
+	if h, c := strings.TrimSpace(r.doc.Find("#doc-progress .c-hidden").Text()), strings.TrimSpace(r.doc.Find("#doc-progress .c-disputed").Text()); h != "1 hidden" || c != "0 disputed" {
 		t.Fatalf("blind reviewer's progress: %q, %q\n%s", h, c, r.body)
 	}
 	for _, bad := range []string{"/mark", "/mark?shown=0"} {

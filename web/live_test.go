@@ -574,8 +574,16 @@ func TestLiveAndSearchKeepSecondOpinionsBlind(t *testing.T) {
 	}
 	cl, _ := a.store.Claim(ctx, id)
 	shown := itoa(cl.Version)
-	// rita reviews again while rob's page is open.
-	if _, err := a.store.SetStatus(ctx, id, ritaU.ID, cl.Version, "confirmed", "Second look: the logbook was misread."); err != nil {
+	// The claim changes while rob's page is open: rita comments, and an
+	// editor dismisses and restores it (a new verdict would withdraw the
+	// request).
+	if _, err := a.store.AddComment(ctx, id, ritaU.ID, "Second look: the logbook was misread."); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.store.Dismiss(ctx, id, eddie.ID, cl.Version, "checking"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.store.Restore(ctx, id, eddie.ID, cl.Version+1, ""); err != nil {
 		t.Fatal(err)
 	}
 
@@ -611,7 +619,7 @@ func TestLiveAndSearchKeepSecondOpinionsBlind(t *testing.T) {
 	if !strings.Contains(s.doc.Find("ol.results").Text(), "Hidden") {
 		t.Errorf("search result badge: %q", s.doc.Find("ol.results").Text())
 	}
-	if s := rob.get("/search?status=confirmed"); s.doc.Find(`ol.results a[href="`+path+`"]`).Length() != 0 {
+	if s := rob.get("/search?status=disputed"); s.doc.Find(`ol.results a[href="`+path+`"]`).Length() != 0 {
 		t.Error("a status filter in search tells rob the verdict")
 	}
 	// rita, who is not blind, sees it all.
