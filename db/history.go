@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"factdesk/extract"
 )
 
 // The history chain makes status_history tamper-evident: each row stores
@@ -303,7 +305,7 @@ func (s *Store) VerifyHistory(ctx context.Context) (ChainReport, error) {
 		return rep, err
 	}
 	defer tx.Rollback()
-	last := map[int64]string{}   // claim id -> status its latest row set
+	last := map[int64]string{}    // claim id -> status its latest row set
 	dismissed := map[int64]bool{} // claim id -> dismissed by its latest dismissal or restoration
 	var prev string
 	var after int64
@@ -371,7 +373,67 @@ func (s *Store) VerifyHistory(ctx context.Context) (ChainReport, error) {
 		}
 		return rep, &ChainError{ClaimID: id, Problem: "it has history but the claim is missing"}
 	}
-	return rep, nil
+	return rep, verifyClaimText(ctx, tx)
+}
+
+// verifyClaimText checks that every claim's text is the article's text at
+// its offsets: a verdict recorded on a claim whose words were changed since
+// would stand for a sentence the article does not hold. Claims are read a
+// document at a time, with its body once.
+func verifyClaimText(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT c.id, c.document_id, c.start, c."end", c.text FROM claims c ORDER BY c.document_id, c.id`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	type claimAt struct {
+		id         int64
+		start, end int
+		text       string
+	}
+	var doc int64
+	var batch []claimAt
+	check := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		var body string
+		if err := tx.QueryRowContext(ctx, `SELECT body FROM documents WHERE id = ?`, doc).Scan(&body); err != nil {
+			return err
+		}
+		cps := make([]int, 0, 2*len(batch))
+		for _, c := range batch {
+			cps = append(cps, c.start, c.end)
+		}
+		offs := extract.ByteOffsets(body, cps...)
+		for i, c := range batch {
+			b0, b1 := offs[2*i], offs[2*i+1]
+			if b0 < 0 || b1 > len(body) || b0 > b1 || body[b0:b1] != c.text {
+				return &ChainError{ClaimID: c.id, Problem: fmt.Sprintf(
+					"its text is not the article's text at its place (%d..%d): the claim or the article was changed outside factdesk", c.start, c.end)}
+			}
+		}
+		batch = batch[:0]
+		return nil
+	}
+	for rows.Next() {
+		var c claimAt
+		var d int64
+		if err := rows.Scan(&c.id, &d, &c.start, &c.end, &c.text); err != nil {
+			return err
+		}
+		if d != doc {
+			if err := check(); err != nil {
+				return err
+			}
+			doc = d
+		}
+		batch = append(batch, c)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return check()
 }
 
 // checkDismissed compares a claim's dismissed flag with what its history

@@ -215,6 +215,27 @@ func TestVerifyCatchesAnUndoneDismissal(t *testing.T) {
 	}
 }
 
+// A claim's words or place changed outside factdesk are caught by verify:
+// its verdict would stand for a sentence the article does not hold.
+func TestVerifyCatchesChangedClaimText(t *testing.T) {
+	ctx := context.Background()
+	for _, q := range []string{
+		`UPDATE claims SET text = 'at most 1,000 troops' WHERE id = %d`,
+		`UPDATE claims SET start = start + 1 WHERE id = %d`,
+		`UPDATE claims SET "end" = 100000 WHERE id = %d`,
+	} {
+		s, cs := reviewed(t)
+		if _, err := s.VerifyHistory(ctx); err != nil {
+			t.Fatalf("before: %v", err)
+		}
+		tamper(t, s, fmt.Sprintf(q, cs[1].ID))
+		_, err := s.VerifyHistory(ctx)
+		if ce := chainErr(t, err); ce.ClaimID != cs[1].ID || !strings.Contains(ce.Problem, "its text is not the article's text at its place") {
+			t.Fatalf("%s: got %v", q, ce)
+		}
+	}
+}
+
 // A row rewritten with its hash recomputed still breaks the link from the
 // row after it; the claim check of the rewritten row's claim sees it.
 func TestVerifyCatchesRecomputedHash(t *testing.T) {
