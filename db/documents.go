@@ -257,8 +257,17 @@ func storeDocuments(ctx context.Context, tx *sql.Tx, xs []Extracted, now string,
 // checkClaims checks every claim against the body before writing: an offset
 // that does not match its text is a bug upstream and must not be stored.
 func checkClaims(body string, claims []extract.Claim) error {
+	if i := mismatch(body, claims); i >= 0 {
+		return fmt.Errorf("claim %d..%d does not match the document text", claims[i].Start, claims[i].End)
+	}
+	return nil
+}
+
+// mismatch returns the index of the first claim whose text is not the
+// body's text at its code point offsets, or -1 when every one is.
+func mismatch(body string, claims []extract.Claim) int {
 	if len(claims) == 0 {
-		return nil
+		return -1
 	}
 	offs := make([]int, 0, 2*len(claims))
 	for _, c := range claims {
@@ -268,10 +277,10 @@ func checkClaims(body string, claims []extract.Claim) error {
 	for i, c := range claims {
 		b0, b1 := byteOffs[2*i], byteOffs[2*i+1]
 		if c.Start < 0 || b0 >= b1 || body[b0:b1] != c.Text {
-			return fmt.Errorf("claim %d..%d does not match the document text", c.Start, c.End)
+			return i
 		}
 	}
-	return nil
+	return -1
 }
 
 // insertClaims checks claims of one document and stores them.

@@ -386,40 +386,28 @@ func verifyClaimText(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	defer rows.Close()
-	type claimAt struct {
-		id         int64
-		start, end int
-		text       string
-	}
 	var doc int64
-	var batch []claimAt
+	var ids []int64
+	var claims []extract.Claim
 	check := func() error {
-		if len(batch) == 0 {
+		if len(claims) == 0 {
 			return nil
 		}
 		var body string
 		if err := tx.QueryRowContext(ctx, `SELECT body FROM documents WHERE id = ?`, doc).Scan(&body); err != nil {
 			return err
 		}
-		cps := make([]int, 0, 2*len(batch))
-		for _, c := range batch {
-			cps = append(cps, c.start, c.end)
+		if i := mismatch(body, claims); i >= 0 {
+			return &ChainError{ClaimID: ids[i], Problem: fmt.Sprintf(
+				"its text is not the article's text at its place (%d..%d): the claim or the article was changed outside factdesk", claims[i].Start, claims[i].End)}
 		}
-		offs := extract.ByteOffsets(body, cps...)
-		for i, c := range batch {
-			b0, b1 := offs[2*i], offs[2*i+1]
-			if b0 < 0 || b1 > len(body) || b0 > b1 || body[b0:b1] != c.text {
-				return &ChainError{ClaimID: c.id, Problem: fmt.Sprintf(
-					"its text is not the article's text at its place (%d..%d): the claim or the article was changed outside factdesk", c.start, c.end)}
-			}
-		}
-		batch = batch[:0]
+		ids, claims = ids[:0], claims[:0]
 		return nil
 	}
 	for rows.Next() {
-		var c claimAt
-		var d int64
-		if err := rows.Scan(&c.id, &d, &c.start, &c.end, &c.text); err != nil {
+		var id, d int64
+		var c extract.Claim
+		if err := rows.Scan(&id, &d, &c.Start, &c.End, &c.Text); err != nil {
 			return err
 		}
 		if d != doc {
@@ -428,7 +416,7 @@ func verifyClaimText(ctx context.Context, tx *sql.Tx) error {
 			}
 			doc = d
 		}
-		batch = append(batch, c)
+		ids, claims = append(ids, id), append(claims, c)
 	}
 	if err := rows.Err(); err != nil {
 		return err
