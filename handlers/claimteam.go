@@ -80,22 +80,26 @@ func (h *Handler) claimTeam(c echo.Context, p *views.ClaimPage, cl db.Claim, has
 		if err != nil {
 			return err
 		}
-		first := ""
-		if hasVerdict {
-			for _, r := range p.History {
-				if r.Action == db.HistoryStatus {
-					first = r.User // newest first: the current verdict's author
-					break
-				}
+		// A blind opinion is asked of someone who has seen no verdict on
+		// the claim (db.RequestSecondOpinion): not one with a row in its
+		// history, nor one who answered a request on it.
+		seen := map[string]bool{}
+		for _, r := range p.History {
+			seen[strings.ToLower(r.User)] = true
+		}
+		for _, o := range opinions {
+			if o.SecondStatus != "" {
+				seen[strings.ToLower(o.SecondUser)] = true
 			}
 		}
 		for _, au := range users {
 			t.Assignable = append(t.Assignable, views.Option{ID: au.ID, Name: au.Username})
-			if au.ID != u.ID && !strings.EqualFold(au.Username, first) {
+			if au.ID != u.ID && !seen[strings.ToLower(au.Username)] {
 				t.Askable = append(t.Askable, views.Option{ID: au.ID, Name: au.Username})
 			}
 		}
-		t.CanAsk = hasVerdict && !open && !cl.Dismissed && len(t.Askable) > 0
+		// Not on a published claim either: its verdict is public.
+		t.CanAsk = hasVerdict && !open && !cl.Dismissed && !has.Published && len(t.Askable) > 0
 	}
 	return nil
 }

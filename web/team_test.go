@@ -666,6 +666,17 @@ func TestSecondOpinionIsBlindThenShowsBoth(t *testing.T) {
 	if ag := eddie.get("/agreement"); ag.doc.Find("#overall-percent").Text() != "0.0%" {
 		t.Errorf("agreement after one disagreement: %q", ag.doc.Find("#overall-percent").Text())
 	}
+	// Asked again, the editor is not offered rita or rob, who have seen a
+	// verdict on it; nor anyone once it is published.
+	if opts := eddie.get(path).doc.Find("#second-reviewer option").Text(); opts == "" || strings.Contains(opts, "rita") || strings.Contains(opts, "rob") {
+		t.Errorf("second reviewer choices after an answer = %q", opts)
+	}
+	if _, err := a.store.Publish(context.Background(), cl.ID, a.user("eddie").ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	if eddie.get(path).doc.Find("#second-reviewer").Length() != 0 {
+		t.Error("a second opinion is offered on a published claim")
+	}
 }
 
 // Three more opinions through the store, then the page's figures against
