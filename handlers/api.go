@@ -12,12 +12,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
 	"factdesk/db"
+	"factdesk/strictjson"
 )
 
 // API errors that are the request's fault rather than the data's.
@@ -153,7 +153,7 @@ func decodeJSON(c echo.Context, v any) error {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return fmt.Errorf("%w: the body must hold one JSON object and nothing after it", ErrBadRequest)
 	}
-	if first, again := repeatedKey(data); again != "" {
+	if first, again := strictjson.RepeatedKey(data); again != "" {
 		if first == again {
 			return fmt.Errorf("%w: the key %q is given twice; give each key once", ErrBadRequest, again)
 		}
@@ -161,69 +161,6 @@ func decodeJSON(c echo.Context, v any) error {
 			ErrBadRequest, first, again)
 	}
 	return nil
-}
-
-// repeatedKey finds the first key of an object in data (valid JSON) that
-// repeats an earlier key of the same object, as encoding/json matches
-// fields: whatever the letter case. It returns both spellings, or "" when
-// no key repeats.
-func repeatedKey(data []byte) (first, again string) {
-	// One frame per open object (keys set) or array (keys nil); wantKey
-	// says the object's next string is a key.
-	type frame struct {
-		keys    map[string]string // folded key -> as given
-		wantKey bool
-	}
-	var stack []frame
-	valueDone := func() {
-		if n := len(stack); n > 0 && stack[n-1].keys != nil {
-			stack[n-1].wantKey = true
-		}
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return "", ""
-		}
-		switch t := tok.(type) {
-		case json.Delim:
-			switch t {
-			case '{':
-				stack = append(stack, frame{keys: map[string]string{}, wantKey: true})
-			case '[':
-				stack = append(stack, frame{})
-			default:
-				stack = stack[:len(stack)-1]
-				valueDone()
-			}
-		case string:
-			if n := len(stack); n > 0 && stack[n-1].keys != nil && stack[n-1].wantKey {
-				top := &stack[n-1]
-				f := foldKey(t)
-				if prev, ok := top.keys[f]; ok {
-					return prev, t
-				}
-				top.keys[f], top.wantKey = t, false
-				continue
-			}
-			valueDone()
-		default:
-			valueDone()
-		}
-	}
-}
-
-// foldKey maps every letter of s to the smallest of its case variants, as
-// encoding/json does to match a key to a field.
-func foldKey(s string) string {
-	return strings.Map(func(r rune) rune {
-		least := r
-		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
-			least = min(least, f)
-		}
-		return least
-	}, s)
 }
 
 // decodeOptionalJSON is decodeJSON for a body that may be left out.
@@ -251,48 +188,11 @@ func readJSONBody(c echo.Context) ([]byte, error) {
 		return nil, fmt.Errorf("%w: the body is not valid UTF-8 (an invalid byte at offset %d); send JSON as UTF-8",
 			ErrBadRequest, invalidUTF8At(data))
 	}
-	if at := loneSurrogateAt(data); at >= 0 {
+	if at := strictjson.LoneSurrogate(data); at >= 0 {
 		return nil, fmt.Errorf("%w: the escape %s at offset %d is half of a UTF-16 surrogate pair without the other half, "+
 			"so it stands for no character; send the character itself, or both halves of its pair", ErrBadRequest, data[at:at+6], at)
 	}
 	return data, nil
-}
-
-// loneSurrogateAt is the offset of the first \u escape in data that is a
-// high surrogate not followed by an escaped low one, or a low surrogate
-// not preceded by a high one; -1 when there is none. Every backslash in
-// valid JSON begins an escape in a string, so no other state is needed.
-func loneSurrogateAt(data []byte) int {
-	for i := 0; i < len(data); i++ {
-		if data[i] != '\\' {
-			continue
-		}
-		r := escapedRune(data[i:])
-		switch {
-		case r >= 0xDC00 && r <= 0xDFFF:
-			return i
-		case r >= 0xD800 && r <= 0xDBFF:
-			if lo := escapedRune(data[i+6:]); lo < 0xDC00 || lo > 0xDFFF {
-				return i
-			}
-			i += 11 // past both escapes
-		default:
-			i++ // past the escaped character, which may be a backslash
-		}
-	}
-	return -1
-}
-
-// escapedRune is the code unit of a \uXXXX escape at the start of b, or -1.
-func escapedRune(b []byte) rune {
-	if len(b) < 6 || b[0] != '\\' || b[1] != 'u' {
-		return -1
-	}
-	n, err := strconv.ParseUint(string(b[2:6]), 16, 16)
-	if err != nil {
-		return -1
-	}
-	return rune(n)
 }
 
 // invalidUTF8At is the offset of the first byte of data that is not UTF-8.
