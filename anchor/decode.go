@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"factdesk/strictjson"
 )
 
 // MaxItems is the most items one request or file may carry.
@@ -35,6 +37,11 @@ func Decode(data []byte) ([]Decoded, error) {
 	if !utf8.Valid(data) {
 		// encoding/json would turn the bytes into U+FFFD without a word.
 		return nil, fmt.Errorf("%w: the claims are not valid UTF-8; save them as UTF-8 and try again", ErrFormat)
+	}
+	if at := strictjson.LoneSurrogate(data); at >= 0 {
+		// Nor would it say a word of half a surrogate pair.
+		return nil, fmt.Errorf("%w: the escape %s at offset %d is half of a UTF-16 surrogate pair without the other half; "+
+			"send the character itself, or both halves of its pair", ErrFormat, data[at:at+6], at)
 	}
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 {
@@ -103,6 +110,10 @@ func decodeItem(raw json.RawMessage) (Item, *Error) {
 	var w wire
 	if err := json.Unmarshal(raw, &w); err != nil {
 		return Item{}, fail(CodeInvalid, "not a claim object: %s", jsonProblem(err))
+	}
+	if first, again := strictjson.RepeatedKey(raw); again != "" {
+		// encoding/json kept the last of the two: the item says two things.
+		return Item{}, fail(CodeInvalid, "the key %q is given twice (as %q and %q); give each key once", again, first, again)
 	}
 	it := Item{Start: w.Start, End: w.End, Score: w.Score, Kind: strings.TrimSpace(w.Kind), Speaker: strings.TrimSpace(w.Speaker),
 		Classes: classes(w.Body)}

@@ -76,13 +76,14 @@ func TestDecodeReportsEveryBadItem(t *testing.T) {
 		`{"target":{"selector":{"type":"TextPositionSelector","start":3}}}`,
 		`[1,2]`,
 		`{"kind":"` + strings.Repeat("k", 51) + `","text":"x"}`,
+		`{"text":"x","Text":"y"}`,
 	}, "\n")
 	got, err := Decode([]byte(in))
-	if err != nil || len(got) != 11 {
+	if err != nil || len(got) != 12 {
 		t.Fatalf("%d items, %v", len(got), err)
 	}
 	wants := []string{"", "start must be a whole number", "start must be a whole number", "invalid JSON", "score", "no selector",
-		"no TextQuoteSelector", "needs exact", "needs start and end", "not a claim object", "kind"}
+		"no TextQuoteSelector", "needs exact", "needs start and end", "not a claim object", "kind", `the key "Text" is given twice`}
 	for i, w := range wants {
 		switch {
 		case w == "" && got[i].Err != nil:
@@ -91,7 +92,7 @@ func TestDecodeReportsEveryBadItem(t *testing.T) {
 			t.Errorf("item %d: %v, want %q", i, got[i].Err, w)
 		}
 	}
-	for _, bad := range []string{"", "  ", "hello", "[{\"text\":\"caf\xe9\"}]", `[{"text":"a"}`, `{"items":{"text":"a"}}`, "[" + strings.Repeat(`{},`, MaxItems) + "{}]"} {
+	for _, bad := range []string{"", "  ", "hello", "[{\"text\":\"caf\xe9\"}]", `[{"text":"caf\udce9"}]`, `[{"text":"a"}`, `{"items":{"text":"a"}}`, "[" + strings.Repeat(`{},`, MaxItems) + "{}]"} {
 		if _, err := Decode([]byte(bad)); !errors.Is(err, ErrFormat) {
 			t.Errorf("Decode(%.30q) = %v, want ErrFormat", bad, err)
 		}
