@@ -499,6 +499,20 @@ func TestMissingDatabaseIsNotCreated(t *testing.T) {
 	}
 }
 
+// serve on an address that is not this machine's says so in plain words,
+// and makes no database.
+func TestServeOnAForeignAddressSaysSo(t *testing.T) {
+	c := newCLI(t)
+	addr := "203.0.113.5:8080" // TEST-NET-3: no machine's own
+	out, _, err := c.run("", "serve", "--addr", addr)
+	if err == nil || err.Error() != "cannot listen on "+addr+": that is not an address of this machine; give one of its own, such as 127.0.0.1:8080, or 0.0.0.0:8080 for all of them" || out != "" {
+		t.Fatalf("serve on a foreign address: %q %v", out, err)
+	}
+	if _, err := os.Stat(c.db); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the database was made: %v", err)
+	}
+}
+
 // serve on a busy port fails before it opens the database, so a failed
 // start leaves no new file.
 func TestServeOnBusyPortMakesNoDatabase(t *testing.T) {

@@ -59,11 +59,8 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	// Listen (and load the certificate) before opening the database, which
 	// makes the file: a start that fails on a busy port leaves nothing behind.
 	ln, err := net.Listen("tcp", *addr)
-	if errors.Is(err, syscall.EADDRINUSE) {
-		return fmt.Errorf("cannot listen on %s: another program (another factdesk?) is using that address; stop it or choose another --addr", *addr)
-	}
 	if err != nil {
-		return fmt.Errorf("cannot listen on %s: %w", *addr, err)
+		return listenError(*addr, err)
 	}
 	scheme := "http://"
 	if wcfg.TLS {
@@ -234,4 +231,24 @@ func serverGC() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(256 << 20)
 	}
+}
+
+// listenError says in plain words why the server cannot listen on addr.
+func listenError(addr string, err error) error {
+	var dns *net.DNSError
+	switch {
+	case errors.Is(err, syscall.EADDRINUSE):
+		return fmt.Errorf("cannot listen on %s: another program (another factdesk?) is using that address; stop it or choose another --addr", addr)
+	case errors.Is(err, syscall.EADDRNOTAVAIL):
+		return fmt.Errorf("cannot listen on %s: that is not an address of this machine; give one of its own, such as 127.0.0.1:8080, or 0.0.0.0:8080 for all of them", addr)
+	case errors.Is(err, syscall.EACCES):
+		return fmt.Errorf("cannot listen on %s: this account may not use that port (ports below 1024 need privileges); choose another --addr, such as 127.0.0.1:8080", addr)
+	case errors.As(err, &dns) && dns.IsNotFound:
+		return fmt.Errorf("cannot listen on %s: there is no host named %s; give an address of this machine, such as 127.0.0.1:8080", addr, dns.Name)
+	}
+	var op *net.OpError
+	if errors.As(err, &op) {
+		err = op.Err // without Go's "listen tcp ADDR:" before it
+	}
+	return fmt.Errorf("cannot listen on %s: %w", addr, err)
 }
