@@ -337,6 +337,9 @@ func (x *extractor) sentence(s *sent) {
 	f[fNews] = 1
 	score := x.score(f, ws)
 	st := text[s.bs:s.be]
+	if score < MinScore && attributed && quotesCount(text, ws) {
+		score = MinScore
+	}
 	if score < MinScore {
 		if x.report != nil {
 			x.report(s.bs, s.be, VerdictLow, score, f)
@@ -464,4 +467,36 @@ func isLowerRune(r rune) bool {
 		return r >= 'a' && r <= 'z'
 	}
 	return isLower(r)
+}
+
+// quotesCount reports a count inside the quoted words of a sentence: a
+// number that is not part of a date, or a magnitude ("several dozens",
+// "hundreds", "40 percent"). A speaker's own estimate of a figure is what a
+// fact-checker checks first, however hedged its wording ("I would say
+// certainly in the realm of dozens"), and the model, which weighs the hedge,
+// scores such estimates low; the sentence is kept at the threshold.
+func quotesCount(text string, ws []word) bool {
+	for i, w := range ws {
+		if !w.quoted {
+			continue
+		}
+		if w.shape&shNumber != 0 && !isDateNumber(text, ws, i) {
+			return true
+		}
+		if w.flags&lxNumber != 0 && isMagnitude(text, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func isMagnitude(text string, w word) bool {
+	for _, m := range [...]string{"dozen", "dozens", "hundred", "hundreds",
+		"thousand", "thousands", "million", "millions", "billion", "billions",
+		"trillion", "trillions", "percent"} {
+		if wordIs(text, w, m) {
+			return true
+		}
+	}
+	return false
 }

@@ -486,3 +486,29 @@ func TestQuoteFragmentsBecomeTheWholeQuote(t *testing.T) {
 		t.Fatalf("no claim for the quotation in %q", got)
 	}
 }
+
+// A named speaker's estimate of a figure is kept however hedged its words;
+// the same hedged voice with no figure, or with only a date, is not.
+func TestHedgedEstimateIsKept(t *testing.T) {
+	text := "Fire chief Marta Lindqvist spoke to reporters at the scene on Sunday.\n\n" +
+		"“I can’t tell you an exact figure, it’s hard for me to say from here,” Lindqvist said. " +
+		"“I would say somewhere in the realm of hundreds, maybe more.”\n\n" +
+		"“I would say we will probably be here until about the 3rd, maybe longer,” Lindqvist said.\n"
+	cs := Extract(text)
+	checkClaims(t, text, cs)
+	var est *Claim
+	for i, c := range cs {
+		if strings.Contains(c.Text, "realm of hundreds") {
+			est = &cs[i]
+		}
+		if strings.Contains(c.Text, "exact figure") || strings.Contains(c.Text, "until about") {
+			t.Errorf("a hedge without a figure is a claim: %q (%.2f)", c.Text, c.Score)
+		}
+	}
+	if est == nil {
+		t.Fatalf("the estimate is not a claim; claims: %+v", cs)
+	}
+	if est.Speaker != "Lindqvist" || est.Kind != KindQuantity || len(est.Numbers) == 0 {
+		t.Errorf("estimate: speaker %q, kind %q, numbers %v", est.Speaker, est.Kind, est.Numbers)
+	}
+}
