@@ -90,8 +90,6 @@ type ActivityFilter struct {
 	ViewerID int64
 }
 
-// blindActions are the actions hidden from a pending second reviewer.
-// Publishing tells that a claim was confirmed or disputed.
 // claimCount is a count of claims as the activity feed shows it: "1 claim",
 // "3 claims" (views.Claims words counts the same way on pages).
 func claimCount(n int) string {
@@ -101,7 +99,10 @@ func claimCount(n int) string {
 	return strconv.Itoa(n) + " claims"
 }
 
-const blindActions = `('status', 'dismiss', 'restore', 'comment', 'evidence', 'publish', 'unpublish')`
+// blindActions are the actions hidden from a pending second reviewer.
+// Publishing tells that a claim was confirmed or disputed, and an earlier
+// second opinion gives a verdict of its own.
+const blindActions = `('status', 'dismiss', 'restore', 'comment', 'evidence', 'publish', 'unpublish', 'opinion')`
 
 // Activity returns a page of the feed and the cursor of the next page (0 on
 // the last page). Keyset paging on the id keeps deep pages as cheap as the first.

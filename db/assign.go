@@ -37,13 +37,31 @@ var rank = map[string]int{"viewer": 1, "reviewer": 2, "editor": 3, "admin": 4}
 // returns the claims that changed; claims already so assigned are left
 // alone. One transaction: an unknown claim changes nothing.
 func (s *Store) AssignClaims(ctx context.Context, actorID, assigneeID int64, claimIDs []int64) ([]Claim, error) {
-	changed, _, err := s.assignClaims(ctx, actorID, assigneeID, claimIDs, false)
+	changed, _, err := s.assignClaims(ctx, actorID, assigneeID, claimIDs, false, nil)
+	return changed, err
+}
+
+// AssignClaimSeen assigns one claim as AssignClaims does, provided it is
+// still assigned to seenAssigneeID (0: nobody), as the editor saw it: two
+// editors handing out the same claim at once do not silently undo each
+// other, nor take it from a reviewer given it meanwhile.
+func (s *Store) AssignClaimSeen(ctx context.Context, actorID, assigneeID, claimID, seenAssigneeID int64) ([]Claim, error) {
+	changed, _, err := s.assignClaims(ctx, actorID, assigneeID, []int64{claimID}, false, func(c Claim) error {
+		if c.AssigneeID == seenAssigneeID || c.AssigneeID == assigneeID {
+			return nil
+		}
+		if c.AssigneeID == 0 {
+			return fmt.Errorf("%w: meanwhile someone else took the claim from its reviewer; it is nobody's now. Choose again", ErrInvalid)
+		}
+		return fmt.Errorf("%w: meanwhile someone else gave the claim to %s. Choose again to change that", ErrInvalid, c.Assignee)
+	})
 	return changed, err
 }
 
 // assignClaims is AssignClaims; with skipMissing, unknown claims are
-// returned in missing rather than refusing the whole assignment.
-func (s *Store) assignClaims(ctx context.Context, actorID, assigneeID int64, claimIDs []int64, skipMissing bool) (changed []Claim, missing map[int64]bool, err error) {
+// returned in missing rather than refusing the whole assignment, and check,
+// when given, may refuse a claim as it is now.
+func (s *Store) assignClaims(ctx context.Context, actorID, assigneeID int64, claimIDs []int64, skipMissing bool, check func(Claim) error) (changed []Claim, missing map[int64]bool, err error) {
 	err = s.txAlone(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		changed, missing = nil, map[int64]bool{}
 		to, err := checkAssignee(ctx, tx, assigneeID)
@@ -59,6 +77,11 @@ func (s *Store) assignClaims(ctx context.Context, actorID, assigneeID int64, cla
 			}
 			if err != nil {
 				return err
+			}
+			if check != nil {
+				if err := check(c); err != nil {
+					return err
+				}
 			}
 			if c.AssigneeID == assigneeID {
 				continue

@@ -79,7 +79,7 @@ func (s *Store) Bulk(ctx context.Context, userID int64, a BulkAction, items []Bu
 		for i, it := range items {
 			ids[i] = it.ClaimID
 		}
-		done, missing, err := s.assignClaims(ctx, userID, a.AssigneeID, ids, true)
+		done, missing, err := s.assignClaims(ctx, userID, a.AssigneeID, ids, true, nil)
 		if err != nil {
 			return r, err
 		}

@@ -157,13 +157,13 @@ func collectWith(rows *sql.Rows, scan func(interface{ Scan(...any) error }) (Cla
 // each column of each row under the connection's mutex, and a page reads
 // fifty rows.
 const queueCols = `c.id, c.document_id, d.title, c.text, c.score, c.kind, c.speaker,
-	c.status, c.version, c.dismissed,
+	c.status, c.version, c.dismissed, coalesce(c.assignee_id, 0),
 	coalesce((SELECT username FROM users WHERE id = c.assignee_id), '')`
 
 func scanQueueClaim(row interface{ Scan(...any) error }) (Claim, error) {
 	var c Claim
 	err := row.Scan(&c.ID, &c.DocumentID, &c.DocumentTitle, &c.Text, &c.Score, &c.Kind, &c.Speaker,
-		&c.Status, &c.Version, &c.Dismissed, &c.Assignee)
+		&c.Status, &c.Version, &c.Dismissed, &c.AssigneeID, &c.Assignee)
 	return c, err
 }
 
@@ -483,12 +483,15 @@ func (s *Store) SetStatus(ctx context.Context, claimID, userID, seenVersion int6
 		if err != nil {
 			return err
 		}
-		if c.Version != seenVersion {
-			return &StaleError{Current: c}
-		}
+		// Whether the user may give a verdict at all comes first: a stale
+		// refusal says the claim's verdict, which a reviewer who owes a
+		// blind second opinion must not learn.
 		kt := keptTx{s, tx}
 		if err := checkReviewable(ctx, kt, c, userID); err != nil {
 			return err
+		}
+		if c.Version != seenVersion {
+			return &StaleError{Current: c}
 		}
 		if c.Status == to && note == "" {
 			return fmt.Errorf("%w: the claim is already %s; add a note to record a review without a change", ErrInvalid, to)

@@ -150,6 +150,11 @@ func (s *Store) SubmitSecondOpinion(ctx context.Context, claimID, userID int64, 
 		if err != nil {
 			return err
 		}
+		if c.Dismissed {
+			// Dismissing withdraws the request; this refuses one left
+			// pending by an older factdesk.
+			return fmt.Errorf("%w: this sentence was dismissed as not a claim, so it has no verdict to give a second opinion on", ErrInvalid)
+		}
 		now := s.now()
 		if _, err := tx.ExecContext(ctx, `UPDATE second_opinions SET second_status = ?, second_note = ?, second_at = ? WHERE id = ?`,
 			verdict, note, formatTime(now), id); err != nil {

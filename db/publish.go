@@ -52,6 +52,15 @@ func (s *Store) Publish(ctx context.Context, claimID, userID, seenVersion int64)
 		if err := refuseBlind(ctx, tx, claimID, userID, "publishing it"); err != nil {
 			return err
 		}
+		// A public verdict would lift the blind of the reviewer asked.
+		var open int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM second_opinions WHERE claim_id = ? AND second_at IS NULL`,
+			claimID).Scan(&open); err != nil {
+			return err
+		}
+		if open > 0 {
+			return fmt.Errorf("%w: a second opinion is pending on this claim; publish once it is given, or withdraw the request", ErrInvalid)
+		}
 		if seenVersion > 0 && c.Version != seenVersion {
 			return &StaleError{Current: c}
 		}

@@ -84,17 +84,8 @@ func recordStatusChange(ctx context.Context, tx txRunner, c Claim, historyID, us
 		// A pending second opinion was asked on the verdict this replaces:
 		// answered, it would be compared with a verdict no longer held.
 		// The request is withdrawn with the change; an editor may ask again.
-		var second int64
-		err = tx.QueryRowContext(ctx, sqlOpinionWithdrawOpen, formatTime(now), userID, c.ID).Scan(&second)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-		case err != nil:
+		if err := withdrawOpenOpinion(ctx, tx, now, c, userID); err != nil {
 			return err
-		default:
-			if err := logActivity(ctx, tx, now, activityRow{userID: userID, action: ActOpinionWithdraw, documentID: c.DocumentID,
-				claimID: c.ID, subjectID: second}); err != nil {
-				return err
-			}
 		}
 	}
 	for _, ev := range evidence {
@@ -104,6 +95,21 @@ func recordStatusChange(ctx context.Context, tx txRunner, c Claim, historyID, us
 	}
 	return logActivity(ctx, tx, now, activityRow{userID: userID, action: ActStatus, documentID: c.DocumentID, claimID: c.ID,
 		from: c.Status, to: to, detail: note})
+}
+
+// withdrawOpenOpinion closes the claim's pending second opinion, if any, as
+// withdrawn by userID, with its activity row.
+func withdrawOpenOpinion(ctx context.Context, tx txRunner, now time.Time, c Claim, userID int64) error {
+	var second int64
+	err := tx.QueryRowContext(ctx, sqlOpinionWithdrawOpen, formatTime(now), userID, c.ID).Scan(&second)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return err
+	}
+	return logActivity(ctx, tx, now, activityRow{userID: userID, action: ActOpinionWithdraw, documentID: c.DocumentID,
+		claimID: c.ID, subjectID: second})
 }
 
 // reasonLimit bounds a dismissal reason or restoration note.
@@ -198,9 +204,14 @@ func (s *Store) setDismissed(ctx context.Context, claimID, userID, seenVersion i
 			return err
 		}
 		if dismiss {
-			// A sentence that is not a claim has no review to show: its
-			// public page goes, recorded as an unpublishing, and restoring
-			// it does not bring the page back unasked.
+			// A sentence that is not a claim has no verdict to give a
+			// second opinion on: a pending request is withdrawn.
+			if err := withdrawOpenOpinion(ctx, tx, now, c, userID); err != nil {
+				return err
+			}
+			// Nor a review to show: its public page goes, recorded as an
+			// unpublishing, and restoring it does not bring the page back
+			// unasked.
 			res, err := tx.ExecContext(ctx, sqlUnpublish, claimID)
 			if err != nil {
 				return err

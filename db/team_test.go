@@ -766,8 +766,12 @@ func TestClaimInTextSaysWhichRecordsAClaimHas(t *testing.T) {
 	if _, err := s.SetStatus(ctx, f.claims[2].ID, f.ann.ID, 1, StatusConfirmed, ""); err != nil {
 		t.Fatal(err)
 	}
-	// Asked before publishing: no blind opinion on a public verdict.
+	// Asked and answered before publishing: no blind opinion on a public
+	// verdict, nor a public verdict while one is blind.
 	if _, err := s.RequestSecondOpinion(ctx, f.claims[2].ID, f.ed.ID, f.bob.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SubmitSecondOpinion(ctx, f.claims[2].ID, f.bob.ID, StatusConfirmed, ""); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Publish(ctx, f.claims[2].ID, f.ed.ID, 0); err != nil {
@@ -832,5 +836,62 @@ func TestNewVerdictWithdrawsAPendingOpinion(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("the feed does not say the request was withdrawn: %+v", feed)
+	}
+}
+
+// While a second opinion is pending, nothing tells the reviewer asked the
+// verdict: not a stale refusal, not a publication, not an earlier opinion in
+// the feed; and a dismissal withdraws the request.
+func TestPendingOpinionKeepsTheVerdictHidden(t *testing.T) {
+	f := newTeam(t)
+	s, ctx := f.s, context.Background()
+	cy := mustUser(t, s, "cy", "reviewer")
+	c := f.claims[0]
+	if _, err := s.SetStatus(ctx, c.ID, f.ann.ID, 1, StatusDisputed, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RequestSecondOpinion(ctx, c.ID, f.ed.ID, f.bob.ID); err != nil {
+		t.Fatal(err)
+	}
+	// A verdict posted on the version before is refused as blind, not stale.
+	_, err := s.SetStatus(ctx, c.ID, f.bob.ID, 1, StatusConfirmed, "")
+	var stale *StaleError
+	if errors.As(err, &stale) || !errors.Is(err, ErrInvalid) || strings.Contains(err.Error(), StatusDisputed) {
+		t.Fatalf("stale verdict from the reviewer asked: %v", err)
+	}
+	if _, err := s.Publish(ctx, c.ID, f.ed.ID, 2); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "second opinion is pending") {
+		t.Fatalf("published while an opinion is pending: %v", err)
+	}
+	if _, err := s.SubmitSecondOpinion(ctx, c.ID, f.bob.ID, StatusDisputed, "OPINION-NOTE"); err != nil {
+		t.Fatal(err)
+	}
+	// The next reviewer asked does not see bob's opinion in the feed.
+	if _, err := s.RequestSecondOpinion(ctx, c.ID, f.ed.ID, cy.ID); err != nil {
+		t.Fatal(err)
+	}
+	feed, _, err := s.Activity(ctx, ActivityFilter{ViewerID: cy.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range feed {
+		if a.ClaimID == c.ID && (a.Action == ActOpinion || a.Action == ActStatus || strings.Contains(a.Detail, "OPINION-NOTE")) {
+			t.Errorf("the reviewer asked sees %s: %+v", a.Action, a)
+		}
+	}
+	// Dismissed, the claim has no verdict to give an opinion on.
+	if _, err := s.Dismiss(ctx, c.ID, f.ann.ID, 2, "a headline"); err != nil {
+		t.Fatal(err)
+	}
+	if pending, _ := s.PendingOpinions(ctx, cy.ID); pending[c.ID] {
+		t.Fatal("still pending after a dismissal")
+	}
+	if _, err := s.SubmitSecondOpinion(ctx, c.ID, cy.ID, StatusConfirmed, ""); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("answered on a dismissed claim: %v", err)
+	}
+	if pairs, _ := s.OpinionPairs(ctx); len(pairs) != 1 {
+		t.Fatalf("pairs = %+v, want bob's alone", pairs)
+	}
+	if _, err := s.Publish(ctx, f.claims[1].ID, f.ed.ID, 0); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("published an unreviewed claim: %v", err)
 	}
 }

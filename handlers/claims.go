@@ -20,7 +20,7 @@ func claimRow(c db.Claim) views.ClaimRow {
 	return views.ClaimRow{
 		ID: c.ID, DocumentID: c.DocumentID, DocumentTitle: c.DocumentTitle, Text: c.Text, Status: c.Status,
 		Score: c.Score, Kind: c.Kind, Speaker: c.Speaker, Version: c.Version, UpdatedAt: c.UpdatedAt,
-		Dismissed: c.Dismissed, Assignee: c.Assignee,
+		Dismissed: c.Dismissed, Assignee: c.Assignee, AssigneeID: c.AssigneeID,
 	}
 }
 

@@ -33,6 +33,7 @@ func (h *Handler) claimTeam(c echo.Context, p *views.ClaimPage, cl db.Claim, has
 		open = open || o.Open()
 	}
 	opinions, t.Blind = opinionsFor(opinions, u.ID)
+	p.Publish.Asked = open
 	for _, o := range opinions {
 		t.Opinions = append(t.Opinions, views.OpinionRow{RequestedBy: o.RequestedBy, RequestedAt: o.RequestedAt,
 			FirstUser: o.FirstUser, FirstStatus: o.FirstStatus, SecondUser: o.SecondUser, SecondStatus: o.SecondStatus,

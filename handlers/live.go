@@ -259,23 +259,35 @@ func (h *Handler) QueueRow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// A row from before the assignee was added follows the version alone.
+	assignee, err := optionalNumber(c, "assigned")
+	if err != nil {
+		return err
+	}
 	ctx := c.Request().Context()
 	cl, err := h.Store.Claim(ctx, id)
 	if err != nil {
 		return err
 	}
-	if cl.Version == shown {
+	if cl.Version == shown && (assignee < 0 || cl.AssigneeID == assignee) {
 		return c.NoContent(http.StatusNoContent)
-	}
-	hist, err := h.Store.History(ctx, id)
-	if err != nil {
-		return err
 	}
 	r, err := h.queueRow(c, cl, c.QueryParams())
 	if err != nil {
 		return err
 	}
-	r.Notice = changeNotice(hist, CurrentUser(c), false, r.Claim.Hidden)
+	switch {
+	case cl.Version != shown:
+		hist, err := h.Store.History(ctx, id)
+		if err != nil {
+			return err
+		}
+		r.Notice = changeNotice(hist, CurrentUser(c), false, r.Claim.Hidden)
+	case cl.Assignee == "":
+		r.Notice = "Unassigned"
+	default:
+		r.Notice = "Assigned to " + cl.Assignee
+	}
 	return Render(c, http.StatusOK, views.QueueRow(r))
 }
 

@@ -3,6 +3,7 @@ package handlers
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -79,7 +80,17 @@ func (h *Handler) AssignClaim(c echo.Context) error {
 	if err != nil {
 		return h.claimRefused(c, id, err, keep)
 	}
-	changed, err := h.Store.AssignClaims(c.Request().Context(), CurrentUser(c).ID, to, []int64{id})
+	ctx, actor := c.Request().Context(), CurrentUser(c).ID
+	var changed []db.Claim
+	// The claim page's form says whose the claim was when it was shown
+	// (0: nobody's); a form without it assigns as asked.
+	if shown := strings.TrimSpace(c.FormValue("shown")); shown == "" {
+		changed, err = h.Store.AssignClaims(ctx, actor, to, []int64{id})
+	} else if seen, perr := strconv.ParseInt(shown, 10, 64); perr != nil || seen < 0 {
+		err = fmt.Errorf("%w: the form is damaged; reload the page", db.ErrInvalid)
+	} else {
+		changed, err = h.Store.AssignClaimSeen(ctx, actor, to, id, seen)
+	}
 	if err != nil {
 		return h.claimRefused(c, id, err, keep)
 	}

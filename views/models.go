@@ -174,9 +174,10 @@ type ClaimRow struct {
 	Version       int64
 	UpdatedAt     time.Time
 
-	Dismissed bool   // "not a claim": shown struck through, out of the queue
-	Assignee  string // "" when nobody is assigned
-	Hidden    bool   // the viewer owes a second opinion: the status is not shown
+	Dismissed  bool   // "not a claim": shown struck through, out of the queue
+	Assignee   string // "" when nobody is assigned
+	AssigneeID int64  // 0 when nobody is assigned
+	Hidden     bool   // the viewer owes a second opinion: the status is not shown
 }
 
 // QueuePage is one page of the review queue.
@@ -517,6 +518,7 @@ type PublishBox struct {
 	CanPublish  bool  // the user is an editor or admin
 	Reviewed    bool  // confirmed or disputed: a verdict to publish
 	Dismissed   bool  // dismissed as not a claim: nothing to publish until restored
+	Asked       bool  // a second opinion is pending: a public verdict would lift its blind
 	Published   bool
 	PublishedAt time.Time
 	By          string

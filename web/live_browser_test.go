@@ -678,3 +678,39 @@ func TestBulkFormRefusesInPlace(t *testing.T) {
 	}
 	e.console.check(t)
 }
+
+// Enter in a one-line field of a form whose buttons each choose an action
+// chooses none: not a verdict on the claim page, not a status in the
+// queue's bulk form.
+func TestEnterChoosesNoVerdict(t *testing.T) {
+	bt := startBrowserTest(t, 60*time.Second)
+	ctx := context.Background()
+	bt.user("eddie", "editor")
+	claims := bt.articleClaims()
+	first, second := claims[0], claims[1]
+
+	e := bt.browser("eddie")
+	e.login("eddie")
+	e.open(fmt.Sprintf("/claims/%d", first.ID))
+	e.js(`(document.querySelector('details.evidence-fields').open = true, 'open')`)
+	e.must("type a note", chromedp.Do(e.ctx, chromedp.SendKeys(chromedp.CSS("#note"), "Checked against the minutes")))
+	e.must("type a link", chromedp.Do(e.ctx, chromedp.SendKeys(chromedp.CSS("#status-ev-url"), "https://example.org/minutes")))
+	e.must("type a title and Enter", chromedp.Do(e.ctx, chromedp.SendKeys(chromedp.CSS("#status-ev-title"), "Council minutes"+kb.Enter)))
+	e.click(`button[name=status][value=disputed]`)
+	e.waitJS("the verdict", `(document.querySelector('#review-saved') || {}).textContent?.includes('Disputed')`)
+	hist, err := bt.store.History(ctx, first.ID)
+	if err != nil || len(hist) != 1 || hist[0].To != "disputed" {
+		t.Fatalf("history after Enter, then Disputed: %+v %v", hist, err)
+	}
+
+	e.open("/queue")
+	e.click(fmt.Sprintf("#sel-%d", second.ID))
+	e.must("type a reason and Enter", chromedp.Do(e.ctx, chromedp.SendKeys(chromedp.CSS("#bulk-note"), "a caption"+kb.Enter)))
+	e.click(`#bulk button[value=dismiss]`)
+	e.waitJS("the result", `(document.querySelector('.flash') || {}).textContent?.includes('Dismissed')`)
+	hist, err = bt.store.History(ctx, second.ID)
+	if err != nil || len(hist) != 1 || hist[0].Action != "dismiss" {
+		t.Fatalf("history after Enter, then Dismiss: %+v %v", hist, err)
+	}
+	e.console.check(t)
+}

@@ -273,12 +273,10 @@ func TestDocumentHighlightsFollowChanges(t *testing.T) {
 	if _, err := a.store.RequestSecondOpinion(ctx, id, eddieU.ID, robU.ID); err != nil {
 		t.Fatal(err)
 	}
-	// The claim changes while rob owes his opinion (a new verdict would
-	// withdraw the request: an editor dismisses and restores it).
-	if _, err := a.store.Dismiss(ctx, id, eddieU.ID, 2, "checking"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.store.Restore(ctx, id, eddieU.ID, 3, ""); err != nil {
+	// The claim changes while rob owes his opinion: rita adds a note to
+	// her verdict (a new verdict, or a dismissal, would withdraw the
+	// request).
+	if _, err := a.store.SetStatus(ctx, id, ritaU.ID, 2, "disputed", "The minutes again"); err != nil {
 		t.Fatal(err)
 	}
 	r = rob.get("/claims/" + itoa(id) + "/mark?shown=2")

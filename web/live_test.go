@@ -440,22 +440,38 @@ func TestQueueRowsFollowChanges(t *testing.T) {
 	if !strings.HasPrefix(sse, "/events?claims="+id+".1,") || strings.Count(sse, ",") != rows.Length()-1 {
 		t.Fatalf("sse-connect = %q for %d rows", sse, rows.Length())
 	}
-	if first.AttrOr("hx-trigger", "") != "sse:claim-"+id || first.AttrOr("hx-get", "") != "/claims/"+id+"/row?shown=1&status=unverified" {
+	if first.AttrOr("hx-trigger", "") != "sse:claim-"+id || first.AttrOr("hx-get", "") != "/claims/"+id+"/row?shown=1&assigned=0&status=unverified" {
 		t.Fatalf("row attributes: %v %v", first.AttrOr("hx-trigger", ""), first.AttrOr("hx-get", ""))
 	}
 	// Claim links keep the queue's filter, for j and k on the claim page.
 	if href := first.Find("td.claim-text a").AttrOr("href", ""); href != "/claims/"+id+"?status=unverified" {
 		t.Fatalf("claim link = %q", href)
 	}
-	if r := rob.get("/claims/" + id + "/row?shown=1&status=unverified"); r.code != http.StatusNoContent {
+	if r := rob.get("/claims/" + id + "/row?shown=1&assigned=0&status=unverified"); r.code != http.StatusNoContent {
 		t.Fatalf("unchanged row: %d", r.code)
 	}
-
-	// rita changes it: rob's row, re-fetched, says so.
 	var cid int64
 	for _, ch := range id {
 		cid = cid*10 + int64(ch-'0')
 	}
+
+	// An assignment leaves the version alone; the row follows it too.
+	robID := a.user("rob").ID
+	if _, err := a.store.AssignClaims(context.Background(), a.user("rita").ID, robID, []int64{cid}); err != nil {
+		t.Fatal(err)
+	}
+	ar := rob.get("/claims/" + id + "/row?shown=1&assigned=0&status=unverified")
+	arow := rowDoc(t, ar).Find("tr#claim-row-" + id)
+	if ar.code != http.StatusOK || !strings.Contains(arow.Text(), "rob") ||
+		!strings.Contains(arow.Find(".live-note").Text(), "Assigned to rob") ||
+		!strings.Contains(arow.AttrOr("hx-get", ""), "&assigned="+itoa(robID)) {
+		t.Fatalf("row after assignment: %d %s", ar.code, ar.body)
+	}
+	if r := rob.get("/claims/" + id + "/row?shown=1&assigned=" + itoa(robID) + "&status=unverified"); r.code != http.StatusNoContent {
+		t.Fatalf("row showing the assignee: %d", r.code)
+	}
+
+	// rita changes it: rob's row, re-fetched, says so.
 	if r := setStatusHX(t, rita, cid, "1", "disputed"); r.code != http.StatusOK {
 		t.Fatalf("change: %d", r.code)
 	}
@@ -574,16 +590,13 @@ func TestLiveAndSearchKeepSecondOpinionsBlind(t *testing.T) {
 	}
 	cl, _ := a.store.Claim(ctx, id)
 	shown := itoa(cl.Version)
-	// The claim changes while rob's page is open: rita comments, and an
-	// editor dismisses and restores it (a new verdict would withdraw the
+	// The claim changes while rob's page is open: rita comments, and adds a
+	// note to her verdict (a new verdict, or a dismissal, would withdraw the
 	// request).
 	if _, err := a.store.AddComment(ctx, id, ritaU.ID, "Second look: the logbook was misread."); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.store.Dismiss(ctx, id, eddie.ID, cl.Version, "checking"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.store.Restore(ctx, id, eddie.ID, cl.Version+1, ""); err != nil {
+	if _, err := a.store.SetStatus(ctx, id, ritaU.ID, cl.Version, "disputed", "The logbook again"); err != nil {
 		t.Fatal(err)
 	}
 

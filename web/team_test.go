@@ -953,3 +953,41 @@ func TestBulkRefusesTheActionAndReportsTheClaim(t *testing.T) {
 		}
 	}
 }
+
+// Two editors assigning one claim at once: the second is told who has the
+// claim now, and nothing changes, rather than taking it from them unawares.
+func TestAssignFormSaysWhoTookTheClaimMeanwhile(t *testing.T) {
+	a, claims := teamApp(t)
+	a.addUser("edna", "editor")
+	eddie, edna := a.client(), a.client()
+	eddie.login("eddie")
+	edna.login("edna")
+	robID, ritaID := a.user("rob").ID, a.user("rita").ID
+	path := claimPath(claims[0].ID)
+
+	stale := edna.get(path) // edna's page shows the claim as nobody's
+	shown, _ := stale.doc.Find(`#assign input[name=shown]`).Attr("value")
+	if shown != "0" {
+		t.Fatalf("shown = %q, want 0", shown)
+	}
+	if r := eddie.form(path, path+"/assign", url.Values{"assignee": {itoa(robID)}, "shown": {"0"}}); r.code != http.StatusSeeOther {
+		t.Fatalf("eddie assigns: %d", r.code)
+	}
+	r := edna.post(path+"/assign", url.Values{"_csrf": {edna.csrf(path)}, "assignee": {itoa(ritaID)}, "shown": {shown}})
+	if r.code != http.StatusUnprocessableEntity || !strings.Contains(r.doc.Find("#tools-error").Text(), "gave the claim to rob") {
+		t.Fatalf("edna's stale assignment: %d %q", r.code, r.doc.Find("#tools-error").Text())
+	}
+	if c := a.claim(claims[0].ID); c.Assignee != "rob" {
+		t.Fatalf("the claim is %q's, want rob's", c.Assignee)
+	}
+	// Her page now shows rob; choosing again works.
+	if v, _ := r.doc.Find(`#assign input[name=shown]`).Attr("value"); v != itoa(robID) {
+		t.Fatalf("the refused page shows assignee %q", v)
+	}
+	if r := edna.form(path, path+"/assign", url.Values{"assignee": {itoa(ritaID)}, "shown": {itoa(robID)}}); r.code != http.StatusSeeOther {
+		t.Fatalf("assign again: %d", r.code)
+	}
+	if c := a.claim(claims[0].ID); c.Assignee != "rita" {
+		t.Fatalf("the claim is %q's, want rita's", c.Assignee)
+	}
+}
