@@ -141,7 +141,10 @@ func TestPageLayout(t *testing.T) {
 		browserMust(t, "read "+f, err)
 		doc, err := ingest.Parse(filepath.Base(f), data, 0)
 		browserMust(t, "parse "+f, err)
-		id, _, _, err := bt.store.ImportDocument(ctx, db.NewDocument{Title: doc.Title, Body: doc.Body, CreatedBy: alice.ID,
+		// A title with a word longer than a phone is wide, as a pasted
+		// hashtag or address makes: it wraps rather than widen a page.
+		title := doc.Title + " #HarbourAuthorityQuarterlyFiguresRevisedAgainWithoutExplanation"
+		id, _, _, err := bt.store.ImportDocument(ctx, db.NewDocument{Title: title, Body: doc.Body, CreatedBy: alice.ID,
 			URL: "https://example.org/news/" + strings.TrimSuffix(filepath.Base(f), ".txt")})
 		browserMust(t, "import "+f, err)
 		cs, err := bt.store.DocumentClaims(ctx, id)
@@ -211,6 +214,23 @@ func TestPageLayout(t *testing.T) {
 			t.Errorf("dashboard at 390px: no chart shows %q; chart text seen: %v", want, seen)
 		}
 	}
+
+	// Its tables of numbers, opened: each row a card on a phone, the
+	// name on a line of its own above the figures.
+	b.js(`(document.querySelectorAll('main details').forEach(d => d.open = true), 'open')`)
+	b.fits("dashboard with its numbers at 390px")
+	// The narrowest name, and whether any runs past its card.
+	nameW, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]float64](`(() => {
+		const ths = [...document.querySelectorAll('table.numbers.cards tbody th')];
+		return [Math.min(...ths.map(th => th.getBoundingClientRect().width)),
+			Math.max(...ths.map(th => th.scrollWidth - th.clientWidth)), ths.length];
+	})()`))
+	browserMust(t, "measure the rows' names", err)
+	if nameW[2] == 0 || nameW[0] < 250 || nameW[1] > 0 {
+		t.Errorf("dashboard at 390px: of %.0f rows' names the narrowest is %.0fpx wide (want the card's width), and one runs %.0fpx past it",
+			nameW[2], nameW[0], nameW[1])
+	}
+	browserScreenshot(t, b.ctx, "dashboard-numbers-390")
 
 	b.open(doc)
 	b.checkDocumentGaps("390px")
