@@ -102,7 +102,7 @@ func Parse(name string, data []byte, maxBytes int) (Doc, error) {
 	case kindHTML:
 		title, text := extractHTML(src)
 		doc = Doc{Title: cleanTitle(title), Body: Normalize(text)}
-		if doc.Body == "" {
+		if !visible(doc.Body) {
 			return Doc{}, fmt.Errorf("%w: the page has no readable text", ErrEmpty)
 		}
 		if doc.Title == "" {
@@ -114,7 +114,7 @@ func Parse(name string, data []byte, maxBytes int) (Doc, error) {
 		fmTitle, rest, _ := frontMatter(Normalize(src))
 		title, text := extractMarkdown(rest)
 		doc.Body = Normalize(text)
-		if doc.Body == "" {
+		if !visible(doc.Body) {
 			return Doc{}, fmt.Errorf("%w: it has no readable text", ErrEmpty)
 		}
 		switch {
@@ -127,8 +127,8 @@ func Parse(name string, data []byte, maxBytes int) (Doc, error) {
 		}
 	default:
 		doc.Body = Normalize(src)
-		if doc.Body == "" {
-			return Doc{}, fmt.Errorf("%w: it contains only blank space", ErrEmpty)
+		if !visible(doc.Body) {
+			return Doc{}, fmt.Errorf("%w: it contains only blank space or invisible characters", ErrEmpty)
 		}
 		doc.Title = textTitle(doc.Body, name)
 	}
@@ -426,11 +426,11 @@ func textTitle(body string, name string) string {
 	first, seen := "", 0
 	for line := range strings.Lines(body) {
 		line = strings.TrimSpace(line)
-		if line == "" {
+		if !visible(line) {
 			continue
 		}
 		t := stripATX(line)
-		if t == "" {
+		if !visible(t) {
 			continue
 		}
 		if first == "" {
@@ -609,6 +609,9 @@ func frontMatter(body string) (title, rest string, ok bool) {
 // maxTitleRunes code points.
 func cleanTitle(s string) string {
 	s = strings.Join(strings.Fields(Normalize(s)), " ")
+	if !visible(s) {
+		return "" // a title of zero-width characters would be a link nobody sees
+	}
 	if utf8.RuneCountInString(s) <= maxTitleRunes {
 		return s
 	}
@@ -625,4 +628,16 @@ func cleanTitle(s string) string {
 		s = s[:i]
 	}
 	return strings.TrimRightFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) }) + "…"
+}
+
+// visible reports whether s holds a character that shows: not blank space,
+// not a control, not a format character (zero-width spaces and joiners,
+// bidi marks, which alone would make a document or title nobody can see).
+func visible(s string) bool {
+	for _, r := range s {
+		if !unicode.IsSpace(r) && !unicode.IsControl(r) && !unicode.Is(unicode.Cf, r) {
+			return true
+		}
+	}
+	return false
 }

@@ -25,6 +25,10 @@ func TestParseErrors(t *testing.T) {
 		{"empty paste", "", "", 0, ErrEmpty},
 		{"whitespace only", "a.txt", " \r\n\t\n  \r ", 0, ErrEmpty},
 		{"bom only", "a.md", "\uFEFF\n\n", 0, ErrEmpty},
+		{"zero-width only", "a.txt", "\u200b\u200b\n\u200f\u2060", 0, ErrEmpty},
+		{"zero-width paste", "", "\u200d \ufeff\u200e", 0, ErrEmpty},
+		{"zero-width markdown", "a.md", "# \u200b\n\n\u200c", 0, ErrEmpty},
+		{"zero-width html", "a.html", "<html><body><p>\u200b&#8203;</p></body></html>", 0, ErrEmpty},
 		{"html without text", "a.html", "<html><body> <script>x()</script><nav>Home</nav> </body></html>", 0, ErrEmpty},
 		{"nul bytes", "a.txt", "abc\x00\x01\x02def", 0, ErrBinary},
 		{"single nul", "", "text\x00", 0, ErrBinary},
@@ -232,6 +236,7 @@ func TestTextTitle(t *testing.T) {
 		{"long sentence, a file name that is no words: cut", "003_ba5a2808.txt", sentence190,
 			"An unnamed port official told the Harbour Courier on Tuesday that the council had quietly approved a plan to spend $2.5…"},
 		{"only furniture: the file name", "port-vote.txt", "Advertisement\nNews Desk", "Port vote"},
+		{"invisible first line skipped", "", "\u200b\u200b\nCouncil approves port plan\n\nText.", "Council approves port plan"},
 		{"only furniture, no name: the first line", "", "Advertisement\nNews Desk", "Advertisement"},
 	}
 	for _, tt := range tests {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 
 	"factdesk/extract"
 )
@@ -43,8 +44,13 @@ func runExtract(_ context.Context, args []string, stdin io.Reader, stdout, stder
 			}
 			continue
 		}
-		// START..END, as import --claims and its messages write a span.
-		fmt.Fprintf(w, "%d..%d\t%.2f\t%s\t%s\n", c.Start, c.End, c.Score, c.Kind, c.Text)
+		// START..END, as import --claims and its messages write a span;
+		// the text escaped so that a claim stays one line of four fields.
+		fmt.Fprintf(w, "%d..%d\t%.2f\t%s\t%s\n", c.Start, c.End, c.Score, c.Kind, lineEscaper.Replace(c.Text))
 	}
 	return w.Flush()
 }
+
+// lineEscaper writes a claim's tabs and line breaks as \t and \n (and a
+// backslash as \\), so that each claim of extract's output is one line.
+var lineEscaper = strings.NewReplacer(`\`, `\\`, "\t", `\t`, "\n", `\n`)

@@ -644,3 +644,28 @@ func TestSpansWrittenAlike(t *testing.T) {
 		t.Fatalf("import --claims: %q %v", out, err)
 	}
 }
+
+// extract's plain output is one line of four tab-separated fields per
+// claim, whatever the claim holds: a tab or a line break inside a claim is
+// written escaped, as is a backslash.
+func TestExtractLinesEscapeTabsAndBreaks(t *testing.T) {
+	c := newCLI(t)
+	p := writeFile(t, "a.html", "<html><head><title>Port</title></head><body><pre>The port took 3,000 ships\tin 2021,\n the authority said.</pre>"+
+		`<p>Fees rose 9% to C:\ports in 2022, the authority said.</p></body></html>`)
+	out, _, err := c.run("", "extract", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("%d lines, want 2:\n%s", len(lines), out)
+	}
+	for _, l := range lines {
+		if f := strings.Split(l, "\t"); len(f) != 4 {
+			t.Errorf("%d fields in %q", len(f), l)
+		}
+	}
+	if !strings.Contains(lines[0], `3,000 ships\tin 2021,\n the authority`) || !strings.Contains(lines[1], `C:\\ports`) {
+		t.Errorf("escapes:\n%s", out)
+	}
+}
