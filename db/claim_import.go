@@ -79,11 +79,12 @@ func (s *Store) AddClaims(ctx context.Context, docID, userID int64, claims []ext
 		if len(created) == 0 {
 			return nil
 		}
-		detail := "1 claim"
-		if len(created) != 1 {
-			detail = claimCount(len(created))
+		// One claim added is linked from the feed.
+		row := activityRow{userID: userID, action: ActImportClaims, documentID: docID, detail: claimCount(len(created))}
+		if len(created) == 1 {
+			row.claimID = out[created[0]].ID
 		}
-		return logActivity(ctx, tx, when, activityRow{userID: userID, action: ActImportClaims, documentID: docID, detail: detail})
+		return logActivity(ctx, tx, when, row)
 	})
 	if err != nil {
 		return nil, err

@@ -68,6 +68,10 @@ type Comment struct {
 	// Unknown holds, for a comment just added, the @names in Body that are
 	// no user's, as typed: those mentions told nobody.
 	Unknown []string
+	// Disabled holds, for a comment just added, the names of disabled
+	// accounts it mentions, who were not told; Told counts who was.
+	Disabled []string
+	Told     int
 }
 
 const commentLimit = 5000
@@ -116,10 +120,14 @@ func (s *Store) AddComment(ctx context.Context, claimID, userID int64, body stri
 				return err
 			}
 			cm.Mentioned[strings.ToLower(u.Username)] = true
+			if u.Disabled && !slices.Contains(cm.Disabled, u.Username) {
+				cm.Disabled = append(cm.Disabled, u.Username)
+			}
 			if u.ID == userID || u.Disabled || notified[u.ID] {
 				continue
 			}
 			notified[u.ID] = true
+			cm.Told++
 			if _, err := tx.ExecContext(ctx, `INSERT INTO notifications (user_id, kind, claim_id, comment_id, actor_id, created_at)
 				VALUES (?, 'mention', ?, ?, ?, ?)`, u.ID, claimID, id, userID, formatTime(now)); err != nil {
 				return err
@@ -198,6 +206,8 @@ type Notification struct {
 	// Blind is set while the user owes a second opinion on the claim: the
 	// comment could give the first verdict away, so it is not shown.
 	Blind bool
+	// Withdrawn: the request for an opinion was withdrawn unanswered.
+	Withdrawn bool
 }
 
 // Inbox returns a page of a user's notifications, newest first, and the
@@ -211,7 +221,9 @@ func (s *Store) Inbox(ctx context.Context, userID, beforeID int64, limit int) ([
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT n.id, n.kind, n.claim_id, c.text, c.document_id, d.title, a.username,
 			coalesce(cm.body, ''), n.created_at, n.read_at IS NOT NULL,
-			EXISTS (SELECT 1 FROM second_opinions o WHERE o.claim_id = n.claim_id AND o.second_user_id = n.user_id AND o.second_at IS NULL)
+			EXISTS (SELECT 1 FROM second_opinions o WHERE o.claim_id = n.claim_id AND o.second_user_id = n.user_id AND o.second_at IS NULL),
+			n.kind = 'opinion' AND coalesce((SELECT o.cancelled_by IS NOT NULL FROM second_opinions o
+				WHERE o.claim_id = n.claim_id AND o.second_user_id = n.user_id ORDER BY o.id DESC LIMIT 1), 0)
 		FROM notifications n
 		JOIN claims c ON c.id = n.claim_id
 		JOIN documents d ON d.id = c.document_id
@@ -227,7 +239,7 @@ func (s *Store) Inbox(ctx context.Context, userID, beforeID int64, limit int) ([
 		var n Notification
 		var at string
 		if err := rows.Scan(&n.ID, &n.Kind, &n.ClaimID, &n.ClaimText, &n.DocumentID, &n.DocTitle, &n.Actor, &n.Comment, &at,
-			&n.Read, &n.Blind); err != nil {
+			&n.Read, &n.Blind, &n.Withdrawn); err != nil {
 			return nil, 0, err
 		}
 		n.At = parseTime(at)
@@ -257,7 +269,7 @@ func (s *Store) UnreadCount(ctx context.Context, userID int64) (int, error) {
 // markClaimRead marks read a user's notifications of one kind about one
 // claim: the ones their own action has just dealt with, which the inbox
 // would otherwise go on showing as new.
-func markClaimRead(ctx context.Context, tx *sql.Tx, now time.Time, userID, claimID int64, kind string) error {
+func markClaimRead(ctx context.Context, tx txRunner, now time.Time, userID, claimID int64, kind string) error {
 	_, err := tx.ExecContext(ctx, `UPDATE notifications SET read_at = ?
 		WHERE user_id = ? AND claim_id = ? AND kind = ? AND read_at IS NULL`, formatTime(now), userID, claimID, kind)
 	return err

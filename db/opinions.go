@@ -211,6 +211,9 @@ func (s *Store) WithdrawSecondOpinion(ctx context.Context, claimID, editorID int
 			formatTime(now), editorID, id); err != nil {
 			return err
 		}
+		if err := markClaimRead(ctx, tx, now, second, claimID, "opinion"); err != nil {
+			return err
+		}
 		return logActivity(ctx, tx, now, activityRow{userID: editorID, action: ActOpinionWithdraw, documentID: c.DocumentID,
 			claimID: claimID, subjectID: second})
 	})

@@ -26,7 +26,8 @@ type ReextractResult struct {
 // reviewedSQL is true for a claim that someone has worked on and that
 // re-extraction must therefore never change or remove: it has history of
 // any kind (status changes, dismissal, assignment, comments, evidence,
-// second opinions, notifications, publication). A later table that records
+// second opinions, notifications, publication; the feed's row for adding
+// the claim is not work on it). A later table that records
 // work on a claim belongs here too.
 const reviewedSQL = `(c.status <> 'unverified' OR c.dismissed <> 0 OR c.assignee_id IS NOT NULL
 	OR EXISTS (SELECT 1 FROM status_history x WHERE x.claim_id = c.id)
@@ -34,7 +35,7 @@ const reviewedSQL = `(c.status <> 'unverified' OR c.dismissed <> 0 OR c.assignee
 	OR EXISTS (SELECT 1 FROM evidence x WHERE x.claim_id = c.id)
 	OR EXISTS (SELECT 1 FROM second_opinions x WHERE x.claim_id = c.id)
 	OR EXISTS (SELECT 1 FROM notifications x WHERE x.claim_id = c.id)
-	OR EXISTS (SELECT 1 FROM activity x WHERE x.claim_id = c.id)
+	OR EXISTS (SELECT 1 FROM activity x WHERE x.claim_id = c.id AND x.action <> 'import_claims')
 	OR EXISTS (SELECT 1 FROM claim_publications x WHERE x.claim_id = c.id)
 	OR EXISTS (SELECT 1 FROM publication_events x WHERE x.claim_id = c.id))`
 

@@ -108,6 +108,10 @@ func withdrawOpenOpinion(ctx context.Context, tx txRunner, now time.Time, c Clai
 	case err != nil:
 		return err
 	}
+	// The request leaves the asked reviewer's unread messages.
+	if err := markClaimRead(ctx, tx, now, second, c.ID, "opinion"); err != nil {
+		return err
+	}
 	return logActivity(ctx, tx, now, activityRow{userID: userID, action: ActOpinionWithdraw, documentID: c.DocumentID,
 		claimID: c.ID, subjectID: second})
 }

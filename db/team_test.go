@@ -708,11 +708,18 @@ func TestWithdrawSecondOpinion(t *testing.T) {
 	if _, err := s.RequestSecondOpinion(ctx, c.ID, f.ed.ID, f.bob.ID); err != nil {
 		t.Fatal(err)
 	}
+	if in, _, _ := s.Inbox(ctx, f.bob.ID, 0, 10); len(in) != 1 || in[0].Read || in[0].Withdrawn {
+		t.Fatalf("bob's inbox before: %+v", in)
+	}
 	ch, stop := s.Subscribe()
 	defer stop()
 	o, err := s.WithdrawSecondOpinion(ctx, c.ID, f.ed.ID)
 	if err != nil || o.Open() || o.CancelledBy != "ed" || o.SecondStatus != "" || o.SecondAt.IsZero() {
 		t.Fatalf("withdrawn = %+v, %v", o, err)
+	}
+	// The request no longer waits in bob's inbox, and says why.
+	if in, _, _ := s.Inbox(ctx, f.bob.ID, 0, 10); len(in) != 1 || !in[0].Read || !in[0].Withdrawn || in[0].Blind {
+		t.Fatalf("bob's inbox after: %+v", in)
 	}
 	if pub := changes(ch); len(pub) != 1 || pub[0].Action != "opinion" {
 		t.Fatalf("published %+v", pub)
@@ -884,6 +891,9 @@ func TestPendingOpinionKeepsTheVerdictHidden(t *testing.T) {
 	}
 	if pending, _ := s.PendingOpinions(ctx, cy.ID); pending[c.ID] {
 		t.Fatal("still pending after a dismissal")
+	}
+	if in, _, _ := s.Inbox(ctx, cy.ID, 0, 10); len(in) != 1 || !in[0].Read || !in[0].Withdrawn {
+		t.Fatalf("cy's inbox after the dismissal: %+v", in)
 	}
 	if _, err := s.SubmitSecondOpinion(ctx, c.ID, cy.ID, StatusConfirmed, ""); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("answered on a dismissed claim: %v", err)

@@ -71,7 +71,8 @@ type APINotification struct {
 	Comment       string    `json:"comment,omitempty"` // the mention; withheld while Blind
 	At            time.Time `json:"at"`
 	Read          bool      `json:"read"`
-	Blind         bool      `json:"blind,omitempty"` // the user owes a second opinion on the claim
+	Blind         bool      `json:"blind,omitempty"`     // the user owes a second opinion on the claim
+	Withdrawn     bool      `json:"withdrawn,omitempty"` // the request for an opinion was withdrawn unanswered
 }
 
 // APIInboxPage is a page of the inbox, newest first, with the unread count.
@@ -95,7 +96,8 @@ func (h *Handler) APIInbox(c echo.Context) error {
 	out := APIInboxPage{APIPage: APIPage[APINotification]{Items: []APINotification{}}}
 	for _, n := range items {
 		out.Items = append(out.Items, APINotification{ID: n.ID, Kind: n.Kind, ClaimID: n.ClaimID, ClaimText: n.ClaimText,
-			DocumentID: n.DocumentID, DocumentTitle: n.DocTitle, Actor: n.Actor, Comment: n.Comment, At: n.At, Read: n.Read, Blind: n.Blind})
+			DocumentID: n.DocumentID, DocumentTitle: n.DocTitle, Actor: n.Actor, Comment: n.Comment, At: n.At, Read: n.Read, Blind: n.Blind,
+			Withdrawn: n.Withdrawn})
 	}
 	if next > 0 {
 		out.NextCursor = encodeCursor(next)

@@ -27,8 +27,16 @@ func (h *Handler) AddComment(c echo.Context) error {
 		})
 	}
 	msg := "Comment added."
-	if len(cm.Mentioned) > 0 {
+	if cm.Told > 0 {
 		msg = "Comment added; the users it mentions see it in their inbox."
+	}
+	if n := len(cm.Disabled); n > 0 {
+		names := "@" + strings.Join(cm.Disabled, ", @")
+		if n == 1 {
+			msg += " The account of " + names + " is disabled, so that mention told nobody."
+		} else {
+			msg += " The accounts of " + names + " are disabled, so those mentions told nobody."
+		}
 	}
 	if n := len(cm.Unknown); n > 0 {
 		names := "@" + strings.Join(cm.Unknown, ", @")
@@ -55,7 +63,8 @@ func (h *Handler) Inbox(c echo.Context) error {
 	p := views.InboxPage{Base: h.Base(c, "Inbox", "inbox")}
 	for _, n := range items {
 		p.Items = append(p.Items, views.InboxRow{ID: n.ID, Kind: n.Kind, ClaimID: n.ClaimID, ClaimText: n.ClaimText,
-			DocumentID: n.DocumentID, DocTitle: n.DocTitle, Actor: n.Actor, Comment: n.Comment, At: n.At, Read: n.Read, Blind: n.Blind})
+			DocumentID: n.DocumentID, DocTitle: n.DocTitle, Actor: n.Actor, Comment: n.Comment, At: n.At, Read: n.Read, Blind: n.Blind,
+			Withdrawn: n.Withdrawn})
 	}
 	if next > 0 {
 		p.NextURL = fmt.Sprintf("/inbox?before=%d", next)

@@ -443,6 +443,7 @@ type InboxRow struct {
 	At         time.Time
 	Read       bool
 	Blind      bool // the comment is hidden until the user gives their second opinion
+	Withdrawn  bool // the request for an opinion was withdrawn unanswered
 }
 
 // InboxPage lists a user's mentions and second-opinion requests.

@@ -141,7 +141,7 @@ func TestPublishingAndAddedClaimsAreInTheActivityFeed(t *testing.T) {
 			"ed unpublished the review of The council voted 31 to 4 on Tuesday",
 			"ed published the review of The council voted 31 to 4 on Tuesday",
 			"rita set Confirmed (was Unverified) The council voted 31 to 4 on Tuesday",
-			"rita added 1 claim from another tool",
+			"rita added 1 claim the extractor had not found",
 		}
 		if len(got) != len(want) {
 			t.Fatalf("%s: %q", path, got)

@@ -157,7 +157,7 @@ func TestBrowserPublishAndTokens(t *testing.T) {
 	browserMust(t, "open the activity", chromedp.Do(bctx, chromedp.Navigate(base+"/documents/"+itoa(docID)+"/activity")))
 	feed, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('ol.activity li .what')].map(w => w.innerText.replace(/\s+/g, ' ').trim())`))
 	browserMust(t, "read the activity", err)
-	if len(feed) != 3 || feed[0] != "ed added 1 claim from another tool" || !strings.HasPrefix(feed[1], "ed published the review of "+claim.Text[:20]) {
+	if len(feed) != 3 || feed[0] != "ed added 1 claim the extractor had not found Rainfall in the catchment was 40% below normal" || !strings.HasPrefix(feed[1], "ed published the review of "+claim.Text[:20]) {
 		t.Errorf("activity = %q", feed)
 	}
 	browserNoTemplLeak(t, bctx, "the activity page")

@@ -459,7 +459,11 @@ func TestCommentsMentionsAndInbox(t *testing.T) {
 		r.doc.Find("#comment-error").Text() == "" {
 		t.Fatalf("empty comment: %d", r.code)
 	}
-	body := "@rob the board minutes say $3.9m <script>alert(1)</script> — cc @nobody, ask rita@example.org"
+	gone := a.addUser("gwen", "reviewer")
+	if _, err := a.store.SetDisabled(context.Background(), gone.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	body := "@rob the board minutes say $3.9m <script>alert(1)</script> — cc @nobody @gwen, ask rita@example.org"
 	r := rita.form(path, path+"/comments", url.Values{"body": {body}})
 	if r.code != http.StatusSeeOther || !strings.HasPrefix(r.hdr.Get("Location"), path+"#comment-") {
 		t.Fatalf("comment: %d %q", r.code, r.hdr.Get("Location"))
@@ -467,12 +471,13 @@ func TestCommentsMentionsAndInbox(t *testing.T) {
 	// The writer is told which @name is nobody's, rather than left to
 	// think it reached someone.
 	if got := rita.get(path).doc.Find("#review-saved").Text(); !strings.Contains(got, "inbox") ||
-		!strings.Contains(got, "No user here is called @nobody, so that mention told nobody.") {
+		!strings.Contains(got, "No user here is called @nobody, so that mention told nobody.") ||
+		!strings.Contains(got, "The account of @gwen is disabled, so that mention told nobody.") {
 		t.Errorf("after the comment: %q", got)
 	}
 	page := rob.get(path)
 	li := page.doc.Find("ol.comments li")
-	if li.Length() != 1 || li.Find(".comment-text").Text() != body || li.Find("strong.mention").Text() != "@rob" {
+	if li.Length() != 1 || li.Find(".comment-text").Text() != body || li.Find("strong.mention").Text() != "@rob@gwen" {
 		t.Fatalf("comment shown as %q, mentions %q", li.Find(".comment-text").Text(), li.Find("strong.mention").Text())
 	}
 	if strings.Contains(page.body, "<script>alert(1)") {

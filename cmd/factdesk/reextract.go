@@ -87,9 +87,9 @@ func summary(r db.ReextractResult) string {
 	}
 	switch {
 	case r.Skipped == 1:
-		s += " (1 new claim overlaps a reviewed one, not added)"
+		s += " (1 new claim overlaps a kept one, not added)"
 	case r.Skipped > 1:
-		s += fmt.Sprintf(" (%d new claims overlap reviewed ones, not added)", r.Skipped)
+		s += fmt.Sprintf(" (%d new claims overlap kept ones, not added)", r.Skipped)
 	}
 	return s
 }
