@@ -135,6 +135,13 @@ func (h *Handler) claimDone(c echo.Context, id int64, anchor, msg string) error 
 			return err
 		}
 		p.Saved = msg
+		// Said beside the card the form was in, where the user is.
+		switch {
+		case anchor == "evidence":
+			p.SavedIn = "evidence"
+		case strings.HasPrefix(anchor, "comment-"):
+			p.SavedIn = "comments"
+		}
 		return Render(c, http.StatusOK, views.ClaimMain(p))
 	}
 	h.Sessions.SetFlash(c, msg)

@@ -800,7 +800,7 @@ func reviewPanel(p ClaimPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		if p.Saved != "" {
+		if p.Saved != "" && p.SavedIn == "" {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 68, "<p class=\"flash\" role=\"status\" id=\"review-saved\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

@@ -266,6 +266,7 @@ type ClaimPage struct {
 	Error    string
 	Conflict bool
 	Saved    string // confirmation after an in-page (htmx) change
+	SavedIn  string // the card it is shown in: "evidence", "comments", or "" for the review panel
 	Team     ClaimTeam
 
 	// The claim's history checked against the history hash chain.

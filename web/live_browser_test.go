@@ -714,3 +714,29 @@ func TestEnterChoosesNoVerdict(t *testing.T) {
 	}
 	e.console.check(t)
 }
+
+// Evidence added from the keyboard: its form folds away, and the focus
+// goes to the message beside it, not back to the top of the page. A
+// comment's message is said in the comments card too.
+func TestTeamCardsSayWhatWasDoneWhereTheUserIs(t *testing.T) {
+	bt := startBrowserTest(t, 60*time.Second)
+	bt.user("eddie", "editor")
+	first := bt.articleClaims()[0]
+
+	e := bt.browser("eddie")
+	e.login("eddie")
+	e.open(fmt.Sprintf("/claims/%d", first.ID))
+	e.click(`#evidence details > summary`)
+	e.must("type a link", chromedp.Do(e.ctx, chromedp.SendKeys(chromedp.CSS("#ev-url"), "https://example.org/minutes")))
+	e.must("type a title and Enter", chromedp.Do(e.ctx, chromedp.SendKeys(chromedp.CSS("#ev-title"), "Council minutes"+kb.Enter)))
+	e.waitJS("the evidence's message", `(document.querySelector('#evidence #evidence-saved') || {}).textContent?.includes('Evidence added')`)
+	e.waitJS("the focus on it", `document.activeElement === document.getElementById('evidence-saved')`)
+	if n := e.js(`String(document.querySelectorAll('#review-saved').length)`); n != "0" {
+		t.Error("the evidence's message is said in the review panel too")
+	}
+
+	e.must("write a comment", chromedp.Do(e.ctx, chromedp.SendKeys(chromedp.CSS("#comment-body"), "Ask @nobody about the minutes")))
+	e.click(`#comments button[type=submit]`)
+	e.waitJS("the comment's message", `(document.querySelector('#comments #comment-saved') || {}).textContent?.includes('told nobody')`)
+	e.console.check(t)
+}

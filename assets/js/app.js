@@ -364,6 +364,9 @@
         if (!el && !c.disabled && c.name === r.name && (!r.exact || c.value === r.value)) el = c;
       });
     });
+    // A control the swap folded away (a form in a closed <details>) cannot
+    // take focus: the panel's message takes it.
+    if (el && !el.getClientRects().length) el = null;
     const panel = r.panel && document.getElementById(r.panel);
     if (!el && panel) {
       el = panel.querySelector("[role=alert], [role=status]") || panel.querySelector("h1, h2");
