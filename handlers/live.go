@@ -241,11 +241,12 @@ func (h *Handler) activityNotice(c echo.Context, claimID int64) (string, error) 
 	if !ok {
 		verb = "changed this claim"
 	}
-	who := e.User
-	if who == me.Username {
-		who = "You"
+	if e.User == me.Username {
+		// The page this came from is already showing it, or will be when
+		// its own answer lands: a notice would only repeat it.
+		return "", nil
 	}
-	return fmt.Sprintf("%s %s at %s.", who, verb, e.At.UTC().Format("15:04 UTC")), nil
+	return fmt.Sprintf("%s %s at %s.", e.User, verb, e.At.UTC().Format("15:04 UTC")), nil
 }
 
 // QueueRow answers a queue row's live re-fetch: 204 when the row shows the
