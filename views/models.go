@@ -103,11 +103,17 @@ type Segment struct {
 	ClaimID int64
 	Status  string
 	Version int64 // the claim's version, for live updates of its highlight
-	// Part counts a claim's runs from 0: a claim with another inside it
-	// comes in parts around it. The first carries the claim's anchor.
+	// Part counts a claim's runs from 0: a claim that overlaps others comes
+	// in parts around and between them. The first, at the claim's first
+	// word, carries the claim's anchor; it has no text when the claim
+	// starts where a shorter one does, whose run comes next.
 	Part int
-	// Inner is a run of a claim inside another claim's text.
-	Inner bool
+	// Words are the claim's words, to name it where the run does not show
+	// them whole.
+	Words string
+	// Also are the words of the other claims over this run: it is theirs
+	// too, though it links to this one.
+	Also []string
 }
 
 // markID is the id of a claim's run in the text: the first is the claim's
@@ -118,6 +124,27 @@ func (s Segment) markID() string {
 	}
 	return "claim-" + strconv.FormatInt(s.ClaimID, 10) + "-" + strconv.Itoa(s.Part)
 }
+
+// title says a run's status and, when other claims share its words, whose
+// they are: the link can go to one claim only.
+func (s Segment) title() string {
+	if len(s.Also) == 0 {
+		return StatusLabel(s.Status)
+	}
+	names := []string{quoteWords(s.Words)}
+	for _, w := range s.Also {
+		names = append(names, quoteWords(w))
+	}
+	last := len(names) - 1
+	return StatusLabel(s.Status) + " · words of " + strings.Join(names[:last], ", ") + " and " + names[last]
+}
+
+// label names a claim's anchor that has no text of its own.
+func (s Segment) label() string {
+	return quoteWords(s.Words) + " (" + StatusLabel(s.Status) + ")"
+}
+
+func quoteWords(w string) string { return "“" + clip(strings.TrimSpace(w), 60) + "”" }
 
 // DocumentPage shows a whole document with its claims highlighted.
 type DocumentPage struct {
