@@ -3,7 +3,7 @@
 // only, and every run is bounded both in requests and in time.
 //
 //	loadgen [--base URL] [--clients 32] [--requests N] [--duration D] [--user NAME]
-//	        [--ids LO-HI] [--status] [--json] PATH...
+//	        [--ids LO-HI] [--status] [--rate R] [--json] PATH...
 //
 // PATH may hold {id}, replaced by a random number from --ids on every
 // request. With --user, every client logs in with its own session (the
@@ -12,6 +12,12 @@
 // clients review claims instead: each owns its own claims (from --ids),
 // reads their page once for the version and the token, then posts status
 // changes the way the page's htmx form does, so none is refused as stale.
+//
+// By default each client sends its next request as soon as the last is
+// answered: the run measures the most the server gives, and the latency at
+// that load. With --rate, the clients share a schedule of R requests a
+// second instead, and each latency counts from when its request was due,
+// so a server that falls behind is charged for the wait it caused.
 package main
 
 import (
@@ -59,6 +65,7 @@ type config struct {
 	paths    []string
 	seed     uint64
 	pid      int
+	rate     float64 // requests a second in all; 0: as fast as answered
 }
 
 // Result is what a run measured. Latencies are in milliseconds.
@@ -105,6 +112,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.Uint64Var(&c.seed, "seed", 1, "random `seed` for ids")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	fs.IntVar(&c.pid, "server-pid", 0, "`PID` of the server, to report its CPU time per request")
+	fs.Float64Var(&c.rate, "rate", 0, "send `R` requests a second in all, on a schedule (0: each client as fast as answered)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: loadgen [flags] PATH...   (PATH may hold {id}; --status needs no PATH)")
 		fs.PrintDefaults()
@@ -142,6 +150,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return errors.New("--status needs --user: only a logged-in reviewer changes a status")
 	case c.status && int64(c.clients*c.pool) > c.idHi-c.idLo+1:
 		return fmt.Errorf("--status needs %d claims (clients × pool) in --ids", c.clients*c.pool)
+	case c.rate < 0 || c.rate > 1e6:
+		return errors.New("--rate must be between 0 and 1000000 requests a second")
 	case !c.status && len(c.paths) == 0:
 		return errors.New("give at least one PATH to request, or --status")
 	}
@@ -246,14 +256,14 @@ func drive(ctx context.Context, c config) (Result, error) {
 	// Warm-up: connections, caches and the Go runtime settle before
 	// anything is timed.
 	if c.warmup > 0 {
-		phase(ctx, clients, c.warmup, 10*time.Second)
+		phase(ctx, clients, c.warmup, 10*time.Second, 0)
 		for _, cl := range clients {
 			cl.lat, cl.bytes, cl.errs, cl.first = cl.lat[:0], 0, 0, ""
 		}
 	}
 	cpu0, cpuErr := procCPU(c.pid)
 	start := time.Now()
-	phase(ctx, clients, c.requests, c.duration)
+	phase(ctx, clients, c.requests, c.duration, c.rate)
 	elapsed := time.Since(start)
 	cpu1, _ := procCPU(c.pid)
 	if err := ctx.Err(); err != nil {
@@ -309,24 +319,40 @@ func each(ctx context.Context, clients []*client, n int, fn func(int, *client) e
 	return errors.Join(errs...)
 }
 
-// phase sends up to total requests from all clients at once, for at most d.
-func phase(ctx context.Context, clients []*client, total int, d time.Duration) {
+// phase sends up to total requests from all clients at once, for at most d:
+// each client as fast as it is answered, or with rate above 0, the clients
+// in turn on one schedule of rate requests a second.
+func phase(ctx context.Context, clients []*client, total int, d time.Duration, rate float64) {
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	var issued atomic.Int64
 	var wg sync.WaitGroup
-	for _, cl := range clients {
+	start := time.Now()
+	for k, cl := range clients {
 		wg.Go(func() {
-			for ctx.Err() == nil && issued.Add(1) <= int64(total) {
-				cl.one(ctx)
+			for i := 0; ctx.Err() == nil && issued.Add(1) <= int64(total); i++ {
+				var due time.Time
+				if rate > 0 {
+					// Client k sends the schedule's requests k, k+n, k+2n, ...
+					due = start.Add(time.Duration(float64(i*len(clients)+k) / rate * float64(time.Second)))
+					if w := time.Until(due); w > 0 {
+						select {
+						case <-time.After(w):
+						case <-ctx.Done():
+							return
+						}
+					}
+				}
+				cl.one(ctx, due)
 			}
 		})
 	}
 	wg.Wait()
 }
 
-// one sends one timed request and records it.
-func (cl *client) one(ctx context.Context) {
+// one sends one timed request and records it, timed from due when given
+// (when the schedule meant it to go), else from when it goes.
+func (cl *client) one(ctx context.Context, due time.Time) {
 	var req *http.Request
 	var cs *claimState
 	if cl.c.status {
@@ -349,6 +375,9 @@ func (cl *client) one(ctx context.Context) {
 		req, _ = http.NewRequestWithContext(ctx, http.MethodGet, cl.url(p), nil)
 	}
 	t0 := time.Now()
+	if !due.IsZero() && due.Before(t0) {
+		t0 = due
+	}
 	res, err := cl.http.Do(req)
 	var body []byte
 	if err == nil {
