@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"encoding/json"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -9,17 +10,18 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
-// extractHTML reduces a page to its title and article text: no markup, no
-// attribute values, no scripts, and as little site furniture (menus, share
-// buttons, teasers, comments) as can be told apart from the article.
-func extractHTML(src string) (title, text string) {
+// extractHTML reduces a page to its title, its publisher and its article
+// text: no markup, no attribute values, no scripts, and as little site
+// furniture (menus, share buttons, teasers, comments) as can be told apart
+// from the article.
+func extractHTML(src string) (title, publisher, text string) {
 	doc, err := html.Parse(strings.NewReader(src))
 	if err != nil {
 		// The parser refuses pages nested deeper than 512 elements; a flat
 		// scan of the tokens still recovers their text.
 		return extractTokens(src)
 	}
-	title = findTitle(doc)
+	title, publisher = findMeta(doc)
 	root := chooseRoot(doc)
 	// Class and id names are a guess; if guessing removed everything, the
 	// page's own structure (tags and roles) is all we go by.
@@ -30,7 +32,7 @@ func extractHTML(src string) (title, text string) {
 			break
 		}
 	}
-	return title, text
+	return title, publisher, text
 }
 
 // filter decides which elements hold no article text.
@@ -482,9 +484,11 @@ func (r *renderer) put(c rune) {
 	r.buf = utf8.AppendRune(r.buf, c)
 }
 
-// findTitle returns og:title, else <title>, else the first <h1>.
-func findTitle(doc *html.Node) string {
-	var og, title, h1 string
+// findMeta returns the title (og:title, else <title>, else the first <h1>)
+// and the publisher (og:site_name, else the publisher's name in the page's
+// JSON-LD).
+func findMeta(doc *html.Node) (title, publisher string) {
+	var og, plain, h1, site, ld string
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
@@ -497,18 +501,31 @@ func findTitle(doc *html.Node) string {
 				if p == "" {
 					p = attr(c, "name")
 				}
-				if og == "" && strings.EqualFold(strings.TrimSpace(p), "og:title") {
+				switch p = strings.TrimSpace(p); {
+				case og == "" && strings.EqualFold(p, "og:title"):
 					og = cleanTitle(attr(c, "content"))
+				case site == "" && strings.EqualFold(p, "og:site_name"):
+					site = cleanTitle(attr(c, "content"))
 				}
-			case atom.Title:
-				if title == "" {
+			case atom.Script:
+				if ld == "" && isJSONLD(attr(c, "type")) {
 					var b strings.Builder
 					for t := c.FirstChild; t != nil; t = t.NextSibling {
 						if t.Type == html.TextNode {
 							b.WriteString(t.Data)
 						}
 					}
-					title = cleanTitle(b.String())
+					ld = jsonLDPublisher(b.String())
+				}
+			case atom.Title:
+				if plain == "" {
+					var b strings.Builder
+					for t := c.FirstChild; t != nil; t = t.NextSibling {
+						if t.Type == html.TextNode {
+							b.WriteString(t.Data)
+						}
+					}
+					plain = cleanTitle(b.String())
 				}
 			case atom.H1:
 				if h1 == "" {
@@ -523,41 +540,159 @@ func findTitle(doc *html.Node) string {
 	walk(doc)
 	switch {
 	case og != "":
-		return og
-	case title != "":
-		return title
+		title = og
+	case plain != "":
+		title = plain
+	default:
+		title = h1
 	}
-	return h1
+	publisher = site
+	if publisher == "" {
+		publisher = ld
+	}
+	return title, publisher
+}
+
+// isJSONLD reports whether a script's type attribute says JSON-LD.
+func isJSONLD(typ string) bool {
+	typ, _, _ = strings.Cut(typ, ";")
+	return strings.EqualFold(strings.TrimSpace(typ), "application/ld+json")
+}
+
+// jsonLDPublisher returns the name of the publisher in a JSON-LD block:
+// the first "publisher" of its top-level objects or of their @graph, in
+// the order written, given as an object with a name, a list of them, or a
+// reference ({"@id": ...}) to a node of the block that has one. "" when
+// there is none, or the block is not JSON.
+func jsonLDPublisher(src string) string {
+	var v any
+	if json.Unmarshal([]byte(src), &v) != nil {
+		return ""
+	}
+	// Nodes in the order written: the top level, then each one's @graph.
+	var nodes []map[string]any
+	var add func(v any, depth int)
+	add = func(v any, depth int) {
+		switch x := v.(type) {
+		case []any:
+			for _, e := range x {
+				add(e, depth)
+			}
+		case map[string]any:
+			nodes = append(nodes, x)
+			if g, ok := x["@graph"]; ok && depth < 4 {
+				add(g, depth+1)
+			}
+		}
+	}
+	add(v, 0)
+	byID := map[string]map[string]any{}
+	for _, n := range nodes {
+		if id, ok := n["@id"].(string); ok && id != "" {
+			if _, seen := byID[id]; !seen {
+				byID[id] = n
+			}
+		}
+	}
+	var name func(v any) string
+	name = func(v any) string {
+		switch x := v.(type) {
+		case []any:
+			for _, e := range x {
+				if n := name(e); n != "" {
+					return n
+				}
+			}
+		case map[string]any:
+			if n, ok := x["name"].(string); ok && cleanTitle(n) != "" {
+				return cleanTitle(n)
+			}
+			if id, ok := x["@id"].(string); ok {
+				if ref, ok := byID[id]; ok {
+					if n, ok := ref["name"].(string); ok {
+						return cleanTitle(n)
+					}
+				}
+			}
+		}
+		return ""
+	}
+	for _, n := range nodes {
+		if p, ok := n["publisher"]; ok {
+			if s := name(p); s != "" {
+				return s
+			}
+		}
+	}
+	return ""
 }
 
 // extractTokens is the fallback for pages the tree parser refuses. Without
 // a tree, only tags (not classes) decide what is dropped, and the whole
 // page is read.
-func extractTokens(src string) (title, text string) {
+func extractTokens(src string) (title, publisher, text string) {
 	z := html.NewTokenizer(strings.NewReader(src))
 	var r renderer
 	skip := map[atom.Atom]int{} // open dropped elements, by tag
 	skipping := 0
-	inTitle := false
+	inTitle, inLD := false, false
+	var site, ld string
 	for {
 		tt := z.Next()
 		switch tt {
 		case html.ErrorToken:
-			return title, string(r.buf)
+			publisher = cleanTitle(site)
+			if publisher == "" {
+				publisher = ld
+			}
+			return title, publisher, string(r.buf)
 		case html.TextToken:
 			if inTitle && title == "" {
 				title = string(z.Text())
+				continue
+			}
+			if inLD && ld == "" {
+				ld = jsonLDPublisher(string(z.Text()))
 				continue
 			}
 			if skipping == 0 {
 				r.text(string(z.Text()))
 			}
 		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
-			name, _ := z.TagName()
+			name, hasAttr := z.TagName()
 			a := atom.Lookup(name)
 			end := tt == html.EndTagToken
 			if a == atom.Title {
 				inTitle = !end && tt != html.SelfClosingTagToken
+			}
+			if a == atom.Script {
+				inLD = false
+			}
+			if !end && hasAttr && (a == atom.Meta || a == atom.Script) {
+				var prop, metaName, content, typ string
+				for more := true; more; {
+					var k, v []byte
+					k, v, more = z.TagAttr()
+					switch string(k) {
+					case "property":
+						prop = strings.TrimSpace(string(v))
+					case "name":
+						metaName = strings.TrimSpace(string(v))
+					case "content":
+						content = string(v)
+					case "type":
+						typ = string(v)
+					}
+				}
+				if prop == "" {
+					prop = metaName
+				}
+				switch {
+				case a == atom.Meta && site == "" && strings.EqualFold(prop, "og:site_name"):
+					site = content
+				case a == atom.Script:
+					inLD = tt == html.StartTagToken && isJSONLD(typ)
+				}
 			}
 			if skipping == 0 && (tokenDropped(a) || a == atom.Img) {
 				r.dropped(a)

@@ -32,6 +32,10 @@ type Doc struct {
 	// from a Markdown file's front matter or first heading outside quotes
 	// and lists, or is guessed from the text (see textTitle). It may be "".
 	Title string
+	// Publisher is who published the article, from an HTML page's
+	// og:site_name, else the publisher's name in its JSON-LD; "" when the
+	// page names none, and for text and Markdown.
+	Publisher string
 	// Body is the article text: for HTML and Markdown the text a reader
 	// sees, for text the source itself, normalized (see Normalize).
 	Body string
@@ -100,8 +104,8 @@ func Parse(name string, data []byte, maxBytes int) (Doc, error) {
 	var doc Doc
 	switch k {
 	case kindHTML:
-		title, text := extractHTML(src)
-		doc = Doc{Title: cleanTitle(title), Body: Normalize(text)}
+		title, publisher, text := extractHTML(src)
+		doc = Doc{Title: cleanTitle(title), Publisher: cleanTitle(publisher), Body: Normalize(text)}
 		if !visible(doc.Body) {
 			return Doc{}, fmt.Errorf("%w: the page has no readable text", ErrEmpty)
 		}

@@ -410,6 +410,62 @@ func TestHTMLTitle(t *testing.T) {
 	}
 }
 
+// An HTML page names its publisher in og:site_name or, failing that, in
+// its JSON-LD (a NewsArticle's publisher, or a node of its @graph that the
+// publisher refers to, as WordPress writes it). Text and Markdown name none.
+func TestHTMLPublisher(t *testing.T) {
+	deep := strings.Repeat("<div>", 100000) // past the tree parser's limit
+	graph := `<script type="application/ld+json">{"@context":"https://schema.org","@graph":[
+		{"@type":"WebSite","@id":"https://courier.example/#website","publisher":{"@id":"https://courier.example/#org"}},
+		{"@type":"Organization","@id":"https://courier.example/#org","name":"The Valley Courier"}]}</script>`
+	tests := []struct {
+		label, name, in, want string
+	}{
+		{"og:site_name", "a.html", `<meta property="og:site_name" content=" Harbour   Daily "><p>x</p>`, "Harbour Daily"},
+		{"og:site_name by name", "a.html", `<meta name="OG:SITE_NAME" content="Harbour Daily"><p>x</p>`, "Harbour Daily"},
+		{"json-ld publisher", "a.html", `<script type="application/ld+json">{"@type":"NewsArticle","headline":"H",
+			"publisher":{"@type":"Organization","name":"Harbour Daily","logo":{"@type":"ImageObject","url":"https://x/l.png"}}}</script><p>x</p>`,
+			"Harbour Daily"},
+		{"json-ld with parameters", "a.html", `<script type="application/ld+json; charset=utf-8">{"publisher":{"name":"Courier"}}</script><p>x</p>`, "Courier"},
+		{"json-ld list", "a.html", `<script type="application/ld+json">[{"@type":"BreadcrumbList"},
+			{"@type":"NewsArticle","publisher":[{"@type":"Organization","name":"First"},{"name":"Second"}]}]</script><p>x</p>`, "First"},
+		{"json-ld graph reference", "a.html", graph + `<p>x</p>`, "The Valley Courier"},
+		{"og:site_name before json-ld", "a.html", `<script type="application/ld+json">{"publisher":{"name":"From JSON-LD"}}</script>` +
+			`<meta property="og:site_name" content="From Open Graph"><p>x</p>`, "From Open Graph"},
+		{"second json-ld block", "a.html", `<script type="application/ld+json">{"@type":"BreadcrumbList"}</script>` +
+			`<script type="application/ld+json">{"publisher":{"name":"Courier"}}</script><p>x</p>`, "Courier"},
+		{"json-ld cleaned", "a.html", `<script type="application/ld+json">{"publisher":{"name":"  Harbour\u0000\n Daily\t"}}</script><p>x</p>`, "Harbour Daily"},
+		{"broken json-ld", "a.html", `<script type="application/ld+json">{"publisher":{"name":"Courier"</script><p>x</p>`, ""},
+		{"a publisher without a name", "a.html", `<script type="application/ld+json">{"publisher":{"@id":"#nowhere"}}</script><p>x</p>`, ""},
+		{"a script of another type", "a.html", `<script>var ld = {"publisher":{"name":"Courier"}}</script><p>x</p>`, ""},
+		{"none", "a.html", `<title>T</title><p>x</p>`, ""},
+		{"deep page, og:site_name", "a.html", `<html><head><meta property="og:site_name" content="Deep Daily"></head><body>` + deep + "text", "Deep Daily"},
+		{"deep page, json-ld", "a.html", "<html><head>" + graph + "</head><body>" + deep + "text", "The Valley Courier"},
+		{"text", "a.txt", `<meta property="og:site_name" content="Harbour Daily"> is a tag`, ""},
+		{"markdown", "a.md", "# Port vote\n\n<meta property=\"og:site_name\" content=\"Harbour Daily\">\n\nText.", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.label, func(t *testing.T) {
+			doc, err := Parse(tt.name, []byte(tt.in), 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if doc.Publisher != tt.want {
+				t.Errorf("publisher = %q, want %q", doc.Publisher, tt.want)
+			}
+			if tt.name == "a.html" && (strings.Contains(doc.Body, "Courier") || strings.Contains(doc.Body, "Daily")) {
+				t.Errorf("the publisher's name is in the text: %q", doc.Body)
+			}
+		})
+	}
+	// A name longer than a title may be is cut as a title is.
+	long := strings.Repeat("Harbour ", 100)
+	doc, err := Parse("a.html", []byte(`<meta property="og:site_name" content="`+long+`"><p>x</p>`), 0)
+	if err != nil || utf8.RuneCountInString(doc.Publisher) > maxTitleRunes || !strings.HasPrefix(doc.Publisher, "Harbour Harbour") {
+		t.Errorf("long publisher = %q (%v)", doc.Publisher, err)
+	}
+}
+
 func TestHostileHTML(t *testing.T) {
 	in := `<html><head><base href="javascript:alert('base')//"></head><body>
 <p>Hello <img src=x onerror="alert('img')"> <a href="javascript:alert('a')" onclick="alert('click')">click</a></p>
