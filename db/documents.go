@@ -56,6 +56,7 @@ type DocumentSummary struct {
 	ID          int64
 	Title       string
 	URL         string
+	Publisher   string
 	PublishedAt string
 	CreatedAt   time.Time
 	Progress    Progress
@@ -109,6 +110,24 @@ func cleanTitle(t string) (string, error) {
 	return t, nil
 }
 
+// maxPublisherRunes bounds a publisher's name, as ingest cuts one read
+// from a page.
+const maxPublisherRunes = 200
+
+// CleanPublisher turns runs of white space in a publisher's name into
+// single spaces, as for a title, and refuses a name that is not plain text
+// or is longer than 200 characters. "" is no publisher.
+func CleanPublisher(p string) (string, error) {
+	p = strings.Join(strings.Fields(p), " ")
+	if err := checkPlain("the publisher", p); err != nil {
+		return "", err
+	}
+	if utf8.RuneCountInString(p) > maxPublisherRunes {
+		return "", fmt.Errorf("%w: the publisher is longer than %d characters", ErrInvalid, maxPublisherRunes)
+	}
+	return p, nil
+}
+
 // ImportDocument extracts the claims of a document and stores both, the one
 // path every way of importing shares. When the same body was imported before,
 // nothing is written and the existing document's id comes back with existed
@@ -119,6 +138,9 @@ func (s *Store) ImportDocument(ctx context.Context, d NewDocument) (id int64, cl
 		return 0, 0, false, err
 	}
 	if d.Title, err = cleanTitle(d.Title); err != nil {
+		return 0, 0, false, err
+	}
+	if d.Publisher, err = CleanPublisher(d.Publisher); err != nil {
 		return 0, 0, false, err
 	}
 	if d.Body == "" || !utf8.ValidString(d.Body) {
@@ -373,7 +395,7 @@ func (s *Store) ListDocuments(ctx context.Context, beforeID int64, limit int) ([
 	for rows.Next() {
 		var d DocumentSummary
 		var created string
-		if err := rows.Scan(&d.ID, &d.Title, &d.URL, &d.PublishedAt, &created); err != nil {
+		if err := rows.Scan(&d.ID, &d.Title, &d.URL, &d.Publisher, &d.PublishedAt, &created); err != nil {
 			return nil, err
 		}
 		d.CreatedAt = parseTime(created)
@@ -388,7 +410,7 @@ func (s *Store) ListDocuments(ctx context.Context, beforeID int64, limit int) ([
 const (
 	// It names its index: on a small desk's statistics SQLite read the
 	// documents' rows.
-	sqlListDocuments = `SELECT d.id, d.title, d.url, d.published_at, d.created_at
+	sqlListDocuments = `SELECT d.id, d.title, d.url, d.publisher, d.published_at, d.created_at
 		FROM documents d INDEXED BY documents_list WHERE d.id < ? ORDER BY d.id DESC LIMIT ?`
 	// doc_counts holds each document's claims in the queue by status, kept
 	// by triggers (0008_perf.sql). A page of the list is a range of ids,
@@ -458,6 +480,9 @@ func ExtractDocument(d NewDocument) (Extracted, error) {
 	if d.Title, err = cleanTitle(d.Title); err != nil {
 		return Extracted{}, err
 	}
+	if d.Publisher, err = CleanPublisher(d.Publisher); err != nil {
+		return Extracted{}, err
+	}
 	if d.Body == "" || !utf8.ValidString(d.Body) {
 		return Extracted{}, fmt.Errorf("%w: a document needs a body of valid text", ErrInvalid)
 	}
@@ -468,6 +493,10 @@ func ExtractDocument(d NewDocument) (Extracted, error) {
 // extraction (ImportBareDocument): its claims come from elsewhere.
 func BareDocument(d NewDocument) (Extracted, error) {
 	if err := CheckMeta(d.URL, d.PublishedAt); err != nil {
+		return Extracted{}, err
+	}
+	var err error
+	if d.Publisher, err = CleanPublisher(d.Publisher); err != nil {
 		return Extracted{}, err
 	}
 	d.NoExtract = true

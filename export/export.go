@@ -49,13 +49,14 @@ type Record struct {
 	DocumentPublishedAt string `json:"document_published_at,omitempty"`
 	// PublishedAt is when the claim's review was published, if it is.
 	PublishedAt *time.Time `json:"published_at,omitempty"`
+	// DocumentPublisher is who published the article, when known.
+	DocumentPublisher string `json:"document_publisher,omitempty"`
 
 	// For ClaimReview and Web Annotation only, not part of the JSON record.
-	DocumentPublisher string    `json:"-"`
-	DocumentSHA256    string    `json:"-"`
-	CreatedAt         time.Time `json:"-"`
-	UpdatedAt         time.Time `json:"-"`
-	Prefix, Suffix    string    `json:"-"` // text just before and after the claim, when asked for
+	DocumentSHA256 string    `json:"-"`
+	CreatedAt      time.Time `json:"-"`
+	UpdatedAt      time.Time `json:"-"`
+	Prefix, Suffix string    `json:"-"` // text just before and after the claim, when asked for
 }
 
 // Formats lists the formats New accepts.
@@ -186,7 +187,7 @@ func (j *jsonlWriter) Close() error { return j.w.Flush() }
 // CSVHeader is the first row of a CSV export.
 var CSVHeader = []string{"id", "document_id", "document_title", "document_url", "text", "start", "end",
 	"status", "score", "kind", "speaker", "last_reviewer", "last_reviewed_at", "history",
-	"document_published_at", "published_at"}
+	"document_published_at", "published_at", "document_publisher"}
 
 type csvWriter struct {
 	w      *bufio.Writer
@@ -220,7 +221,7 @@ func (c *csvWriter) Write(r *Record) error {
 		strconv.Itoa(r.Start), strconv.Itoa(r.End), r.Status,
 		strconv.FormatFloat(r.Score, 'f', 3, 64), Neutralize(r.Kind), Neutralize(r.Speaker),
 		Neutralize(r.LastReviewer), reviewed, Neutralize(string(hist)),
-		r.DocumentPublishedAt, published,
+		r.DocumentPublishedAt, published, Neutralize(r.DocumentPublisher),
 	})
 }
 

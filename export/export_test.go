@@ -115,7 +115,7 @@ func TestCSVAgreesWithJSON(t *testing.T) {
 	recs := []*Record{{ID: 7, DocumentID: 2, DocumentTitle: "Port", DocumentURL: "https://example.org/p", Text: "412 containers",
 		Start: 3, End: 17, Status: "confirmed", Score: 0.75, Kind: "quantity", Speaker: "the board", LastReviewer: "ann",
 		LastReviewedAt: &at, History: []Event{{User: "ann", Time: at, From: "unverified", To: "confirmed"}},
-		DocumentPublishedAt: "2026-11-20", PublishedAt: &pub}}
+		DocumentPublishedAt: "2026-11-20", PublishedAt: &pub, DocumentPublisher: "Harbour Daily"}}
 	rows, err := csv.NewReader(strings.NewReader(write(t, "csv", recs))).ReadAll()
 	if err != nil || len(rows) != 2 {
 		t.Fatalf("%v %v", rows, err)

@@ -88,6 +88,10 @@ func appendRecord(b []byte, r *Record) ([]byte, error) {
 			return b, err
 		}
 	}
+	if r.DocumentPublisher != "" {
+		b = append(b, `,"document_publisher":`...)
+		b = appendString(b, r.DocumentPublisher)
+	}
 	return append(b, "}\n"...), nil
 }
 

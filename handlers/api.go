@@ -105,6 +105,7 @@ type APIDocument struct {
 	ID          int64     `json:"id"`
 	Title       string    `json:"title"`
 	URL         string    `json:"url"`
+	Publisher   string    `json:"publisher"`
 	PublishedAt string    `json:"published_at"`
 	CreatedAt   time.Time `json:"created_at"`
 	Counts      APICounts `json:"counts"`

@@ -35,7 +35,7 @@ func (h *Handler) APIDocuments(c echo.Context) error {
 		page.NextCursor = encodeCursor(docs[len(docs)-1].ID)
 	}
 	for _, d := range docs {
-		page.Items = append(page.Items, APIDocument{ID: d.ID, Title: d.Title, URL: d.URL, PublishedAt: d.PublishedAt,
+		page.Items = append(page.Items, APIDocument{ID: d.ID, Title: d.Title, URL: d.URL, Publisher: d.Publisher, PublishedAt: d.PublishedAt,
 			CreatedAt: d.CreatedAt, Counts: APICounts(owed.HideDocument(d.ID, d.Progress))})
 	}
 	return apiJSON(c, http.StatusOK, page)
@@ -46,6 +46,7 @@ type apiNewDocument struct {
 	Title       string  `json:"title"`
 	URL         string  `json:"url"`
 	PublishedAt string  `json:"published_at"`
+	Publisher   string  `json:"publisher"` // from an HTML page when empty
 	Text        *string `json:"text"`
 	HTML        *string `json:"html"`
 	Extract     *bool   `json:"extract"`
@@ -79,8 +80,12 @@ func (h *Handler) APICreateDocument(c echo.Context) error {
 	if title == "" {
 		title = doc.Title
 	}
+	publisher := strings.TrimSpace(in.Publisher)
+	if publisher == "" {
+		publisher = doc.Publisher
+	}
 	nd := db.NewDocument{Title: title, URL: strings.TrimSpace(in.URL), PublishedAt: strings.TrimSpace(in.PublishedAt),
-		Body: doc.Body, CreatedBy: CurrentUser(c).ID}
+		Publisher: publisher, Body: doc.Body, CreatedBy: CurrentUser(c).ID}
 	ctx := c.Request().Context()
 	var id int64
 	var found int
@@ -128,7 +133,7 @@ func (h *Handler) apiDocument(ctx context.Context, userID, id int64) (APIDocumen
 		return APIDocumentDetail{}, err
 	}
 	out := APIDocumentDetail{
-		APIDocument: APIDocument{ID: d.ID, Title: d.Title, URL: d.URL, PublishedAt: d.PublishedAt, CreatedAt: d.CreatedAt,
+		APIDocument: APIDocument{ID: d.ID, Title: d.Title, URL: d.URL, Publisher: d.Publisher, PublishedAt: d.PublishedAt, CreatedAt: d.CreatedAt,
 			Counts: APICounts(progressOf(claims, pending))},
 		SHA256: d.SHA256, Text: d.Body, Claims: []APIClaim{},
 	}

@@ -79,8 +79,9 @@ func (h *Handler) CreateDocument(c echo.Context) error {
 	p := h.importPage(c)
 	text := c.FormValue("text")
 	title, docURL, published := c.FormValue("title"), strings.TrimSpace(c.FormValue("url")), strings.TrimSpace(c.FormValue("published"))
+	publisher := strings.TrimSpace(c.FormValue("publisher"))
 	// The form shows them again if the import is refused.
-	p.Title, p.URL, p.Published, p.Text = shown(title), shown(docURL), shown(published), shown(text)
+	p.Title, p.URL, p.Published, p.Publisher, p.Text = shown(title), shown(docURL), shown(published), shown(publisher), shown(text)
 	name, data := "", []byte(text)
 	// One article an import: a second file or text would be dropped unseen.
 	if mf := c.Request().MultipartForm; mf != nil {
@@ -132,9 +133,12 @@ func (h *Handler) CreateDocument(c echo.Context) error {
 	if title == "" {
 		title = doc.Title
 	}
+	if publisher == "" {
+		publisher = doc.Publisher
+	}
 	u := CurrentUser(c)
 	id, n, existed, err := h.Store.ImportDocument(c.Request().Context(), db.NewDocument{
-		Title: title, URL: docURL, PublishedAt: published, Body: doc.Body, CreatedBy: u.ID,
+		Title: title, URL: docURL, PublishedAt: published, Publisher: publisher, Body: doc.Body, CreatedBy: u.ID,
 	})
 	if errors.Is(err, db.ErrInvalid) {
 		return h.importFailed(c, p, UserMessage(err))
@@ -183,7 +187,7 @@ func (h *Handler) documentPage(c echo.Context, id int64) (views.DocumentPage, er
 		return views.DocumentPage{}, err
 	}
 	p := views.DocumentPage{
-		Base: h.Base(c, d.Title, "documents"), ID: d.ID, DocTitle: d.Title, URL: d.URL,
+		Base: h.Base(c, d.Title, "documents"), ID: d.ID, DocTitle: d.Title, URL: d.URL, Publisher: d.Publisher,
 		PublishedAt: d.PublishedAt, CreatedAt: d.CreatedAt, Segments: segments(d.Body, claims),
 	}
 	for _, cl := range claims {

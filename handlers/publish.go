@@ -95,16 +95,17 @@ func (h *Handler) PublicClaim(c echo.Context) error {
 	}
 	cr, _ := export.NewClaimReview(rec, h.ExportOptions)
 	p := views.PublicClaimPage{
-		Base:          views.Base{Title: "Fact check: " + views.StatusLabel(rec.Status)},
-		Text:          rec.Text,
-		Status:        rec.Status,
-		Speaker:       rec.Speaker,
-		DocumentTitle: rec.DocumentTitle,
-		DocumentURL:   rec.DocumentURL,
-		DocumentDate:  rec.DocumentPublishedAt,
-		OrgName:       cr.Author.Name,
-		OrgURL:        cr.Author.URL,
-		PublishedAt:   *rec.PublishedAt,
+		Base:              views.Base{Title: "Fact check: " + views.StatusLabel(rec.Status)},
+		Text:              rec.Text,
+		Status:            rec.Status,
+		Speaker:           rec.Speaker,
+		DocumentTitle:     rec.DocumentTitle,
+		DocumentURL:       rec.DocumentURL,
+		DocumentDate:      rec.DocumentPublishedAt,
+		DocumentPublisher: rec.DocumentPublisher,
+		OrgName:           cr.Author.Name,
+		OrgURL:            cr.Author.URL,
+		PublishedAt:       *rec.PublishedAt,
 	}
 	if h.ExportOptions.CheckClaimReview() == nil {
 		p.ClaimReview = cr

@@ -80,6 +80,7 @@ type ImportPage struct {
 	Title     string
 	URL       string
 	Published string
+	Publisher string
 	Text      string
 	Error     string
 	Limit     string // the size limit in words: "5 MB"
@@ -152,6 +153,7 @@ type DocumentPage struct {
 	ID          int64
 	DocTitle    string
 	URL         string
+	Publisher   string
 	PublishedAt string
 	CreatedAt   time.Time
 	Segments    []Segment
@@ -568,10 +570,12 @@ type PublicClaimPage struct {
 	DocumentTitle string
 	DocumentURL   string
 	DocumentDate  string
-	OrgName       string
-	OrgURL        string
-	PublishedAt   time.Time
-	ClaimReview   any // the schema.org ClaimReview, embedded as JSON-LD; nil when not configured
+	// DocumentPublisher is the article's publisher, or "".
+	DocumentPublisher string
+	OrgName           string
+	OrgURL            string
+	PublishedAt       time.Time
+	ClaimReview       any // the schema.org ClaimReview, embedded as JSON-LD; nil when not configured
 }
 
 // TokensPage lists the user's API tokens; NewToken is shown once, after

@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
 	"mime/multipart"
 	"net/http"
 	"strconv"
@@ -33,7 +35,8 @@ func (c *client) importForm(fields map[string]string, filename string, data []by
 }
 
 // A refused import that the server did read comes back with everything
-// that was typed: the title, the URL, the date and the pasted text.
+// that was typed: the title, the URL, the date, the publisher and the
+// pasted text.
 func TestRefusedImportKeepsInputs(t *testing.T) {
 	a := newApp(t) // a 64 KB document limit
 	c := a.client()
@@ -42,6 +45,7 @@ func TestRefusedImportKeepsInputs(t *testing.T) {
 		title = "Port vote: “green” plan"
 		link  = "https://news.example.org/port-vote"
 		date  = "2024-05-02"
+		firm  = "Harbour Daily & Co"
 	)
 	bigText := strings.Repeat("Совет проголосовал 31 против 4. ", 1800) // over 64 KB in UTF-8, not in characters
 	if len(bigText) <= 64<<10 || len([]rune(bigText)) > 64<<10 {
@@ -63,7 +67,7 @@ func TestRefusedImportKeepsInputs(t *testing.T) {
 		{"a file with a bad date", "", "port-vote.txt", []byte(article), "date"},
 	}
 	for _, tc := range cases {
-		fields := map[string]string{"title": title, "url": link, "published": date, "text": tc.text}
+		fields := map[string]string{"title": title, "url": link, "published": date, "publisher": firm, "text": tc.text}
 		if strings.HasSuffix(tc.name, "bad date") {
 			fields["published"] = "31/12/2024"
 		}
@@ -86,6 +90,9 @@ func TestRefusedImportKeepsInputs(t *testing.T) {
 		}
 		if got, _ := r.doc.Find("#published").Attr("value"); got != fields["published"] {
 			t.Errorf("%s: date %q, want %q", tc.name, got, fields["published"])
+		}
+		if got, _ := r.doc.Find("#publisher").Attr("value"); got != firm {
+			t.Errorf("%s: publisher %q, want %q", tc.name, got, firm)
 		}
 		// A file cannot come back: the page asks for it by name.
 		if lost := r.doc.Find("#file-lost").Text(); tc.file != "" && !strings.Contains(lost, "Choose “"+tc.file+"” again") {
@@ -163,5 +170,108 @@ func TestImportOfTwoFilesIsRefused(t *testing.T) {
 	}
 	if n := a.documentCount(); n != 0 {
 		t.Fatalf("%d documents stored", n)
+	}
+}
+
+// The import form, the API and an uploaded page all give the article's
+// publisher; the document page and a published claim's public page show it
+// beside the article's other details, the API's document carries it, and
+// an export of its claims too. It is refused as other text is: not plain
+// text, or too long.
+func TestImportPublisher(t *testing.T) {
+	a := newAppWith(t, nil)
+	c := a.client()
+	c.login("rita")
+	if l := c.get("/documents/new").doc.Find(`label[for="publisher"]`).Text(); !strings.HasPrefix(l, "Publisher") || !strings.Contains(l, "optional") {
+		t.Errorf("the form's publisher field is labelled %q", l)
+	}
+	r := c.importForm(map[string]string{"title": "Port vote", "publisher": "  Harbour   Daily ", "url": "https://example.org/port",
+		"published": "2024-05-02", "text": article}, "", nil)
+	if r.code != http.StatusSeeOther {
+		t.Fatalf("import with a publisher: %d %s", r.code, r.body)
+	}
+	docPage := c.get(r.hdr.Get("Location"))
+	if meta := strings.Join(strings.Fields(docPage.doc.Find(`p.meta:contains("Imported")`).Text()), " "); !strings.HasPrefix(meta, "Harbour Daily · https://example.org/port · Published 2024-05-02 ·") {
+		t.Errorf("the document page's details read %q", meta)
+	}
+
+	// An uploaded page names its own, unless the form does.
+	page := `<!DOCTYPE html><html><head><meta property="og:site_name" content="Valley Courier"><title>Dam</title></head>
+<body><p>The dam holds 40 million cubic metres of water, engineers said in 2024.</p></body></html>`
+	r = c.importForm(map[string]string{"publisher": ""}, "dam.html", []byte(page))
+	if r.code != http.StatusSeeOther {
+		t.Fatalf("upload: %d %s", r.code, r.body)
+	}
+	if meta := c.get(r.hdr.Get("Location")).doc.Find(`p.meta:contains("Imported")`).Text(); !strings.Contains(meta, "Valley Courier") {
+		t.Errorf("an uploaded page's og:site_name is not its publisher: %q", meta)
+	}
+	r = c.importForm(map[string]string{"publisher": "Dam Weekly"}, "dam2.html", []byte(strings.Replace(page, "40 million", "41 million", 1)))
+	if meta := c.get(r.hdr.Get("Location")).doc.Find(`p.meta:contains("Imported")`).Text(); r.code != http.StatusSeeOther || !strings.Contains(meta, "Dam Weekly") || strings.Contains(meta, "Valley") {
+		t.Errorf("the form's publisher did not win over the page's: %d %q", r.code, meta)
+	}
+
+	for _, bad := range []string{"Harbour\x1b[31m Daily", strings.Repeat("Ж", 201)} {
+		r := c.importForm(map[string]string{"publisher": bad, "text": "The ferry carried 3,000 people a day in 2023, officials said."}, "", nil)
+		if msg := r.doc.Find("#import-error").Text(); r.code != http.StatusUnprocessableEntity || !strings.Contains(msg, "publisher") {
+			t.Errorf("publisher %.20q: %d %q", bad, r.code, msg)
+		}
+	}
+	if n := a.documentCount(); n != 3 {
+		t.Fatalf("%d documents, want 3", n)
+	}
+
+	// Through the API: a field like url and published_at, where it was
+	// refused as unknown.
+	api := a.token("rita")
+	var created struct {
+		Document handlers.APIDocument `json:"document"`
+	}
+	res := api.do(http.MethodPost, "/api/v1/documents", map[string]any{"title": "Ferry", "publisher": " Ferry  News ",
+		"text": "The ferry carried 3,000 people a day in 2023, officials said."})
+	if res.code != http.StatusCreated {
+		t.Fatalf("API import with a publisher: %d %s", res.code, res.body)
+	}
+	res.decode(t, &created)
+	if created.Document.Publisher != "Ferry News" {
+		t.Errorf("API document publisher %q", created.Document.Publisher)
+	}
+	res = api.do(http.MethodPost, "/api/v1/documents", map[string]any{"html": strings.Replace(page, "40 million", "42 million", 1)})
+	res.decode(t, &created)
+	if res.code != http.StatusCreated || created.Document.Publisher != "Valley Courier" {
+		t.Errorf("API import of a page: %d, publisher %q", res.code, created.Document.Publisher)
+	}
+	var one handlers.APIDocumentDetail
+	api.do(http.MethodGet, "/api/v1/documents/"+itoa(created.Document.ID), nil).decode(t, &one)
+	var list handlers.APIPage[handlers.APIDocument]
+	api.do(http.MethodGet, "/api/v1/documents", nil).decode(t, &list)
+	if one.Publisher != "Valley Courier" || len(list.Items) == 0 || list.Items[0].Publisher != "Valley Courier" {
+		t.Errorf("GET the document: publisher %q; the list: %+v", one.Publisher, list.Items)
+	}
+	res = api.do(http.MethodPost, "/api/v1/documents", map[string]any{"publisher": "Ferry\u0000News", "text": "The bridge cost $3 million in 2021."})
+	if e := res.apiErr(t, http.StatusUnprocessableEntity, "invalid"); !strings.Contains(e.Message, "publisher") {
+		t.Errorf("API publisher with a control character: %q", e.Message)
+	}
+
+	// The JSON export carries it with the other details of the article.
+	claims, err := a.store.DocumentClaims(context.Background(), 1)
+	if err != nil || len(claims) == 0 {
+		t.Fatalf("claims: %d %v", len(claims), err)
+	}
+	rita, _ := a.store.UserByName(context.Background(), "rita")
+	if _, err := a.store.SetStatus(context.Background(), claims[0].ID, rita.ID, 1, "confirmed", ""); err != nil {
+		t.Fatal(err)
+	}
+	var recs []map[string]any
+	if err := json.Unmarshal([]byte(c.get("/export?format=json&document=1").body), &recs); err != nil || len(recs) != 1 ||
+		recs[0]["document_publisher"] != "Harbour Daily" || recs[0]["document_url"] != "https://example.org/port" {
+		t.Errorf("export: %v %v", recs, err)
+	}
+	ed := a.client()
+	ed.login("ed")
+	if r := ed.publish(claims[0].ID); r.code != http.StatusSeeOther {
+		t.Fatalf("publish: %d %s", r.code, r.body)
+	}
+	if meta := a.client().get("/public/claims/" + itoa(claims[0].ID)).doc.Find("p.meta").Text(); !strings.Contains(meta, "Port vote, Harbour Daily, 2 May 2024") {
+		t.Errorf("the public page says %q", meta)
 	}
 }

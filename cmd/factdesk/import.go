@@ -17,13 +17,14 @@ import (
 	"factdesk/views"
 )
 
-const importUsage = "[--title T] [--url U] [--published YYYY-MM-DD] [--no-extract] [--max-doc-mb N] FILE... | --claims FILE --user NAME DOC_ID"
+const importUsage = "[--title T] [--url U] [--published YYYY-MM-DD] [--publisher NAME] [--no-extract] [--max-doc-mb N] FILE... | --claims FILE --user NAME DOC_ID"
 
 func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs, dbPath := newFlags("import", importUsage, stdout)
 	title := fs.String("title", "", "document `title` (default: from the text)")
 	url := fs.String("url", "", "source `URL` of the article")
 	published := fs.String("published", "", "publication `date`, YYYY-MM-DD")
+	publisher := fs.String("publisher", "", "`name` of the article's publisher (default: an HTML page's og:site_name, else its JSON-LD publisher)")
 	maxDoc := maxDocFlag(fs)
 	// Claims from other tools, and documents that will get them.
 	claims := fs.String("claims", "", "add the claims in `FILE` (JSON Lines, a JSON array or Web Annotations; - for stdin) to document DOC_ID; "+
@@ -50,10 +51,13 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if len(files) == 0 {
 		return usageError{msg: "import needs at least one FILE (or - for standard input)"}
 	}
-	if len(files) > 1 && (*title != "" || *url != "" || *published != "") {
-		return usageError{msg: "--title, --url and --published describe one article: give a single FILE"}
+	if len(files) > 1 && (*title != "" || *url != "" || *published != "" || *publisher != "") {
+		return usageError{msg: "--title, --url, --published and --publisher describe one article: give a single FILE"}
 	}
 	if err := db.CheckMeta(*url, *published); err != nil {
+		return usageError{msg: message(err)}
+	}
+	if *publisher, err = db.CleanPublisher(*publisher); err != nil {
 		return usageError{msg: message(err)}
 	}
 	store, err := db.Open(ctx, *dbPath)
@@ -62,7 +66,7 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	}
 	defer store.Close()
 	failed := 0
-	for batch := range batches(readAhead(ctx, files, *title, *url, *published, max, *noExtract, stdin), importBatch) {
+	for batch := range batches(readAhead(ctx, files, articleMeta{*title, *url, *published, *publisher}, max, *noExtract, stdin), importBatch) {
 		for _, err := range storeBatch(ctx, store, batch, stdout) {
 			if err != nil {
 				fmt.Fprintf(stderr, "factdesk: %s\n", message(err))
@@ -94,18 +98,28 @@ type prepared struct {
 // its own, a few files ahead of the writes: extraction is CPU work that
 // needs no database, so with two cores an import of many files runs at the
 // speed of the slower half instead of the sum of both.
-func readAhead(ctx context.Context, files []string, title, url, published string, max int, noExtract bool, stdin io.Reader) <-chan prepared {
+// articleMeta is what the command line says of the article to import; each
+// field left empty is read from the file, when it says.
+type articleMeta struct {
+	title, url, published, publisher string
+}
+
+func readAhead(ctx context.Context, files []string, meta articleMeta, max int, noExtract bool, stdin io.Reader) <-chan prepared {
 	out := make(chan prepared, importBatch)
 	go func() {
 		defer close(out)
 		for _, name := range files {
 			p := prepared{name: name}
 			doc, err := readInput(name, stdin, max)
-			p.title = title
+			p.title = meta.title
 			if p.title == "" {
 				p.title = doc.Title
 			}
-			p.doc = db.NewDocument{Title: p.title, URL: url, PublishedAt: published, Body: doc.Body}
+			publisher := meta.publisher
+			if publisher == "" {
+				publisher = doc.Publisher
+			}
+			p.doc = db.NewDocument{Title: p.title, URL: meta.url, PublishedAt: meta.published, Publisher: publisher, Body: doc.Body}
 			switch {
 			case err != nil:
 				p.err = err
@@ -213,7 +227,7 @@ func orUntitled(t string) string {
 // articleFlags are import's flags that describe or limit an article to
 // import. --claims adds claims to a stored document, so with it they would
 // be ignored without a word.
-var articleFlags = []string{"title", "url", "published", "no-extract", "max-doc-mb"}
+var articleFlags = []string{"title", "url", "published", "publisher", "no-extract", "max-doc-mb"}
 
 // noArticleFlags refuses the article flags given with --claims.
 func noArticleFlags(fs *flag.FlagSet) error {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"factdesk/db"
+	"factdesk/export"
 )
 
 // Many files go into the database a batch at a time, and the report still
@@ -182,6 +184,7 @@ func TestImportClaimsRefusesArticleFlags(t *testing.T) {
 		{[]string{"--title", "zzz"}, "factdesk: --title is for importing an article, not for --claims (see 'factdesk help import')\n"},
 		{[]string{"--url", "https://example.org/a"}, "factdesk: --url is for importing an article, not for --claims (see 'factdesk help import')\n"},
 		{[]string{"--published", "2024-05-02"}, "factdesk: --published is for importing an article, not for --claims (see 'factdesk help import')\n"},
+		{[]string{"--publisher", "Harbour Daily"}, "factdesk: --publisher is for importing an article, not for --claims (see 'factdesk help import')\n"},
 		{[]string{"--no-extract"}, "factdesk: --no-extract is for importing an article, not for --claims (see 'factdesk help import')\n"},
 		{[]string{"--max-doc-mb", "2"}, "factdesk: --max-doc-mb is for importing an article, not for --claims (see 'factdesk help import')\n"},
 		// An empty title is given all the same.
@@ -239,5 +242,119 @@ func TestImportClaimsKindFromAnnotation(t *testing.T) {
 	}
 	if strings.Join(kinds, "|") != "quantity||cause" {
 		t.Errorf("kinds %q, want quantity, none, cause", kinds)
+	}
+}
+
+// --publisher names the article's publisher, as --url and --published
+// describe it: the exports carry it, and ClaimReview names it as the
+// author of a claim without a speaker. Without it, an HTML page's
+// og:site_name or JSON-LD publisher is taken.
+func TestImportPublisher(t *testing.T) {
+	c := newCLI(t)
+	text := writeFile(t, "port.txt", "Port report\n\nThe port handled 10,000 containers a day in 2023, up from 8,000 in 2020.\n\n"+
+		"The harbour will close for repairs in 2026, a delay of two years.\n")
+	if out, _, err := c.run("", "import", "--publisher", "  Harbour\tDaily ", "--url", "https://example.org/port", text); err != nil || !strings.HasPrefix(out, "1\t") {
+		t.Fatalf("import --publisher: %q %v", out, err)
+	}
+	page := writeFile(t, "courier.html", `<html><head><title>Dam report</title><meta property="og:site_name" content="Valley Courier">
+<script type="application/ld+json">{"@type":"NewsArticle","publisher":{"@type":"Organization","name":"Courier Media Group"}}</script></head>
+<body><p>The dam holds 40 million cubic metres of water, engineers said in 2024.</p></body></html>`)
+	if _, _, err := c.run("", "import", page); err != nil {
+		t.Fatal(err)
+	}
+	ld := writeFile(t, "ld.html", `<html><head><title>Rates</title>
+<script type="application/ld+json">{"@type":"NewsArticle","publisher":{"@type":"Organization","name":"Courier Media Group"}}</script></head>
+<body><p>Water rates rose 12% in 2024, the utility said.</p></body></html>`)
+	if _, _, err := c.run("", "import", ld); err != nil {
+		t.Fatal(err)
+	}
+	// Given on the command line, it is the page's no longer.
+	other := writeFile(t, "other.html", `<html><head><meta property="og:site_name" content="Valley Courier"></head>
+<body><p>The bridge cost $3 million in 2021, the council said.</p></body></html>`)
+	if _, _, err := c.run("", "import", "--publisher", "Bridge Weekly", other); err != nil {
+		t.Fatal(err)
+	}
+	store, err := db.Open(context.Background(), c.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int64]string{1: "Harbour Daily", 2: "Valley Courier", 3: "Courier Media Group", 4: "Bridge Weekly"}
+	for id, name := range want {
+		if d, err := store.Document(context.Background(), id); err != nil || d.Publisher != name {
+			t.Errorf("document %d: publisher %q, want %q (%v)", id, d.Publisher, name, err)
+		}
+	}
+	c.run("a long enough password\n", "user", "add", "maria")
+	u, _ := store.UserByName(context.Background(), "maria")
+	claims, _ := store.DocumentClaims(context.Background(), 1)
+	noSpeaker := 0
+	for _, cl := range claims {
+		if _, err := store.SetStatus(context.Background(), cl.ID, u.ID, 1, "confirmed", ""); err != nil {
+			t.Fatal(err)
+		}
+		if cl.Speaker == "" {
+			noSpeaker++
+		}
+	}
+	store.Close()
+	if len(claims) == 0 || noSpeaker == 0 {
+		t.Fatalf("document 1 has %d claims, %d without a speaker: the test needs one", len(claims), noSpeaker)
+	}
+
+	out, _, err := c.run("", "export", "--format", "jsonl", "--document", "1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil || rec["document_publisher"] != "Harbour Daily" {
+			t.Errorf("record %s: document_publisher %v (%v)", line, rec["document_publisher"], err)
+		}
+	}
+	t.Setenv("FACTDESK_ORG_NAME", "Desk")
+	out, _, err = c.run("", "export", "--format", "claimreview", "--document", "1", "--public-url", "https://desk.example.org")
+	var reviews []export.ClaimReview
+	if err != nil || json.Unmarshal([]byte(out), &reviews) != nil || len(reviews) != len(claims) {
+		t.Fatalf("claimreview: %q %v", out, err)
+	}
+	authored := 0
+	for _, r := range reviews {
+		if a := r.ItemReviewed.Author; a != nil && a.Name == "Harbour Daily" && a.Type == "Organization" {
+			authored++
+		}
+		if p := r.ItemReviewed.Appearance; p == nil || p.Publisher == nil || p.Publisher.Name != "Harbour Daily" {
+			t.Errorf("appearance %+v: want the publisher", p)
+		}
+	}
+	if authored != noSpeaker {
+		t.Errorf("%d claims without a speaker, %d with the publisher as author:\n%s", noSpeaker, authored, out)
+	}
+
+	// Refused as --url and --published are: for several files, and when it
+	// is not plain text or too long; nothing is stored.
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--publisher", "Harbour Daily", writeFile(t, "a.txt", "Text 1."), writeFile(t, "b.txt", "Text 2.")},
+			"factdesk: --title, --url, --published and --publisher describe one article: give a single FILE (see 'factdesk help import')\n"},
+		{[]string{"--publisher", "Harbour\x1b[31m Daily", writeFile(t, "c.txt", "Text 3.")},
+			"factdesk: the publisher holds control characters; use plain text (see 'factdesk help import')\n"},
+		{[]string{"--publisher", strings.Repeat("Harbour ", 30), writeFile(t, "d.txt", "Text 4.")},
+			"factdesk: the publisher is longer than 200 characters (see 'factdesk help import')\n"},
+	} {
+		out, errOut, err := c.run("", append([]string{"import"}, tc.args...)...)
+		var b strings.Builder
+		if code := exitCode(err, &b); code != 2 || out != "" || errOut+b.String() != tc.want {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q, want %q", tc.args, code, out, errOut+b.String(), tc.want)
+		}
+	}
+	store, err = db.Open(context.Background(), c.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if docs, _ := store.ListDocuments(context.Background(), 0, 10); len(docs) != len(want) {
+		t.Errorf("%d documents, want %d: a refused import stored one", len(docs), len(want))
 	}
 }
