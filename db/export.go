@@ -213,6 +213,14 @@ const exportHistorySQL = `SELECT h.claim_id, group_concat(concat_ws(',', h.id, h
 	h.from_status, h.to_status, h.action, octet_length(h.note), h.note), '')
 	FROM status_history h WHERE h.claim_id BETWEEN ? AND ? GROUP BY h.claim_id ORDER BY h.claim_id`
 
+// exportOpinionsSQL reads the second opinions of a range of claims in
+// claim order, and each claim's in the order asked: one range of the index
+// on (claim_id, id), one query per batch as for the history. Names come
+// from the users map, as the history's do.
+const exportOpinionsSQL = `SELECT o.claim_id, o.requested_by, o.requested_at, o.first_user_id, o.first_status,
+	o.second_user_id, coalesce(o.second_status, ''), o.second_note, coalesce(o.second_at, ''), coalesce(o.cancelled_by, 0)
+	FROM second_opinions o WHERE o.claim_id BETWEEN ? AND ? ORDER BY o.claim_id, o.id`
+
 // exportClaimsSQL reads the next batch of claims matching where (from
 // ClaimFilter.where, which keeps the status index out of it) after a cursor.
 func exportClaimsSQL(where string, quotes bool) string {
@@ -230,12 +238,15 @@ func exportClaimsSQL(where string, quotes bool) string {
 		ORDER BY c.id LIMIT ?`
 }
 
-// ExportClaims streams matching claims with their history, in id order, to
-// fn; dismissed sentences are not claims and are left out. With no status
-// given it exports the verified ones (confirmed and disputed). It reads
-// inside one transaction so that claims and history agree. Claims come in
-// batches by id (keyset: each batch one primary key range), and the history
-// of a batch in one range of the history index.
+// ExportClaims streams matching claims with their history and second
+// opinions, in id order, to fn; dismissed sentences are not claims and are
+// left out. With no status given it exports the verified ones (confirmed
+// and disputed). It reads inside one transaction so that claims, history
+// and opinions agree. Claims come in batches by id (keyset: each batch one
+// primary key range), and the history and the opinions of a batch each in
+// one range of their index. With BlindFor, the claims that user owes a
+// second opinion on are left out, and with them their opinions, which
+// hold the first verdict.
 func (s *Store) ExportClaims(ctx context.Context, f ExportFilter, fn func(*export.Record) error) error {
 	if len(f.Statuses) == 0 {
 		f.Statuses = DefaultExportStatuses
@@ -264,6 +275,11 @@ func (s *Store) ExportClaims(ctx context.Context, f ExportFilter, fn func(*expor
 		return err
 	}
 	defer histQ.Close()
+	opinionsQ, err := tx.PrepareContext(ctx, exportOpinionsSQL)
+	if err != nil {
+		return err
+	}
+	defer opinionsQ.Close()
 	docQ, err := tx.PrepareContext(ctx, exportDocumentSQL)
 	if err != nil {
 		return err
@@ -306,6 +322,9 @@ func (s *Store) ExportClaims(ctx context.Context, f ExportFilter, fn func(*expor
 		}
 		*after = batch[len(batch)-1].ID
 		if err := exportHistory(ctx, histQ, batch, users); err != nil {
+			return nil, err
+		}
+		if err := exportOpinions(ctx, opinionsQ, batch, users); err != nil {
 			return nil, err
 		}
 		for i := range batch {
@@ -401,6 +420,46 @@ func exportHistory(ctx context.Context, q *sql.Stmt, batch []export.Record, user
 		if batch[i].History, err = unpackHistory(packed, users); err != nil {
 			return fmt.Errorf("claim %d: %w", id, err)
 		}
+	}
+	return rows.Err()
+}
+
+// exportOpinions adds their second opinions to a batch of claims in id
+// order, merging the rows of one ordered query. The range also holds
+// claims the filter left out; their opinions are skipped.
+func exportOpinions(ctx context.Context, q *sql.Stmt, batch []export.Record, users map[int64]string) error {
+	rows, err := q.QueryContext(ctx, batch[0].ID, batch[len(batch)-1].ID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	i := 0
+	for rows.Next() {
+		var id, by, first, second, cancelled int64
+		var requested, firstStatus, status, note, closed string
+		if err := rows.Scan(&id, &by, &requested, &first, &firstStatus, &second, &status, &note, &closed, &cancelled); err != nil {
+			return err
+		}
+		for i < len(batch) && batch[i].ID < id {
+			i++
+		}
+		if i == len(batch) {
+			break
+		}
+		if batch[i].ID != id {
+			continue
+		}
+		o := export.Opinion{RequestedBy: users[by], RequestedAt: parseTime(requested), FirstReviewer: users[first],
+			FirstStatus: firstStatus, Reviewer: users[second], Status: status, Note: note}
+		if closed != "" {
+			t := parseTime(closed)
+			if cancelled != 0 {
+				o.WithdrawnBy, o.WithdrawnAt = users[cancelled], &t
+			} else {
+				o.AnsweredAt = &t
+			}
+		}
+		batch[i].SecondOpinions = append(batch[i].SecondOpinions, o)
 	}
 	return rows.Err()
 }

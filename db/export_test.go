@@ -1,13 +1,16 @@
 package db
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -235,7 +238,8 @@ func TestExportQuotesAndPublication(t *testing.T) {
 }
 
 // bulkClaims fills a document with n claims, each with one history row,
-// straight in SQL: extraction would take longer than the export it tests.
+// and every tenth with an answered second opinion, straight in SQL:
+// extraction would take longer than the export it tests.
 func bulkClaims(tb testing.TB, s *Store, n int) {
 	tb.Helper()
 	ctx := context.Background()
@@ -267,6 +271,16 @@ func bulkClaims(tb testing.TB, s *Store, n int) {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	second, err := s.CreateUser(ctx, "bulk-second", "h", "reviewer")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := s.w.ExecContext(ctx, `INSERT INTO second_opinions (claim_id, requested_by, requested_at, first_user_id,
+			first_status, first_history_id, second_user_id, second_status, second_note, second_at)
+		SELECT h.claim_id, ?1, ?3, ?1, 'confirmed', h.id, ?2, 'disputed', 'the port authority says 9,000', ?3
+		FROM status_history h WHERE h.claim_id % 10 = 0`, u.ID, second.ID, now); err != nil {
+		tb.Fatal(err)
+	}
 }
 
 // Exports stream: the live heap after exporting many claims is what it was
@@ -285,7 +299,7 @@ func TestExportMemoryIsFlat(t *testing.T) {
 			t.Fatal(err)
 		}
 		var early, late uint64
-		count := 0
+		count, opinions := 0, 0
 		heap := func() uint64 {
 			runtime.GC()
 			var ms runtime.MemStats
@@ -294,6 +308,16 @@ func TestExportMemoryIsFlat(t *testing.T) {
 		}
 		err = s.ExportClaims(context.Background(), ExportFilter{Quotes: true}, func(r *export.Record) error {
 			count++
+			// Each batch's opinions, merged from one query, land on their
+			// own claims.
+			want := 0
+			if r.ID%10 == 0 {
+				want = 1
+			}
+			if len(r.SecondOpinions) != want || want == 1 && r.SecondOpinions[0].Reviewer != "bulk-second" {
+				return fmt.Errorf("claim %d: opinions %+v, want %d", r.ID, r.SecondOpinions, want)
+			}
+			opinions += len(r.SecondOpinions)
 			switch count {
 			case 1000:
 				early = heap()
@@ -305,8 +329,8 @@ func TestExportMemoryIsFlat(t *testing.T) {
 		if err != nil || w.Close() != nil {
 			t.Fatal(err)
 		}
-		if count != n {
-			t.Fatalf("%s: exported %d of %d", format, count, n)
+		if count != n || opinions != n/10 {
+			t.Fatalf("%s: exported %d of %d claims, %d of %d opinions", format, count, n, opinions, n/10)
 		}
 		growth := int64(late) - int64(early)
 		t.Logf("%s: live heap after 1,000 claims %d KB, after %d claims %d KB", format, early>>10, n, late>>10)
@@ -393,5 +417,109 @@ func TestDismissUnpublishes(t *testing.T) {
 	}
 	if err := s.r.QueryRow(`SELECT count(*) FROM publication_events WHERE claim_id = ?`, cs[0].ID).Scan(&n); err != nil || n != 0 {
 		t.Fatalf("publication events of a claim never published: %d, %v", n, err)
+	}
+}
+
+// Second opinions go out with their claim, oldest first: answered, withdrawn
+// and still waiting (without a verdict), each with who asked and when and
+// the verdict it was asked on. They come from one ordered query a batch,
+// so a claim the filter leaves out lends its opinions to no other. The
+// reviewer who owes one gets no export of that claim, and so neither the
+// first verdict nor the other opinions on it.
+func TestExportSecondOpinions(t *testing.T) {
+	f := newTeam(t)
+	s, ctx := f.s, context.Background()
+	at := func(h int) time.Time { return time.Date(2026, 3, 1, h, 0, 0, 0, time.UTC) }
+	clock := func(h int) { s.SetClock(func() time.Time { return at(h) }) }
+	c0, c1, c2 := f.claims[0].ID, f.claims[1].ID, f.claims[2].ID
+	clock(1)
+	if _, err := s.SetStatus(ctx, c0, f.ann.ID, 1, StatusDisputed, "the ministry says 3.4%"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetStatus(ctx, c1, f.ann.ID, 1, StatusConfirmed, ""); err != nil {
+		t.Fatal(err)
+	}
+	clock(2)
+	if _, err := s.RequestSecondOpinion(ctx, c0, f.ed.ID, f.bob.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RequestSecondOpinion(ctx, c1, f.ed.ID, f.bob.ID); err != nil {
+		t.Fatal(err)
+	}
+	clock(3)
+	if _, err := s.SubmitSecondOpinion(ctx, c0, f.bob.ID, StatusConfirmed, "the annual report says 3.5%"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.WithdrawSecondOpinion(ctx, c1, f.ed.ID); err != nil {
+		t.Fatal(err)
+	}
+	clock(4)
+	if _, err := s.RequestSecondOpinion(ctx, c0, f.ed.ID, f.admin.ID); err != nil {
+		t.Fatal(err)
+	}
+	s.SetClock(time.Now)
+
+	export1 := func(f ExportFilter) map[int64][]export.Opinion {
+		t.Helper()
+		out := map[int64][]export.Opinion{}
+		err := s.ExportClaims(ctx, f, func(r *export.Record) error {
+			out[r.ID] = r.SecondOpinions
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	t3, t4 := at(3), at(4)
+	want := map[int64][]export.Opinion{
+		c0: {
+			{RequestedBy: "ed", RequestedAt: at(2), FirstReviewer: "ann", FirstStatus: StatusDisputed, Reviewer: "bob",
+				Status: StatusConfirmed, Note: "the annual report says 3.5%", AnsweredAt: &t3},
+			{RequestedBy: "ed", RequestedAt: t4, FirstReviewer: "ann", FirstStatus: StatusDisputed, Reviewer: "ada"},
+		},
+		c1: {{RequestedBy: "ed", RequestedAt: at(2), FirstReviewer: "ann", FirstStatus: StatusConfirmed, Reviewer: "bob",
+			WithdrawnBy: "ed", WithdrawnAt: &t3}},
+		c2: nil,
+	}
+	same := func(name string, got, want map[int64][]export.Opinion) {
+		t.Helper()
+		if len(got) != len(want) {
+			t.Errorf("%s: claims %v, want %v", name, got, want)
+		}
+		for id, w := range want {
+			g, ok := got[id]
+			if !ok {
+				t.Errorf("%s: claim %d not exported", name, id)
+				continue
+			}
+			gj, _ := json.Marshal(g)
+			wj, _ := json.Marshal(w)
+			if string(gj) != string(wj) {
+				t.Errorf("%s: claim %d's opinions\n got %s\nwant %s", name, id, gj, wj)
+			}
+		}
+	}
+	same("every claim", export1(ExportFilter{Statuses: Statuses}), want)
+	// A filter that skips the claims between: each keeps its own.
+	same("disputed", export1(ExportFilter{Statuses: []string{StatusDisputed}}), map[int64][]export.Opinion{c0: want[c0]})
+	same("confirmed", export1(ExportFilter{Statuses: []string{StatusConfirmed}}), map[int64][]export.Opinion{c1: want[c1]})
+	same("unverified", export1(ExportFilter{Statuses: []string{StatusUnverified}}), map[int64][]export.Opinion{c2: nil})
+	// ada owes an opinion on c0: it is not in her export. bob answered
+	// his, and sees both, ada's request without a verdict.
+	same("ada's", export1(ExportFilter{Statuses: Statuses, BlindFor: f.admin.ID}), map[int64][]export.Opinion{c1: want[c1], c2: nil})
+	same("bob's", export1(ExportFilter{Statuses: Statuses, BlindFor: f.bob.ID}), want)
+
+	// In JSON, a waiting request has no status; a claim without opinions
+	// has no list.
+	var buf bytes.Buffer
+	w, _ := export.New("jsonl", &buf)
+	if err := s.ExportClaims(ctx, ExportFilter{Statuses: Statuses}, w.Write); err != nil || w.Close() != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != 3 || !strings.Contains(lines[0], `{"requested_by":"ed","requested_at":"2026-03-01T04:00:00Z","first_reviewer":"ann","first_status":"disputed","reviewer":"ada"}]}`) ||
+		!strings.Contains(lines[1], `"withdrawn_by":"ed","withdrawn_at":"2026-03-01T03:00:00Z"}]}`) || strings.Contains(lines[2], "second_opinions") {
+		t.Errorf("JSON Lines:\n%s", buf.String())
 	}
 }

@@ -234,6 +234,13 @@ func TestQueryPlans(t *testing.T) {
 				exportClaimsSQL(where, f.Quotes), append(args, int64(100), exportBatch)...)
 		}
 		checkPlan(t, s, fmt.Sprintf("export history (statistics: %s)", stats), false, exportHistorySQL, 100, 1100)
+		// A batch's second opinions are one range of their index, read in
+		// its order: no scan of the table, no sort.
+		checkPlan(t, s, fmt.Sprintf("export opinions (statistics: %s)", stats), false, exportOpinionsSQL, 100, 1100)
+		if plan := strings.Join(planOf(t, s, exportOpinionsSQL, 100, 1100), "\n"); !strings.Contains(plan, "SEARCH o USING INDEX second_opinions_claim (claim_id>? AND claim_id<?)") ||
+			strings.Contains(plan, "TEMP B-TREE") {
+			t.Errorf("export opinions (statistics: %s) do not read one range of second_opinions_claim:\n  %s", stats, plan)
+		}
 		// The documents list and the export read no document's row, whose
 		// body spans pages, and the list reads its counts as one range.
 		list := strings.Join(planOf(t, s, sqlListDocuments, int64(100), 51), "\n")

@@ -27,6 +27,23 @@ type Event struct {
 	Action string `json:"action,omitempty"`
 }
 
+// Opinion is a second opinion asked on a claim: who asked and when, whose
+// verdict it was asked on, who was asked, and their verdict, or who
+// withdrew the request. A request still waiting has no status, answer
+// time or withdrawal.
+type Opinion struct {
+	RequestedBy   string     `json:"requested_by,omitempty"`
+	RequestedAt   time.Time  `json:"requested_at"`
+	FirstReviewer string     `json:"first_reviewer,omitempty"`
+	FirstStatus   string     `json:"first_status,omitempty"`
+	Reviewer      string     `json:"reviewer,omitempty"` // who gives the second opinion
+	Status        string     `json:"status,omitempty"`   // the second verdict, once given
+	Note          string     `json:"note,omitempty"`
+	AnsweredAt    *time.Time `json:"answered_at,omitempty"`
+	WithdrawnBy   string     `json:"withdrawn_by,omitempty"`
+	WithdrawnAt   *time.Time `json:"withdrawn_at,omitempty"`
+}
+
 // Record is one exported claim. Start and End are Unicode code point offsets
 // into the document's text.
 type Record struct {
@@ -51,6 +68,9 @@ type Record struct {
 	PublishedAt *time.Time `json:"published_at,omitempty"`
 	// DocumentPublisher is who published the article, when known.
 	DocumentPublisher string `json:"document_publisher,omitempty"`
+	// SecondOpinions are the second opinions asked on the claim, oldest
+	// first. CSV leaves them out.
+	SecondOpinions []Opinion `json:"second_opinions,omitempty"`
 
 	// For ClaimReview and Web Annotation only, not part of the JSON record.
 	DocumentSHA256 string    `json:"-"`

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -115,7 +116,8 @@ func TestCSVAgreesWithJSON(t *testing.T) {
 	recs := []*Record{{ID: 7, DocumentID: 2, DocumentTitle: "Port", DocumentURL: "https://example.org/p", Text: "412 containers",
 		Start: 3, End: 17, Status: "confirmed", Score: 0.75, Kind: "quantity", Speaker: "the board", LastReviewer: "ann",
 		LastReviewedAt: &at, History: []Event{{User: "ann", Time: at, From: "unverified", To: "confirmed"}},
-		DocumentPublishedAt: "2026-11-20", PublishedAt: &pub, DocumentPublisher: "Harbour Daily"}}
+		DocumentPublishedAt: "2026-11-20", PublishedAt: &pub, DocumentPublisher: "Harbour Daily",
+		SecondOpinions: []Opinion{{RequestedBy: "ed", RequestedAt: at, FirstReviewer: "ann", FirstStatus: "confirmed", Reviewer: "bob"}}}}
 	rows, err := csv.NewReader(strings.NewReader(write(t, "csv", recs))).ReadAll()
 	if err != nil || len(rows) != 2 {
 		t.Fatalf("%v %v", rows, err)
@@ -123,6 +125,10 @@ func TestCSVAgreesWithJSON(t *testing.T) {
 	var obj []map[string]any
 	if err := json.Unmarshal([]byte(write(t, "json", recs)), &obj); err != nil {
 		t.Fatal(err)
+	}
+	// Every key but the second opinions, which CSV does not carry.
+	if len(rows[0]) != len(obj[0])-1 || slices.Contains(rows[0], "second_opinions") || obj[0]["second_opinions"] == nil {
+		t.Errorf("CSV columns %q, JSON keys %d", rows[0], len(obj[0]))
 	}
 	for i, key := range rows[0] {
 		want := obj[0][key]

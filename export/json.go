@@ -92,7 +92,65 @@ func appendRecord(b []byte, r *Record) ([]byte, error) {
 		b = append(b, `,"document_publisher":`...)
 		b = appendString(b, r.DocumentPublisher)
 	}
+	if len(r.SecondOpinions) > 0 {
+		b = append(b, `,"second_opinions":[`...)
+		for i := range r.SecondOpinions {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			if b, err = appendOpinion(b, &r.SecondOpinions[i]); err != nil {
+				return b, err
+			}
+		}
+		b = append(b, ']')
+	}
 	return append(b, "}\n"...), nil
+}
+
+// appendOpinion appends o as encoding/json writes it: empty fields left out.
+func appendOpinion(b []byte, o *Opinion) ([]byte, error) {
+	var err error
+	b = append(b, '{')
+	b = appendOptString(b, `"requested_by":`, o.RequestedBy)
+	b = appendKey(b, `"requested_at":`)
+	if b, err = appendTime(b, o.RequestedAt); err != nil {
+		return b, err
+	}
+	b = appendOptString(b, `"first_reviewer":`, o.FirstReviewer)
+	b = appendOptString(b, `"first_status":`, o.FirstStatus)
+	b = appendOptString(b, `"reviewer":`, o.Reviewer)
+	b = appendOptString(b, `"status":`, o.Status)
+	b = appendOptString(b, `"note":`, o.Note)
+	if o.AnsweredAt != nil {
+		b = appendKey(b, `"answered_at":`)
+		if b, err = appendTime(b, *o.AnsweredAt); err != nil {
+			return b, err
+		}
+	}
+	b = appendOptString(b, `"withdrawn_by":`, o.WithdrawnBy)
+	if o.WithdrawnAt != nil {
+		b = appendKey(b, `"withdrawn_at":`)
+		if b, err = appendTime(b, *o.WithdrawnAt); err != nil {
+			return b, err
+		}
+	}
+	return append(b, '}'), nil
+}
+
+// appendKey appends an object's key, after a comma unless it is the first.
+func appendKey(b []byte, key string) []byte {
+	if b[len(b)-1] != '{' {
+		b = append(b, ',')
+	}
+	return append(b, key...)
+}
+
+// appendOptString appends key and s, unless s is empty (omitempty).
+func appendOptString(b []byte, key, s string) []byte {
+	if s == "" {
+		return b
+	}
+	return appendString(appendKey(b, key), s)
 }
 
 // appendTime writes what time.Time's MarshalJSON writes.

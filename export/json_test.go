@@ -30,11 +30,18 @@ func TestAppendRecordMatchesEncodingJSON(t *testing.T) {
 		&Record{History: []Event{{}}, LastReviewedAt: &time.Time{}}, // the zero time
 		&Record{ID: -1, Start: math.MaxInt32, Score: 1e-7, LastReviewedAt: &zoned, History: []Event{{Time: zoned}}},
 		&Record{Score: 1e21}, &Record{Score: -0.5}, &Record{Score: 0.123456789}, &Record{Score: 12345678.9},
+		&Record{SecondOpinions: []Opinion{}}, // empty: left out, as nil is
+		&Record{SecondOpinions: []Opinion{{}}},
+		&Record{SecondOpinions: []Opinion{{RequestedAt: zoned, AnsweredAt: &at}, {RequestedAt: at, WithdrawnAt: &zoned}}},
 	)
 	for i, s := range awkward {
 		recs = append(recs, &Record{ID: int64(i), DocumentTitle: s, DocumentURL: s, Text: s, Status: s, Kind: s, Speaker: s,
 			LastReviewer: s, LastReviewedAt: &at, History: []Event{{User: s, Time: at, From: s, To: s, Note: s, Action: s}, {Note: s + s}},
-			DocumentPublishedAt: s, PublishedAt: &at, DocumentPublisher: s, DocumentSHA256: s, Prefix: s, Suffix: s})
+			DocumentPublishedAt: s, PublishedAt: &at, DocumentPublisher: s, DocumentSHA256: s, Prefix: s, Suffix: s,
+			SecondOpinions: []Opinion{
+				{RequestedBy: s, RequestedAt: at, FirstReviewer: s, FirstStatus: s, Reviewer: s, Status: s, Note: s, AnsweredAt: &at},
+				{RequestedBy: s, RequestedAt: zoned, FirstReviewer: s, FirstStatus: s, Reviewer: s, WithdrawnBy: s, WithdrawnAt: &at},
+				{RequestedBy: s, RequestedAt: at, Reviewer: s}}})
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 500 {
@@ -43,7 +50,8 @@ func TestAppendRecordMatchesEncodingJSON(t *testing.T) {
 			b[i] = byte(r.IntN(256))
 		}
 		s := string(b)
-		recs = append(recs, &Record{Text: s, Kind: s, Score: r.Float64(), History: []Event{{Note: s, Time: at}}})
+		recs = append(recs, &Record{Text: s, Kind: s, Score: r.Float64(), History: []Event{{Note: s, Time: at}},
+			SecondOpinions: []Opinion{{Note: s, Status: s, RequestedAt: at}}})
 	}
 	for _, rec := range recs {
 		want, err := encodingJSON(t, rec)
@@ -60,7 +68,8 @@ func TestAppendRecordMatchesEncodingJSON(t *testing.T) {
 func TestAppendRecordRefusesWhatEncodingJSONRefuses(t *testing.T) {
 	far := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
 	for _, rec := range []*Record{{Score: math.NaN()}, {Score: math.Inf(1)}, {LastReviewedAt: &far}, {History: []Event{{Time: far}}},
-		{PublishedAt: &far}} {
+		{PublishedAt: &far}, {SecondOpinions: []Opinion{{RequestedAt: far}}}, {SecondOpinions: []Opinion{{AnsweredAt: &far}}},
+		{SecondOpinions: []Opinion{{WithdrawnAt: &far}}}} {
 		if _, err := encodingJSON(t, rec); err == nil {
 			t.Fatalf("encoding/json accepts %+v", rec)
 		}

@@ -153,3 +153,95 @@ func TestPublishingAndAddedClaimsAreInTheActivityFeed(t *testing.T) {
 		}
 	}
 }
+
+// Second opinions go out with their claim in JSON and JSON Lines, from the
+// web app and the API alike: the answered one with its verdict and note,
+// the waiting one without a verdict. The reviewer who owes the waiting one
+// gets no export of that claim, so neither its first verdict nor the
+// answers before; CSV carries no opinions.
+func TestExportsCarrySecondOpinions(t *testing.T) {
+	a := newAppWith(t, nil)
+	ctx := context.Background()
+	rita, rob, ed := a.token("rita"), a.token("rob"), a.token("ed")
+	rita.do(http.MethodPost, "/api/v1/documents", map[string]any{"title": "Port plan", "text": article})
+	doc, err := a.store.DocumentClaims(ctx, 1)
+	if err != nil || len(doc) < 2 {
+		t.Fatalf("claims: %d %v", len(doc), err)
+	}
+	id := itoa(doc[0].ID)
+	if r := rita.do(http.MethodPost, "/api/v1/claims/"+id+"/status", map[string]any{"status": "disputed", "version": 1, "note": "the port says 25%"}); r.code != http.StatusOK {
+		t.Fatalf("verdict: %d %s", r.code, r.body)
+	}
+	ask := func(who string) {
+		t.Helper()
+		if r := ed.do(http.MethodPost, "/api/v1/claims/"+id+"/second-opinion", map[string]any{"reviewer": who}); r.code != http.StatusOK {
+			t.Fatalf("ask %s: %d %s", who, r.code, r.body)
+		}
+	}
+	ask("rob")
+	if r := rob.do(http.MethodPost, "/api/v1/claims/"+id+"/opinion", map[string]any{"status": "confirmed", "note": "the annual report says 40%"}); r.code != http.StatusOK {
+		t.Fatalf("opinion: %d %s", r.code, r.body)
+	}
+	ask("ada")
+
+	type record struct {
+		ID       int64            `json:"id"`
+		Opinions []map[string]any `json:"second_opinions"`
+	}
+	check := func(name string, recs []record) {
+		t.Helper()
+		if len(recs) != 1 || recs[0].ID != doc[0].ID || len(recs[0].Opinions) != 2 {
+			t.Fatalf("%s: %+v", name, recs)
+		}
+		answered, waiting := recs[0].Opinions[0], recs[0].Opinions[1]
+		if answered["requested_by"] != "ed" || answered["first_reviewer"] != "rita" || answered["first_status"] != "disputed" ||
+			answered["reviewer"] != "rob" || answered["status"] != "confirmed" || answered["note"] != "the annual report says 40%" ||
+			answered["answered_at"] == nil || answered["requested_at"] == nil {
+			t.Errorf("%s: the answered opinion is %v", name, answered)
+		}
+		if waiting["reviewer"] != "ada" || waiting["first_status"] != "disputed" || waiting["requested_at"] == nil {
+			t.Errorf("%s: the waiting request is %v", name, waiting)
+		}
+		for _, k := range []string{"status", "note", "answered_at", "withdrawn_by", "withdrawn_at"} {
+			if _, ok := waiting[k]; ok {
+				t.Errorf("%s: the waiting request has %s: %v", name, k, waiting)
+			}
+		}
+	}
+	var recs []record
+	res := ed.do(http.MethodGet, "/api/v1/export?format=json&status=disputed", nil)
+	if err := json.Unmarshal(res.body, &recs); err != nil {
+		t.Fatalf("API export: %d %v %s", res.code, err, res.body)
+	}
+	check("the API's JSON", recs)
+	edWeb := a.client()
+	edWeb.login("ed")
+	recs = nil
+	body := edWeb.get("/export?format=jsonl&status=disputed").body
+	for _, line := range strings.Split(strings.TrimSpace(body), "\n") {
+		var r record
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("JSON Lines %q: %v", line, err)
+		}
+		recs = append(recs, r)
+	}
+	check("the web app's JSON Lines", recs)
+	if csv := edWeb.get("/export?format=csv&status=disputed").body; strings.Contains(csv, "second_opinions") || strings.Contains(csv, "annual report") {
+		t.Errorf("CSV carries opinions:\n%s", csv)
+	}
+
+	// ada owes her opinion: the claim, with rita's verdict and rob's, is
+	// in none of her exports.
+	adaWeb := a.client()
+	adaWeb.login("ada")
+	ada := a.token("ada")
+	for _, format := range []string{"json", "jsonl"} {
+		path := "/export?status=unverified,confirmed,disputed&format=" + format
+		for name, got := range map[string]string{"web": adaWeb.get(path).body, "API": string(ada.do(http.MethodGet, "/api/v1"+path, nil).body)} {
+			if strings.Contains(got, "second_opinions") || strings.Contains(got, "annual report") || strings.Contains(got, `"disputed"`) ||
+				!strings.Contains(got, `"id":`+itoa(doc[1].ID)) {
+				t.Errorf("ada's %s %s export shows the claim she owes an opinion on:\n%s", name, format, got)
+			}
+		}
+	}
+}

@@ -44,7 +44,7 @@ func commands() []command {
 		{"serve", serveUsage, "serve the review app (the default)", runServe},
 		{"import", importUsage, "import articles (.txt, .md, .html; - for stdin) and extract their claims, or add claims from other tools", runImport},
 		{"extract", extractUsage, "print the claims found in a file, without a database", runExtract},
-		{"export", exportUsage, "export claims", runExport},
+		{"export", exportUsage, "export claims with their history and second opinions (CSV: no opinions)", runExport},
 		{"user", "add|list|role|passwd|disable|enable ...", "manage users ('factdesk help user' for each command)", runUser},
 		// Keeping the data safe.
 		{"verify", verifyUsage, "check the database and that no history was changed; print the chain head", runVerify},
