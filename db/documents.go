@@ -496,6 +496,9 @@ func BareDocument(d NewDocument) (Extracted, error) {
 		return Extracted{}, err
 	}
 	var err error
+	if d.Title, err = cleanTitle(d.Title); err != nil {
+		return Extracted{}, err
+	}
 	if d.Publisher, err = CleanPublisher(d.Publisher); err != nil {
 		return Extracted{}, err
 	}

@@ -87,3 +87,21 @@ func TestPublisherRefusedUnlessPlainText(t *testing.T) {
 		t.Errorf("blank publisher: %q, %v", p, err)
 	}
 }
+
+// A document stored without extraction has its title checked as any other.
+func TestBareDocumentTitleIsChecked(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	d := NewDocument{Title: "esc\x1b[31m red", Body: "The council voted 31 to 4, officials said."}
+	if _, _, err := s.ImportBareDocument(ctx, d); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "title") {
+		t.Fatalf("bare import with a terminal escape in its title: %v", err)
+	}
+	d.Title = "Port  vote\nresult"
+	id, _, err := s.ImportBareDocument(ctx, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if title, err := s.DocumentTitle(ctx, id); err != nil || title != "Port vote result" {
+		t.Fatalf("title %q, %v", title, err)
+	}
+}
