@@ -278,8 +278,8 @@ func TestHelp(t *testing.T) {
 		}
 	}
 	for want, args := range map[string][]string{
-		"user COMMAND": {"help", "user"}, "user add [": {"help", "user", "add"}, "token create": {"help", "token"},
-		"token list --user": {"help", "token", "list"}, "user COMMAND ": {"user", "-h"}, "token create ": {"token", "--help"},
+		"user COMMAND": {"help", "user"}, "user add [": {"help", "user", "add"}, "token COMMAND": {"help", "token"},
+		"token list --user": {"help", "token", "list"}, "user COMMAND ": {"user", "-h"}, "token COMMAND ": {"token", "--help"},
 	} {
 		out, errOut, err := c.run("", args...)
 		if exitCode(err, io.Discard) != 0 || !strings.HasPrefix(out, "Usage: factdesk "+want) || errOut != "" {

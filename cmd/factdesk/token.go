@@ -19,7 +19,8 @@ func runToken(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		if len(args) == 0 {
 			return usageError{msg: "token needs a subcommand: create, list or revoke"}
 		}
-		fmt.Fprintln(stdout, "Usage: factdesk token "+tokenUsage+" [--db FILE]")
+		fmt.Fprintln(stdout, "Usage: factdesk token COMMAND [--db FILE] ...   (flags before NAME, LABEL or ID)\n\n  "+
+			strings.ReplaceAll(tokenUsage, " | ", "\n  "))
 		return errHelp
 	}
 	sub := args[0]
