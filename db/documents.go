@@ -100,14 +100,20 @@ const maxTitleRunes = 500
 // cleanTitle turns runs of white space (tabs and line breaks included) into
 // single spaces and refuses a title that is not plain text.
 func cleanTitle(t string) (string, error) {
-	t = strings.Join(strings.Fields(t), " ")
-	if err := checkPlain("the title", t); err != nil {
+	return cleanLine("the title", t, maxTitleRunes)
+}
+
+// cleanLine folds white space into single spaces and refuses text that is
+// not plain or is longer than max characters; what names it in messages.
+func cleanLine(what, s string, max int) (string, error) {
+	s = strings.Join(strings.Fields(s), " ")
+	if err := checkPlain(what, s); err != nil {
 		return "", err
 	}
-	if utf8.RuneCountInString(t) > maxTitleRunes {
-		return "", fmt.Errorf("%w: the title is longer than %d characters", ErrInvalid, maxTitleRunes)
+	if utf8.RuneCountInString(s) > max {
+		return "", fmt.Errorf("%w: %s is longer than %d characters", ErrInvalid, what, max)
 	}
-	return t, nil
+	return s, nil
 }
 
 // maxPublisherRunes bounds a publisher's name, as ingest cuts one read
@@ -118,14 +124,7 @@ const maxPublisherRunes = 200
 // single spaces, as for a title, and refuses a name that is not plain text
 // or is longer than 200 characters. "" is no publisher.
 func CleanPublisher(p string) (string, error) {
-	p = strings.Join(strings.Fields(p), " ")
-	if err := checkPlain("the publisher", p); err != nil {
-		return "", err
-	}
-	if utf8.RuneCountInString(p) > maxPublisherRunes {
-		return "", fmt.Errorf("%w: the publisher is longer than %d characters", ErrInvalid, maxPublisherRunes)
-	}
-	return p, nil
+	return cleanLine("the publisher", p, maxPublisherRunes)
 }
 
 // ImportDocument extracts the claims of a document and stores both, the one

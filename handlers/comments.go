@@ -30,23 +30,21 @@ func (h *Handler) AddComment(c echo.Context) error {
 	if cm.Told > 0 {
 		msg = "Comment added; the users it mentions see it in their inbox."
 	}
-	if n := len(cm.Disabled); n > 0 {
-		names := "@" + strings.Join(cm.Disabled, ", @")
-		if n == 1 {
-			msg += " The account of " + names + " is disabled, so that mention told nobody."
-		} else {
-			msg += " The accounts of " + names + " are disabled, so those mentions told nobody."
-		}
-	}
-	if n := len(cm.Unknown); n > 0 {
-		names := "@" + strings.Join(cm.Unknown, ", @")
-		if n == 1 {
-			msg += " No user here is called " + names + ", so that mention told nobody."
-		} else {
-			msg += " No users here are called " + names + ", so those mentions told nobody."
-		}
-	}
+	msg += toldNobody(cm.Disabled, "The account of %s is disabled", "The accounts of %s are disabled")
+	msg += toldNobody(cm.Unknown, "No user here is called %s", "No users here are called %s")
 	return h.claimDone(c, id, fmt.Sprintf("comment-%d", cm.ID), msg)
+}
+
+// toldNobody says which @names a comment's mentions did not reach, and
+// why (one and many: the reason for one name and for several), or "".
+func toldNobody(names []string, one, many string) string {
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return " " + fmt.Sprintf(one, "@"+names[0]) + ", so that mention told nobody."
+	}
+	return " " + fmt.Sprintf(many, "@"+strings.Join(names, ", @")) + ", so those mentions told nobody."
 }
 
 // Inbox lists the user's mentions and second-opinion requests, newest first.
