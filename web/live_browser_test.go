@@ -692,6 +692,9 @@ func TestEnterChoosesNoVerdict(t *testing.T) {
 	e := bt.browser("eddie")
 	e.login("eddie")
 	e.open(fmt.Sprintf("/claims/%d", first.ID))
+	if n := e.js(`String([...document.querySelectorAll('button.no-implicit')].filter(b => b.getClientRects().length).length)`); n != "0" {
+		t.Errorf("%s hidden default buttons show on the claim page", n)
+	}
 	e.js(`(document.querySelector('details.evidence-fields').open = true, 'open')`)
 	e.must("type a note", chromedp.Do(e.ctx, chromedp.SendKeys(chromedp.CSS("#note"), "Checked against the minutes")))
 	e.must("type a link", chromedp.Do(e.ctx, chromedp.SendKeys(chromedp.CSS("#status-ev-url"), "https://example.org/minutes")))
@@ -705,6 +708,9 @@ func TestEnterChoosesNoVerdict(t *testing.T) {
 
 	e.open("/queue")
 	e.click(fmt.Sprintf("#sel-%d", second.ID))
+	if n := e.js(`String([...document.querySelectorAll('button.no-implicit')].filter(b => b.getClientRects().length).length)`); n != "0" {
+		t.Errorf("%s hidden default buttons show in the queue", n)
+	}
 	e.must("type a reason and Enter", chromedp.Do(e.ctx, chromedp.SendKeys(chromedp.CSS("#bulk-note"), "a caption"+kb.Enter)))
 	e.click(`#bulk button[value=dismiss]`)
 	e.waitJS("the result", `(document.querySelector('.flash') || {}).textContent?.includes('Dismissed')`)
