@@ -65,7 +65,7 @@ func (o Options) ClaimURL(id int64) string {
 type ClaimReview struct {
 	Context       string `json:"@context"`
 	Type          string `json:"@type"`
-	URL           string `json:"url"`
+	URL           string `json:"url,omitempty"` // the public page, once published
 	ClaimReviewed string `json:"claimReviewed"`
 	DatePublished string `json:"datePublished"`
 	Author        Agent  `json:"author"`
@@ -155,10 +155,16 @@ func NewClaimReview(r *Record, o Options) (cr ClaimReview, ok bool) {
 			item.Appearance.Publisher = &Agent{Type: "Organization", Name: r.DocumentPublisher}
 		}
 	}
+	// The public page exists once the review is published: before, a URL
+	// would send an aggregator to a page not found.
+	var pageURL string
+	if r.PublishedAt != nil {
+		pageURL = o.ClaimURL(r.ID)
+	}
 	return ClaimReview{
 		Context:       "https://schema.org",
 		Type:          "ClaimReview",
-		URL:           o.ClaimURL(r.ID),
+		URL:           pageURL,
 		ClaimReviewed: r.Text,
 		DatePublished: reviewed.UTC().Format(time.RFC3339),
 		Author:        Agent{Type: "Organization", Name: strings.TrimSpace(o.OrgName), URL: orgURL},

@@ -141,8 +141,8 @@ func TestExportFormatsAndFilters(t *testing.T) {
 		t.Fatalf("claimreview body: %v\n%s", err, r.body)
 	}
 	if reviews[0].ClaimReviewed != claims[0].Text || reviews[0].ReviewRating.AlternateName != "Disputed" ||
-		reviews[0].URL != "https://desk.example.org/public/claims/"+itoa(claims[0].ID) || reviews[0].Author.Name != "Harbour Fact Desk" {
-		t.Errorf("review = %+v", reviews[0])
+		reviews[0].URL != "" || reviews[0].Author.Name != "Harbour Fact Desk" {
+		t.Errorf("review = %+v; an unpublished review has no url (no page is there yet)", reviews[0])
 	}
 
 	// Web Annotation: offsets and quotes that point into the stored text.
