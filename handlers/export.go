@@ -79,7 +79,7 @@ func (h *Handler) streamExport(c echo.Context) error {
 	}
 	res.Header().Set(echo.HeaderContentType, mediaType)
 	res.Header().Set(echo.HeaderContentDisposition,
-		fmt.Sprintf(`attachment; filename="factdesk-claims-%s.%s"`, time.Now().UTC().Format("20060102-150405"), ext))
+		fmt.Sprintf(`attachment; filename="factdesk-%s-%s.%s"`, downloadName(format), time.Now().UTC().Format("20060102-150405"), ext))
 	res.WriteHeader(http.StatusOK)
 	if c.Request().Method == http.MethodHead {
 		return nil // the headers are all a HEAD gets: no need to read every claim
@@ -122,4 +122,16 @@ func (h *Handler) downloadForm(form views.DownloadForm) views.DownloadForm {
 	}
 	form.Formats = formats
 	return form
+}
+
+// downloadName names an export's file by what it holds, so that the
+// ClaimReview and the JSON of one desk, both .json, are told apart.
+func downloadName(format string) string {
+	switch format {
+	case "claimreview":
+		return "claimreview"
+	case "annotation":
+		return "annotations"
+	}
+	return "claims"
 }

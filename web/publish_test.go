@@ -133,8 +133,9 @@ func TestExportFormatsAndFilters(t *testing.T) {
 
 	// ClaimReview: the reviewed claims only.
 	r := rita.get("/export?format=claimreview&status=unverified,confirmed,disputed")
-	if r.code != http.StatusOK || r.hdr.Get("Content-Type") != "application/ld+json" {
-		t.Fatalf("claimreview: %d %s", r.code, r.hdr.Get("Content-Type"))
+	if r.code != http.StatusOK || r.hdr.Get("Content-Type") != "application/ld+json" ||
+		!strings.Contains(r.hdr.Get("Content-Disposition"), `filename="factdesk-claimreview-`) {
+		t.Fatalf("claimreview: %d %s %s", r.code, r.hdr.Get("Content-Type"), r.hdr.Get("Content-Disposition"))
 	}
 	var reviews []export.ClaimReview
 	if err := json.Unmarshal([]byte(r.body), &reviews); err != nil || len(reviews) != 2 {

@@ -430,7 +430,8 @@ func TestImportReviewAndExport(t *testing.T) {
 	// Export (default: verified claims) carries the claim and its history.
 	exp := c.get("/export?format=json")
 	if exp.code != http.StatusOK || !strings.HasPrefix(exp.hdr.Get("Content-Type"), "application/json") ||
-		!strings.Contains(exp.hdr.Get("Content-Disposition"), "attachment") {
+		!strings.Contains(exp.hdr.Get("Content-Disposition"), "attachment") ||
+		!strings.Contains(exp.hdr.Get("Content-Disposition"), `filename="factdesk-claims-`) {
 		t.Fatalf("export: %d %v", exp.code, exp.hdr)
 	}
 	var recs []map[string]any
