@@ -60,6 +60,7 @@ func (h *Handler) claimTeam(c echo.Context, p *views.ClaimPage, cl db.Claim, has
 			t.Evidence = append(t.Evidence, row)
 		} else {
 			byHistory[e.HistoryID] = append(byHistory[e.HistoryID], row)
+			t.VerdictEvidence++
 		}
 	}
 	hasVerdict := false

@@ -446,7 +446,10 @@ type ClaimTeam struct {
 	CanAsk        bool     // an editor may ask for a second opinion now
 	Opinions      []OpinionRow
 	Evidence      []EvidenceRow // attached to the claim itself
-	Comments      []CommentRow
+	// VerdictEvidence counts the links given with status changes, listed
+	// in the history under each.
+	VerdictEvidence int
+	Comments        []CommentRow
 
 	// What was typed, kept when a form is refused, and the refusal.
 	CommentBody   string

@@ -286,7 +286,14 @@ func TestPublishAndPublicPage(t *testing.T) {
 
 	// A new verdict takes the page down, recorded as an unpublishing: the
 	// page says what an editor published, and a reviewer publishes nothing.
+	// The review form says so before the reviewer saves.
+	if w := rita.get(path).doc.Find("#review form #public-warning").Text(); !strings.Contains(w, "takes its page down") {
+		t.Errorf("no warning by the verdicts of a published claim: %q", w)
+	}
 	rita.review(id, "confirmed", "the authority corrected its figure")
+	if rita.get(path).doc.Find("#public-warning").Length() != 0 {
+		t.Error("the warning stays once the page is down")
+	}
 	if r := anon.get(pub); r.code != http.StatusNotFound {
 		t.Fatalf("page after a new verdict: %d", r.code)
 	}

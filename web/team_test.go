@@ -562,8 +562,23 @@ func TestEvidenceThroughTheRouter(t *testing.T) {
 	if hist.Length() != 1 || hist.Find("ul.evidence a").Text() != "Budget 2024" {
 		t.Fatalf("history evidence = %q", hist.Text())
 	}
-	if rita.get(path).doc.Find("#evidence ul.evidence li").Length() != 1 {
+	page := rita.get(path)
+	if page.doc.Find("#evidence ul.evidence li").Length() != 1 {
 		t.Error("status evidence also listed as claim evidence")
+	}
+	// The evidence card says there is more, where it is.
+	if got := page.doc.Find("#evidence #verdict-evidence").Text(); !strings.Contains(got, "1 more link was given with a verdict") {
+		t.Errorf("evidence card on the verdict's link: %q", got)
+	}
+	// A claim with links given only with verdicts is not said to have none.
+	other := claimPath(claims[1].ID)
+	st.Set("version", "1")
+	if r := rita.form(other, other+"/status", st); r.code != http.StatusSeeOther {
+		t.Fatalf("status with evidence on another claim: %d", r.code)
+	}
+	card := rita.get(other).doc.Find("#evidence")
+	if strings.Contains(card.Text(), "No links yet") || !strings.Contains(card.Find("#verdict-evidence").Text(), "1 link was given with a verdict") {
+		t.Errorf("evidence card of a claim with a verdict's link only: %q", card.Text())
 	}
 }
 
