@@ -56,7 +56,23 @@ func speakerAgent(speaker string) *Agent {
 	if len(words) >= 2 && len(words) <= 4 && personalName(words, keys) {
 		return &Agent{Type: "Person", Name: speaker}
 	}
+	// An acronym alone is a body: AP, AFP, NATO, the UN.
+	if len(words) == 1 && acronym(words[0]) {
+		return &Agent{Type: "Organization", Name: speaker}
+	}
 	return nil
+}
+
+// acronym reports a word of two to six capital letters.
+func acronym(w string) bool {
+	n := 0
+	for _, r := range w {
+		if !unicode.IsUpper(r) {
+			return false
+		}
+		n++
+	}
+	return n >= 2 && n <= 6
 }
 
 // personalName reports words that can make up a person's name: each

@@ -25,6 +25,8 @@ func TestSpeakerAgent(t *testing.T) {
 		{"the port authority", org, "the port authority", ""},
 		{"Central Bank", org, "Central Bank", ""},
 		{"the Supreme Court", org, "the Supreme Court", ""},
+		{"AP", org, "AP", ""},
+		{"NATO", org, "NATO", ""},
 		// People: a personal name of two to four words, or a name after a title.
 		{"John Kirby", person, "John Kirby", ""},
 		{"Ana Ruiz", person, "Ana Ruiz", ""},
@@ -49,6 +51,7 @@ func TestSpeakerAgent(t *testing.T) {
 		{"the city treasurer", none, "", ""},
 		// Neither, or not to be told: left out.
 		{"Experts", none, "", ""},
+		{"I", none, "", ""},
 		{"Several sources", none, "", ""},
 		{"Seoul and Washington", none, "", ""},
 		{"Ana Ruiz and John Kirby", none, "", ""},
@@ -59,7 +62,6 @@ func TestSpeakerAgent(t *testing.T) {
 		{"South Korea’s JCS", none, "", ""},
 		{"Kirby", none, "", ""}, // a surname alone may as well be a place or a firm
 		{"Pyongyang", none, "", ""},
-		{"AP", none, "", ""},
 		{"Defense Minister", none, "", ""},
 		{"One Two Three Four Five", none, "", ""},
 		{"   ", none, "", ""},
