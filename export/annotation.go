@@ -17,7 +17,7 @@ type Annotation struct {
 	Created    string           `json:"created"`
 	Modified   string           `json:"modified"`
 	Generator  Software         `json:"generator"`
-	Body       []TextualBody    `json:"body"`
+	Body       []any            `json:"body"` // TextualBody and LinkBody items
 	Target     AnnotationTarget `json:"target"`
 }
 
@@ -36,6 +36,21 @@ type TextualBody struct {
 	Format  string  `json:"format,omitempty"`
 	Creator *Person `json:"creator,omitempty"`
 	Created string  `json:"created,omitempty"`
+}
+
+// LinkBody is a piece of evidence: the address of a source, as a
+// SpecificResource whose purpose is linking.
+type LinkBody struct {
+	Type    string  `json:"type"`
+	Purpose string  `json:"purpose"`
+	Source  string  `json:"source"`
+	Creator *Person `json:"creator,omitempty"`
+	Created string  `json:"created,omitempty"`
+}
+
+func newLinkBody(e Evidence) LinkBody {
+	return LinkBody{Type: "SpecificResource", Purpose: "linking", Source: e.URL,
+		Creator: &Person{Type: "Person", Nickname: e.User}, Created: e.CreatedAt.UTC().Format(time.RFC3339)}
 }
 
 // Person is who wrote a note.
@@ -81,7 +96,7 @@ func NewAnnotation(r *Record, _ Options) Annotation {
 		Created:    r.CreatedAt.UTC().Format(time.RFC3339),
 		Modified:   r.UpdatedAt.UTC().Format(time.RFC3339),
 		Generator:  Software{Type: "Software", Name: "factdesk"},
-		Body:       []TextualBody{{Type: "TextualBody", Purpose: "assessing", Value: r.Status}},
+		Body:       []any{TextualBody{Type: "TextualBody", Purpose: "assessing", Value: r.Status}},
 	}
 	if r.Status == "unverified" {
 		a.Motivation = "highlighting"
@@ -89,18 +104,24 @@ func NewAnnotation(r *Record, _ Options) Annotation {
 	if r.Kind != "" {
 		a.Body = append(a.Body, TextualBody{Type: "TextualBody", Purpose: "classifying", Value: r.Kind})
 	}
+	// Evidence follows the note it came with; the claim's own comes last.
 	for _, e := range r.History {
-		if e.Note == "" {
-			continue
+		if e.Note != "" {
+			purpose := "commenting"
+			if e.Action == "dismiss" || e.Action == "restore" {
+				// Why the claim was taken out of the queue or put back: a
+				// judgement on the annotation itself, not a review note.
+				purpose = "moderating"
+			}
+			a.Body = append(a.Body, TextualBody{Type: "TextualBody", Purpose: purpose, Value: e.Note, Format: "text/plain",
+				Creator: &Person{Type: "Person", Nickname: e.User}, Created: e.Time.UTC().Format(time.RFC3339)})
 		}
-		purpose := "commenting"
-		if e.Action == "dismiss" || e.Action == "restore" {
-			// Why the claim was taken out of the queue or put back: a
-			// judgement on the annotation itself, not a review note.
-			purpose = "moderating"
+		for _, ev := range e.Evidence {
+			a.Body = append(a.Body, newLinkBody(ev))
 		}
-		a.Body = append(a.Body, TextualBody{Type: "TextualBody", Purpose: purpose, Value: e.Note, Format: "text/plain",
-			Creator: &Person{Type: "Person", Nickname: e.User}, Created: e.Time.UTC().Format(time.RFC3339)})
+	}
+	for _, ev := range r.Evidence {
+		a.Body = append(a.Body, newLinkBody(ev))
 	}
 	source := r.DocumentURL
 	if source == "" {

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -25,6 +26,24 @@ type Event struct {
 	// Action is "dismiss" or "restore" for a row that marked the claim as
 	// not a claim or restored it; empty for a status change.
 	Action string `json:"action,omitempty"`
+
+	// Evidence is the links given with this change, oldest first, as the
+	// API's history has them. CSV leaves them out.
+	Evidence []Evidence `json:"evidence,omitempty"`
+
+	// ID is the history row's, to attach its evidence; not exported.
+	ID int64 `json:"-"`
+}
+
+// Evidence is a link attached to a claim or to one of its status changes,
+// with the API's names: the source's address, its title, the passage
+// quoted from it, who attached it and when.
+type Evidence struct {
+	URL       string    `json:"url"`
+	Title     string    `json:"title"`
+	Excerpt   string    `json:"excerpt,omitempty"`
+	User      string    `json:"user"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // Opinion is a second opinion asked on a claim: who asked and when, whose
@@ -71,6 +90,10 @@ type Record struct {
 	// SecondOpinions are the second opinions asked on the claim, oldest
 	// first. CSV leaves them out.
 	SecondOpinions []Opinion `json:"second_opinions,omitempty"`
+	// Evidence is the links attached to the claim itself, oldest first;
+	// those given with a status change are in that History row. CSV leaves
+	// them out.
+	Evidence []Evidence `json:"evidence,omitempty"`
 
 	// For ClaimReview and Web Annotation only, not part of the JSON record.
 	DocumentSHA256 string    `json:"-"`
@@ -230,8 +253,9 @@ func (c *csvWriter) Write(r *Record) error {
 	if r.PublishedAt != nil {
 		published = r.PublishedAt.Format(time.RFC3339Nano)
 	}
-	// History goes in one cell as JSON, so a CSV row stays one claim.
-	hist, err := json.Marshal(r.History)
+	// History goes in one cell as JSON, so a CSV row stays one claim; its
+	// columns stay what they were, without evidence.
+	hist, err := json.Marshal(csvHistory(r.History))
 	if err != nil {
 		return err
 	}
@@ -243,6 +267,21 @@ func (c *csvWriter) Write(r *Record) error {
 		Neutralize(r.LastReviewer), reviewed, Neutralize(string(hist)),
 		r.DocumentPublishedAt, published, Neutralize(r.DocumentPublisher),
 	})
+}
+
+// csvHistory returns h without the evidence of its rows, copying it only
+// when some row has any.
+func csvHistory(h []Event) []Event {
+	for i := range h {
+		if len(h[i].Evidence) > 0 {
+			out := slices.Clone(h)
+			for j := range out {
+				out[j].Evidence = nil
+			}
+			return out
+		}
+	}
+	return h
 }
 
 func (c *csvWriter) Close() error {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -149,7 +150,7 @@ func TestCSVAgreesWithJSON(t *testing.T) {
 			var a, b []Event
 			json.Unmarshal([]byte(rows[1][i]), &a)
 			json.Unmarshal([]byte(s), &b)
-			if len(a) != 1 || a[0] != b[0] {
+			if len(a) != 1 || !reflect.DeepEqual(a[0], b[0]) {
 				t.Errorf("history: CSV %q, JSON %q", rows[1][i], s)
 			}
 			continue
@@ -163,4 +164,19 @@ func TestCSVAgreesWithJSON(t *testing.T) {
 func strconvFloat(f float64) string {
 	b, _ := json.Marshal(f)
 	return string(b)
+}
+
+// CSV carries no evidence: its columns and its history cell are what they
+// were, and the record's own history keeps its links.
+func TestCSVLeavesEvidenceOut(t *testing.T) {
+	plain := write(t, "csv", records())
+	recs := records()
+	ev := []Evidence{{URL: "https://stats.example/", Title: "Stats", User: "ann", CreatedAt: time.Now()}}
+	recs[0].Evidence, recs[0].History[0].Evidence = ev, ev
+	if got := write(t, "csv", recs); got != plain {
+		t.Errorf("CSV with evidence:\n%s\nwithout:\n%s", got, plain)
+	}
+	if len(recs[0].History[0].Evidence) != 1 {
+		t.Error("CSV took the history's evidence away")
+	}
 }

@@ -193,7 +193,7 @@ func TestAnnotation(t *testing.T) {
 		Event{User: "ada", Time: at.Add(3 * time.Hour), From: "disputed", To: "disputed", Action: "restore"})
 	var purposes []string
 	for _, b := range NewAnnotation(r, Options{}).Body {
-		purposes = append(purposes, b.Purpose+":"+b.Value)
+		purposes = append(purposes, b.(TextualBody).Purpose+":"+b.(TextualBody).Value)
 	}
 	if got := strings.Join(purposes, "|"); got != "assessing:disputed|classifying:quantity|commenting:Port authority says 25% <script>|"+
 		"moderating:a headline, not a claim|moderating:it is a claim after all" {
@@ -221,5 +221,40 @@ func TestContentTypes(t *testing.T) {
 		if mt, _ := ContentType(format); !strings.HasPrefix(mt, want) {
 			t.Errorf("%s: %s", format, mt)
 		}
+	}
+}
+
+// Evidence is a linking body: a SpecificResource whose source is the link,
+// after the note of the change it came with; the claim's own comes last.
+func TestAnnotationEvidence(t *testing.T) {
+	r := reviewed()
+	at := r.History[1].Time
+	r.History[1].Evidence = []Evidence{{URL: "https://port.example/report", Title: "Port report", User: "rob", CreatedAt: at}}
+	r.Evidence = []Evidence{{URL: "https://stats.example/t1", Title: "Table 1", Excerpt: "25%", User: "ada", CreatedAt: at.Add(time.Hour)}}
+	b, err := json.Marshal(NewAnnotation(r, Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a map[string]any
+	if err := json.Unmarshal(b, &a); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, item := range get(t, a, "body").([]any) {
+		m := item.(map[string]any)
+		s := m["type"].(string) + " " + m["purpose"].(string) + " "
+		if m["purpose"] == "linking" {
+			s += m["source"].(string) + " " + get(t, m, "creator", "nickname").(string) + " " + m["created"].(string)
+		} else {
+			s += m["value"].(string)
+		}
+		got = append(got, s)
+	}
+	want := []string{"TextualBody assessing disputed", "TextualBody classifying quantity",
+		"TextualBody commenting Port authority says 25% <script>",
+		"SpecificResource linking https://port.example/report rob 2026-03-04T05:06:07Z",
+		"SpecificResource linking https://stats.example/t1 ada 2026-03-04T06:06:07Z"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("body:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

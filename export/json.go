@@ -74,6 +74,12 @@ func appendRecord(b []byte, r *Record) ([]byte, error) {
 				b = append(b, `,"action":`...)
 				b = appendString(b, e.Action)
 			}
+			if len(e.Evidence) > 0 {
+				b = append(b, `,"evidence":`...)
+				if b, err = appendEvidence(b, e.Evidence); err != nil {
+					return b, err
+				}
+			}
 			b = append(b, '}')
 		}
 		b = append(b, ']')
@@ -104,7 +110,38 @@ func appendRecord(b []byte, r *Record) ([]byte, error) {
 		}
 		b = append(b, ']')
 	}
+	if len(r.Evidence) > 0 {
+		b = append(b, `,"evidence":`...)
+		if b, err = appendEvidence(b, r.Evidence); err != nil {
+			return b, err
+		}
+	}
 	return append(b, "}\n"...), nil
+}
+
+// appendEvidence appends a list of links as encoding/json writes it.
+func appendEvidence(b []byte, evs []Evidence) ([]byte, error) {
+	var err error
+	b = append(b, '[')
+	for i := range evs {
+		e := &evs[i]
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"url":`...)
+		b = appendString(b, e.URL)
+		b = append(b, `,"title":`...)
+		b = appendString(b, e.Title)
+		b = appendOptString(b, `"excerpt":`, e.Excerpt)
+		b = append(b, `,"user":`...)
+		b = appendString(b, e.User)
+		b = append(b, `,"created_at":`...)
+		if b, err = appendTime(b, e.CreatedAt); err != nil {
+			return b, err
+		}
+		b = append(b, '}')
+	}
+	return append(b, ']'), nil
 }
 
 // appendOpinion appends o as encoding/json writes it: empty fields left out.

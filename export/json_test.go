@@ -33,6 +33,11 @@ func TestAppendRecordMatchesEncodingJSON(t *testing.T) {
 		&Record{SecondOpinions: []Opinion{}}, // empty: left out, as nil is
 		&Record{SecondOpinions: []Opinion{{}}},
 		&Record{SecondOpinions: []Opinion{{RequestedAt: zoned, AnsweredAt: &at}, {RequestedAt: at, WithdrawnAt: &zoned}}},
+		&Record{Evidence: []Evidence{}, History: []Event{{Evidence: []Evidence{}}}}, // empty: left out, as nil is
+		&Record{Evidence: []Evidence{{}}, History: []Event{{Evidence: []Evidence{{}}}}},
+		&Record{Evidence: []Evidence{{URL: "https://a.example/", Title: "A", CreatedAt: zoned}, {URL: "http://b", Title: "B", Excerpt: "b", CreatedAt: at}},
+			History:        []Event{{Time: at, Evidence: []Evidence{{URL: "https://c", CreatedAt: at}}}, {Time: zoned}, {ID: 7, Evidence: []Evidence{{User: "u"}}}},
+			SecondOpinions: []Opinion{{RequestedAt: at}}},
 	)
 	for i, s := range awkward {
 		recs = append(recs, &Record{ID: int64(i), DocumentTitle: s, DocumentURL: s, Text: s, Status: s, Kind: s, Speaker: s,
@@ -41,7 +46,9 @@ func TestAppendRecordMatchesEncodingJSON(t *testing.T) {
 			SecondOpinions: []Opinion{
 				{RequestedBy: s, RequestedAt: at, FirstReviewer: s, FirstStatus: s, Reviewer: s, Status: s, Note: s, AnsweredAt: &at},
 				{RequestedBy: s, RequestedAt: zoned, FirstReviewer: s, FirstStatus: s, Reviewer: s, WithdrawnBy: s, WithdrawnAt: &at},
-				{RequestedBy: s, RequestedAt: at, Reviewer: s}}})
+				{RequestedBy: s, RequestedAt: at, Reviewer: s}},
+			Evidence: []Evidence{{URL: s, Title: s, Excerpt: s, User: s, CreatedAt: at}, {URL: s, CreatedAt: zoned}}})
+		recs[len(recs)-1].History[0].Evidence = []Evidence{{URL: s, Title: s, Excerpt: s, User: s, CreatedAt: zoned}}
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 500 {
@@ -51,7 +58,8 @@ func TestAppendRecordMatchesEncodingJSON(t *testing.T) {
 		}
 		s := string(b)
 		recs = append(recs, &Record{Text: s, Kind: s, Score: r.Float64(), History: []Event{{Note: s, Time: at}},
-			SecondOpinions: []Opinion{{Note: s, Status: s, RequestedAt: at}}})
+			SecondOpinions: []Opinion{{Note: s, Status: s, RequestedAt: at}},
+			Evidence:       []Evidence{{URL: s, Excerpt: s, CreatedAt: at}}})
 	}
 	for _, rec := range recs {
 		want, err := encodingJSON(t, rec)
@@ -69,7 +77,8 @@ func TestAppendRecordRefusesWhatEncodingJSONRefuses(t *testing.T) {
 	far := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
 	for _, rec := range []*Record{{Score: math.NaN()}, {Score: math.Inf(1)}, {LastReviewedAt: &far}, {History: []Event{{Time: far}}},
 		{PublishedAt: &far}, {SecondOpinions: []Opinion{{RequestedAt: far}}}, {SecondOpinions: []Opinion{{AnsweredAt: &far}}},
-		{SecondOpinions: []Opinion{{WithdrawnAt: &far}}}} {
+		{SecondOpinions: []Opinion{{WithdrawnAt: &far}}}, {Evidence: []Evidence{{CreatedAt: far}}},
+		{History: []Event{{Evidence: []Evidence{{CreatedAt: far}}}}}} {
 		if _, err := encodingJSON(t, rec); err == nil {
 			t.Fatalf("encoding/json accepts %+v", rec)
 		}
