@@ -1,6 +1,7 @@
 package db
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -221,6 +222,12 @@ const exportOpinionsSQL = `SELECT o.claim_id, o.requested_by, o.requested_at, o.
 	o.second_user_id, coalesce(o.second_status, ''), o.second_note, coalesce(o.second_at, ''), coalesce(o.cancelled_by, 0)
 	FROM second_opinions o WHERE o.claim_id BETWEEN ? AND ? ORDER BY o.claim_id, o.id`
 
+// exportEvidenceSQL reads the evidence of a range of claims in claim
+// order, and each claim's oldest first: one range of the index on
+// (claim_id, id), one query per batch as for the opinions.
+const exportEvidenceSQL = `SELECT e.claim_id, coalesce(e.history_id, 0), e.user_id, e.url, e.title, e.excerpt, e.created_at
+	FROM evidence e WHERE e.claim_id BETWEEN ? AND ? ORDER BY e.claim_id, e.id`
+
 // exportClaimsSQL reads the next batch of claims matching where (from
 // ClaimFilter.where, which keeps the status index out of it) after a cursor.
 func exportClaimsSQL(where string, quotes bool) string {
@@ -238,15 +245,16 @@ func exportClaimsSQL(where string, quotes bool) string {
 		ORDER BY c.id LIMIT ?`
 }
 
-// ExportClaims streams matching claims with their history and second
-// opinions, in id order, to fn; dismissed sentences are not claims and are
-// left out. With no status given it exports the verified ones (confirmed
-// and disputed). It reads inside one transaction so that claims, history
-// and opinions agree. Claims come in batches by id (keyset: each batch one
-// primary key range), and the history and the opinions of a batch each in
-// one range of their index. With BlindFor, the claims that user owes a
-// second opinion on are left out, and with them their opinions, which
-// hold the first verdict.
+// ExportClaims streams matching claims with their history, second
+// opinions and evidence, in id order, to fn; dismissed sentences are not
+// claims and are left out. With no status given it exports the verified
+// ones (confirmed and disputed). It reads inside one transaction so that
+// claims, history, opinions and evidence agree. Claims come in batches by
+// id (keyset: each batch one primary key range), and the history, the
+// opinions and the evidence of a batch each in one range of their index.
+// With BlindFor, the claims that user owes a second opinion on are left
+// out, and with them their opinions, which hold the first verdict, and
+// their evidence.
 func (s *Store) ExportClaims(ctx context.Context, f ExportFilter, fn func(*export.Record) error) error {
 	if len(f.Statuses) == 0 {
 		f.Statuses = DefaultExportStatuses
@@ -280,6 +288,11 @@ func (s *Store) ExportClaims(ctx context.Context, f ExportFilter, fn func(*expor
 		return err
 	}
 	defer opinionsQ.Close()
+	evidenceQ, err := tx.PrepareContext(ctx, exportEvidenceSQL)
+	if err != nil {
+		return err
+	}
+	defer evidenceQ.Close()
 	docQ, err := tx.PrepareContext(ctx, exportDocumentSQL)
 	if err != nil {
 		return err
@@ -325,6 +338,9 @@ func (s *Store) ExportClaims(ctx context.Context, f ExportFilter, fn func(*expor
 			return nil, err
 		}
 		if err := exportOpinions(ctx, opinionsQ, batch, users); err != nil {
+			return nil, err
+		}
+		if err := exportEvidence(ctx, evidenceQ, batch, users); err != nil {
 			return nil, err
 		}
 		for i := range batch {
@@ -464,6 +480,49 @@ func exportOpinions(ctx context.Context, q *sql.Stmt, batch []export.Record, use
 	return rows.Err()
 }
 
+// exportEvidence adds their evidence to a batch of claims in id order,
+// whose history is read: a link given with a status change goes in that
+// history row, the others in the claim's own list. The range also holds
+// claims the filter left out; their evidence is skipped.
+func exportEvidence(ctx context.Context, q *sql.Stmt, batch []export.Record, users map[int64]string) error {
+	rows, err := q.QueryContext(ctx, batch[0].ID, batch[len(batch)-1].ID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	i := 0
+	for rows.Next() {
+		var id, historyID, uid int64
+		var e export.Evidence
+		var at string
+		if err := rows.Scan(&id, &historyID, &uid, &e.URL, &e.Title, &e.Excerpt, &at); err != nil {
+			return err
+		}
+		for i < len(batch) && batch[i].ID < id {
+			i++
+		}
+		if i == len(batch) {
+			break
+		}
+		r := &batch[i]
+		if r.ID != id {
+			continue
+		}
+		e.User, e.CreatedAt = users[uid], parseTime(at)
+		// The history is in id order.
+		if historyID != 0 {
+			if k, ok := slices.BinarySearchFunc(r.History, historyID, func(ev export.Event, id int64) int {
+				return cmp.Compare(ev.ID, id)
+			}); ok {
+				r.History[k].Evidence = append(r.History[k].Evidence, e)
+				continue
+			}
+		}
+		r.Evidence = append(r.Evidence, e)
+	}
+	return rows.Err()
+}
+
 // unpackHistory reads what exportHistorySQL packed, oldest first.
 func unpackHistory(s string, users map[int64]string) ([]export.Event, error) {
 	out := make([]export.Event, 0, strings.Count(s, ",")/7)
@@ -488,7 +547,7 @@ func unpackHistory(s string, users map[int64]string) ([]export.Event, error) {
 			sorted = false
 		}
 		ids = append(ids, id)
-		e := export.Event{User: users[uid], Time: parseTime(f[2]), From: f[3], To: f[4], Note: s[:n]}
+		e := export.Event{ID: id, User: users[uid], Time: parseTime(f[2]), From: f[3], To: f[4], Note: s[:n]}
 		if f[5] != HistoryStatus {
 			e.Action = f[5]
 		}

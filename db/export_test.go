@@ -523,3 +523,101 @@ func TestExportSecondOpinions(t *testing.T) {
 		t.Errorf("JSON Lines:\n%s", buf.String())
 	}
 }
+
+// Evidence given with a status change is exported in that history row,
+// the claim's own in its evidence list, oldest first, under every filter;
+// a reviewer who owes a blind second opinion gets neither.
+func TestExportEvidence(t *testing.T) {
+	f := newTeam(t)
+	s, ctx := f.s, context.Background()
+	at := func(h int) time.Time { return time.Date(2026, 3, 1, h, 0, 0, 0, time.UTC) }
+	clock := func(h int) { s.SetClock(func() time.Time { return at(h) }) }
+	c0, c1, c2 := f.claims[0].ID, f.claims[1].ID, f.claims[2].ID
+	e1 := NewEvidence{URL: "https://stats.example/cpi", Title: "CPI, May", Excerpt: "prices rose 3.4% <on the year>"}
+	e2 := NewEvidence{URL: "http://ministry.example/release", Title: "Press release"}
+	e3 := NewEvidence{URL: "https://archive.example/x", Title: "Archived copy"}
+	e4 := NewEvidence{URL: "https://moscow.example/", Title: "Городская полиция", Excerpt: "10 000"}
+	clock(1)
+	if _, err := s.AddEvidence(ctx, c0, f.bob.ID, e3); err != nil {
+		t.Fatal(err)
+	}
+	clock(2)
+	if _, err := s.SetStatus(ctx, c0, f.ann.ID, 1, StatusDisputed, "the ministry says 3.4%", e1, e2); err != nil {
+		t.Fatal(err)
+	}
+	clock(3)
+	if _, err := s.SetStatus(ctx, c0, f.bob.ID, 2, StatusConfirmed, "revised"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetStatus(ctx, c1, f.ann.ID, 1, StatusConfirmed, "", e4); err != nil {
+		t.Fatal(err)
+	}
+	clock(4)
+	if _, err := s.AddEvidence(ctx, c0, f.ann.ID, e4); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RequestSecondOpinion(ctx, c0, f.ed.ID, f.admin.ID); err != nil {
+		t.Fatal(err)
+	}
+	s.SetClock(time.Now)
+
+	type got struct {
+		Evidence []export.Evidence
+		History  [][]export.Evidence
+	}
+	export1 := func(f ExportFilter) map[int64]got {
+		t.Helper()
+		out := map[int64]got{}
+		err := s.ExportClaims(ctx, f, func(r *export.Record) error {
+			g := got{Evidence: r.Evidence}
+			for _, e := range r.History {
+				g.History = append(g.History, e.Evidence)
+			}
+			out[r.ID] = g
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	ev := func(e NewEvidence, user string, h int) export.Evidence {
+		return export.Evidence{URL: e.URL, Title: e.Title, Excerpt: e.Excerpt, User: user, CreatedAt: at(h)}
+	}
+	want := map[int64]got{
+		c0: {Evidence: []export.Evidence{ev(e3, "bob", 1), ev(e4, "ann", 4)},
+			History: [][]export.Evidence{{ev(e1, "ann", 2), ev(e2, "ann", 2)}, nil}},
+		c1: {History: [][]export.Evidence{{ev(e4, "ann", 3)}}},
+		c2: {},
+	}
+	same := func(name string, got, want map[int64]got) {
+		t.Helper()
+		gj, _ := json.Marshal(got)
+		wj, _ := json.Marshal(want)
+		if string(gj) != string(wj) {
+			t.Errorf("%s:\n got %s\nwant %s", name, gj, wj)
+		}
+	}
+	same("every claim", export1(ExportFilter{Statuses: Statuses}), want)
+	// A filter that skips the claims between: each keeps its own.
+	same("confirmed", export1(ExportFilter{Statuses: []string{StatusConfirmed}}), map[int64]got{c0: want[c0], c1: want[c1]})
+	same("unverified", export1(ExportFilter{Statuses: []string{StatusUnverified}}), map[int64]got{c2: want[c2]})
+	same("c1", export1(ExportFilter{Statuses: Statuses, ClaimID: c1}), map[int64]got{c1: want[c1]})
+	// ada owes an opinion on c0: neither it nor its evidence is in her export.
+	same("ada's", export1(ExportFilter{Statuses: Statuses, BlindFor: f.admin.ID}), map[int64]got{c1: want[c1], c2: want[c2]})
+
+	// In JSON, with the API's names; a change without evidence and a claim
+	// without any have no list.
+	var buf bytes.Buffer
+	w, _ := export.New("jsonl", &buf)
+	if err := s.ExportClaims(ctx, ExportFilter{Statuses: Statuses}, w.Write); err != nil || w.Close() != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != 3 ||
+		!strings.Contains(lines[0], `"note":"the ministry says 3.4%","evidence":[{"url":"https://stats.example/cpi","title":"CPI, May","excerpt":"prices rose 3.4% \u003con the year\u003e","user":"ann","created_at":"2026-03-01T02:00:00Z"},{"url":"http://ministry.example/release","title":"Press release","user":"ann","created_at":"2026-03-01T02:00:00Z"}]},{"user":"bob","time":"2026-03-01T03:00:00Z","from":"disputed","to":"confirmed","note":"revised"}]`) ||
+		!strings.HasSuffix(lines[0], `,"evidence":[{"url":"https://archive.example/x","title":"Archived copy","user":"bob","created_at":"2026-03-01T01:00:00Z"},{"url":"https://moscow.example/","title":"Городская полиция","excerpt":"10 000","user":"ann","created_at":"2026-03-01T04:00:00Z"}]}`) ||
+		strings.Count(lines[1], `"evidence"`) != 1 || strings.Contains(lines[2], "evidence") {
+		t.Errorf("JSON Lines:\n%s", buf.String())
+	}
+}

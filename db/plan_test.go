@@ -241,6 +241,12 @@ func TestQueryPlans(t *testing.T) {
 			strings.Contains(plan, "TEMP B-TREE") {
 			t.Errorf("export opinions (statistics: %s) do not read one range of second_opinions_claim:\n  %s", stats, plan)
 		}
+		// So is a batch's evidence.
+		checkPlan(t, s, fmt.Sprintf("export evidence (statistics: %s)", stats), false, exportEvidenceSQL, 100, 1100)
+		if plan := strings.Join(planOf(t, s, exportEvidenceSQL, 100, 1100), "\n"); !strings.Contains(plan, "SEARCH e USING INDEX evidence_claim (claim_id>? AND claim_id<?)") ||
+			strings.Contains(plan, "TEMP B-TREE") {
+			t.Errorf("export evidence (statistics: %s) does not read one range of evidence_claim:\n  %s", stats, plan)
+		}
 		// The documents list and the export read no document's row, whose
 		// body spans pages, and the list reads its counts as one range.
 		list := strings.Join(planOf(t, s, sqlListDocuments, int64(100), 51), "\n")
