@@ -437,7 +437,11 @@
       ticked.set(t.getAttribute("data-claim"), live ? box.value : null);
     }
     if (isRow && live) {
-      seen.set(t.getAttribute("data-claim"), t.getAttribute("data-seen-version") || t.getAttribute("data-version"));
+      // Two live swaps of one row can come before either settles: the
+      // second must not take the version the first brought for seen.
+      const id = t.getAttribute("data-claim");
+      const v = t.getAttribute("data-seen-version") || t.getAttribute("data-version");
+      if (!seen.has(id) || Number(v) < Number(seen.get(id))) seen.set(id, v);
     }
   });
 
