@@ -440,10 +440,11 @@ func exportHistory(ctx context.Context, q *sql.Stmt, batch []export.Record, user
 	return rows.Err()
 }
 
-// exportOpinions adds their second opinions to a batch of claims in id
-// order, merging the rows of one ordered query. The range also holds
-// claims the filter left out; their opinions are skipped.
-func exportOpinions(ctx context.Context, q *sql.Stmt, batch []export.Record, users map[int64]string) error {
+// mergeBatch runs q over the id range of a batch of claims in id order,
+// whose rows come in claim order, and merges them: scan reads a row and
+// says its claim, add puts it on that claim's record. The range also
+// holds claims the filter left out; their rows are skipped.
+func mergeBatch(ctx context.Context, q *sql.Stmt, batch []export.Record, scan func(*sql.Rows) (int64, error), add func(*export.Record)) error {
 	rows, err := q.QueryContext(ctx, batch[0].ID, batch[len(batch)-1].ID)
 	if err != nil {
 		return err
@@ -451,9 +452,8 @@ func exportOpinions(ctx context.Context, q *sql.Stmt, batch []export.Record, use
 	defer rows.Close()
 	i := 0
 	for rows.Next() {
-		var id, by, first, second, cancelled int64
-		var requested, firstStatus, status, note, closed string
-		if err := rows.Scan(&id, &by, &requested, &first, &firstStatus, &second, &status, &note, &closed, &cancelled); err != nil {
+		id, err := scan(rows)
+		if err != nil {
 			return err
 		}
 		for i < len(batch) && batch[i].ID < id {
@@ -462,10 +462,23 @@ func exportOpinions(ctx context.Context, q *sql.Stmt, batch []export.Record, use
 		if i == len(batch) {
 			break
 		}
-		if batch[i].ID != id {
-			continue
+		if batch[i].ID == id {
+			add(&batch[i])
 		}
-		o := export.Opinion{RequestedBy: users[by], RequestedAt: parseTime(requested), FirstReviewer: users[first],
+	}
+	return rows.Err()
+}
+
+// exportOpinions adds their second opinions to a batch of claims.
+func exportOpinions(ctx context.Context, q *sql.Stmt, batch []export.Record, users map[int64]string) error {
+	var o export.Opinion
+	return mergeBatch(ctx, q, batch, func(rows *sql.Rows) (int64, error) {
+		var id, by, first, second, cancelled int64
+		var requested, firstStatus, status, note, closed string
+		if err := rows.Scan(&id, &by, &requested, &first, &firstStatus, &second, &status, &note, &closed, &cancelled); err != nil {
+			return 0, err
+		}
+		o = export.Opinion{RequestedBy: users[by], RequestedAt: parseTime(requested), FirstReviewer: users[first],
 			FirstStatus: firstStatus, Reviewer: users[second], Status: status, Note: note}
 		if closed != "" {
 			t := parseTime(closed)
@@ -475,52 +488,37 @@ func exportOpinions(ctx context.Context, q *sql.Stmt, batch []export.Record, use
 				o.AnsweredAt = &t
 			}
 		}
-		batch[i].SecondOpinions = append(batch[i].SecondOpinions, o)
-	}
-	return rows.Err()
+		return id, nil
+	}, func(r *export.Record) { r.SecondOpinions = append(r.SecondOpinions, o) })
 }
 
-// exportEvidence adds their evidence to a batch of claims in id order,
-// whose history is read: a link given with a status change goes in that
-// history row, the others in the claim's own list. The range also holds
-// claims the filter left out; their evidence is skipped.
+// exportEvidence adds their evidence to a batch of claims whose history is
+// read: a link given with a status change goes in that history row, the
+// others in the claim's own list.
 func exportEvidence(ctx context.Context, q *sql.Stmt, batch []export.Record, users map[int64]string) error {
-	rows, err := q.QueryContext(ctx, batch[0].ID, batch[len(batch)-1].ID)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	i := 0
-	for rows.Next() {
-		var id, historyID, uid int64
-		var e export.Evidence
+	var e export.Evidence
+	var historyID int64
+	return mergeBatch(ctx, q, batch, func(rows *sql.Rows) (int64, error) {
+		var id, uid int64
 		var at string
+		e = export.Evidence{}
 		if err := rows.Scan(&id, &historyID, &uid, &e.URL, &e.Title, &e.Excerpt, &at); err != nil {
-			return err
-		}
-		for i < len(batch) && batch[i].ID < id {
-			i++
-		}
-		if i == len(batch) {
-			break
-		}
-		r := &batch[i]
-		if r.ID != id {
-			continue
+			return 0, err
 		}
 		e.User, e.CreatedAt = users[uid], parseTime(at)
+		return id, nil
+	}, func(r *export.Record) {
 		// The history is in id order.
 		if historyID != 0 {
 			if k, ok := slices.BinarySearchFunc(r.History, historyID, func(ev export.Event, id int64) int {
 				return cmp.Compare(ev.ID, id)
 			}); ok {
 				r.History[k].Evidence = append(r.History[k].Evidence, e)
-				continue
+				return
 			}
 		}
 		r.Evidence = append(r.Evidence, e)
-	}
-	return rows.Err()
+	})
 }
 
 // unpackHistory reads what exportHistorySQL packed, oldest first.
